@@ -1,0 +1,59 @@
+package dev.filetrail.events.history;
+
+import dev.filetrail.events.processing.ExifData;
+import dev.filetrail.events.processing.Thumbnail;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One version (or delete marker) of one object as Filetrail knows it. The streams keep one of these per version,
+ * never a list per object, so the cost of an event does not grow with the object's number of versions.
+ */
+public record FileVersion(
+        String bucket,
+        String key,
+        String versionId,
+        String sequencer,
+        boolean deleteMarker,
+        Long size,
+        String eTag,
+        String storageClass,
+        Instant createdAt,
+        String requester,
+        String createdEventId,
+        Restore restore,
+        Instant tagsChangedAt,
+        Derivatives derivatives) {
+
+    /** Archive restore of this version: its state, and when the temporary copy expires. */
+    public record Restore(String status, Instant expiresAt, String storageClass, Instant updatedAt) {
+        public static final String IN_PROGRESS = "IN_PROGRESS";
+        public static final String COMPLETED = "COMPLETED";
+        public static final String EXPIRED = "EXPIRED";
+    }
+
+    /** What the processors derived from this version. */
+    public record Derivatives(String contentType, Integer width, Integer height, String sha256, ExifData exif,
+                              List<Thumbnail> thumbnails, String failureReason) {
+    }
+
+    public FileVersion withStorageClass(String newClass) {
+        return new FileVersion(bucket, key, versionId, sequencer, deleteMarker, size, eTag, newClass, createdAt,
+                requester, createdEventId, restore, tagsChangedAt, derivatives);
+    }
+
+    public FileVersion withRestore(Restore newRestore) {
+        return new FileVersion(bucket, key, versionId, sequencer, deleteMarker, size, eTag, storageClass, createdAt,
+                requester, createdEventId, newRestore, tagsChangedAt, derivatives);
+    }
+
+    public FileVersion withTagsChangedAt(Instant at) {
+        return new FileVersion(bucket, key, versionId, sequencer, deleteMarker, size, eTag, storageClass, createdAt,
+                requester, createdEventId, restore, at, derivatives);
+    }
+
+    public FileVersion withDerivatives(Derivatives newDerivatives) {
+        return new FileVersion(bucket, key, versionId, sequencer, deleteMarker, size, eTag, storageClass, createdAt,
+                requester, createdEventId, restore, tagsChangedAt, newDerivatives);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.filetrail.events.share;
+
+import dev.filetrail.events.Topics;
+import java.time.Instant;
+
+/**
+ * A request about a share link, written by the query API to {@code filetrail.share-commands.v1} and keyed by
+ * {@code bucket/key} so that the link is decided against that object's history in the same partition.
+ */
+public record ShareCommand(
+        String commandId,
+        Type type,
+        String linkId,
+        String bucket,
+        String key,
+        String tokenSha256,
+        String versionId,
+        Instant expiresAt,
+        String passwordHash,
+        Boolean allowDownload,
+        String actor,
+        String clientAddress,
+        Instant issuedAt) {
+
+    /** What the command asks for. URL_ISSUED records that the API signed a URL, so the audit stream says so. */
+    public enum Type { CREATE, REVOKE, RECORD_ACCESS, URL_ISSUED }
+
+    public String recordKey() {
+        return Topics.objectKey(bucket, key);
+    }
+}
