@@ -1,0 +1,84 @@
+package dev.filetrail.embedded.s3;
+
+import dev.filetrail.embedded.FreePort;
+import dev.filetrail.embedded.LocalAws;
+import java.net.URI;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+
+/**
+ * A real S3-compatible server: s3proxy with its in-memory store, the one that keeps versions. It checks SigV4
+ * signatures, which the SDK's default request checksums require.
+ */
+public final class EmbeddedS3 implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedS3.class);
+
+    private final S3Proxy proxy;
+    private final URI endpoint;
+
+    private EmbeddedS3(S3Proxy proxy, URI endpoint) {
+        this.proxy = proxy;
+        this.endpoint = endpoint;
+    }
+
+    /** Starts the server on {@code port} (0 picks a free one) with the local credentials. */
+    public static EmbeddedS3 start(int port) {
+        URI endpoint = URI.create("http://127.0.0.1:" + FreePort.orFree(port));
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(new TransientNio2BlobStore())
+                .endpoint(endpoint)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)
+                .ignoreUnknownHeaders(true)
+                .build();
+        try {
+            proxy.start();
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.sleep(10);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("s3proxy did not start on " + endpoint, e);
+        }
+        log.info("s3 server started endpoint={}", endpoint);
+        return new EmbeddedS3(proxy, endpoint);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** An SDK client for this server: path-style addressing, local credentials. */
+    public S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Creates a bucket with versioning enabled, as every Filetrail source bucket is. */
+    public void createVersionedBucket(String bucket) {
+        try (S3Client s3 = client()) {
+            s3.createBucket(b -> b.bucket(bucket));
+            s3.putBucketVersioning(b -> b.bucket(bucket)
+                    .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            log.warn("s3proxy did not stop cleanly", e);
+        }
+    }
+}
