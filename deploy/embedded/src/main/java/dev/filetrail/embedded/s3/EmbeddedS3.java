@@ -3,6 +3,8 @@ package dev.filetrail.embedded.s3;
 import dev.filetrail.embedded.FreePort;
 import dev.filetrail.embedded.LocalAws;
 import java.net.URI;
+import java.util.function.UnaryOperator;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
@@ -30,9 +32,17 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Starts the server on {@code port} (0 picks a free one) with the local credentials. */
     public static EmbeddedS3 start(int port) {
+        return start(port, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts the server with its store wrapped by {@code decorator}: the local stack wraps it to emit S3 event
+     * notifications for every change, as S3 itself does.
+     */
+    public static EmbeddedS3 start(int port, UnaryOperator<BlobStore> decorator) {
         URI endpoint = URI.create("http://127.0.0.1:" + FreePort.orFree(port));
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+                .blobStore(decorator.apply(new TransientNio2BlobStore()))
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)
                 .ignoreUnknownHeaders(true)
