@@ -1,0 +1,129 @@
+package dev.filetrail.aws;
+
+import dev.filetrail.aws.alarms.OperationalAlarms;
+import dev.filetrail.aws.cdn.ContentDelivery;
+import dev.filetrail.aws.data.Database;
+import dev.filetrail.aws.data.KafkaCluster;
+import dev.filetrail.aws.ingest.IngestMessaging;
+import dev.filetrail.aws.network.Network;
+import dev.filetrail.aws.processing.Processors;
+import dev.filetrail.aws.security.DataKey;
+import dev.filetrail.aws.services.FiletrailServices;
+import dev.filetrail.aws.storage.FileBuckets;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kms.IKey;
+import software.constructs.Construct;
+
+/** Filetrail's production stack: storage, ingest, processing, CDN, Kafka, PostgreSQL, services and alarms. */
+public final class FiletrailStack extends Stack {
+    private final FileBuckets buckets;
+    private final IngestMessaging ingest;
+    private final Processors processors;
+    private final ContentDelivery cdn;
+    private final KafkaCluster kafka;
+    private final Database database;
+    private final FiletrailServices services;
+    private final OperationalAlarms alarms;
+
+    public FiletrailStack(Construct scope, String id, StackConfig config) {
+        super(scope, id, StackProps.builder()
+                .stackName(config.stackName())
+                .env(Environment.builder().region(config.region()).account(config.account().orElse(null)).build())
+                .description("Filetrail: event-sourced file metadata for versioned S3 buckets")
+                .terminationProtection(true)
+                .build());
+
+        Optional<IKey> key = new DataKey(this, "DataKey", config).key();
+        Network network = new Network(this, "Network", config);
+
+        buckets = new FileBuckets(this, "Buckets", config, key);
+        ingest = new IngestMessaging(this, "Ingest", config, key);
+        buckets.notify(ingest.objectEvents());
+
+        processors = new Processors(this, "Processing", config, new Processors.Wiring(
+                buckets.source(), buckets.derivatives(), ingest.objectEvents(), ingest.processingResults(), key));
+
+        cdn = new ContentDelivery(this, "Cdn", config, buckets.source(), buckets.derivatives(), key);
+
+        kafka = new KafkaCluster(this, "Kafka", config, network.vpc(), key);
+        database = new Database(this, "Database", config, network.vpc(), key);
+
+        String cdnDomain = config.cdn().domainName().orElse(cdn.distribution().getDistributionDomainName());
+        services = new FiletrailServices(this, "Services", config, new FiletrailServices.Wiring(
+                network.vpc(), kafka, database, ingest.queue(), ingest.objectEvents(), ingest.processingResults(),
+                buckets.source(), buckets.derivatives(), cdnDomain, cdn.publicKey().getPublicKeyId(),
+                cdn.privateKey(), key));
+
+        alarms = new OperationalAlarms(this, "Alarms", config, new OperationalAlarms.Watched(
+                ingest.queue(), ingest.deadLetters(), processors.failures(),
+                List.of(processors.thumbnailer(), processors.metadata()),
+                kafka.clusterName(), services.loadBalancer()));
+
+        output("SourceBucketName", buckets.source().getBucketName(), "Bucket the files are stored in (versioned)");
+        output("DerivativesBucketName", buckets.derivatives().getBucketName(), "Bucket of thumbnails");
+        output("ObjectEventsTopicArn", ingest.objectEvents().getTopicArn(), "SNS topic of the source bucket's events");
+        output("ProcessingResultsTopicArn", ingest.processingResults().getTopicArn(), "SNS topic of Lambda results");
+        output("IngestQueueUrl", ingest.queue().getQueueUrl(), "SQS queue the bridge consumes");
+        output("IngestDlqUrl", ingest.deadLetters().getQueueUrl(), "Dead-letter queue of the ingest queue");
+        output("ProcessingFailuresQueueUrl", processors.failures().getQueueUrl(), "Failed Lambda invocations");
+        output("DistributionDomainName", cdn.distribution().getDistributionDomainName(), "CloudFront domain");
+        output("DistributionId", cdn.distribution().getDistributionId(), "CloudFront distribution id");
+        output("CloudFrontKeyPairId", cdn.publicKey().getPublicKeyId(), "Key-Pair-Id of signed URLs");
+        output("CloudFrontPrivateKeySecretArn", cdn.privateKey().getSecretArn(),
+                "Put the URL-signing private key (PEM) in this secret after the first deploy");
+        output("KafkaBootstrapServers", kafka.bootstrapServers(), "Kafka bootstrap servers (IAM auth, port 9098)");
+        kafka.clusterArn().ifPresent(arn -> output("KafkaClusterArn", arn, "MSK cluster ARN"));
+        output("DatabaseJdbcUrl", database.jdbcUrl(), "PostgreSQL read model (JDBC URL)");
+        output("DatabaseSecretArn", database.credentials().getSecretArn(), "Database username and password");
+        output("ApiUrl", services.apiUrl(), "query-api base URL (load balancer)");
+        output("EcsClusterName", services.cluster().getClusterName(), "ECS cluster of the services");
+        output("OpsTaskDefinitionArn", services.ops().getTaskDefinitionArn(), "Task definition for ops commands");
+        output("OpsSecurityGroupId", services.opsSecurity().getSecurityGroupId(), "Security group for ops tasks");
+        output("PrivateSubnetIds", String.join(",", network.vpc().getPrivateSubnets().stream()
+                .map(subnet -> subnet.getSubnetId()).toList()), "Subnets for ops tasks");
+        services.repository().ifPresent(repo ->
+                output("ImageRepositoryUri", repo.getRepositoryUri(), "Push the filetrail image here"));
+        output("AlarmTopicArn", alarms.topic().getTopicArn(), "SNS topic of the operational alarms");
+    }
+
+    public FileBuckets buckets() {
+        return buckets;
+    }
+
+    public IngestMessaging ingest() {
+        return ingest;
+    }
+
+    public Processors processors() {
+        return processors;
+    }
+
+    public ContentDelivery cdn() {
+        return cdn;
+    }
+
+    public KafkaCluster kafka() {
+        return kafka;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public FiletrailServices services() {
+        return services;
+    }
+
+    public OperationalAlarms alarms() {
+        return alarms;
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+}

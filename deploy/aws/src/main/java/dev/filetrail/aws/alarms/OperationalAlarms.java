@@ -1,0 +1,133 @@
+package dev.filetrail.aws.alarms;
+
+import dev.filetrail.aws.StackConfig;
+import dev.filetrail.aws.data.KafkaAccess;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/** CloudWatch alarms on everything that can silently fall behind or fail, all sent to one SNS alarm topic. */
+public final class OperationalAlarms extends Construct {
+    /** The consumer groups and the topic each one's lag is watched on (the busiest topic it reads). */
+    public static final Map<String, String> WATCHED_LAG = Map.of(
+            KafkaAccess.STREAMS_APPLICATION_ID, KafkaAccess.OBJECT_EVENTS,
+            KafkaAccess.API_CONSUMER_GROUP, KafkaAccess.FILE_VERSIONS);
+
+    /** What is watched. */
+    public record Watched(IQueue ingestQueue, IQueue deadLetters, IQueue processingFailures,
+                          List<IFunction> functions, Optional<String> kafkaClusterName,
+                          ApplicationLoadBalancer loadBalancer) {
+    }
+
+    private final Topic topic;
+    private final SnsAction action;
+
+    public OperationalAlarms(Construct scope, String id, StackConfig config, Watched watched) {
+        super(scope, id);
+        StackConfig.Alarms alarms = config.alarms();
+        String prefix = config.stackName().toLowerCase();
+        topic = Topic.Builder.create(this, "Topic").topicName(prefix + "-alarms").enforceSsl(true).build();
+        alarms.email().ifPresent(email -> topic.addSubscription(new EmailSubscription(email)));
+        action = new SnsAction(topic);
+
+        // Any message in a DLQ is an event the system of record does not have yet: alarm on the first one.
+        alarm("IngestDlqNotEmpty", prefix + "-ingest-dlq-not-empty",
+                "Messages in the ingest DLQ: events that did not reach Kafka (inspect, fix, redrive)",
+                watched.deadLetters().metricApproximateNumberOfMessagesVisible(maxPer(Duration.minutes(1))),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 1);
+        alarm("ProcessingFailuresNotEmpty", prefix + "-processing-failures-not-empty",
+                "Failed thumbnailer/metadata invocations (Lambda on-failure destination and SNS delivery DLQ)",
+                watched.processingFailures().metricApproximateNumberOfMessagesVisible(maxPer(Duration.minutes(1))),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 1);
+        alarm("IngestOldestMessageAge", prefix + "-ingest-oldest-message-age",
+                "The bridge is behind: the oldest ingest message is older than " + alarms.maxMessageAgeSeconds() + " s",
+                watched.ingestQueue().metricApproximateAgeOfOldestMessage(maxPer(Duration.minutes(1))),
+                alarms.maxMessageAgeSeconds(), ComparisonOperator.GREATER_THAN_THRESHOLD, 5, 5);
+
+        watched.kafkaClusterName().ifPresent(cluster -> WATCHED_LAG.forEach((group, topicName) ->
+                alarm("ConsumerLag" + (group.equals(KafkaAccess.API_CONSUMER_GROUP) ? "Api" : "Streams"),
+                        prefix + "-consumer-lag-" + group,
+                        "Kafka consumer group " + group + " is more than " + alarms.maxConsumerLagSeconds()
+                                + " s behind on " + topicName,
+                        Metric.Builder.create()
+                                .namespace("AWS/Kafka")
+                                .metricName("EstimatedMaxTimeLag")
+                                .dimensionsMap(Map.of("Cluster Name", cluster, "Consumer Group", group, "Topic", topicName))
+                                .statistic("Maximum")
+                                .period(Duration.minutes(1))
+                                .build(),
+                        alarms.maxConsumerLagSeconds(), ComparisonOperator.GREATER_THAN_THRESHOLD, 5, 5)));
+
+        for (IFunction function : watched.functions()) {
+            String name = function.getNode().getId();
+            alarm(name + "Errors", prefix + "-" + name.toLowerCase() + "-errors",
+                    name + " Lambda errors (failed events go to the processing-failures queue after retries)",
+                    function.metricErrors(sumPer(Duration.minutes(5))),
+                    alarms.lambdaErrorThreshold(), ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1);
+            alarm(name + "Throttles", prefix + "-" + name.toLowerCase() + "-throttles",
+                    name + " Lambda throttled: reserved concurrency is too low for the upload rate",
+                    function.metricThrottles(sumPer(Duration.minutes(5))),
+                    1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1);
+        }
+
+        ApplicationLoadBalancer lb = watched.loadBalancer();
+        MathExpression fiveHundreds = MathExpression.Builder.create()
+                .label("API 5xx rate (%)")
+                .expression("IF(requests > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)")
+                .usingMetrics(Map.<String, IMetric>of(
+                        "requests", lb.getMetrics().requestCount(sumPer(Duration.minutes(5))),
+                        "target5xx", lb.getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, sumPer(Duration.minutes(5))),
+                        "elb5xx", lb.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, sumPer(Duration.minutes(5)))))
+                .period(Duration.minutes(5))
+                .build();
+        alarm("Api5xxRate", prefix + "-api-5xx-rate",
+                "More than " + alarms.api5xxPercent() + "% of API requests answered 5xx",
+                fiveHundreds, alarms.api5xxPercent(), ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 2);
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    private void alarm(String id, String name, String description, IMetric metric, double threshold,
+                       ComparisonOperator comparison, int evaluationPeriods, int datapointsToAlarm) {
+        Alarm alarm = Alarm.Builder.create(this, id)
+                .alarmName(name)
+                .alarmDescription(description)
+                .metric(metric)
+                .threshold(threshold)
+                .comparisonOperator(comparison)
+                .evaluationPeriods(evaluationPeriods)
+                .datapointsToAlarm(datapointsToAlarm)
+                // No data means an idle queue or function, which is healthy.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+    }
+
+    private static MetricOptions maxPer(Duration period) {
+        return MetricOptions.builder().statistic("Maximum").period(period).build();
+    }
+
+    private static MetricOptions sumPer(Duration period) {
+        return MetricOptions.builder().statistic("Sum").period(period).build();
+    }
+}

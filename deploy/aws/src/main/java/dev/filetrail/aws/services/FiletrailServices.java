@@ -1,0 +1,400 @@
+package dev.filetrail.aws.services;
+
+import dev.filetrail.aws.LogGroups;
+import dev.filetrail.aws.StackConfig;
+import dev.filetrail.aws.data.Database;
+import dev.filetrail.aws.data.KafkaAccess;
+import dev.filetrail.aws.data.KafkaCluster;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
+import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
+import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
+import software.amazon.awscdk.services.applicationautoscaling.ScalingInterval;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.ecr.LifecycleRule;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.RepositoryAttributes;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
+import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.RequestCountScalingProps;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.ScalableTaskCount;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
+import software.amazon.awscdk.services.elasticloadbalancingv2.RedirectOptions;
+import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The ECS Fargate services run from the one {@code filetrail} launcher image: the ingest bridge (scaled on queue
+ * depth), metadata-streams (scaled on CPU), the query-api behind an ALB (scaled on CPU and requests), and an ops
+ * task definition for one-off commands such as creating the topics.
+ */
+public final class FiletrailServices extends Construct {
+    public static final int API_PORT = 8080;
+    private static final Pattern ECR_URI =
+            Pattern.compile("^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)(?::([^@]+))?(?:@(.+))?$");
+
+    /** What the services connect to. */
+    public record Wiring(IVpc vpc, KafkaCluster kafka, Database database, IQueue ingestQueue,
+                         ITopic objectEvents, ITopic processingResults, IBucket source, IBucket derivatives,
+                         String cdnDomain, String cdnKeyPairId, ISecret cdnPrivateKey, Optional<IKey> key) {
+    }
+
+    private final Cluster cluster;
+    private final FargateService bridge;
+    private final FargateService streams;
+    private final FargateService api;
+    private final FargateTaskDefinition ops;
+    private final ApplicationLoadBalancer loadBalancer;
+    private final ApplicationTargetGroup apiTargets;
+    private final Repository repository;
+    private final String apiUrl;
+    private final SecurityGroup opsSecurity;
+
+    public FiletrailServices(Construct scope, String id, StackConfig config, Wiring wiring) {
+        super(scope, id);
+        StackConfig.Services services = config.services();
+        String prefix = config.stackName().toLowerCase();
+
+        cluster = Cluster.Builder.create(this, "Cluster")
+                .clusterName(prefix)
+                .vpc(wiring.vpc())
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .build();
+
+        Repository created = null;
+        ContainerImage image;
+        if (services.imageUri().isPresent()) {
+            image = imageFrom(services.imageUri().get());
+        } else {
+            created = Repository.Builder.create(this, "Repository")
+                    .repositoryName(prefix)
+                    // A tag names one build forever, so a task restart never picks up different code.
+                    .imageTagMutability(TagMutability.IMMUTABLE)
+                    .imageScanOnPush(true)
+                    .lifecycleRules(List.of(LifecycleRule.builder()
+                            .description("keep the last 50 images").maxImageCount(50).build()))
+                    .removalPolicy(RemovalPolicy.RETAIN)
+                    .build();
+            image = ContainerImage.fromEcrRepository(created, services.imageTag());
+        }
+        repository = created;
+
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("AWS_REGION", Aws.REGION);
+        common.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafka().bootstrapServers());
+        if (wiring.kafka().clusterArn().isPresent()) {
+            common.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+            common.put("KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
+        }
+
+        // --- ingest bridge: SQS -> Kafka
+        Map<String, String> bridgeEnv = new LinkedHashMap<>(common);
+        bridgeEnv.put("SQS_QUEUE_URL", wiring.ingestQueue().getQueueUrl());
+        bridgeEnv.put("SQS_VISIBILITY_TIMEOUT_SECONDS", Integer.toString(config.ingest().visibilityTimeoutSeconds()));
+        bridgeEnv.put("SNS_OBJECT_EVENTS_TOPIC_ARN", wiring.objectEvents().getTopicArn());
+        bridgeEnv.put("SNS_PROCESSING_RESULTS_TOPIC_ARN", wiring.processingResults().getTopicArn());
+        bridgeEnv.put("S3_SOURCE_BUCKET", wiring.source().getBucketName());
+        FargateTaskDefinition bridgeTask = task("Bridge", "bridge", services.bridge(), image, bridgeEnv, Map.of(),
+                config, false);
+        bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:GetQueueAttributes"))
+                .resources(List.of(wiring.ingestQueue().getQueueArn())).build());
+        // Backfill lists every version of the existing bucket (ListObjectVersions).
+        bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucketVersions"))
+                .resources(List.of(wiring.source().getBucketArn())).build());
+        wiring.key().ifPresent(k -> bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:Decrypt")).resources(List.of(k.getKeyArn())).build()));
+        kafka(wiring, bridgeTask, access -> access.produces(
+                KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.INGEST_DLQ));
+        bridge = service("Bridge", prefix + "-bridge", bridgeTask, services.bridge(), services.paused(), wiring);
+        // Queue depth, not CPU: the bridge waits on SQS and Kafka, so a backlog is the signal that it is short.
+        scaling(bridge, services.bridge(), services.paused()).ifPresent(bridgeScaling -> bridgeScaling.scaleOnMetric("QueueDepth", BasicStepScalingPolicyProps.builder()
+                .metric(wiring.ingestQueue().metricApproximateNumberOfMessagesVisible())
+                .scalingSteps(List.of(
+                        ScalingInterval.builder().upper(0).change(-1).build(),
+                        ScalingInterval.builder().lower(1_000).change(1).build(),
+                        ScalingInterval.builder().lower(10_000).change(3).build()))
+                .adjustmentType(AdjustmentType.CHANGE_IN_CAPACITY)
+                .cooldown(Duration.seconds(120))
+                .build()));
+
+        // --- metadata-streams: Kafka Streams
+        Map<String, String> streamsEnv = new LinkedHashMap<>(common);
+        streamsEnv.put("KAFKA_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
+        FargateTaskDefinition streamsTask = task("Streams", "streams", services.streams(), image, streamsEnv, Map.of(),
+                config, false);
+        kafka(wiring, streamsTask, access -> access
+                .consumes(KafkaAccess.STREAMS_APPLICATION_ID,
+                        KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.SHARE_COMMANDS)
+                .produces(KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
+                .streamsApplication(KafkaAccess.STREAMS_APPLICATION_ID));
+        streams = service("Streams", prefix + "-streams", streamsTask, services.streams(), services.paused(), wiring);
+        scaling(streams, services.streams(), services.paused()).ifPresent(scaling -> scaling.scaleOnCpuUtilization(
+                "Cpu", CpuUtilizationScalingProps.builder()
+                        .targetUtilizationPercent(60)
+                        // Rebalancing a Kafka Streams group moves state: scale in slowly.
+                        .scaleInCooldown(Duration.minutes(15)).scaleOutCooldown(Duration.minutes(3)).build()));
+
+        // --- query-api behind an ALB
+        Map<String, String> apiEnv = new LinkedHashMap<>(common);
+        apiEnv.put("PORT", Integer.toString(API_PORT));
+        apiEnv.put("KAFKA_CONSUMER_GROUP", KafkaAccess.API_CONSUMER_GROUP);
+        apiEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
+        apiEnv.put("S3_SOURCE_BUCKET", wiring.source().getBucketName());
+        apiEnv.put("S3_DERIVATIVES_BUCKET", wiring.derivatives().getBucketName());
+        apiEnv.put("CLOUDFRONT_DOMAIN", wiring.cdnDomain());
+        apiEnv.put("CLOUDFRONT_KEY_PAIR_ID", wiring.cdnKeyPairId());
+        Map<String, Secret> apiSecrets = new LinkedHashMap<>();
+        // Injected by ECS at start from Secrets Manager: the values never appear in the task definition.
+        apiSecrets.put("DATABASE_USERNAME", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
+        apiSecrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
+        apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
+        FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config, true);
+        kafka(wiring, apiTask, access -> access
+                .consumes(KafkaAccess.API_CONSUMER_GROUP,
+                        KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
+                .produces(KafkaAccess.SHARE_COMMANDS));
+        api = service("Api", prefix + "-api", apiTask, services.api(), services.paused(), wiring);
+        wiring.database().allowFrom(api, "query-api to PostgreSQL");
+
+        SecurityGroup albGroup = SecurityGroup.Builder.create(this, "LoadBalancerSecurity")
+                .vpc(wiring.vpc()).description("query-api load balancer").allowAllOutbound(false).build();
+        loadBalancer = ApplicationLoadBalancer.Builder.create(this, "LoadBalancer")
+                .vpc(wiring.vpc())
+                .internetFacing(true)
+                .securityGroup(albGroup)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+                .dropInvalidHeaderFields(true)
+                .deletionProtection(true)
+                .build();
+        ApplicationListener listener;
+        if (services.apiCertificateArn().isPresent()) {
+            albGroup.addIngressRule(Peer.ipv4(services.apiAllowedCidr()), Port.tcp(443), "HTTPS to the API");
+            albGroup.addIngressRule(Peer.ipv4(services.apiAllowedCidr()), Port.tcp(80), "redirected to HTTPS");
+            listener = loadBalancer.addListener("Https", BaseApplicationListenerProps.builder()
+                    .port(443).protocol(ApplicationProtocol.HTTPS)
+                    .certificates(List.of(ListenerCertificate.fromCertificateManager(
+                            Certificate.fromCertificateArn(this, "ApiCertificate", services.apiCertificateArn().get()))))
+                    .sslPolicy(SslPolicy.RECOMMENDED_TLS)
+                    .open(false)
+                    .build());
+            loadBalancer.addListener("Http", BaseApplicationListenerProps.builder()
+                    .port(80).protocol(ApplicationProtocol.HTTP).open(false)
+                    .defaultAction(ListenerAction.redirect(RedirectOptions.builder().protocol("HTTPS").port("443").permanent(true).build()))
+                    .build());
+            apiUrl = "https://" + loadBalancer.getLoadBalancerDnsName();
+        } else {
+            Annotations.of(this).addWarningV2("filetrail:api-without-tls",
+                    "The API listens on plain HTTP: pass -c apiCertificateArn=<ACM certificate> for HTTPS");
+            albGroup.addIngressRule(Peer.ipv4(services.apiAllowedCidr()), Port.tcp(80), "HTTP to the API");
+            listener = loadBalancer.addListener("Http", BaseApplicationListenerProps.builder()
+                    .port(80).protocol(ApplicationProtocol.HTTP).open(false).build());
+            apiUrl = "http://" + loadBalancer.getLoadBalancerDnsName();
+        }
+        apiTargets = listener.addTargets("Api", AddApplicationTargetsProps.builder()
+                .port(API_PORT)
+                .protocol(ApplicationProtocol.HTTP)
+                .targets(List.of(api))
+                .healthCheck(HealthCheck.builder().path(services.apiHealthPath())
+                        .healthyThresholdCount(2).interval(Duration.seconds(15)).build())
+                .deregistrationDelay(Duration.seconds(30))
+                .build());
+        scaling(api, services.api(), services.paused()).ifPresent(apiScaling -> {
+            apiScaling.scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder().targetUtilizationPercent(60).build());
+            apiScaling.scaleOnRequestCount("Requests", RequestCountScalingProps.builder()
+                    .requestsPerTarget(1_000).targetGroup(apiTargets).build());
+        });
+
+        // --- ops: one-off commands (creating topics, replays), run with `aws ecs run-task`; no service.
+        ops = task("Ops", "ops", services.bridge(), image, new LinkedHashMap<>(common), Map.of(), config, false);
+        kafka(wiring, ops, KafkaAccess::administersTopics);
+        opsSecurity = SecurityGroup.Builder.create(this, "OpsSecurity")
+                .vpc(wiring.vpc()).description("Filetrail one-off ops tasks").allowAllOutbound(true).build();
+        wiring.kafka().allowFrom(opsSecurity, "ops tasks to Kafka");
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public FargateService bridge() {
+        return bridge;
+    }
+
+    public FargateService streams() {
+        return streams;
+    }
+
+    public FargateService api() {
+        return api;
+    }
+
+    public FargateTaskDefinition ops() {
+        return ops;
+    }
+
+    public ApplicationLoadBalancer loadBalancer() {
+        return loadBalancer;
+    }
+
+    public ApplicationTargetGroup apiTargets() {
+        return apiTargets;
+    }
+
+    /** The security group to pass to {@code aws ecs run-task} for the ops task. */
+    public SecurityGroup opsSecurity() {
+        return opsSecurity;
+    }
+
+    public Optional<Repository> repository() {
+        return Optional.ofNullable(repository);
+    }
+
+    public String apiUrl() {
+        return apiUrl;
+    }
+
+    private ContainerImage imageFrom(String uri) {
+        Matcher ecr = ECR_URI.matcher(uri);
+        if (!ecr.matches()) {
+            return ContainerImage.fromRegistry(uri);
+        }
+        // A private ECR image: name the repository so the execution role may pull from it and nothing else.
+        IRepository existing = Repository.fromRepositoryAttributes(this, "ImageRepository", RepositoryAttributes.builder()
+                .repositoryName(ecr.group(3))
+                .repositoryArn("arn:" + Aws.PARTITION + ":ecr:" + ecr.group(2) + ":" + ecr.group(1)
+                        + ":repository/" + ecr.group(3))
+                .build());
+        String tagOrDigest = ecr.group(5) != null ? ecr.group(5) : ecr.group(4) != null ? ecr.group(4) : "latest";
+        return ContainerImage.fromEcrRepository(existing, tagOrDigest);
+    }
+
+    private FargateTaskDefinition task(String id, String command, StackConfig.ServiceSize size, ContainerImage image,
+                                       Map<String, String> environment, Map<String, Secret> secrets,
+                                       StackConfig config, boolean servesHttp) {
+        Role taskRole = Role.Builder.create(this, id + "TaskRole")
+                .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                .description("Filetrail " + command + " task")
+                .build();
+        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, id + "Task")
+                .family(config.stackName().toLowerCase() + "-" + command)
+                .cpu(size.cpu())
+                .memoryLimitMiB(size.memoryMb())
+                .runtimePlatform(RuntimePlatform.builder()
+                        .cpuArchitecture("ARM64".equals(config.services().cpuArchitecture())
+                                ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64)
+                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
+                        .build())
+                .taskRole(taskRole)
+                .build();
+        ContainerDefinitionOptions.Builder container = ContainerDefinitionOptions.builder()
+                .containerName(command)
+                .image(image)
+                // The launcher is the entry point whatever the image's own ENTRYPOINT is.
+                .entryPoint(List.of("filetrail"))
+                .command("ops".equals(command) ? List.of("--help") : List.of(command))
+                .environment(environment)
+                .secrets(secrets)
+                // Time to finish in-flight messages and commit offsets before SIGKILL.
+                .stopTimeout(Duration.seconds(60))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                        .logGroup(LogGroups.create(this, id + "Logs", config, RemovalPolicy.DESTROY))
+                        .streamPrefix(command).build()));
+        if (servesHttp) {
+            container.portMappings(List.of(PortMapping.builder().containerPort(API_PORT).build()));
+        }
+        task.addContainer(command, container.build());
+        return task;
+    }
+
+    private void kafka(Wiring wiring, FargateTaskDefinition task, Consumer<KafkaAccess> grants) {
+        wiring.kafka().clusterArn().ifPresent(arn -> {
+            KafkaAccess access = new KafkaAccess(arn);
+            grants.accept(access);
+            access.statements().forEach(task.getTaskRole()::addToPrincipalPolicy);
+        });
+    }
+
+    private FargateService service(String id, String name, FargateTaskDefinition task, StackConfig.ServiceSize size,
+                                   boolean paused, Wiring wiring) {
+        SecurityGroup group = SecurityGroup.Builder.create(this, id + "Security")
+                .vpc(wiring.vpc()).description("Filetrail " + name).allowAllOutbound(true).build();
+        FargateService service = FargateService.Builder.create(this, id)
+                .serviceName(name)
+                .cluster(cluster)
+                .taskDefinition(task)
+                // Paused: the first deploy, before the image is in the repository this stack creates.
+                .desiredCount(paused ? 0 : size.minTasks())
+                .platformVersion(FargatePlatformVersion.LATEST)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                .securityGroups(List.of(group))
+                .assignPublicIp(false)
+                .minHealthyPercent(100)
+                .maxHealthyPercent(200)
+                .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
+                .enableExecuteCommand(false)
+                .build();
+        wiring.kafka().allowFrom(service, name + " to Kafka");
+        return service;
+    }
+
+    /** No scaling while paused, or a queue backlog would start tasks whose image does not exist yet. */
+    private static Optional<ScalableTaskCount> scaling(FargateService service, StackConfig.ServiceSize size,
+                                                       boolean paused) {
+        if (paused) {
+            return Optional.empty();
+        }
+        return Optional.of(service.autoScaleTaskCount(EnableScalingProps.builder()
+                .minCapacity(size.minTasks()).maxCapacity(size.maxTasks()).build()));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.filetrail.aws.alarms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.aws.Synth;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class OperationalAlarmsTest {
+    private static final Template DEFAULTS = Synth.defaults().main();
+    private static final Map<String, Object> TO_TOPIC = Map.of("Ref", Match.stringLikeRegexp("AlarmsTopic[0-9A-F]{8}"));
+
+    private static Map<String, Object> alarm(String name, Map<String, Object> expected) {
+        Map<String, Object> matcher = new java.util.LinkedHashMap<>(expected);
+        matcher.put("AlarmName", name);
+        matcher.put("AlarmActions", List.of(TO_TOPIC));
+        matcher.put("OKActions", List.of(TO_TOPIC));
+        return matcher;
+    }
+
+    @Test
+    void alarmsGoToAnSnsAlarmTopic() {
+        DEFAULTS.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "filetrail-alarms"));
+        List<Map<String, Object>> operational = Synth.resources(Synth.defaults().json(), "AWS::CloudWatch::Alarm").values()
+                .stream().map(Synth::properties)
+                .filter(p -> !p.get("AlarmActions").toString().contains("ScalingPolicy")
+                        && !p.get("AlarmActions").toString().contains("TaskCountTarget"))
+                .toList();
+        assertThat(operational).hasSize(10).allSatisfy(p ->
+                assertThat(p.get("AlarmActions").toString()).contains("AlarmsTopic"));
+        Synth.tuned().main().hasResourceProperties("AWS::SNS::Subscription", Map.of(
+                "Protocol", "email", "Endpoint", "ops@example.com",
+                "TopicArn", Map.of("Ref", Match.stringLikeRegexp("AlarmsTopic.*"))));
+    }
+
+    @Test
+    void dlqNotEmpty() {
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-ingest-dlq-not-empty", Map.of(
+                "Namespace", "AWS/SQS",
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IngestDeadLetters.*"), "QueueName")))),
+                "Statistic", "Maximum",
+                "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "EvaluationPeriods", 1)));
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-processing-failures-not-empty", Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ProcessingFailures.*"), "QueueName")))),
+                "Threshold", 0)));
+    }
+
+    @Test
+    void ageOfOldestIngestMessage() {
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-ingest-oldest-message-age", Map.of(
+                "MetricName", "ApproximateAgeOfOldestMessage",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IngestQueue.*"), "QueueName")))),
+                "Threshold", 900,
+                "ComparisonOperator", "GreaterThanThreshold")));
+    }
+
+    @Test
+    void consumerLagOfBothKafkaConsumers() {
+        for (String group : List.of("filetrail-metadata-streams", "filetrail-query-api")) {
+            DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-consumer-lag-" + group, Map.of(
+                    "Namespace", "AWS/Kafka",
+                    "MetricName", "EstimatedMaxTimeLag",
+                    "Dimensions", Match.arrayWith(List.of(
+                            Map.of("Name", "Cluster Name", "Value", "filetrail-kafka"),
+                            Map.of("Name", "Consumer Group", "Value", group))),
+                    "Threshold", 300)));
+        }
+        // An existing MSK cluster is watched by the name in its ARN.
+        Synth.existing().main().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "EstimatedMaxTimeLag",
+                "Dimensions", Match.arrayWith(List.of(Map.of("Name", "Cluster Name", "Value", "prod")))));
+    }
+
+    @Test
+    void lambdaErrorsAndThrottles() {
+        for (String function : List.of("thumbnailer", "metadata")) {
+            String id = function.equals("thumbnailer") ? "ProcessingThumbnailer" : "ProcessingMetadata";
+            Map<String, Object> dimension = Map.of("Name", "FunctionName",
+                    "Value", Map.of("Ref", Match.stringLikeRegexp(id + "[0-9A-F]{8}")));
+            DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-" + function + "-errors", Map.of(
+                    "Namespace", "AWS/Lambda", "MetricName", "Errors", "Dimensions", List.of(dimension),
+                    "Statistic", "Sum", "Threshold", 5)));
+            DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-" + function + "-throttles", Map.of(
+                    "Namespace", "AWS/Lambda", "MetricName", "Throttles", "Dimensions", List.of(dimension),
+                    "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold")));
+        }
+    }
+
+    @Test
+    void api5xxRate() {
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-api-5xx-rate", Map.of(
+                "Threshold", 5,
+                "ComparisonOperator", "GreaterThanThreshold",
+                // arrayWith keeps order: CDK lists the expression, then its metrics by id.
+                "Metrics", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Expression", Match.stringLikeRegexp(".*100 \\* \\(FILL\\(target5xx.*/ requests.*"))),
+                        Match.objectLike(Map.of("Id", "elb5xx", "MetricStat", Match.objectLike(Map.of(
+                                "Metric", Match.objectLike(Map.of("MetricName", "HTTPCode_ELB_5XX_Count")))))),
+                        Match.objectLike(Map.of("Id", "target5xx", "MetricStat", Match.objectLike(Map.of(
+                                "Metric", Match.objectLike(Map.of("MetricName", "HTTPCode_Target_5XX_Count")))))),
+                        Match.objectLike(Map.of("Id", "requests", "MetricStat", Match.objectLike(Map.of(
+                                "Metric", Match.objectLike(Map.of("MetricName", "RequestCount")))))))))));
+    }
+}

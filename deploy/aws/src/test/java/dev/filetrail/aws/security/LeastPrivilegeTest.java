@@ -1,0 +1,186 @@
+package dev.filetrail.aws.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.aws.Synth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class LeastPrivilegeTest {
+
+    /** Actions that do not support resource-level permissions, so IAM accepts them only on "*". */
+    private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("ecr:GetAuthorizationToken");
+    /** Wildcards CDK's own KMS grants use for the data-key families, always on one key's ARN. */
+    private static final Set<String> KMS_FAMILY_WILDCARDS = Set.of("kms:GenerateDataKey*", "kms:ReEncrypt*");
+
+    /** One policy statement and where it sits. */
+    record Statement(String resource, String type, boolean identity, Map<String, Object> body) {
+        List<String> actions() {
+            return Synth.list(body.get("Action")).stream().map(Object::toString).toList();
+        }
+
+        List<Object> resources() {
+            return Synth.list(body.get("Resource"));
+        }
+
+        boolean allows() {
+            return "Allow".equals(body.get("Effect"));
+        }
+
+        @Override
+        public String toString() {
+            return type + " " + resource + " " + body;
+        }
+    }
+
+    static Stream<String> variants() {
+        return Stream.of("defaults", "tuned", "existing");
+    }
+
+    private static List<Map<String, Object>> templates(String variant) {
+        Synth.Result result = switch (variant) {
+            case "defaults" -> Synth.defaults();
+            case "tuned" -> Synth.tuned();
+            default -> Synth.existing();
+        };
+        return List.of(result.json(), result.billingJson());
+    }
+
+    private static final Map<String, List<Statement>> STATEMENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static List<Statement> statements(String variant) {
+        return STATEMENTS.computeIfAbsent(variant, LeastPrivilegeTest::collect);
+    }
+
+    /** Every statement of every identity and resource policy in the templates. */
+    @SuppressWarnings("unchecked")
+    private static List<Statement> collect(String variant) {
+        List<Statement> found = new ArrayList<>();
+        for (Map<String, Object> template : templates(variant)) {
+            ((Map<String, Object>) template.get("Resources")).forEach((id, raw) -> {
+                Map<String, Object> resource = (Map<String, Object>) raw;
+                String type = (String) resource.get("Type");
+                Map<String, Object> props = Synth.properties(resource);
+                List<Object> documents = new ArrayList<>();
+                boolean identity = type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::Role")
+                        || type.equals("AWS::IAM::ManagedPolicy");
+                if (props.containsKey("PolicyDocument")) {
+                    documents.add(props.get("PolicyDocument"));
+                }
+                if (props.containsKey("KeyPolicy")) {
+                    documents.add(props.get("KeyPolicy"));
+                }
+                if (props.containsKey("AssumeRolePolicyDocument")) {
+                    documents.add(props.get("AssumeRolePolicyDocument"));
+                }
+                for (Object policy : Synth.list(props.get("Policies"))) {
+                    documents.add(((Map<String, Object>) policy).get("PolicyDocument"));
+                }
+                for (Object document : documents) {
+                    for (Object statement : Synth.list(((Map<String, Object>) document).get("Statement"))) {
+                        found.add(new Statement(id, type, identity, (Map<String, Object>) statement));
+                    }
+                }
+            });
+        }
+        return found;
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void noStatementAllowsEveryActionOrEveryActionOfAService(String variant) {
+        List<Statement> statements = statements(variant);
+        assertThat(statements).hasSizeGreaterThan(40);
+        assertThat(statements).filteredOn(Statement::allows).allSatisfy(statement ->
+                assertThat(statement.actions()).as(statement.toString())
+                        .noneMatch(action -> action.equals("*") || action.endsWith(":*")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void identityPoliciesUseEveryResourceOnlyWhereIamAllowsNothingNarrower(String variant) {
+        assertThat(statements(variant)).filteredOn(s -> s.identity() && s.allows() && s.resources().contains("*"))
+                .isNotEmpty()
+                .allSatisfy(statement -> assertThat(ACTIONS_WITHOUT_RESOURCES).as(statement.toString())
+                        .containsAll(statement.actions()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void identityPoliciesNameEveryActionExceptKmsDataKeyFamilies(String variant) {
+        assertThat(statements(variant)).filteredOn(s -> s.identity() && s.allows())
+                .allSatisfy(statement -> assertThat(statement.actions()).as(statement.toString())
+                        .allMatch(action -> !action.contains("*") || KMS_FAMILY_WILDCARDS.contains(action)));
+    }
+
+    @Test
+    void noRoleCarriesAManagedPolicy() {
+        for (String variant : List.of("defaults", "tuned", "existing")) {
+            for (Map<String, Object> template : templates(variant)) {
+                assertThat(Synth.resources(template, "AWS::IAM::Role").values()).map(Synth::properties)
+                        .allSatisfy(role -> assertThat(role).doesNotContainKey("ManagedPolicyArns"));
+            }
+        }
+    }
+
+    /** Resources that {@code role}'s policy grants {@code action} on, as text. */
+    private static List<String> grants(String role, String action) {
+        return statements("defaults").stream()
+                .filter(s -> s.type().equals("AWS::IAM::Policy") && s.resource().startsWith(role) && s.allows())
+                .filter(s -> s.actions().contains(action))
+                .flatMap(s -> s.resources().stream()).map(Object::toString).toList();
+    }
+
+    private static List<String> actions(String role) {
+        return statements("defaults").stream()
+                .filter(s -> s.type().equals("AWS::IAM::Policy") && s.resource().startsWith(role))
+                .flatMap(s -> s.actions().stream()).toList();
+    }
+
+    @Test
+    void eachTaskRoleHasOnlyWhatItsServiceUses() {
+        assertThat(actions("ServicesBridgeTaskRole"))
+                .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:ListBucketVersions", "kafka-cluster:WriteData")
+                .doesNotContain("kafka-cluster:ReadData", "kafka-cluster:CreateTopic", "s3:GetObject", "sns:Publish");
+        assertThat(grants("ServicesBridgeTaskRole", "kafka-cluster:WriteData"))
+                .anyMatch(r -> r.contains("/filetrail.object-events.v1"))
+                .noneMatch(r -> r.contains("/filetrail.files.v1"));
+
+        assertThat(actions("ServicesStreamsTaskRole"))
+                .contains("kafka-cluster:ReadData", "kafka-cluster:AlterTransactionalId")
+                .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("s3:") || a.startsWith("sns:"));
+        // Streams may create only its own internal topics, never a contract topic.
+        assertThat(grants("ServicesStreamsTaskRole", "kafka-cluster:CreateTopic"))
+                .isNotEmpty().allMatch(r -> r.contains("/filetrail-metadata-streams-*"));
+
+        assertThat(actions("ServicesApiTaskRole"))
+                .doesNotContain("kafka-cluster:CreateTopic")
+                .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("s3:") || a.startsWith("secretsmanager:"));
+        assertThat(grants("ServicesApiTaskRole", "kafka-cluster:ReadData"))
+                .anyMatch(r -> r.contains("/filetrail.file-versions.v1"));
+        assertThat(grants("ServicesApiTaskRole", "kafka-cluster:WriteData"))
+                .anyMatch(r -> r.contains("/filetrail.share-commands.v1"))
+                .noneMatch(r -> r.contains("/filetrail.file-versions.v1") || r.contains("/filetrail.object-events.v1"));
+
+        // Only the ops task creates contract topics.
+        assertThat(grants("ServicesOpsTaskRole", "kafka-cluster:CreateTopic")).anyMatch(r -> r.contains("/filetrail.*"));
+    }
+
+    @Test
+    void lambdasMayWriteOnlyDerivativesAndOnlyUnderTheirPrefix() {
+        assertThat(grants("ProcessingThumbnailerRole", "s3:PutObject")).singleElement().satisfies(r ->
+                assertThat(r).contains("BucketsDerivatives").contains("/_derivatives/*"));
+        assertThat(grants("ProcessingThumbnailerRole", "s3:GetObjectVersion")).singleElement().satisfies(r ->
+                assertThat(r).contains("BucketsSource"));
+        assertThat(actions("ProcessingMetadataRole")).doesNotContain("s3:PutObject")
+                .contains("s3:GetObjectVersion", "sns:Publish");
+        assertThat(grants("ProcessingMetadataRole", "sns:Publish")).singleElement().satisfies(r ->
+                assertThat(r).contains("IngestProcessingResults"));
+    }
+}

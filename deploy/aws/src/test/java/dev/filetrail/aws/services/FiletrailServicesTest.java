@@ -1,0 +1,168 @@
+package dev.filetrail.aws.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.aws.Synth;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class FiletrailServicesTest {
+    private static final Template DEFAULTS = Synth.defaults().main();
+
+    private static Map<String, Object> container(String name, Map<String, Object> expected) {
+        Map<String, Object> matcher = new java.util.LinkedHashMap<>(expected);
+        matcher.put("Name", name);
+        return Map.of("ContainerDefinitions", List.of(Match.objectLike(matcher)));
+    }
+
+    @Test
+    void threeFargateServicesRunTheLauncherPrivately() {
+        for (String service : List.of("bridge", "streams", "api")) {
+            DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
+                    "ServiceName", "filetrail-" + service,
+                    "LaunchType", "FARGATE",
+                    "DeploymentConfiguration", Match.objectLike(Map.of(
+                            "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true))),
+                    "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
+                            "AssignPublicIp", "DISABLED")))));
+            DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container(service, Map.of(
+                    "EntryPoint", List.of("filetrail"),
+                    "Command", List.of(service))));
+        }
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX")));
+    }
+
+    @Test
+    void servicesGetTheirEndpointsFromTheEnvironment() {
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("bridge", Map.of(
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "KAFKA_BOOTSTRAP_SERVERS", "Value", Map.of("Fn::GetAtt",
+                                List.of(Match.stringLikeRegexp("KafkaBootstrapBrokers.*"), "BootstrapBrokerStringSaslIam"))),
+                        Map.of("Name", "KAFKA_SASL_MECHANISM", "Value", "AWS_MSK_IAM"),
+                        Map.of("Name", "SQS_QUEUE_URL", "Value", Map.of("Ref", Match.stringLikeRegexp("IngestQueue.*"))),
+                        Map.of("Name", "SQS_VISIBILITY_TIMEOUT_SECONDS", "Value", "120"))))));
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
+                "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 8080))),
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "DATABASE_URL", "Value", Match.anyValue()),
+                        Map.of("Name", "S3_SOURCE_BUCKET", "Value", Map.of("Ref", Match.stringLikeRegexp("BucketsSource.*"))),
+                        Map.of("Name", "CLOUDFRONT_DOMAIN", "Value", Map.of("Fn::GetAtt",
+                                List.of(Match.stringLikeRegexp("CdnDistribution.*"), "DomainName"))),
+                        Map.of("Name", "CLOUDFRONT_KEY_PAIR_ID", "Value", Map.of("Ref", Match.stringLikeRegexp("CdnUrlSigningKey.*"))))),
+                "Secrets", Match.arrayWith(List.of(
+                        Map.of("Name", "DATABASE_USERNAME", "ValueFrom", Match.anyValue()),
+                        Map.of("Name", "DATABASE_PASSWORD", "ValueFrom", Match.anyValue()))))));
+    }
+
+    @Test
+    void defaultImageComesFromAnImmutableScannedRepositoryTheStackCreates() {
+        DEFAULTS.hasResourceProperties("AWS::ECR::Repository", Map.of(
+                "RepositoryName", "filetrail",
+                "ImageTagMutability", "IMMUTABLE",
+                "ImageScanningConfiguration", Map.of("ScanOnPush", true)));
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("bridge", Map.of(
+                "Image", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(":0.1.0")))))));
+    }
+
+    @Test
+    void imageUriFromContextIsUsedAndOnlyItsRepositoryMayBePulled() {
+        Template existing = Synth.existing().main();
+        existing.resourceCountIs("AWS::ECR::Repository", 0);
+        existing.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
+                "Image", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                        Match.stringLikeRegexp(".*/filetrail:1\\.4\\.2"))))))));
+        existing.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", List.of("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                        "Resource", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                                ":ecr:eu-west-1:111122223333:repository/filetrail")))))))))));
+    }
+
+    @Test
+    void bridgeScalesOnQueueDepth() {
+        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of(
+                "MinCapacity", 1, "MaxCapacity", 10,
+                "ResourceId", Match.objectLike(Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesBridgeService.*"), "Name")))))))));
+        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
+                "PolicyType", "StepScaling",
+                "StepScalingPolicyConfiguration", Match.objectLike(Map.of(
+                        "AdjustmentType", "ChangeInCapacity",
+                        "StepAdjustments", Match.arrayWith(List.of(Match.objectLike(Map.of("ScalingAdjustment", 3))))))));
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Namespace", "AWS/SQS",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IngestQueue.*"), "QueueName")))),
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("ServicesBridgeTaskCountTargetQueueDepthUpper.*")))));
+    }
+
+    @Test
+    void streamsAndApiScaleOnCpuAndTheApiOnRequests() {
+        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
+                "PolicyName", Match.stringLikeRegexp(".*ServicesStreamsTaskCountTargetCpu.*"),
+                "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
+                        "PredefinedMetricSpecification", Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization"),
+                        "TargetValue", 60))));
+        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
+                "PolicyName", Match.stringLikeRegexp(".*ServicesApiTaskCountTargetCpu.*"),
+                "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
+                        "PredefinedMetricSpecification", Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))));
+        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
+                "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
+                        "PredefinedMetricSpecification", Match.objectLike(Map.of(
+                                "PredefinedMetricType", "ALBRequestCountPerTarget")),
+                        "TargetValue", 1000))));
+    }
+
+    @Test
+    void apiIsBehindAnInternetFacingLoadBalancer() {
+        DEFAULTS.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of(
+                "Scheme", "internet-facing",
+                "LoadBalancerAttributes", Match.arrayWith(List.of(
+                        Map.of("Key", "routing.http.drop_invalid_header_fields.enabled", "Value", "true")))));
+        DEFAULTS.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
+                "Port", 8080, "TargetType", "ip", "HealthCheckPath", "/health"));
+        DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
+                "ServiceName", "filetrail-api",
+                "LoadBalancers", List.of(Map.of("ContainerName", "api", "ContainerPort", 8080,
+                        "TargetGroupArn", Map.of("Ref", Match.stringLikeRegexp("ServicesLoadBalancerHttpApiGroup.*"))))));
+        Synth.defaults().annotations().hasWarning("/Filetrail/Services", Match.stringLikeRegexp(".*plain HTTP.*"));
+    }
+
+    @Test
+    void withACertificateTheApiIsHttpsAndPlainHttpRedirects() {
+        Template existing = Synth.existing().main();
+        existing.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Port", 443, "Protocol", "HTTPS",
+                "Certificates", List.of(Map.of("CertificateArn", "arn:aws:acm:eu-west-1:111122223333:certificate/api"))));
+        existing.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Port", 80,
+                "DefaultActions", List.of(Match.objectLike(Map.of("Type", "redirect",
+                        "RedirectConfig", Match.objectLike(Map.of("Protocol", "HTTPS", "Port", "443")))))));
+    }
+
+    @Test
+    void databaseAndSigningSecretsAreInjectedByTheExecutionRoleOnly() {
+        Map<String, Map<String, Object>> policies = Synth.resources(Synth.defaults().json(), "AWS::IAM::Policy");
+        assertThat(policies).hasEntrySatisfying(
+                policies.keySet().stream().filter(id -> id.startsWith("ServicesApiTaskExecutionRole")).findFirst().orElseThrow(),
+                policy -> assertThat(policy.toString()).contains("secretsmanager:GetSecretValue")
+                        .contains("CdnUrlSigningPrivateKey").contains("DatabaseClusterSecret"));
+        assertThat(policies.entrySet()).filteredOn(e -> e.getKey().contains("TaskRole"))
+                .allSatisfy(e -> assertThat(e.getValue().toString()).doesNotContain("secretsmanager:"));
+    }
+
+    @Test
+    void pausedServicesRunNoTaskAndDoNotScaleUntilTheImageExists() {
+        Template paused = Synth.tuned().main();
+        paused.resourceCountIs("AWS::ECS::Service", 3);
+        paused.allResourcesProperties("AWS::ECS::Service", Map.of("DesiredCount", 0));
+        paused.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 0);
+        DEFAULTS.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 3);
+    }
+}
