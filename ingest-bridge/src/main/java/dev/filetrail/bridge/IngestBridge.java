@@ -1,0 +1,160 @@
+package dev.filetrail.bridge;
+
+import dev.filetrail.bridge.http.HealthServer;
+import dev.filetrail.bridge.kafka.BridgeProducer;
+import dev.filetrail.bridge.sqs.AfterProduceHook;
+import dev.filetrail.bridge.sqs.QueuePoller;
+import dev.filetrail.bridge.sqs.VisibilityExtender;
+import dev.filetrail.events.TopicSetup;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The SQS → Kafka bridge service: {@code pollers} long-polling loops over one queue, one idempotent producer,
+ * and {@code /health} + {@code /metrics}. {@link #close()} finishes the batches in flight, or releases them to
+ * the queue when they outlast the shutdown grace.
+ */
+public final class IngestBridge implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestBridge.class);
+
+    private final BridgeConfig config;
+    private final SqsClient sqs;
+    private final BridgeProducer producer;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final BridgeMetrics metrics = new BridgeMetrics(registry);
+    private final AfterProduceHook afterProduce;
+    private final ScheduledExecutorService scheduler;
+    private final List<QueuePoller> pollers = new ArrayList<>();
+    private ExecutorService pollerThreads;
+    private HealthServer http;
+    private volatile boolean running;
+
+    public IngestBridge(BridgeConfig config) {
+        this(config, AfterProduceHook.NONE);
+    }
+
+    /** With a hook between produce and delete: the crash test's way to kill the bridge at the worst moment. */
+    IngestBridge(BridgeConfig config, AfterProduceHook afterProduce) {
+        this.config = config;
+        this.afterProduce = afterProduce;
+        this.sqs = AwsClients.sqs(config);
+        this.producer = BridgeProducer.connect(config.kafkaBootstrapServers(), config.kafkaDeliveryTimeoutMs(),
+                "filetrail-ingest-bridge");
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> daemon(r, "bridge-visibility-" + threadNumber.incrementAndGet()));
+    }
+
+    /** Creates missing topics, starts the HTTP endpoints and the pollers. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
+                    .ensure(admin);
+        }
+        http = new HealthServer(config.metricsPort(), registry, () -> running, this::healthJson);
+        http.start();
+
+        MessageTranslator translator = new MessageTranslator(config.queueUrl(), Clock.systemUTC());
+        VisibilityExtender visibility = new VisibilityExtender(sqs, config.queueUrl(),
+                config.visibilityTimeoutSeconds(), scheduler);
+        QueuePoller.Settings settings = new QueuePoller.Settings(config.queueUrl(), config.batchSize(),
+                config.waitTimeSeconds(), config.visibilityTimeoutSeconds(), config.kafkaDeliveryTimeoutMs(),
+                config.retryBackoffMaxMs());
+        AtomicInteger pollerNumber = new AtomicInteger();
+        pollerThreads = Executors.newFixedThreadPool(config.pollers(),
+                r -> daemon(r, "bridge-poller-" + pollerNumber.incrementAndGet()));
+        for (int i = 0; i < config.pollers(); i++) {
+            QueuePoller poller = new QueuePoller("poller-" + (i + 1), sqs, settings, translator, producer,
+                    visibility, metrics, afterProduce, Clock.systemUTC());
+            pollers.add(poller);
+            pollerThreads.submit(poller);
+        }
+        scheduler.scheduleWithFixedDelay(this::refreshQueueDepth, 0, 10, TimeUnit.SECONDS);
+        running = true;
+        log.info("ingest bridge started queue={} pollers={} kafka={} metricsPort={}", config.queueUrl(),
+                config.pollers(), config.kafkaBootstrapServers(), http.port());
+    }
+
+    /** The port {@code /health} and {@code /metrics} listen on (useful when the configured port is 0). */
+    public int metricsPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        pollers.forEach(QueuePoller::stop);
+        if (pollerThreads != null) {
+            pollerThreads.shutdown();
+            try {
+                long graceMs = Math.max(config.shutdownGraceSeconds() * 1000L, config.waitTimeSeconds() * 1000L + 1000);
+                if (!pollerThreads.awaitTermination(graceMs, TimeUnit.MILLISECONDS)) {
+                    log.warn("shutdown grace over, releasing in-flight batches queue={}", config.queueUrl());
+                    pollers.forEach(QueuePoller::releaseInFlight);
+                    pollerThreads.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pollers.forEach(QueuePoller::releaseInFlight);
+                pollerThreads.shutdownNow();
+            }
+        }
+        scheduler.shutdownNow();
+        producer.close();
+        sqs.close();
+        if (http != null) {
+            http.close();
+        }
+        log.info("ingest bridge stopped queue={}", config.queueUrl());
+    }
+
+    private void refreshQueueDepth() {
+        try {
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(config.queueUrl())
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            metrics.queueDepth(
+                    Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "-1")),
+                    Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "-1")));
+        } catch (RuntimeException e) {
+            log.debug("queue depth unavailable queue={} error={}", config.queueUrl(), e.toString());
+        }
+    }
+
+    private String healthJson() {
+        return "{\"status\":\"" + (running ? "UP" : "DOWN") + "\",\"pollers\":" + pollers.size()
+                + ",\"received\":" + (long) metrics.count("bridge.messages.received")
+                + ",\"failedMessages\":" + (long) metrics.count("bridge.messages.failed") + "}";
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

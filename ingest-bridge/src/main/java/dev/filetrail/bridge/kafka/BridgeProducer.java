@@ -1,0 +1,75 @@
+package dev.filetrail.bridge.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The bridge's one Kafka producer: idempotent, acks=all, every send bounded in time so an outage surfaces. */
+public final class BridgeProducer implements AutoCloseable {
+    private final Producer<String, byte[]> producer;
+
+    public BridgeProducer(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    public static BridgeProducer connect(String bootstrapServers, int deliveryTimeoutMs, String clientId) {
+        return new BridgeProducer(new KafkaProducer<>(properties(bootstrapServers, deliveryTimeoutMs, clientId),
+                new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /** The producer settings the exactly-once-to-readers contract rests on. */
+    public static Properties properties(String bootstrapServers, int deliveryTimeoutMs, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.RETRIES_CONFIG, String.valueOf(Integer.MAX_VALUE));
+        // A batch is awaited before its SQS messages are deleted, so lingering only adds latency.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        int requestTimeout = Math.max(500, Math.min(10_000, deliveryTimeoutMs / 3));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(requestTimeout));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeoutMs));
+        // send() itself blocks while metadata is missing (broker down); bound that too.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(deliveryTimeoutMs));
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+        // Matches the topics' max.message.bytes: a 256 KB SQS body inside a dead letter must fit.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
+        return p;
+    }
+
+    /** Sends one record; the future completes when Kafka acknowledged it (acks=all) or the send failed. */
+    public CompletableFuture<RecordMetadata> send(OutboundRecord record) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()), (metadata, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,12 @@
+package dev.filetrail.bridge.s3event;
+
+/** A message the bridge cannot turn into events; its message is the reason stored with the dead letter. */
+public final class MalformedMessageException extends RuntimeException {
+    public MalformedMessageException(String reason) {
+        super(reason);
+    }
+
+    public MalformedMessageException(String reason, Throwable cause) {
+        super(reason, cause);
+    }
+}

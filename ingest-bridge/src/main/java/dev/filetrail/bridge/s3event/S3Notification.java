@@ -1,0 +1,11 @@
+package dev.filetrail.bridge.s3event;
+
+import dev.filetrail.events.object.ObjectEvent;
+import java.util.List;
+
+/** What one S3 notification body said: either S3's test event or one canonical event per record. */
+public record S3Notification(boolean testEvent, List<ObjectEvent> events) {
+    public static S3Notification test() {
+        return new S3Notification(true, List.of());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.filetrail.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.EmbeddedKafka;
+import dev.filetrail.embedded.sqs.EmbeddedSqs;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.object.ObjectEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** A broker stopped and restarted while messages keep arriving: the bridge stops deleting, and loses nothing. */
+@ExtendWith(RealParts.class)
+class KafkaOutageTest {
+
+    @Test
+    void brokerStoppedAndRestartedUnderLoadLosesNoEvent(EmbeddedSqs sqs) throws Exception {
+        int messages = 150;
+        String bucket = IngestBridgeTest.unique("outage");
+        String queue = sqs.createQueueWithDlq(IngestBridgeTest.unique("outage"), 1000, 3);
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0); SqsClient client = sqs.client()) {
+            BridgeConfig config = BridgeConfig.local()
+                    .withKafka(kafka.bootstrapServers())
+                    .withSqs(sqs.endpoint().toString(), queue)
+                    .withPolling(2, 1, 3)
+                    .withMetricsPort(0)
+                    .withRetry(3_000, 1_000, 15);
+            try (IngestBridge bridge = new IngestBridge(config)) {
+                bridge.start();
+                Future<?> load = sender.submit(() -> {
+                    for (int i = 0; i < messages; i++) {
+                        String body = TestMessages.s3Put(bucket, List.of("k-" + i), i);
+                        client.sendMessage(b -> b.queueUrl(queue).messageBody(body));
+                        pause(20);
+                    }
+                });
+                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+                    early.until(r -> r.size() >= 30, Duration.ofSeconds(60));
+                }
+                kafka.stop();
+                long failedBefore = (long) bridge.metrics().count("bridge.messages.failed");
+                long deletedAtStop = (long) bridge.metrics().count("bridge.messages.deleted");
+                // Wait until the bridge has noticed the outage (a send failed) while messages keep arriving.
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (bridge.metrics().count("bridge.messages.failed") == failedBefore && System.nanoTime() < end) {
+                    pause(100);
+                }
+                assertThat(bridge.metrics().count("bridge.messages.failed")).isGreaterThan(failedBefore);
+                assertThat(bridge.metrics().count("bridge.messages.deleted")).as("nothing deleted while Kafka is down")
+                        .isLessThanOrEqualTo(deletedAtStop + 2 * config.batchSize());
+                kafka.restart();
+                load.get();
+
+                assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(120))).isTrue();
+                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+                    Set<String> keys = all.until(r -> r.stream().map(x -> x.key()).distinct().count() >= messages,
+                                    Duration.ofSeconds(60)).stream()
+                            .map(r -> Json.read(r.value(), ObjectEvent.class).key()).collect(Collectors.toSet());
+                    assertThat(keys).isEqualTo(IntStream.range(0, messages).mapToObj(i -> "k-" + i).collect(Collectors.toSet()));
+                }
+            }
+        } finally {
+            sender.shutdownNow();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
