@@ -1,0 +1,192 @@
+package dev.filetrail.api;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything the query API (HTTP server, projector, URL signer) needs, read from environment variables whose
+ * defaults point at the local stack.
+ *
+ * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
+ * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
+ *                                 {@code <schema>_keys}, which rebuilds never touch
+ */
+public record ApiConfig(
+        int port,
+        String publicBaseUrl,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String databaseSchema,
+        int databasePoolSize,
+        String kafkaBootstrapServers,
+        int topicPartitions,
+        short topicReplicationFactor,
+        long auditRetentionMs,
+        String projectorGroupId,
+        String cloudFrontDomain,
+        String cloudFrontKeyPairId,
+        Path cloudFrontPrivateKeyPath,
+        Duration signedUrlTtl,
+        Duration signedUrlMaxTtl,
+        String s3Endpoint,
+        String awsRegion,
+        String awsAccessKeyId,
+        String awsSecretAccessKey,
+        String sourceBucket,
+        String derivativesBucket,
+        int shareRateLimitPerMinute,
+        Duration shareCreateWait,
+        long readyMaxLag,
+        boolean localMode) {
+
+    public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
+    public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
+
+    public ApiConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("API_PORT must be 0..65535, got " + port);
+        }
+        if (!databaseSchema.matches("[a-z_][a-z0-9_]{0,40}")) {
+            throw new IllegalArgumentException("DATABASE_SCHEMA must match [a-z_][a-z0-9_]{0,40}, got " + databaseSchema);
+        }
+        if (signedUrlMaxTtl.compareTo(MAX_SIGNED_URL_TTL) > 0 || signedUrlMaxTtl.isNegative() || signedUrlMaxTtl.isZero()) {
+            throw new IllegalArgumentException("SIGNED_URL_MAX_TTL must be within (0, 1h], got " + signedUrlMaxTtl);
+        }
+        if (signedUrlTtl.isNegative() || signedUrlTtl.isZero() || signedUrlTtl.compareTo(signedUrlMaxTtl) > 0) {
+            throw new IllegalArgumentException("SIGNED_URL_TTL must be within (0, SIGNED_URL_MAX_TTL], got " + signedUrlTtl);
+        }
+        if (shareRateLimitPerMinute < 1) {
+            throw new IllegalArgumentException("SHARE_RATE_LIMIT_PER_MINUTE must be at least 1");
+        }
+        if (cloudFrontPrivateKeyPath == null && !localMode) {
+            throw new IllegalArgumentException("CLOUDFRONT_PRIVATE_KEY_PATH is required unless FILETRAIL_LOCAL_MODE=true");
+        }
+        if (cloudFrontKeyPairId == null || cloudFrontKeyPairId.isBlank()) {
+            throw new IllegalArgumentException("CLOUDFRONT_KEY_PAIR_ID must not be blank");
+        }
+        URI.create(publicBaseUrl);
+        URI.create(cloudFrontDomain);
+        publicBaseUrl = stripSlash(publicBaseUrl);
+        cloudFrontDomain = stripSlash(cloudFrontDomain);
+    }
+
+    public static ApiConfig fromEnvironment() {
+        return fromMap(System.getenv());
+    }
+
+    /** Reads the configuration from any name → value map (the environment, or a test's map). */
+    public static ApiConfig fromMap(Map<String, String> env) {
+        Function<String, String> get = name -> {
+            String value = env.get(name);
+            return value == null ? null : value.trim();
+        };
+        Env e = new Env(get);
+        String keyPath = e.str("CLOUDFRONT_PRIVATE_KEY_PATH", "");
+        return new ApiConfig(
+                e.integer("API_PORT", 8080),
+                e.str("PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
+                e.str("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5433/filetrail"),
+                e.str("DATABASE_USER", "postgres"),
+                e.str("DATABASE_PASSWORD", "postgres"),
+                e.str("DATABASE_SCHEMA", "filetrail"),
+                e.integer("DATABASE_POOL_SIZE", 10),
+                e.str("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                e.integer("TOPIC_PARTITIONS", 6),
+                (short) e.integer("TOPIC_REPLICATION_FACTOR", 1),
+                Long.parseLong(e.str("AUDIT_RETENTION_MS", "-1")),
+                e.str("PROJECTOR_GROUP_ID", "filetrail-query-projector"),
+                e.str("CLOUDFRONT_URL", "http://127.0.0.1:8081"),
+                e.str("CLOUDFRONT_KEY_PAIR_ID", LOCAL_KEY_PAIR_ID),
+                keyPath.isEmpty() ? null : Path.of(keyPath),
+                Duration.parse(e.str("SIGNED_URL_TTL", "PT5M")),
+                Duration.parse(e.str("SIGNED_URL_MAX_TTL", "PT1H")),
+                e.optional("S3_ENDPOINT", "http://127.0.0.1:9000"),
+                e.str("AWS_REGION", "us-east-1"),
+                e.str("AWS_ACCESS_KEY_ID", "filetrail"),
+                e.str("AWS_SECRET_ACCESS_KEY", "filetrail-local-secret"),
+                e.str("SOURCE_BUCKET", "filetrail-local"),
+                e.str("DERIVATIVES_BUCKET", "filetrail-local-derivatives"),
+                e.integer("SHARE_RATE_LIMIT_PER_MINUTE", 60),
+                Duration.parse(e.str("SHARE_CREATE_WAIT", "PT5S")),
+                Long.parseLong(e.str("READY_MAX_LAG", "10000")),
+                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")));
+    }
+
+    /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
+    public static ApiConfig local(int port, String databaseUrl, String kafkaBootstrapServers, String s3Endpoint,
+                                  String cloudFrontDomain) {
+        return fromMap(Map.of()).with(port, databaseUrl, kafkaBootstrapServers, s3Endpoint, cloudFrontDomain);
+    }
+
+    /** A copy pointing at other endpoints (port 0 picks a free one); the public base URL follows the port. */
+    public ApiConfig with(int newPort, String newDatabaseUrl, String newKafka, String newS3, String newCloudFront) {
+        String base = newPort == 0 ? publicBaseUrl : "http://127.0.0.1:" + newPort;
+        return new ApiConfig(newPort, base, newDatabaseUrl, databaseUser, databasePassword, databaseSchema,
+                databasePoolSize, newKafka, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
+                signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+    }
+
+    public ApiConfig withPublicBaseUrl(String url) {
+        return new ApiConfig(port, url, databaseUrl, databaseUser, databasePassword, databaseSchema,
+                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
+                signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+    }
+
+    public ApiConfig withProjector(String groupId, String schema) {
+        return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, schema,
+                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
+                signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+    }
+
+    public ApiConfig withShareRateLimit(int perMinute) {
+        return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, databaseSchema,
+                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
+                signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
+                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);
+    }
+
+    /** The schema holding API keys, outside the read model so a rebuild never drops them. */
+    public String keysSchema() {
+        return databaseSchema + "_keys";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private record Env(Function<String, String> get) {
+        String str(String name, String fallback) {
+            String value = get.apply(name);
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+
+        /** Unset gives the fallback; set but empty gives null (for S3_ENDPOINT: the AWS default endpoint). */
+        String optional(String name, String fallback) {
+            String value = get.apply(name);
+            return value == null ? fallback : (value.isEmpty() ? null : value);
+        }
+
+        int integer(String name, int fallback) {
+            String value = str(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+            }
+        }
+    }
+}

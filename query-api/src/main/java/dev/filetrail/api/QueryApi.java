@@ -1,0 +1,175 @@
+package dev.filetrail.api;
+
+import dev.filetrail.api.audit.AuditRoutes;
+import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileRoutes;
+import dev.filetrail.api.http.ApiServer;
+import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.OpenApiDocument;
+import dev.filetrail.api.http.Readiness;
+import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.projection.Projector;
+import dev.filetrail.api.shares.ShareCommands;
+import dev.filetrail.api.shares.ShareLinkStore;
+import dev.filetrail.api.shares.ShareLinkWaits;
+import dev.filetrail.api.shares.SharePage;
+import dev.filetrail.api.shares.ShareRoutes;
+import dev.filetrail.api.urls.CloudFrontKeyPair;
+import dev.filetrail.api.urls.CloudFrontSigner;
+import dev.filetrail.events.TopicSetup;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, and the
+ * Javalin HTTP API. {@link #start()} brings all three up; {@link #close()} stops them in reverse.
+ */
+public final class QueryApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+
+    private ApiConfig config;
+    private final CloudFrontKeyPair keyPair;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private ReadModelDatabase database;
+    private Projector projector;
+    private ApiServer server;
+    private ApiKeys apiKeys;
+
+    public QueryApi(ApiConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param keyPair the CloudFront key pair to sign with; null loads it from the configured path, or in local
+     *                mode without a path generates one (hand {@link #cloudFrontPublicKey()} to the edge)
+     */
+    public QueryApi(ApiConfig config, CloudFrontKeyPair keyPair) {
+        this.config = config;
+        if (keyPair != null) {
+            this.keyPair = keyPair;
+        } else if (config.cloudFrontPrivateKeyPath() != null) {
+            this.keyPair = CloudFrontKeyPair.load(config.cloudFrontKeyPairId(), config.cloudFrontPrivateKeyPath());
+        } else {
+            this.keyPair = CloudFrontKeyPair.generate(config.cloudFrontKeyPairId());
+        }
+    }
+
+    public QueryApi start() {
+        if (config.port() == 0) {
+            // Port 0 (tests, parallel stacks): fix the port now, so share URLs can name it.
+            int port = freePort();
+            config = config.with(port, config.databaseUrl(), config.kafkaBootstrapServers(), config.s3Endpoint(),
+                    config.cloudFrontDomain());
+        }
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            database = ReadModelDatabase.forApi(config, "query-api");
+            resources.add(database);
+            database.migrate();
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
+            resources.add(admin);
+            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
+                    .ensure(admin);
+            DataSource dataSource = database.dataSource();
+            apiKeys = new ApiKeys(dataSource);
+            ShareCommands commands = new ShareCommands(config.kafkaBootstrapServers());
+            resources.add(commands);
+            ShareLinkStore links = new ShareLinkStore(dataSource);
+            ShareLinkWaits waits = new ShareLinkWaits(links);
+            projector = Projector.forApi(config, dataSource, registry, waits);
+            resources.add(projector);
+            projector.start();
+            FileQueries files = new FileQueries(dataSource);
+            CloudFrontSigner signer = new CloudFrontSigner(config.cloudFrontDomain(), keyPair);
+            Authorizer authorizer = new Authorizer(apiKeys);
+            server = new ApiServer(config.port(), new ApiServer.Handlers(
+                    new FileRoutes(files, signer, commands, authorizer, config),
+                    new ShareRoutes(links, waits, commands, files, authorizer, config),
+                    new SharePage(links, files, signer, commands, config, registry),
+                    new AuditRoutes(dataSource, authorizer),
+                    authorizer,
+                    new Readiness(dataSource, admin, projector, config.readyMaxLag()),
+                    new OpenApiDocument(config.publicBaseUrl()),
+                    registry));
+            resources.add(server);
+            server.start();
+            log.info("query api started port={} schema={} cloudFront={} keyPairId={}", server.port(),
+                    config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port", e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public ApiConfig config() {
+        return config;
+    }
+
+    /** The key store, so the local stack can create its admin key. */
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public CloudFrontKeyPair cloudFrontKeyPair() {
+        return keyPair;
+    }
+
+    /** The public half of the signing key: what the local {@link dev.filetrail.api.edge.CloudFrontEdge} trusts. */
+    public PublicKey cloudFrontPublicKey() {
+        return keyPair.publicKey();
+    }
+
+    public Projector projector() {
+        return projector;
+    }
+
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("close failed resource={} reason={}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.filetrail.api;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The PostgreSQL side of the query API: connection pool and Flyway migrations of the read model and keys. */
+public final class ReadModelDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReadModelDatabase.class);
+
+    private final HikariDataSource dataSource;
+    private final String schema;
+    private final String keysSchema;
+
+    /** Opens a pool whose connections resolve unqualified names in {@code schema}, then {@code keysSchema}. */
+    public ReadModelDatabase(String url, String user, String password, String schema, String keysSchema,
+                             int poolSize, String poolName) {
+        this.schema = schema;
+        this.keysSchema = keysSchema;
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setMaximumPoolSize(poolSize);
+        hikari.setPoolName(poolName);
+        hikari.setInitializationFailTimeout(-1);
+        hikari.setConnectionTimeout(10_000);
+        hikari.addDataSourceProperty("currentSchema", schema + "," + keysSchema);
+        hikari.addDataSourceProperty("ApplicationName", "filetrail-" + poolName);
+        this.dataSource = new HikariDataSource(hikari);
+    }
+
+    public static ReadModelDatabase forApi(ApiConfig config, String poolName) {
+        return new ReadModelDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.databaseSchema(), config.keysSchema(), config.databasePoolSize(), poolName);
+    }
+
+    /** Applies the read-model migrations to {@code schema} and the key migrations to the keys schema. */
+    public void migrate() {
+        migrate(dataSource, schema, "classpath:db/readmodel");
+        migrate(dataSource, keysSchema, "classpath:db/keys");
+    }
+
+    /** Applies the migrations at {@code location} to {@code schema}, creating it when missing. */
+    public static void migrate(DataSource dataSource, String schema, String location) {
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(true)
+                .locations(location)
+                .load()
+                .migrate();
+        log.info("migrations applied schema={} executed={} version={}", schema, result.migrationsExecuted,
+                result.targetSchemaVersion);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.filetrail.api.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.api.http.ApiProblem;
+import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.Cursor;
+import dev.filetrail.api.http.Requests;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.audit.AuditTypes;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** {@code GET /v1/audit}: CloudEvents by bucket, key, type and time range, oldest first, cursor-paged. */
+public final class AuditRoutes {
+    private final DataSource dataSource;
+    private final Authorizer authorizer;
+
+    public AuditRoutes(DataSource dataSource, Authorizer authorizer) {
+        this.dataSource = dataSource;
+        this.authorizer = authorizer;
+    }
+
+    /** A page of audit events, each the CloudEvent as it was written. */
+    public record AuditPage(List<JsonNode> events, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
+    /** The filters of one query; nulls mean "any". */
+    public record AuditFilter(String bucket, String key, String type, Instant from, Instant to) {
+    }
+
+    public void query(Context ctx) {
+        authorizer.require(ctx, Scope.ADMIN);
+        String bucket = ctx.queryParam("bucket");
+        String key = ctx.queryParam("key");
+        String type = ctx.queryParam("type");
+        if (bucket != null && !bucket.isEmpty()) {
+            Requests.bucket(bucket);
+        } else {
+            bucket = null;
+        }
+        if (key != null && !key.isEmpty()) {
+            if (bucket == null) {
+                throw ApiProblem.badRequest("key needs bucket");
+            }
+            Requests.key(key);
+        } else {
+            key = null;
+        }
+        if (type != null && !type.isEmpty()) {
+            if (!AuditTypes.ALL.contains(type)) {
+                throw ApiProblem.badRequest("unknown type '" + type + "'; known types: " + AuditTypes.ALL);
+            }
+        } else {
+            type = null;
+        }
+        AuditFilter filter = new AuditFilter(bucket, key, type, Requests.instant(ctx, "from"), Requests.instant(ctx, "to"));
+        if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+            throw ApiProblem.badRequest("from must be before to");
+        }
+        int limit = Requests.limit(ctx);
+        String kind = "audit:" + filter;
+        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
+        Instant afterTime = null;
+        if (cursor != null) {
+            try {
+                afterTime = Instant.parse(cursor.get(0));
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
+            }
+        }
+        List<Row> rows = find(filter, afterTime, cursor == null ? null : cursor.get(1), limit + 1);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            Row last = rows.get(limit - 1);
+            next = Cursor.encode(kind, last.time().toString(), last.id());
+        }
+        ctx.json(new AuditPage(rows.stream().map(Row::event).toList(), next));
+    }
+
+    private record Row(String id, Instant time, JsonNode event) {
+    }
+
+    private List<Row> find(AuditFilter filter, Instant afterTime, String afterId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, time, event FROM audit_events WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (filter.bucket() != null) {
+            sql.append(" AND bucket = ?");
+            params.add(filter.bucket());
+        }
+        if (filter.key() != null) {
+            sql.append(" AND key = ?");
+            params.add(filter.key());
+        }
+        if (filter.type() != null) {
+            sql.append(" AND type = ?");
+            params.add(filter.type());
+        }
+        if (filter.from() != null) {
+            sql.append(" AND time >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND time < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        if (afterId != null) {
+            sql.append(" AND (time, id) > (?, ?)");
+            params.add(Timestamp.from(afterTime));
+            params.add(afterId);
+        }
+        sql.append(" ORDER BY time, id LIMIT ?");
+        params.add(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getString(1), rs.getTimestamp(2).toInstant(), Json.MAPPER.readTree(rs.getString(3))));
+                }
+            }
+            return rows;
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("audit query failed", e);
+        }
+    }
+}

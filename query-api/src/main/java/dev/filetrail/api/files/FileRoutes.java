@@ -1,0 +1,226 @@
+package dev.filetrail.api.files;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.http.ApiProblem;
+import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.Cursor;
+import dev.filetrail.api.http.Requests;
+import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.api.shares.ShareCommands;
+import dev.filetrail.api.urls.CloudFrontSigner;
+import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.processing.ExifData;
+import dev.filetrail.events.processing.Thumbnail;
+import dev.filetrail.events.share.ShareCommand;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
+public final class FileRoutes {
+    private final FileQueries queries;
+    private final CloudFrontSigner signer;
+    private final ShareCommands commands;
+    private final Authorizer authorizer;
+    private final ApiConfig config;
+
+    public FileRoutes(FileQueries queries, CloudFrontSigner signer, ShareCommands commands, Authorizer authorizer,
+                      ApiConfig config) {
+        this.queries = queries;
+        this.signer = signer;
+        this.commands = commands;
+        this.authorizer = authorizer;
+        this.config = config;
+    }
+
+    /** One listed file. */
+    public record FileSummary(String key, Long size, String contentType, String eTag, String storageClass,
+                              Instant lastModified, String currentVersionId, long versionCount) {
+    }
+
+    /** A page of a listing. */
+    public record FileListing(String bucket, String prefix, List<FileSummary> files,
+                              @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
+    /** A thumbnail of the current version, with the route that signs its URL. */
+    public record ThumbnailView(int size, int width, int height, String contentType, long bytes, String urlPath) {
+    }
+
+    /** What the processors extracted from the current version. */
+    public record Metadata(String contentType, Integer width, Integer height, String sha256, ExifData exif,
+                           String failureReason) {
+    }
+
+    /** One file with its current version. */
+    public record FileDetails(String bucket, String key, boolean deleted, String currentVersionId,
+                              String latestVersionId, Long size, String contentType, String eTag, String storageClass,
+                              Instant lastModified, long versionCount, long deleteMarkerCount,
+                              List<ThumbnailView> thumbnails, Metadata metadata) {
+    }
+
+    /** One entry of a version history. */
+    public record VersionView(String versionId, String sequencer, boolean deleteMarker, Long size, String eTag,
+                              String storageClass, Instant createdAt, String requester, String contentType,
+                              FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount) {
+    }
+
+    /** A page of history, newest first. */
+    public record VersionPage(String bucket, String key, List<VersionView> versions,
+                              @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
+    /** A signed URL. */
+    public record SignedUrlView(String bucket, String key, String versionId, Integer thumbnailSize, String url,
+                                Instant expiresAt) {
+    }
+
+    public void list(Context ctx) {
+        authorizer.require(ctx, Scope.READ);
+        String bucket = Requests.bucket(ctx.pathParam("bucket"));
+        String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
+        if (prefix.length() > 1024) {
+            throw ApiProblem.badRequest("prefix is longer than S3's 1024-byte keys");
+        }
+        int limit = Requests.limit(ctx);
+        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
+        List<FileQueries.FileRow> rows = queries.list(bucket, prefix, cursor == null ? null : cursor.get(0), limit + 1);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            next = Cursor.encode("files:" + bucket + ":" + prefix, rows.get(limit - 1).key());
+        }
+        List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
+                r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
+        ctx.json(new FileListing(bucket, prefix, files, next));
+    }
+
+    public void file(Context ctx, ObjectPath path) {
+        authorizer.require(ctx, Scope.READ);
+        FileQueries.FileRow file = queries.file(path.bucket(), path.key())
+                .orElseThrow(() -> ApiProblem.notFound("no file " + path.key() + " in bucket " + path.bucket()));
+        List<ThumbnailView> thumbnails = new ArrayList<>();
+        Metadata metadata = null;
+        if (file.currentVersionId() != null) {
+            var version = queries.version(path.bucket(), path.key(), file.currentVersionId());
+            FileVersion.Derivatives d = version.map(FileQueries.VersionRow::derivatives).orElse(null);
+            if (d != null) {
+                metadata = new Metadata(d.contentType(), d.width(), d.height(), d.sha256(), d.exif(), d.failureReason());
+                for (Thumbnail t : d.thumbnails() == null ? List.<Thumbnail>of() : d.thumbnails()) {
+                    thumbnails.add(new ThumbnailView(t.size(), t.width(), t.height(), t.contentType(), t.bytes(),
+                            filePath(path.bucket(), path.key()) + "/versions/"
+                                    + ObjectPath.encodeSegment(file.currentVersionId()) + "/thumbnails/" + t.size() + "/url"));
+                }
+            }
+        }
+        ctx.json(new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
+                file.latestVersionId(), file.size(), file.contentType(), file.eTag(), file.storageClass(),
+                file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata));
+    }
+
+    public void versions(Context ctx, ObjectPath path) {
+        authorizer.require(ctx, Scope.READ);
+        int limit = Requests.limit(ctx);
+        String kind = "versions:" + path.bucket() + "/" + path.key();
+        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
+        List<FileQueries.VersionRow> rows = queries.history(path.bucket(), path.key(),
+                cursor == null ? null : cursor.get(0), cursor == null ? null : cursor.get(1), limit + 1);
+        if (rows.isEmpty() && cursor == null) {
+            throw ApiProblem.notFound("no versions of " + path.key() + " in bucket " + path.bucket());
+        }
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            FileQueries.VersionRow last = rows.get(limit - 1);
+            next = Cursor.encode(kind, last.ordering(), last.versionId());
+        }
+        List<VersionView> versions = rows.stream().map(v -> new VersionView(v.versionId(), v.sequencer(),
+                v.deleteMarker(), v.size(), v.eTag(), v.storageClass(), v.createdAt(), v.requester(), v.contentType(),
+                v.restore(), v.tagsChangedAt(),
+                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size()))
+                .toList();
+        ctx.json(new VersionPage(path.bucket(), path.key(), versions, next));
+    }
+
+    public void versionUrl(Context ctx, ObjectPath path) {
+        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.READ);
+        Duration ttl = ttl(ctx);
+        requireSourceBucket(path.bucket());
+        FileQueries.VersionRow version = queries.version(path.bucket(), path.key(), path.versionId())
+                .orElseThrow(() -> ApiProblem.notFound("no version " + path.versionId() + " of " + path.key()));
+        if (version.deleteMarker()) {
+            throw ApiProblem.conflict("version " + path.versionId() + " is a delete marker and has no bytes");
+        }
+        CloudFrontSigner.SignedUrl url = signer.sourceVersion(path.key(), path.versionId(), ttl);
+        recordIssued(ctx, caller, path, url);
+        ctx.json(new SignedUrlView(path.bucket(), path.key(), path.versionId(), null, url.url(), url.expiresAt()));
+    }
+
+    public void thumbnailUrl(Context ctx, ObjectPath path) {
+        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.READ);
+        Duration ttl = ttl(ctx);
+        String versionId = path.versionId();
+        if (versionId == null) {
+            versionId = queries.file(path.bucket(), path.key()).map(FileQueries.FileRow::currentVersionId)
+                    .orElseThrow(() -> ApiProblem.notFound("no current version of " + path.key()));
+        }
+        String finalVersion = versionId;
+        FileQueries.VersionRow version = queries.version(path.bucket(), path.key(), versionId)
+                .orElseThrow(() -> ApiProblem.notFound("no version " + finalVersion + " of " + path.key()));
+        Thumbnail thumbnail = thumbnail(version, path.thumbnailSize())
+                .orElseThrow(() -> ApiProblem.notFound("version " + finalVersion + " has no thumbnail of size "
+                        + path.thumbnailSize()));
+        CloudFrontSigner.SignedUrl url = signer.derivative(thumbnail.key(), ttl);
+        recordIssued(ctx, caller, new ObjectPath(path.bucket(), path.key(), path.target(), finalVersion,
+                path.thumbnailSize()), url);
+        ctx.json(new SignedUrlView(path.bucket(), path.key(), finalVersion, path.thumbnailSize(), url.url(),
+                url.expiresAt()));
+    }
+
+    /** The thumbnail of a given size of a version, if the processors made one. */
+    public static java.util.Optional<Thumbnail> thumbnail(FileQueries.VersionRow version, int size) {
+        if (version.derivatives() == null || version.derivatives().thumbnails() == null) {
+            return java.util.Optional.empty();
+        }
+        return version.derivatives().thumbnails().stream().filter(t -> t.size() == size).findFirst();
+    }
+
+    private void recordIssued(Context ctx, ApiKeys.ApiKeyInfo caller, ObjectPath path, CloudFrontSigner.SignedUrl url) {
+        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
+                path.bucket(), path.key(), null, path.versionId(), url.expiresAt(), null, null, "key:" + caller.id(),
+                ctx.ip(), Instant.now()));
+    }
+
+    private void requireSourceBucket(String bucket) {
+        if (!bucket.equals(config.sourceBucket())) {
+            throw ApiProblem.badRequest("bucket " + bucket + " is not behind the CloudFront distribution (it serves "
+                    + config.sourceBucket() + ")");
+        }
+    }
+
+    private Duration ttl(Context ctx) {
+        String value = ctx.queryParam("ttl");
+        if (value == null || value.isEmpty()) {
+            return config.signedUrlTtl();
+        }
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds < 1 || seconds > config.signedUrlMaxTtl().toSeconds()) {
+                throw ApiProblem.badRequest("ttl must be 1.." + config.signedUrlMaxTtl().toSeconds() + " seconds, got "
+                        + seconds);
+            }
+            return Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("ttl must be a whole number of seconds, got '" + value + "'");
+        }
+    }
+
+    public static String filePath(String bucket, String key) {
+        return "/v1/buckets/" + bucket + "/files/" + ObjectPath.encodeSegment(key);
+    }
+}

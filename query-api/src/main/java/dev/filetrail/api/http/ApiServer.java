@@ -1,0 +1,136 @@
+package dev.filetrail.api.http;
+
+import dev.filetrail.api.audit.AuditRoutes;
+import dev.filetrail.api.files.FileRoutes;
+import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.api.shares.ShareCommands;
+import dev.filetrail.api.shares.SharePage;
+import dev.filetrail.api.shares.ShareRoutes;
+import dev.filetrail.events.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Javalin server: routes, RFC 9457 errors, request metrics, health, readiness, Prometheus metrics and the
+ * OpenAPI document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
+ * let {@code %2F} through undecoded.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final String PROBLEM_JSON = "application/problem+json";
+    public static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Javalin app;
+
+    /** The feature handlers the server routes to. */
+    public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
+                           Authorizer authorizer, Readiness readiness, OpenApiDocument openApi,
+                           PrometheusMeterRegistry registry) {
+    }
+
+    public ApiServer(int port, Handlers h) {
+        byte[] ping = Json.write(Map.of("service", "filetrail-query-api", "status", "ok"));
+        this.app = Javalin.create(cfg -> {
+            cfg.jetty.port = port;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
+            cfg.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
+
+            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
+            cfg.routes.get("/ready", ctx -> {
+                Readiness.Report report = h.readiness().check();
+                ctx.status(report.ready() ? 200 : 503).json(report);
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(h.registry().scrape()));
+            cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
+            cfg.routes.get("/v1/ping", ctx -> {
+                h.authorizer().require(ctx, Scope.READ);
+                ctx.contentType("application/json").result(ping);
+            });
+
+            cfg.routes.get("/v1/buckets/{bucket}/files", h.files()::list);
+            cfg.routes.get("/v1/buckets/{bucket}/files/<rest>", ctx -> {
+                ObjectPath path = ObjectPath.parse(ctx.req().getRequestURI());
+                switch (path.target()) {
+                    case FILE -> h.files().file(ctx, path);
+                    case VERSIONS -> h.files().versions(ctx, path);
+                    case VERSION_URL -> h.files().versionUrl(ctx, path);
+                    case THUMBNAIL_URL -> h.files().thumbnailUrl(ctx, path);
+                    case SHARES -> h.shares().listForFile(ctx, path);
+                    default -> throw ApiProblem.notFound("no such route");
+                }
+            });
+            cfg.routes.post("/v1/shares", h.shares()::create);
+            cfg.routes.get("/v1/shares/{id}", h.shares()::get);
+            cfg.routes.delete("/v1/shares/{id}", h.shares()::revoke);
+            cfg.routes.get("/v1/audit", h.audit()::query);
+            cfg.routes.get("/s/{token}", h.sharePage()::get);
+            cfg.routes.post("/s/{token}", h.sharePage()::post);
+
+            cfg.routes.before(ctx -> ctx.attribute("filetrail.start", System.nanoTime()));
+            cfg.routes.after(ctx -> record(ctx, h.registry()));
+            cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+            cfg.routes.exception(ShareCommands.CommandNotAccepted.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(503, "kafka-unavailable", "Service unavailable", e.getMessage())));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, new ApiProblem(e.getStatus(),
+                    e.getStatus() == 404 ? "no-route" : "http-" + e.getStatus(), e.getMessage(),
+                    e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage())));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("request failed method={} path={} reason={}", ctx.method(), ctx.path(), e.toString(), e);
+                problem(ctx, new ApiProblem(500, "internal", "Internal server error",
+                        "the server could not answer; the error is logged"));
+            });
+        });
+    }
+
+    private static void problem(Context ctx, ApiProblem e) {
+        ctx.status(e.status()).contentType(PROBLEM_JSON).result(Json.write(e.toProblem(ctx.path())));
+    }
+
+    private static void record(Context ctx, PrometheusMeterRegistry registry) {
+        Long start = ctx.attribute("filetrail.start");
+        if (start == null) {
+            return;
+        }
+        String route;
+        try {
+            route = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            route = "unmatched";
+        }
+        Timer.builder("filetrail_http_requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .register(registry)
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public ApiServer start() {
+        app.start();
+        log.info("query api listening port={}", port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+}

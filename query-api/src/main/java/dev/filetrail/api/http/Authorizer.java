@@ -1,0 +1,38 @@
+package dev.filetrail.api.http;
+
+import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.keys.Scope;
+import io.javalin.http.Context;
+
+/** Checks {@code Authorization: Bearer <key>} against the key store and the scope a route needs. */
+public final class Authorizer {
+    private static final String CALLER = "filetrail.caller";
+    private final ApiKeys keys;
+
+    public Authorizer(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    /** The verified caller, if it holds {@code scope} (admin holds every scope); 401 or 403 otherwise. */
+    public ApiKeys.ApiKeyInfo require(Context ctx, Scope scope) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"filetrail\"");
+            throw ApiProblem.unauthorized("send an API key as 'Authorization: Bearer <key>'");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"filetrail\"");
+            throw ApiProblem.unauthorized("the Authorization header must use the Bearer scheme");
+        }
+        ApiKeys.ApiKeyInfo caller = keys.verify(header.substring(7).trim()).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"filetrail\", error=\"invalid_token\"");
+            return ApiProblem.unauthorized("the API key is unknown or revoked");
+        });
+        if (!caller.scopes().contains(scope) && !caller.scopes().contains(Scope.ADMIN)) {
+            throw ApiProblem.forbidden("this route needs the '" + scope.wireName() + "' scope; the key has "
+                    + caller.scopes().stream().map(Scope::wireName).toList());
+        }
+        ctx.attribute(CALLER, caller);
+        return caller;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.filetrail.api.keys;
+
+import dev.filetrail.events.object.EventIds;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API key store: creates keys (the plaintext is returned once and only its SHA-256 is kept), revokes and
+ * lists them, and verifies a presented key. Keys look like {@code ftk_<id>_<secret>}: the id finds the row,
+ * the secret's hash is compared in constant time. A 256-bit random secret needs no slow hash.
+ */
+public final class ApiKeys {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "ftk_";
+
+    private final DataSource dataSource;
+
+    public ApiKeys(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A key as listed: never its secret. */
+    public record ApiKeyInfo(String id, String name, Set<Scope> scopes, Instant createdAt, Instant revokedAt) {
+        public boolean active() {
+            return revokedAt == null;
+        }
+    }
+
+    /** A created key with its plaintext, shown to the operator once. */
+    public record CreatedKey(String id, String name, Set<Scope> scopes, String plaintext, boolean dryRun) {
+    }
+
+    /** Result of a revocation: whether a key was found, and whether it was active until now. */
+    public record Revocation(String id, boolean found, boolean wasActive, boolean dryRun) {
+    }
+
+    public CreatedKey create(String name, Set<Scope> scopes) {
+        return create(name, scopes, false);
+    }
+
+    /** Creates a key; with {@code dryRun} the key is generated and shown but not stored. */
+    public CreatedKey create(String name, Set<Scope> scopes, boolean dryRun) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new IllegalArgumentException("a key needs a name of 1..200 characters");
+        }
+        if (scopes == null || scopes.isEmpty()) {
+            throw new IllegalArgumentException("a key needs at least one scope (read, share, admin)");
+        }
+        String id = randomToken(9).replace('-', 'x').replace('_', 'y');
+        String secret = randomToken(32);
+        String plaintext = PREFIX + id + "_" + secret;
+        Set<Scope> stored = EnumSet.copyOf(scopes);
+        if (!dryRun) {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement insert = c.prepareStatement(
+                         "INSERT INTO api_keys (id, name, secret_sha256, scopes) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, name);
+                insert.setString(3, sha256(secret));
+                insert.setArray(4, c.createArrayOf("text", stored.stream().map(Scope::wireName).toArray()));
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not store API key " + name, e);
+            }
+            log.info("api key created id={} name={} scopes={}", id, name, stored);
+        }
+        return new CreatedKey(id, name, stored, plaintext, dryRun);
+    }
+
+    public Revocation revoke(String id) {
+        return revoke(id, false);
+    }
+
+    public Revocation revoke(String id, boolean dryRun) {
+        Optional<ApiKeyInfo> key = list().stream().filter(k -> k.id().equals(id)).findFirst();
+        if (key.isEmpty()) {
+            return new Revocation(id, false, false, dryRun);
+        }
+        if (!dryRun && key.get().active()) {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement update = c.prepareStatement(
+                         "UPDATE api_keys SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL")) {
+                update.setString(1, id);
+                update.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not revoke API key " + id, e);
+            }
+            log.info("api key revoked id={}", id);
+        }
+        return new Revocation(id, true, key.get().active(), dryRun);
+    }
+
+    public List<ApiKeyInfo> list() {
+        List<ApiKeyInfo> keys = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at, id");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                keys.add(new ApiKeyInfo(rs.getString(1), rs.getString(2), scopes(rs.getArray(3)),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list API keys", e);
+        }
+        return keys;
+    }
+
+    /** The active key a presented plaintext names, if the secret matches; empty for anything else. */
+    public Optional<ApiKeyInfo> verify(String plaintext) {
+        if (plaintext == null || !plaintext.startsWith(PREFIX) || plaintext.length() > 200) {
+            return Optional.empty();
+        }
+        int split = plaintext.indexOf('_', PREFIX.length());
+        if (split < 0) {
+            return Optional.empty();
+        }
+        String id = plaintext.substring(PREFIX.length(), split);
+        byte[] presented = sha256(plaintext.substring(split + 1)).getBytes();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT name, secret_sha256, scopes, created_at FROM api_keys WHERE id = ? AND revoked_at IS NULL")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                if (!MessageDigest.isEqual(presented, rs.getString(2).getBytes())) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ApiKeyInfo(id, rs.getString(1), scopes(rs.getArray(3)),
+                        rs.getTimestamp(4).toInstant(), null));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not verify API key", e);
+        }
+    }
+
+    private static Set<Scope> scopes(Array array) throws SQLException {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (Object value : (Object[]) array.getArray()) {
+            scopes.add(Scope.parse((String) value));
+        }
+        return scopes;
+    }
+
+    /** Parses a comma-separated scope list, for command lines. */
+    public static Set<Scope> parseScopes(String commaSeparated) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String part : new TreeSet<>(List.of(commaSeparated.split(",")))) {
+            if (!part.isBlank()) {
+                scopes.add(Scope.parse(part));
+            }
+        }
+        return scopes;
+    }
+
+    static String randomToken(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    static String sha256(String value) {
+        return EventIds.sha256Hex(value);
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

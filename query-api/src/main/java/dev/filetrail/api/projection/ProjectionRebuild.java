@@ -1,0 +1,173 @@
+package dev.filetrail.api.projection;
+
+import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.ReadModelDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the read model from offset zero into a fresh schema while the live one keeps serving, then switches:
+ * under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
+ * transaction. The live projector resumes on the new tables, skipping what the rebuild already wrote.
+ */
+public final class ProjectionRebuild {
+    private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
+    private final ApiConfig config;
+
+    public ProjectionRebuild(ApiConfig config) {
+        this.config = config;
+    }
+
+    /** Progress reported while catching up. */
+    public record Progress(String phase, long records, long remaining, double recordsPerSecond) {
+    }
+
+    /** What a rebuild did (or, in a dry run, would do). */
+    public record Summary(String liveSchema, String rebuiltSchema, String retiredSchema, long records,
+                          Duration took, double recordsPerSecond, boolean switched, boolean dryRun) {
+    }
+
+    public Summary run(Consumer<Progress> progress, boolean dryRun) {
+        return run(progress, dryRun, false);
+    }
+
+    /**
+     * @param dropRetired drop the old schema after the switch instead of keeping it (as
+     *                    {@code <schema>_retired_<epoch>}) for inspection
+     */
+    public Summary run(Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
+        String live = config.databaseSchema();
+        long stamp = Instant.now().getEpochSecond();
+        String target = live + "_rebuild_" + stamp;
+        String retired = live + "_retired_" + stamp;
+        Instant started = Instant.now();
+        Map<TopicPartition, Long> ends = endOffsets();
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        if (dryRun) {
+            progress.accept(new Progress("dry-run", 0, total, 0));
+            return new Summary(live, target, retired, total, Duration.ZERO, 0, false, true);
+        }
+        ReadModelDatabase rebuilt = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
+                config.databasePassword(), target, config.keysSchema(), 4, "rebuild");
+        ReadModelDatabase liveDb = ReadModelDatabase.forApi(config, "rebuild-switch");
+        long[] records = {0};
+        try (rebuilt; liveDb) {
+            ReadModelDatabase.migrate(rebuilt.dataSource(), target, "classpath:db/readmodel");
+            try (Projector projector = new Projector(rebuilt.dataSource(), config.kafkaBootstrapServers(),
+                    "filetrail-rebuild-" + stamp, target, new SimpleMeterRegistry(), ProjectionListener.NONE)) {
+                projector.subscribe();
+                catchUp(projector, ends, "catch-up", progress, records, started);
+                try (Connection connection = liveDb.dataSource().getConnection()) {
+                    connection.setAutoCommit(false);
+                    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                        lock.setLong(1, Projector.lockKey(live));
+                        lock.execute();
+                    }
+                    boolean liveExists = schemaExists(connection, live);
+                    Map<TopicPartition, Long> liveOffsets = liveExists ? offsets(connection, live) : Map.of();
+                    catchUp(projector, liveOffsets, "switch", progress, records, started);
+                    try (Statement ddl = connection.createStatement()) {
+                        if (liveExists) {
+                            ddl.execute("ALTER SCHEMA " + live + " RENAME TO " + retired);
+                        }
+                        ddl.execute("ALTER SCHEMA " + target + " RENAME TO " + live);
+                        if (dropRetired && liveExists) {
+                            ddl.execute("DROP SCHEMA " + retired + " CASCADE");
+                        }
+                    }
+                    connection.commit();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("rebuild of " + live + " failed; the live read model is unchanged", e);
+        }
+        Duration took = Duration.between(started, Instant.now());
+        double rate = records[0] / Math.max(0.001, took.toMillis() / 1000.0);
+        log.info("read model rebuilt schema={} records={} seconds={} recordsPerSecond={}", live, records[0],
+                took.toSeconds(), Math.round(rate));
+        return new Summary(live, target, dropRetired ? null : retired, records[0], took, rate, true, false);
+    }
+
+    private static void catchUp(Projector projector, Map<TopicPartition, Long> targets, String phase,
+                                Consumer<Progress> progress, long[] records, Instant started) {
+        long lastReport = 0;
+        while (true) {
+            // A partition not yet assigned counts as position 0: the group's first poll assigns everything.
+            Map<TopicPartition, Long> positions = projector.assignment().isEmpty() ? Map.of() : projector.positions();
+            long remaining = 0;
+            for (Map.Entry<TopicPartition, Long> t : targets.entrySet()) {
+                remaining += Math.max(0, t.getValue() - positions.getOrDefault(t.getKey(), 0L));
+            }
+            boolean assigned = !projector.assignment().isEmpty() || targets.values().stream().allMatch(v -> v == 0);
+            if (assigned && remaining == 0) {
+                progress.accept(new Progress(phase, records[0], 0, rate(records[0], started)));
+                return;
+            }
+            records[0] += projector.pollOnce(Duration.ofMillis(200));
+            if (System.nanoTime() - lastReport > 1_000_000_000L) {
+                lastReport = System.nanoTime();
+                progress.accept(new Progress(phase, records[0], remaining, rate(records[0], started)));
+            }
+        }
+    }
+
+    private static double rate(long records, Instant started) {
+        return records / Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+    }
+
+    private Map<TopicPartition, Long> endOffsets() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            for (String topic : Projector.TOPICS) {
+                for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                    ends.put(new TopicPartition(topic, p.partition()), 0L);
+                }
+            }
+            ends.putAll(consumer.endOffsets(ends.keySet(), Duration.ofSeconds(10)));
+            return ends;
+        }
+    }
+
+    private static boolean schemaExists(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> offsets(Connection connection, String schema) throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT topic, partition, next_offset FROM " + schema + ".projection_offsets");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                offsets.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+            }
+        }
+        return offsets;
+    }
+}

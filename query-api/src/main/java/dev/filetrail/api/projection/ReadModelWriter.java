@@ -1,0 +1,381 @@
+package dev.filetrail.api.projection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.ChangeType;
+import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.object.Sequencer;
+import dev.filetrail.events.share.ShareLink;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns one batch of records into rows. Every record carries the whole state it describes (the version after
+ * the change, the head, the link), so only the last record per row matters and the batch collapses to one
+ * upsert or delete per row before it reaches PostgreSQL.
+ */
+final class ReadModelWriter {
+    private final Map<List<String>, FileVersion> versionUpserts = new LinkedHashMap<>();
+    private final Map<List<String>, Boolean> versionDeletes = new LinkedHashMap<>();
+    private final Map<List<String>, FileHead> heads = new LinkedHashMap<>();
+    private final Map<String, ShareLink> links = new LinkedHashMap<>();
+    private final Map<String, CloudEvent> audits = new LinkedHashMap<>();
+    private final List<Reject> rejects = new ArrayList<>();
+    private final List<ShareLink> projectedLinks = new ArrayList<>();
+
+    /** A record that could not be read, kept with its reason. */
+    record Reject(ConsumerRecord<String, byte[]> record, String reason) {
+    }
+
+    /** Reads one record into the pending rows; a record that cannot be read becomes a reject, never an abort. */
+    void add(ConsumerRecord<String, byte[]> record) {
+        try {
+            switch (record.topic()) {
+                case Topics.FILE_VERSIONS -> addVersionChange(record);
+                case Topics.FILES -> addHead(record);
+                case Topics.SHARE_LINKS -> addLink(record);
+                case Topics.AUDIT -> addAudit(record);
+                default -> rejects.add(new Reject(record, "topic not projected"));
+            }
+        } catch (RuntimeException e) {
+            rejects.add(new Reject(record, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private void addVersionChange(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        FileVersionChange change = Json.read(record.value(), FileVersionChange.class);
+        require(change.bucket() != null && change.key() != null && change.versionId() != null,
+                "file version change without bucket, key or versionId");
+        List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
+        if (change.change() == ChangeType.VERSION_REMOVED) {
+            versionUpserts.remove(pk);
+            versionDeletes.put(pk, true);
+        } else {
+            require(change.version() != null, "file version change " + change.change() + " without the version");
+            versionDeletes.remove(pk);
+            versionUpserts.put(pk, change.version());
+        }
+    }
+
+    private void addHead(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            String[] parts = splitObjectKey(record.key());
+            heads.put(List.of(parts[0], parts[1]), null);
+            return;
+        }
+        FileHead head = Json.read(record.value(), FileHead.class);
+        require(head.bucket() != null && head.key() != null, "file head without bucket or key");
+        heads.put(List.of(head.bucket(), head.key()), head.exists() ? head : null);
+    }
+
+    private void addLink(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            require(record.key() != null, "share link tombstone without a key");
+            links.put(record.key(), null);
+            return;
+        }
+        ShareLink link = Json.read(record.value(), ShareLink.class);
+        require(link.linkId() != null && link.bucket() != null && link.key() != null && link.tokenSha256() != null
+                && link.status() != null, "share link without id, bucket, key, token hash or status");
+        links.put(link.linkId(), link);
+    }
+
+    private void addAudit(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        CloudEvent event = Json.read(record.value(), CloudEvent.class);
+        require(event.id() != null && event.type() != null && event.time() != null,
+                "CloudEvent without id, type or time");
+        audits.putIfAbsent(event.id(), event);
+    }
+
+    int pendingRows() {
+        return versionUpserts.size() + versionDeletes.size() + heads.size() + links.size() + audits.size();
+    }
+
+    List<Reject> rejects() {
+        return rejects;
+    }
+
+    List<ShareLink> projectedLinks() {
+        return projectedLinks;
+    }
+
+    /** Writes every pending row on {@code connection}, inside the caller's transaction. */
+    void flush(Connection connection) throws SQLException {
+        writeVersions(connection);
+        writeHeads(connection);
+        writeLinks(connection);
+        writeAudit(connection);
+        writeRejects(connection);
+    }
+
+    private void writeVersions(Connection connection) throws SQLException {
+        if (!versionUpserts.isEmpty()) {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
+                        e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
+                        derivatives, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, now())
+                    ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
+                        sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
+                        size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
+                        created_at = EXCLUDED.created_at, requester = EXCLUDED.requester,
+                        content_type = EXCLUDED.content_type, restore = EXCLUDED.restore,
+                        tags_changed_at = EXCLUDED.tags_changed_at, derivatives = EXCLUDED.derivatives,
+                        updated_at = now()""")) {
+                for (Map.Entry<List<String>, FileVersion> entry : versionUpserts.entrySet()) {
+                    FileVersion v = entry.getValue();
+                    List<String> pk = entry.getKey();
+                    upsert.setString(1, pk.get(0));
+                    upsert.setString(2, pk.get(1));
+                    upsert.setString(3, pk.get(2));
+                    upsert.setString(4, ordering(v));
+                    upsert.setString(5, v.sequencer());
+                    upsert.setBoolean(6, v.deleteMarker());
+                    setLong(upsert, 7, v.size());
+                    upsert.setString(8, v.eTag());
+                    upsert.setString(9, v.storageClass());
+                    upsert.setTimestamp(10, timestamp(v.createdAt()));
+                    upsert.setString(11, v.requester());
+                    upsert.setString(12, v.derivatives() == null ? null : v.derivatives().contentType());
+                    upsert.setString(13, v.restore() == null ? null : Json.writeString(v.restore()));
+                    upsert.setTimestamp(14, timestamp(v.tagsChangedAt()));
+                    upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+        }
+        if (!versionDeletes.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?")) {
+                for (List<String> pk : versionDeletes.keySet()) {
+                    delete.setString(1, pk.get(0));
+                    delete.setString(2, pk.get(1));
+                    delete.setString(3, pk.get(2));
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * History order is S3's sequencer order; versions without one (backfilled listings) fall back to their
+     * creation time, written fixed-width after the sequencer so one string compares both.
+     */
+    static String ordering(FileVersion version) {
+        long micros = version.createdAt() == null ? 0
+                : version.createdAt().getEpochSecond() * 1_000_000L + version.createdAt().getNano() / 1000;
+        return Sequencer.sortable(version.sequencer()) + String.format("%020d", Math.max(0, micros));
+    }
+
+    private void writeHeads(Connection connection) throws SQLException {
+        if (heads.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO files (bucket, key, deleted, current_version_id, latest_version_id, version_count,
+                    delete_marker_count, size, e_tag, content_type, storage_class, last_modified)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (bucket, key) DO UPDATE SET deleted = EXCLUDED.deleted,
+                    current_version_id = EXCLUDED.current_version_id, latest_version_id = EXCLUDED.latest_version_id,
+                    version_count = EXCLUDED.version_count, delete_marker_count = EXCLUDED.delete_marker_count,
+                    size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, content_type = EXCLUDED.content_type,
+                    storage_class = EXCLUDED.storage_class, last_modified = EXCLUDED.last_modified""");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM files WHERE bucket = ? AND key = ?")) {
+            boolean upserts = false;
+            boolean deletes = false;
+            for (Map.Entry<List<String>, FileHead> entry : heads.entrySet()) {
+                FileHead h = entry.getValue();
+                if (h == null) {
+                    delete.setString(1, entry.getKey().get(0));
+                    delete.setString(2, entry.getKey().get(1));
+                    delete.addBatch();
+                    deletes = true;
+                    continue;
+                }
+                upsert.setString(1, h.bucket());
+                upsert.setString(2, h.key());
+                upsert.setBoolean(3, h.deleted());
+                upsert.setString(4, h.currentVersionId());
+                upsert.setString(5, h.latestVersionId());
+                upsert.setLong(6, h.versionCount());
+                upsert.setLong(7, h.deleteMarkerCount());
+                setLong(upsert, 8, h.size());
+                upsert.setString(9, h.eTag());
+                upsert.setString(10, h.contentType());
+                upsert.setString(11, h.storageClass());
+                upsert.setTimestamp(12, timestamp(h.lastModified()));
+                upsert.addBatch();
+                upserts = true;
+            }
+            if (upserts) {
+                upsert.executeBatch();
+            }
+            if (deletes) {
+                delete.executeBatch();
+            }
+        }
+    }
+
+    private void writeLinks(Connection connection) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO share_links (link_id, bucket, key, token_sha256, pinned_version_id, resolved_version_id,
+                    status, status_reason, expires_at, password_hash, allow_download, created_by, created_at,
+                    revoked_at, revoked_by, access_count, last_access_at, last_command_id, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (link_id) DO UPDATE SET bucket = EXCLUDED.bucket, key = EXCLUDED.key,
+                    token_sha256 = EXCLUDED.token_sha256, pinned_version_id = EXCLUDED.pinned_version_id,
+                    resolved_version_id = EXCLUDED.resolved_version_id, status = EXCLUDED.status,
+                    status_reason = EXCLUDED.status_reason, expires_at = EXCLUDED.expires_at,
+                    password_hash = EXCLUDED.password_hash, allow_download = EXCLUDED.allow_download,
+                    created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
+                    revoked_at = EXCLUDED.revoked_at, revoked_by = EXCLUDED.revoked_by,
+                    access_count = EXCLUDED.access_count, last_access_at = EXCLUDED.last_access_at,
+                    last_command_id = EXCLUDED.last_command_id, updated_at = EXCLUDED.updated_at""");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM share_links WHERE link_id = ?")) {
+            boolean upserts = false;
+            boolean deletes = false;
+            for (Map.Entry<String, ShareLink> entry : links.entrySet()) {
+                ShareLink l = entry.getValue();
+                if (l == null) {
+                    delete.setString(1, entry.getKey());
+                    delete.addBatch();
+                    deletes = true;
+                    continue;
+                }
+                upsert.setString(1, l.linkId());
+                upsert.setString(2, l.bucket());
+                upsert.setString(3, l.key());
+                upsert.setString(4, l.tokenSha256());
+                upsert.setString(5, l.pinnedVersionId());
+                upsert.setString(6, l.resolvedVersionId());
+                upsert.setString(7, l.status().name());
+                upsert.setString(8, l.statusReason());
+                upsert.setTimestamp(9, timestamp(l.expiresAt()));
+                upsert.setString(10, l.passwordHash());
+                upsert.setBoolean(11, l.allowDownload());
+                upsert.setString(12, l.createdBy());
+                upsert.setTimestamp(13, timestamp(l.createdAt()));
+                upsert.setTimestamp(14, timestamp(l.revokedAt()));
+                upsert.setString(15, l.revokedBy());
+                upsert.setLong(16, l.accessCount());
+                upsert.setTimestamp(17, timestamp(l.lastAccessAt()));
+                upsert.setString(18, l.lastCommandId());
+                upsert.setTimestamp(19, timestamp(l.updatedAt()));
+                upsert.addBatch();
+                upserts = true;
+                projectedLinks.add(l);
+            }
+            if (upserts) {
+                upsert.executeBatch();
+            }
+            if (deletes) {
+                delete.executeBatch();
+            }
+        }
+    }
+
+    private void writeAudit(Connection connection) throws SQLException {
+        if (audits.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO audit_events (id, type, source, subject, time, bucket, key, event)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING""")) {
+            for (CloudEvent e : audits.values()) {
+                String[] file = fileOf(e);
+                insert.setString(1, e.id());
+                insert.setString(2, e.type());
+                insert.setString(3, e.source());
+                insert.setString(4, e.subject());
+                insert.setTimestamp(5, timestamp(e.time()));
+                insert.setString(6, file[0]);
+                insert.setString(7, file[1]);
+                insert.setString(8, Json.writeString(e));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The object an audit event is about: its data's bucket and key, else a {@code bucket/key} subject. */
+    static String[] fileOf(CloudEvent event) {
+        JsonNode data = event.data();
+        if (data != null && data.hasNonNull("bucket")) {
+            return new String[] {data.get("bucket").asText(), data.hasNonNull("key") ? data.get("key").asText() : null};
+        }
+        if (event.subject() != null && event.subject().indexOf('/') > 0) {
+            return splitObjectKey(event.subject());
+        }
+        return new String[] {null, null};
+    }
+
+    private void writeRejects(Connection connection) throws SQLException {
+        if (rejects.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO projection_rejects (topic, partition, record_offset, record_key, reason, payload)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            for (Reject r : rejects) {
+                insert.setString(1, r.record().topic());
+                insert.setInt(2, r.record().partition());
+                insert.setLong(3, r.record().offset());
+                insert.setString(4, r.record().key());
+                insert.setString(5, r.reason().length() > 2000 ? r.reason().substring(0, 2000) : r.reason());
+                insert.setBytes(6, r.record().value());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    static String[] splitObjectKey(String recordKey) {
+        int slash = recordKey == null ? -1 : recordKey.indexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException("record key is not bucket/key: " + recordKey);
+        }
+        return new String[] {recordKey.substring(0, slash), recordKey.substring(slash + 1)};
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+}

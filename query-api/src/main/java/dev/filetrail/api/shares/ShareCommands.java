@@ -1,0 +1,83 @@
+package dev.filetrail.api.shares;
+
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.share.ShareCommand;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes {@link ShareCommand}s to {@code filetrail.share-commands.v1}, keyed {@code bucket/key}. */
+public final class ShareCommands implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShareCommands.class);
+    private final KafkaProducer<String, byte[]> producer;
+
+    public ShareCommands(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends and waits for the broker's acknowledgement; a failure is an exception, never a silent loss. */
+    public RecordMetadata send(ShareCommand command) {
+        try {
+            RecordMetadata metadata = producer.send(record(command)).get(20, TimeUnit.SECONDS);
+            log.info("share command sent type={} linkId={} bucket={} key={} partition={} offset={}", command.type(),
+                    command.linkId(), command.bucket(), command.key(), metadata.partition(), metadata.offset());
+            return metadata;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending share command", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new CommandNotAccepted("Kafka did not accept the share command: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends without waiting (access and URL records): a failure is logged with everything needed to replay it. */
+    public void sendAsync(ShareCommand command) {
+        try {
+            producer.send(record(command), (metadata, error) -> {
+                if (error != null) {
+                    log.error("share command lost type={} linkId={} bucket={} key={} command={} reason={}",
+                            command.type(), command.linkId(), command.bucket(), command.key(),
+                            Json.writeString(command), error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("share command not sent type={} bucket={} key={} command={} reason={}", command.type(),
+                    command.bucket(), command.key(), Json.writeString(command), e.toString());
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(ShareCommand command) {
+        return new ProducerRecord<>(Topics.SHARE_COMMANDS, command.recordKey(), Json.write(command));
+    }
+
+    /** Kafka refused or did not answer: the caller answers 503. */
+    public static final class CommandNotAccepted extends RuntimeException {
+        CommandNotAccepted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,239 @@
+package dev.filetrail.api.shares;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ApiProblem;
+import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.Cursor;
+import dev.filetrail.api.http.Requests;
+import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.share.ShareCommand;
+import dev.filetrail.events.share.ShareLink;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Share-link routes. Creation and revocation are commands to Kafka; the answer waits (bounded) until the
+ * projection shows the link's new state, so a 201 means the link already opens.
+ */
+public final class ShareRoutes {
+    private static final Logger log = LoggerFactory.getLogger(ShareRoutes.class);
+    private static final Set<String> FIELDS = Set.of("bucket", "key", "versionId", "expiresAt", "password",
+            "allowDownload");
+
+    private final ShareLinkStore store;
+    private final ShareLinkWaits waits;
+    private final ShareCommands commands;
+    private final FileQueries files;
+    private final Authorizer authorizer;
+    private final ApiConfig config;
+
+    public ShareRoutes(ShareLinkStore store, ShareLinkWaits waits, ShareCommands commands, FileQueries files,
+                       Authorizer authorizer, ApiConfig config) {
+        this.store = store;
+        this.waits = waits;
+        this.commands = commands;
+        this.files = files;
+        this.authorizer = authorizer;
+        this.config = config;
+    }
+
+    /** A link as the API shows it: never its token or password hash. */
+    public record LinkView(String id, String bucket, String key, String status, String statusReason,
+                           String pinnedVersionId, String resolvedVersionId, boolean followsLatest, Instant expiresAt,
+                           boolean hasPassword, boolean allowDownload, String createdBy, Instant createdAt,
+                           Instant revokedAt, long accessCount, Instant lastAccessAt) {
+        static LinkView of(ShareLink l) {
+            return new LinkView(l.linkId(), l.bucket(), l.key(), l.status().name(), l.statusReason(),
+                    l.pinnedVersionId(), l.resolvedVersionId(), l.followsLatest(), l.expiresAt(),
+                    l.passwordHash() != null, l.allowDownload(), l.createdBy(), l.createdAt(), l.revokedAt(),
+                    l.accessCount(), l.lastAccessAt());
+        }
+    }
+
+    /** The answer to a create: the public URL (its token is shown here only) and the link once projected. */
+    public record Created(String id, String url, String status, LinkView link) {
+    }
+
+    /** A page of a file's links. */
+    public record LinkPage(String bucket, String key, List<LinkView> links,
+                           @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
+    /** The body of {@code POST /v1/shares}. */
+    record CreateRequest(String bucket, String key, String versionId, Instant expiresAt, String password,
+                         boolean allowDownload) {
+    }
+
+    public void create(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.SHARE);
+        CreateRequest request = parse(ctx.body());
+        checkTarget(request);
+        String token = ShareSecrets.newToken();
+        String linkId = ShareSecrets.newLinkId();
+        String commandId = UUID.randomUUID().toString();
+        ShareCommand command = new ShareCommand(commandId, ShareCommand.Type.CREATE, linkId, request.bucket(),
+                request.key(), ShareSecrets.tokenHash(token), request.versionId(), request.expiresAt(),
+                request.password() == null ? null : ShareSecrets.hashPassword(request.password()),
+                request.allowDownload(), "key:" + caller.id(), ctx.ip(), Instant.now());
+        waits.expect(commandId);
+        commands.send(command);
+        String url = config.publicBaseUrl() + "/s/" + token;
+        Optional<ShareLink> projected = waits.await(commandId, linkId, config.shareCreateWait());
+        ctx.header("Location", "/v1/shares/" + linkId);
+        if (projected.isEmpty()) {
+            log.info("share link pending linkId={} bucket={} key={}", linkId, request.bucket(), request.key());
+            ctx.status(202).json(new Created(linkId, url, "PENDING", null));
+            return;
+        }
+        ShareLink link = projected.get();
+        log.info("share link created linkId={} bucket={} key={} status={}", linkId, request.bucket(), request.key(),
+                link.status());
+        if (link.status() == ShareLink.Status.REJECTED) {
+            throw ApiProblem.conflict("the link was rejected: " + link.statusReason());
+        }
+        ctx.status(201).json(new Created(linkId, url, link.status().name(), LinkView.of(link)));
+    }
+
+    public void get(Context ctx) {
+        authorizer.require(ctx, Scope.SHARE);
+        ctx.json(LinkView.of(find(ctx.pathParam("id"))));
+    }
+
+    public void revoke(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.SHARE);
+        ShareLink link = find(ctx.pathParam("id"));
+        if (link.status() == ShareLink.Status.REVOKED) {
+            ctx.json(LinkView.of(link));
+            return;
+        }
+        String commandId = UUID.randomUUID().toString();
+        waits.expect(commandId);
+        commands.send(new ShareCommand(commandId, ShareCommand.Type.REVOKE, link.linkId(), link.bucket(), link.key(),
+                null, null, null, null, null, "key:" + caller.id(), ctx.ip(), Instant.now()));
+        Optional<ShareLink> projected = waits.await(commandId, link.linkId(), config.shareCreateWait());
+        if (projected.isEmpty()) {
+            ctx.status(202).header("Location", "/v1/shares/" + link.linkId()).json(LinkView.of(link));
+            return;
+        }
+        ctx.json(LinkView.of(projected.get()));
+    }
+
+    public void listForFile(Context ctx, ObjectPath path) {
+        authorizer.require(ctx, Scope.SHARE);
+        int limit = Requests.limit(ctx);
+        String kind = "shares:" + path.bucket() + "/" + path.key();
+        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
+        Instant after = null;
+        if (cursor != null) {
+            try {
+                after = Instant.parse(cursor.get(0));
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
+            }
+        }
+        List<ShareLink> links = store.forFile(path.bucket(), path.key(), after, cursor == null ? null : cursor.get(1),
+                limit + 1);
+        String next = null;
+        if (links.size() > limit) {
+            links = links.subList(0, limit);
+            ShareLink last = links.get(limit - 1);
+            next = Cursor.encode(kind, last.createdAt().toString(), last.linkId());
+        }
+        ctx.json(new LinkPage(path.bucket(), path.key(), links.stream().map(LinkView::of).toList(), next));
+    }
+
+    private ShareLink find(String id) {
+        if (id == null || !id.matches("shl_[0-9a-f]{24}")) {
+            throw ApiProblem.notFound("no share link " + id);
+        }
+        return store.byId(id).orElseThrow(() -> ApiProblem.notFound("no share link " + id));
+    }
+
+    private void checkTarget(CreateRequest request) {
+        FileQueries.FileRow file = files.file(request.bucket(), request.key())
+                .orElseThrow(() -> ApiProblem.notFound("no file " + request.key() + " in bucket " + request.bucket()));
+        if (request.versionId() != null) {
+            FileQueries.VersionRow version = files.version(request.bucket(), request.key(), request.versionId())
+                    .orElseThrow(() -> ApiProblem.notFound("no version " + request.versionId() + " of " + request.key()));
+            if (version.deleteMarker()) {
+                throw ApiProblem.conflict("version " + request.versionId() + " is a delete marker");
+            }
+        } else if (file.deleted()) {
+            throw ApiProblem.conflict("file " + request.key() + " is deleted; pin a versionId to share an older version");
+        }
+    }
+
+    static CreateRequest parse(String body) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body == null ? "" : body);
+        } catch (Exception e) {
+            throw ApiProblem.badRequest("body must be a JSON object: " + e.getMessage().split("\n")[0]);
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiProblem.badRequest("body must be a JSON object with bucket and key");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw ApiProblem.badRequest("unknown field '" + name + "'; allowed: " + FIELDS);
+            }
+        });
+        String bucket = Requests.bucket(text(node, "bucket", true));
+        String key = Requests.key(text(node, "key", true));
+        String versionId = text(node, "versionId", false);
+        if (versionId != null) {
+            Requests.versionId(versionId);
+        }
+        Instant expiresAt = null;
+        String expires = text(node, "expiresAt", false);
+        if (expires != null) {
+            try {
+                expiresAt = Instant.parse(expires);
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.badRequest("expiresAt must be an ISO-8601 instant, got '" + expires + "'");
+            }
+            if (!expiresAt.isAfter(Instant.now())) {
+                throw ApiProblem.badRequest("expiresAt must be in the future");
+            }
+        }
+        String password = text(node, "password", false);
+        if (password != null && (password.isEmpty() || password.length() > 1024)) {
+            throw ApiProblem.badRequest("password must be 1..1024 characters");
+        }
+        boolean allowDownload = true;
+        if (node.has("allowDownload") && !node.get("allowDownload").isNull()) {
+            if (!node.get("allowDownload").isBoolean()) {
+                throw ApiProblem.badRequest("allowDownload must be true or false");
+            }
+            allowDownload = node.get("allowDownload").asBoolean();
+        }
+        return new CreateRequest(bucket, key, versionId, expiresAt, password, allowDownload);
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw ApiProblem.badRequest("field '" + field + "' is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiProblem.badRequest("field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.filetrail.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+
+    @Test
+    void defaultsPointAtTheLocalStack() {
+        ApiConfig config = ApiConfig.fromMap(Map.of());
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5433/filetrail");
+        assertThat(config.cloudFrontDomain()).isEqualTo("http://127.0.0.1:8081");
+        assertThat(config.signedUrlTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.localMode()).isTrue();
+        assertThat(config.s3Endpoint()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(ApiConfig.fromMap(Map.of("S3_ENDPOINT", "")).s3Endpoint()).isNull();
+    }
+
+    @Test
+    void badValuesAreClearErrors() {
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SIGNED_URL_TTL", "PT2H")))
+                .hasMessageContaining("SIGNED_URL_TTL");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_PORT", "eighty"))).hasMessageContaining("API_PORT");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("DATABASE_SCHEMA", "x; drop")))
+                .hasMessageContaining("DATABASE_SCHEMA");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false")))
+                .hasMessageContaining("CLOUDFRONT_PRIVATE_KEY_PATH");
+    }
+}

@@ -1,0 +1,149 @@
+package dev.filetrail.api;
+
+import dev.filetrail.api.edge.CloudFrontEdge;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.api.urls.CloudFrontKeyPair;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One query API on the real parts, with its own database, bucket, projector group and CloudFront edge, plus
+ * an API key per scope, a feed playing the streams' part, and an HTTP client.
+ */
+public final class ApiFixture implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    public final String bucket;
+    public final String derivativesBucket;
+    public final QueryApi api;
+    public final CloudFrontEdge edge;
+    public final ReadModelFeed feed;
+    public final Map<String, String> keys = new LinkedHashMap<>();
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final ApiConfig config;
+    private final StreamsStandIn standIn;
+
+    public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
+                      Duration shareWait, int rateLimit) {
+        int n = COUNTER.incrementAndGet();
+        String unique = name + "-" + n + "-" + Long.toHexString(System.nanoTime()).substring(6);
+        this.bucket = ("src-" + unique).toLowerCase();
+        this.derivativesBucket = ("der-" + unique).toLowerCase();
+        s3.createVersionedBucket(bucket);
+        try (var client = s3.client()) {
+            client.createBucket(b -> b.bucket(derivativesBucket));
+        }
+        String db = postgres.createDatabase("api_" + name);
+        CloudFrontKeyPair keyPair = CloudFrontKeyPair.generate(ApiConfig.LOCAL_KEY_PAIR_ID);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("API_PORT", "0");
+        env.put("DATABASE_URL", db);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("S3_ENDPOINT", s3.endpoint().toString());
+        env.put("SOURCE_BUCKET", bucket);
+        env.put("DERIVATIVES_BUCKET", derivativesBucket);
+        env.put("PROJECTOR_GROUP_ID", "projector-" + unique);
+        env.put("SHARE_CREATE_WAIT", shareWait.toString());
+        env.put("SHARE_RATE_LIMIT_PER_MINUTE", String.valueOf(rateLimit));
+        env.put("TOPIC_PARTITIONS", "3");
+        ApiConfig base = ApiConfig.fromMap(env);
+        this.edge = CloudFrontEdge.forApi(base, keyPair.publicKey(), 0).start();
+        ApiConfig withEdge = base.with(0, db, kafka.bootstrapServers(), s3.endpoint().toString(), edge.url());
+        this.api = new QueryApi(withEdge, keyPair).start();
+        this.config = api.config();
+        this.feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, derivativesBucket);
+        this.standIn = standInTopology ? new StreamsStandIn(kafka.bootstrapServers(), bucket, feed).start() : null;
+        for (Scope scope : Scope.values()) {
+            keys.put(scope.wireName(), api.apiKeys().create("test-" + scope.wireName(), EnumSet.of(scope)).plaintext());
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    public HttpResponse<String> get(String rawPath, String key) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + rawPath)).GET(), key);
+    }
+
+    /** A GET written on a raw socket, for paths java.net.URI refuses to build; returns the status line. */
+    public String rawGet(String rawPath, String key) {
+        try (var socket = new java.net.Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + rawPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> post(String rawPath, String key, String json) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + rawPath))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)), key);
+    }
+
+    public HttpResponse<String> delete(String rawPath, String key) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + rawPath)).DELETE(), key);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request, String key) {
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        }
+    }
+
+    public String admin() {
+        return keys.get("admin");
+    }
+
+    /** Polls until {@code condition} holds; fails with {@code what} after 30 s. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long pause = 5;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+            pause = Math.min(100, pause * 2);
+        }
+    }
+
+    public static Set<String> scopes() {
+        return Set.of("read", "share", "admin");
+    }
+
+    @Override
+    public void close() {
+        if (standIn != null) {
+            standIn.close();
+        }
+        feed.close();
+        api.close();
+        edge.close();
+    }
+}

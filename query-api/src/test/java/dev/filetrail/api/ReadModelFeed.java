@@ -1,0 +1,162 @@
+package dev.filetrail.api;
+
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.AuditTypes;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.ChangeType;
+import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.processing.Thumbnail;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Plays metadata-streams' part for the tests: writes real objects to S3 and the records the topology would
+ * write for them (file-versions, files, audit), keeping each key's history to compute its head.
+ */
+public final class ReadModelFeed implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final S3Client s3;
+    private final String bucket;
+    private final String derivativesBucket;
+    private final Map<String, List<FileVersion>> histories = new HashMap<>();
+    private long sequence = 0x10000;
+
+    public ReadModelFeed(String bootstrap, EmbeddedS3 s3, String bucket, String derivativesBucket) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.s3 = s3.client();
+        this.bucket = bucket;
+        this.derivativesBucket = derivativesBucket;
+    }
+
+    /** Writes an object version to S3 and publishes its creation; returns the version. */
+    public synchronized FileVersion putVersion(String key, byte[] bytes, String contentType) {
+        var put = s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+        FileVersion version = new FileVersion(bucket, key, put.versionId(), nextSequencer(), false, (long) bytes.length,
+                put.eTag(), "STANDARD", Instant.now(), "tester", "evt-" + UUID.randomUUID(), null, null,
+                new FileVersion.Derivatives(contentType, null, null, null, null, null, null));
+        histories.computeIfAbsent(key, k -> new ArrayList<>()).add(version);
+        publish(ChangeType.VERSION_CREATED, version, AuditTypes.VERSION_CREATED);
+        return version;
+    }
+
+    /** Publishes a version without touching S3 (for history-only tests and the benchmark). */
+    public synchronized FileVersion recordVersion(String key, long size) {
+        FileVersion version = new FileVersion(bucket, key, "v" + UUID.randomUUID(), nextSequencer(), false, size,
+                "\"etag\"", "STANDARD", Instant.now(), "tester", "evt-" + UUID.randomUUID(), null, null, null);
+        histories.computeIfAbsent(key, k -> new ArrayList<>()).add(version);
+        publish(ChangeType.VERSION_CREATED, version, AuditTypes.VERSION_CREATED);
+        return version;
+    }
+
+    public synchronized FileVersion deleteMarker(String key) {
+        var deleted = s3.deleteObject(b -> b.bucket(bucket).key(key));
+        FileVersion marker = new FileVersion(bucket, key, deleted.versionId(), nextSequencer(), true, null, null, null,
+                Instant.now(), "tester", "evt-" + UUID.randomUUID(), null, null, null);
+        histories.computeIfAbsent(key, k -> new ArrayList<>()).add(marker);
+        publish(ChangeType.DELETE_MARKER_CREATED, marker, AuditTypes.DELETE_MARKER_CREATED);
+        return marker;
+    }
+
+    public synchronized void removeVersion(String key, String versionId) {
+        List<FileVersion> history = histories.get(key);
+        FileVersion removed = history.stream().filter(v -> v.versionId().equals(versionId)).findFirst().orElseThrow();
+        history.remove(removed);
+        publish(ChangeType.VERSION_REMOVED, removed, AuditTypes.VERSION_DELETED);
+    }
+
+    /** Stores a thumbnail in the derivatives bucket and attaches it to the version. */
+    public synchronized FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
+        String thumbKey = "thumbnails/" + key + "/" + versionId + "/" + size + ".png";
+        s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"), RequestBody.fromBytes(png));
+        List<FileVersion> history = histories.get(key);
+        for (int i = 0; i < history.size(); i++) {
+            FileVersion v = history.get(i);
+            if (v.versionId().equals(versionId)) {
+                FileVersion.Derivatives d = v.derivatives();
+                FileVersion updated = v.withDerivatives(new FileVersion.Derivatives(d == null ? null : d.contentType(),
+                        640, 480, "abc", null, List.of(new Thumbnail(size, size, size * 3 / 4, "image/png",
+                        derivativesBucket, thumbKey, png.length)), null));
+                history.set(i, updated);
+                publish(ChangeType.DERIVATIVES_ATTACHED, updated, AuditTypes.DERIVATIVES_ATTACHED);
+                return updated;
+            }
+        }
+        throw new IllegalArgumentException("no version " + versionId);
+    }
+
+    public synchronized FileVersion current(String key) {
+        List<FileVersion> history = histories.get(key);
+        return history == null || history.isEmpty() ? null : history.get(history.size() - 1);
+    }
+
+    /** Sends a raw value to a topic (bad-input tests). */
+    public void sendRaw(String topic, String recordKey, byte[] value) {
+        send(topic, recordKey, value);
+    }
+
+    public void sendJson(String topic, String recordKey, Object value) {
+        send(topic, recordKey, Json.write(value));
+    }
+
+    private void publish(ChangeType type, FileVersion version, String auditType) {
+        FileHead head = head(version.key());
+        String key = Topics.objectKey(bucket, version.key());
+        send(Topics.FILE_VERSIONS, key, Json.write(new FileVersionChange(UUID.randomUUID().toString(), type, bucket,
+                version.key(), version.versionId(), version, head, version.createdEventId(), Instant.now())));
+        send(Topics.FILES, key, head.exists() ? Json.write(head) : null);
+        var data = Json.MAPPER.createObjectNode().put("bucket", bucket).put("key", version.key())
+                .put("versionId", version.versionId());
+        send(Topics.AUDIT, key, Json.write(new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
+                "/filetrail/metadata-streams", auditType, key, Instant.now(), CloudEvent.CONTENT_TYPE, data)));
+    }
+
+    private FileHead head(String key) {
+        List<FileVersion> history = histories.getOrDefault(key, List.of());
+        long versions = history.stream().filter(v -> !v.deleteMarker()).count();
+        long markers = history.size() - versions;
+        FileVersion latest = history.isEmpty() ? null : history.get(history.size() - 1);
+        boolean deleted = latest == null || latest.deleteMarker();
+        return new FileHead(bucket, key, deleted, deleted ? null : latest.versionId(), versions, markers,
+                deleted ? null : latest.size(), deleted ? null : latest.eTag(),
+                deleted || latest.derivatives() == null ? null : latest.derivatives().contentType(),
+                deleted ? null : latest.storageClass(), latest == null ? null : latest.createdAt(),
+                latest == null ? null : latest.versionId());
+    }
+
+    private String nextSequencer() {
+        return String.format("%016X", ++sequence);
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        s3.close();
+    }
+}

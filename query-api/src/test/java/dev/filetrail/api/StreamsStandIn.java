@@ -1,0 +1,146 @@
+package dev.filetrail.api;
+
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.AuditTypes;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.share.ShareCommand;
+import dev.filetrail.events.share.ShareLink;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Stands in for the share-link part of the metadata-streams topology (which this module must not depend on):
+ * turns one bucket's share commands into ShareLink states and audit CloudEvents.
+ */
+public final class StreamsStandIn implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final String bucket;
+    private final ReadModelFeed feed;
+    private final Map<String, ShareLink> links = new HashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private Thread thread;
+
+    public StreamsStandIn(String bootstrap, String bucket, ReadModelFeed feed) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "stand-in-" + bucket);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.bucket = bucket;
+        this.feed = feed;
+    }
+
+    public StreamsStandIn start() {
+        consumer.subscribe(List.of(Topics.SHARE_COMMANDS));
+        thread = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        ShareCommand command = Json.read(r.value(), ShareCommand.class);
+                        if (bucket.equals(command.bucket())) {
+                            apply(command);
+                        }
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }, "streams-stand-in");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void apply(ShareCommand c) {
+        Instant now = Instant.now();
+        switch (c.type()) {
+            case CREATE -> {
+                FileVersion current = feed.current(c.key());
+                String resolved = c.versionId() != null ? c.versionId() : current == null ? null : current.versionId();
+                ShareLink link = new ShareLink(c.linkId(), c.bucket(), c.key(), c.tokenSha256(), c.versionId(), resolved,
+                        resolved == null ? ShareLink.Status.REJECTED : ShareLink.Status.ACTIVE,
+                        resolved == null ? "no version" : null, c.expiresAt(), c.passwordHash(),
+                        c.allowDownload() == null || c.allowDownload(), c.actor(), now, null, null, 0, null,
+                        c.commandId(), now);
+                emit(link, AuditTypes.SHARE_CREATED, c);
+            }
+            case REVOKE -> {
+                ShareLink l = links.get(c.linkId());
+                if (l != null) {
+                    emit(new ShareLink(l.linkId(), l.bucket(), l.key(), l.tokenSha256(), l.pinnedVersionId(),
+                            l.resolvedVersionId(), ShareLink.Status.REVOKED, null, l.expiresAt(), l.passwordHash(),
+                            l.allowDownload(), l.createdBy(), l.createdAt(), now, c.actor(), l.accessCount(),
+                            l.lastAccessAt(), c.commandId(), now), AuditTypes.SHARE_REVOKED, c);
+                }
+            }
+            case RECORD_ACCESS -> {
+                ShareLink l = links.get(c.linkId());
+                if (l != null) {
+                    emit(new ShareLink(l.linkId(), l.bucket(), l.key(), l.tokenSha256(), l.pinnedVersionId(),
+                            l.resolvedVersionId(), l.status(), l.statusReason(), l.expiresAt(), l.passwordHash(),
+                            l.allowDownload(), l.createdBy(), l.createdAt(), l.revokedAt(), l.revokedBy(),
+                            l.accessCount() + 1, now, c.commandId(), now), AuditTypes.SHARE_OPENED, c);
+                }
+            }
+            case URL_ISSUED -> audit(AuditTypes.URL_ISSUED, c);
+            default -> { }
+        }
+    }
+
+    private void emit(ShareLink link, String auditType, ShareCommand c) {
+        links.put(link.linkId(), link);
+        producer.send(new ProducerRecord<>(Topics.SHARE_LINKS, link.linkId(), Json.write(link)));
+        audit(auditType, c);
+    }
+
+    private void audit(String type, ShareCommand c) {
+        var data = Json.MAPPER.createObjectNode().put("bucket", c.bucket()).put("key", c.key());
+        if (c.linkId() != null) {
+            data.put("linkId", c.linkId());
+        }
+        if (c.clientAddress() != null) {
+            data.put("clientAddress", c.clientAddress());
+        }
+        producer.send(new ProducerRecord<>(Topics.AUDIT, c.recordKey(), Json.write(new CloudEvent(
+                CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), "/filetrail/metadata-streams", type,
+                c.recordKey(), Instant.now(), CloudEvent.CONTENT_TYPE, data))));
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close();
+    }
+}

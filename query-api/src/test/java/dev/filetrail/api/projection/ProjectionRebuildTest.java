@@ -1,0 +1,76 @@
+package dev.filetrail.api.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.Json;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RealParts.class)
+class ProjectionRebuildTest {
+
+    @Test
+    void rebuildsIntoAFreshSchemaWhileServingThenSwitches(KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3)
+            throws Exception {
+        try (ApiFixture f = new ApiFixture("rebuild", kafka, postgres, s3, false, Duration.ofSeconds(1), 1000)) {
+            for (int i = 0; i < 20; i++) {
+                f.feed.recordVersion("r.txt", i);
+            }
+            String history = "/v1/buckets/" + f.bucket + "/files/" + ObjectPath.encodeSegment("r.txt") + "/versions";
+            ApiFixture.await("live projection", () -> versions(f, history) == 20);
+            List<ProjectionRebuild.Progress> progress = new ArrayList<>();
+            ProjectionRebuild rebuild = new ProjectionRebuild(f.config);
+
+            ProjectionRebuild.Summary dry = rebuild.run(progress::add, true);
+            assertThat(dry.dryRun()).isTrue();
+            assertThat(dry.switched()).isFalse();
+            assertThat(dry.records()).isGreaterThanOrEqualTo(60);
+
+            ProjectionRebuild.Summary summary = rebuild.run(progress::add, false);
+            assertThat(summary.switched()).isTrue();
+            assertThat(summary.records()).isGreaterThanOrEqualTo(60);
+            assertThat(summary.recordsPerSecond()).isPositive();
+            assertThat(progress).isNotEmpty();
+            try (Connection c = f.api.dataSource().getConnection();
+                 ResultSet rs = c.createStatement().executeQuery(
+                         "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'filetrail%'")) {
+                List<String> schemas = new ArrayList<>();
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+                assertThat(schemas).contains("filetrail", "filetrail_keys", summary.retiredSchema())
+                        .doesNotContain(summary.rebuiltSchema());
+            }
+            assertThat(versions(f, history)).isEqualTo(20);
+            // The live projector carries on in the switched schema, without doubling what the rebuild wrote.
+            for (int i = 0; i < 5; i++) {
+                f.feed.recordVersion("r.txt", 100 + i);
+            }
+            ApiFixture.await("live projector writes the new schema", () -> versions(f, history) == 25);
+            assertThat(f.get("/v1/ping", f.keys.get("read")).statusCode()).as("keys survive a rebuild").isEqualTo(200);
+        }
+    }
+
+    static int versions(ApiFixture f, String path) {
+        var r = f.get(path + "?limit=1000", f.admin());
+        if (r.statusCode() != 200) {
+            return -1;
+        }
+        try {
+            return Json.MAPPER.readTree(r.body()).get("versions").size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.filetrail.api.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.ReadModelDatabase;
+import dev.filetrail.api.ReadModelFeed;
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.TopicSetup;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RealParts.class)
+class ProjectorTest {
+
+    @Test
+    void projectsOnceAcrossRestartsAndConcurrentProjectorsAndKeepsBadRecords(KafkaCluster kafka,
+                                                                           PostgresServer postgres, EmbeddedS3 s3)
+            throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicSetup(3, (short) 1, -1).ensure(admin);
+        }
+        String bucket = "proj-" + Long.toHexString(System.nanoTime());
+        s3.createVersionedBucket(bucket);
+        String url = postgres.createDatabase("projector");
+        try (ReadModelDatabase db = new ReadModelDatabase(url, PostgresServer.USER, PostgresServer.PASSWORD,
+                "filetrail", "filetrail_keys", 8, "test");
+             ReadModelFeed feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, bucket)) {
+            db.migrate();
+            List<String> kept = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                kept.add(feed.recordVersion("doc.txt", i).versionId());
+            }
+            String removed = kept.remove(2);
+            feed.removeVersion("doc.txt", removed);
+            feed.sendRaw(Topics.FILE_VERSIONS, bucket + "/doc.txt", "{not json".getBytes(StandardCharsets.UTF_8));
+
+            Projector first = new Projector(db.dataSource(), kafka.bootstrapServers(), "p1-" + bucket, "filetrail",
+                    new SimpleMeterRegistry(), ProjectionListener.NONE);
+            first.start();
+            ApiFixture.await("first batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 4
+                    && count(db, "SELECT count(*) FROM projection_rejects WHERE record_key = ?", bucket + "/doc.txt") == 1);
+            first.close();
+
+            for (int i = 0; i < 3; i++) {
+                kept.add(feed.recordVersion("doc.txt", 10 + i).versionId());
+            }
+            // Two projectors with different groups write the same read model at once: the offsets stored with
+            // the rows make every record count once.
+            Projector second = new Projector(db.dataSource(), kafka.bootstrapServers(), "p2-" + bucket, "filetrail",
+                    new SimpleMeterRegistry(), ProjectionListener.NONE);
+            Projector third = new Projector(db.dataSource(), kafka.bootstrapServers(), "p3-" + bucket, "filetrail",
+                    new SimpleMeterRegistry(), ProjectionListener.NONE);
+            second.start();
+            third.start();
+            ApiFixture.await("second batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 7);
+            ApiFixture.await("audit", () -> count(db, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket) == 9);
+            second.close();
+            third.close();
+
+            List<String> history = new ArrayList<>();
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT version_id FROM file_versions WHERE bucket = ?"
+                         + " ORDER BY ordering DESC")) {
+                s.setString(1, bucket);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        history.add(rs.getString(1));
+                    }
+                }
+            }
+            List<String> newestFirst = new ArrayList<>(kept);
+            java.util.Collections.reverse(newestFirst);
+            assertThat(history).containsExactlyElementsOf(newestFirst);
+            assertThat(count(db, "SELECT count(*) FROM files WHERE bucket = ? AND version_count = 7", bucket)).isEqualTo(1);
+            assertThat(count(db, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket)).isEqualTo(9);
+            assertThat(count(db, "SELECT count(*) FROM projection_rejects WHERE record_key = ?", bucket + "/doc.txt"))
+                    .isEqualTo(1);
+        }
+    }
+
+    static long count(ReadModelDatabase db, String sql, String param) {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, param);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void runsAloneWithHealthAndMetrics(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+        String url = postgres.createDatabase("alone");
+        dev.filetrail.api.ApiConfig config = dev.filetrail.api.ApiConfig.fromMap(java.util.Map.of(
+                "API_PORT", "0", "DATABASE_URL", url, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "TOPIC_PARTITIONS", "3", "PROJECTOR_GROUP_ID", "alone-" + System.nanoTime()));
+        try (Projector projector = Projector.open(config)) {
+            projector.start();
+            var http = java.net.http.HttpClient.newHttpClient();
+            ApiFixture.await("projector caught up", () -> projector.lag() == 0);
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + projector.metricsPort() + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+            var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + projector.metricsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("filetrail_projector_lag");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.filetrail.api.shares;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ShareSecretsTest {
+
+    @Test
+    void tokensCarry256RandomBitsInBase64Url() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String token = ShareSecrets.newToken();
+            assertThat(ShareSecrets.looksLikeToken(token)).isTrue();
+            assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
+            assertThat(seen.add(token)).isTrue();
+        }
+        assertThat(ShareSecrets.tokenHash("abc")).hasSize(64).isNotEqualTo("abc");
+    }
+
+    @Test
+    void passwordsUseSlowSaltedPbkdf2() {
+        String hash = ShareSecrets.hashPassword("s3cret pass");
+        assertThat(hash).startsWith("pbkdf2-sha256$600000$");
+        assertThat(ShareSecrets.hashPassword("s3cret pass")).isNotEqualTo(hash);
+        assertThat(ShareSecrets.verifyPassword("s3cret pass", hash)).isTrue();
+        assertThat(ShareSecrets.verifyPassword("s3cret pasS", hash)).isFalse();
+        assertThat(ShareSecrets.verifyPassword("x", "garbage")).isFalse();
+    }
+
+    @Test
+    void rateLimiterRefillsPerClient() {
+        ClientRateLimiter limiter = new ClientRateLimiter(2);
+        long t = 0;
+        assertThat(limiter.tryAcquire("a", t)).isTrue();
+        assertThat(limiter.tryAcquire("a", t)).isTrue();
+        assertThat(limiter.tryAcquire("a", t)).isFalse();
+        assertThat(limiter.tryAcquire("b", t)).isTrue();
+        assertThat(limiter.tryAcquire("a", t + 30_000_000_000L)).isTrue();
+    }
+}
