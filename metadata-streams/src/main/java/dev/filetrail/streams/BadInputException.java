@@ -1,0 +1,12 @@
+package dev.filetrail.streams;
+
+/** An input record the topology cannot act on; it is logged with its coordinates and skipped, never retried. */
+public final class BadInputException extends RuntimeException {
+    public BadInputException(String message) {
+        super(message);
+    }
+
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

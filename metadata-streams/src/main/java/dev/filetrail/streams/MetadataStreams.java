@@ -1,0 +1,182 @@
+package dev.filetrail.streams;
+
+import dev.filetrail.events.TopicSetup;
+import dev.filetrail.streams.http.MetricsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The metadata-streams service: creates the topics, runs the topology with exactly-once, serves metrics. */
+public final class MetadataStreams implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetadataStreams.class);
+
+    private final MetadataStreamsConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MetadataTopology topology;
+    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private MetricsServer metricsServer;
+
+    public MetadataStreams(MetadataStreamsConfig config) {
+        this.config = config;
+        this.topology = MetadataTopology.of(config, registry);
+    }
+
+    public MetadataStreamsConfig config() {
+        return config;
+    }
+
+    /** The Kafka Streams settings this service runs with. */
+    public static Properties streamsProperties(MetadataStreamsConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Results are merged with events by timestamp; a task waits for data already on the broker (Kafka's
+        // default), which keeps replays in the same order as the first run.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 4 * 1024 * 1024);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // Each input fans out to several outputs and changelogs: compression and a short linger fill batches.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        return p;
+    }
+
+    /** Creates missing topics, starts the streams and waits (bounded by the start timeout) until RUNNING. */
+    public synchronized MetadataStreams start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafkaBootstrapServers()))) {
+            new TopicSetup(config.partitions(), config.replicationFactor(), config.auditRetentionMs()).ensure(admin);
+            ensureSuffixedOutputs(admin);
+        }
+        CountDownLatch running = new CountDownLatch(1);
+        streams = new KafkaStreams(topology.build(), streamsProperties(config));
+        streams.setStateListener((newState, oldState) -> {
+            state.set(newState);
+            log.info("streams state applicationId={} from={} to={}", config.applicationId(), oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed applicationId={}; replacing the thread", config.applicationId(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        if (config.metricsPort() >= 0) {
+            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+        }
+        streams.start();
+        try {
+            if (!running.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("streams did not reach RUNNING within " + config.startTimeout()
+                        + " (state " + streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for streams to start", e);
+        }
+        log.info("metadata streams running applicationId={} metricsPort={}", config.applicationId(), metricsPort());
+        return this;
+    }
+
+    /** Kafka Streams state now; RUNNING and REBALANCING count as healthy. */
+    public MetricsServer.Health health() {
+        KafkaStreams.State s = state.get();
+        return new MetricsServer.Health(s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
+                s.name());
+    }
+
+    public KafkaStreams.State state() {
+        return state.get();
+    }
+
+    /** The running KafkaStreams (for metadata and interactive queries); null before start. */
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public ProcessingMetrics processingMetrics() {
+        return topology.metrics();
+    }
+
+    /** The bound metrics port, or -1 when not serving. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    private void ensureSuffixedOutputs(Admin admin) {
+        OutputTopics outputs = config.outputTopics();
+        if (outputs.isStandard()) {
+            return;
+        }
+        Map<String, NewTopic> standard = new HashMap<>();
+        new TopicSetup(config.partitions(), config.replicationFactor(), config.auditRetentionMs()).definitions()
+                .forEach(t -> standard.put(t.name(), t));
+        List<String> bases = OutputTopics.standard().all();
+        for (int i = 0; i < bases.size(); i++) {
+            NewTopic base = standard.get(bases.get(i));
+            NewTopic topic = new NewTopic(outputs.all().get(i), base.numPartitions(), base.replicationFactor())
+                    .configs(base.configs());
+            try {
+                admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create topic " + topic.name(), e.getCause());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("could not create topic " + topic.name(), e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.filetrail.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the metadata-streams service is configured with, read from environment variables whose defaults
+ * point at the local stack.
+ *
+ * @param kafkaBootstrapServers KAFKA_BOOTSTRAP_SERVERS
+ * @param applicationId         STREAMS_APPLICATION_ID: Kafka Streams application id (consumer group, store and
+ *                              changelog prefix); a new id rebuilds all state from the retained log
+ * @param stateDir              STREAMS_STATE_DIR: where RocksDB keeps the local stores
+ * @param threads               STREAMS_THREADS: stream threads in this instance
+ * @param standbyReplicas       STREAMS_STANDBY_REPLICAS: warm copies of each store on other instances
+ * @param partitions            TOPIC_PARTITIONS: partitions of topics this service creates
+ * @param replicationFactor     TOPIC_REPLICATION_FACTOR: replication of topics, changelogs and repartitions
+ * @param auditRetentionMs      AUDIT_RETENTION_MS: retention of the audit topic, -1 forever
+ * @param metricsPort           STREAMS_METRICS_PORT: port of /metrics and /health, 0 picks a free one, -1 none
+ * @param auditSource           AUDIT_SOURCE: CloudEvents {@code source} of every audit event
+ * @param dedupeHorizon         STREAMS_DEDUPE_HORIZON_MS: how long a seen event/result/command id is remembered
+ * @param outputTopicSuffix     STREAMS_OUTPUT_TOPIC_SUFFIX: appended to the four output topic names (blank in
+ *                              production; a rebuild may write side-by-side topics)
+ * @param startTimeout          STREAMS_START_TIMEOUT_MS: how long {@code start()} waits for RUNNING
+ * @param commitInterval        STREAMS_COMMIT_INTERVAL_MS: exactly-once transaction length; outputs become visible
+ *                              to read_committed readers at most this late
+ */
+public record MetadataStreamsConfig(
+        String kafkaBootstrapServers,
+        String applicationId,
+        Path stateDir,
+        int threads,
+        int standbyReplicas,
+        int partitions,
+        short replicationFactor,
+        long auditRetentionMs,
+        int metricsPort,
+        String auditSource,
+        Duration dedupeHorizon,
+        String outputTopicSuffix,
+        Duration startTimeout,
+        Duration commitInterval) {
+
+    public static final String DEFAULT_APPLICATION_ID = "filetrail-metadata-streams";
+    public static final Duration DEFAULT_DEDUPE_HORIZON = Duration.ofDays(7);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(500);
+
+    public MetadataStreamsConfig {
+        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(auditSource, "auditSource");
+        Objects.requireNonNull(dedupeHorizon, "dedupeHorizon");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        outputTopicSuffix = outputTopicSuffix == null ? "" : outputTopicSuffix;
+        if (threads < 1 || standbyReplicas < 0 || partitions < 1 || replicationFactor < 1) {
+            throw new IllegalArgumentException("threads, partitions and replication factor must be >= 1, standby >= 0");
+        }
+        if (dedupeHorizon.isNegative() || dedupeHorizon.isZero()) {
+            throw new IllegalArgumentException("dedupe horizon must be positive: " + dedupeHorizon);
+        }
+    }
+
+    /** Reads the process environment. */
+    public static MetadataStreamsConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** Reads the given variables, with local-stack defaults for the absent ones. */
+    public static MetadataStreamsConfig fromEnvironment(Map<String, String> env) {
+        return new MetadataStreamsConfig(
+                get(env, "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                get(env, "STREAMS_APPLICATION_ID", DEFAULT_APPLICATION_ID),
+                Path.of(get(env, "STREAMS_STATE_DIR", defaultStateDir().toString())),
+                Integer.parseInt(get(env, "STREAMS_THREADS", "1")),
+                Integer.parseInt(get(env, "STREAMS_STANDBY_REPLICAS", "0")),
+                Integer.parseInt(get(env, "TOPIC_PARTITIONS", "6")),
+                Short.parseShort(get(env, "TOPIC_REPLICATION_FACTOR", "1")),
+                Long.parseLong(get(env, "AUDIT_RETENTION_MS", "-1")),
+                Integer.parseInt(get(env, "STREAMS_METRICS_PORT", "9402")),
+                get(env, "AUDIT_SOURCE", "urn:filetrail:local"),
+                Duration.ofMillis(Long.parseLong(get(env, "STREAMS_DEDUPE_HORIZON_MS",
+                        String.valueOf(DEFAULT_DEDUPE_HORIZON.toMillis())))),
+                get(env, "STREAMS_OUTPUT_TOPIC_SUFFIX", ""),
+                Duration.ofMillis(Long.parseLong(get(env, "STREAMS_START_TIMEOUT_MS", "120000"))),
+                Duration.ofMillis(Long.parseLong(get(env, "STREAMS_COMMIT_INTERVAL_MS",
+                        String.valueOf(DEFAULT_COMMIT_INTERVAL.toMillis())))));
+    }
+
+    /** The local stack's settings against the given broker (the local stack runs every service in one JVM). */
+    public static MetadataStreamsConfig local(String kafkaBootstrapServers) {
+        return fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers));
+    }
+
+    public MetadataStreamsConfig withApplicationId(String id) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, id, stateDir, threads, standbyReplicas, partitions,
+                replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
+                startTimeout, commitInterval);
+    }
+
+    public MetadataStreamsConfig withStateDir(Path dir) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, dir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, commitInterval);
+    }
+
+    public MetadataStreamsConfig withMetricsPort(int port) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, port, auditSource, dedupeHorizon, outputTopicSuffix,
+                startTimeout, commitInterval);
+    }
+
+    public MetadataStreamsConfig withOutputTopicSuffix(String suffix) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, suffix,
+                startTimeout, commitInterval);
+    }
+
+    public MetadataStreamsConfig withPartitions(int count) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+                count, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, commitInterval);
+    }
+
+    public MetadataStreamsConfig withCommitInterval(Duration interval) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, interval);
+    }
+
+    /** The output topic names this configuration writes to. */
+    public OutputTopics outputTopics() {
+        return OutputTopics.standard().withSuffix(outputTopicSuffix);
+    }
+
+    private static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "filetrail-metadata-streams");
+    }
+
+    private static String get(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.filetrail.streams;
+
+import dev.filetrail.events.JsonSerde;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.share.ShareLink;
+import dev.filetrail.streams.audit.AuditEvents;
+import dev.filetrail.streams.history.Parked;
+import dev.filetrail.streams.history.StoredVersion;
+import dev.filetrail.streams.history.VersionStore;
+import dev.filetrail.streams.shares.ShareLinks;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Filetrail's one Processor API topology: object events, processing results and share commands (all keyed
+ * {@code bucket/key}, co-partitioned) into one processor with RocksDB stores, out to history, heads, share links
+ * and audit.
+ */
+public final class MetadataTopology {
+    public static final String PROCESSOR = "metadata";
+    public static final String SINK_FILE_VERSIONS = "file-versions-sink";
+    public static final String SINK_FILES = "files-sink";
+    public static final String SINK_SHARE_LINKS = "share-links-sink";
+    public static final String SINK_AUDIT = "audit-sink";
+
+    private final AuditEvents audit;
+    private final Duration dedupeHorizon;
+    private final OutputTopics outputs;
+    private final ProcessingMetrics metrics;
+
+    public MetadataTopology(String auditSource, Duration dedupeHorizon, OutputTopics outputs, MeterRegistry registry) {
+        this.audit = new AuditEvents(auditSource);
+        this.dedupeHorizon = dedupeHorizon;
+        this.outputs = outputs;
+        this.metrics = new ProcessingMetrics(registry);
+    }
+
+    /** The topology a configuration runs. */
+    public static MetadataTopology of(MetadataStreamsConfig config, MeterRegistry registry) {
+        return new MetadataTopology(config.auditSource(), config.dedupeHorizon(), config.outputTopics(), registry);
+    }
+
+    /** Standard topics and a throw-away registry: what a TopologyTestDriver test wants. */
+    public static MetadataTopology forTests(String auditSource) {
+        return new MetadataTopology(auditSource, MetadataStreamsConfig.DEFAULT_DEDUPE_HORIZON, OutputTopics.standard(),
+                new SimpleMeterRegistry());
+    }
+
+    public ProcessingMetrics metrics() {
+        return metrics;
+    }
+
+    public Topology build() {
+        Topology topology = new Topology();
+        StringDeserializer keys = new StringDeserializer();
+        ByteArrayDeserializer values = new ByteArrayDeserializer();
+        topology.addSource("object-events-source", keys, values, Topics.OBJECT_EVENTS);
+        topology.addSource("processing-results-source", keys, values, Topics.PROCESSING_RESULTS);
+        topology.addSource("share-commands-source", keys, values, Topics.SHARE_COMMANDS);
+        long horizonMs = dedupeHorizon.toMillis();
+        topology.addProcessor(PROCESSOR, () -> new MetadataProcessor(audit, horizonMs, metrics),
+                "object-events-source", "processing-results-source", "share-commands-source");
+
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.VERSIONS),
+                Serdes.String(), JsonSerde.of(StoredVersion.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.INDEX),
+                Serdes.String(), Serdes.String()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.HEADS),
+                Serdes.String(), JsonSerde.of(FileHead.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.PENDING),
+                Serdes.String(), JsonSerde.of(Parked.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShareLinks.LINKS),
+                Serdes.String(), JsonSerde.of(ShareLink.class)), PROCESSOR);
+        topology.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SeenIds.STORE, dedupeHorizon, dedupeHorizon, false),
+                Serdes.String(), Serdes.Long()), PROCESSOR);
+
+        StringSerializer keySerializer = new StringSerializer();
+        topology.addSink(SINK_FILE_VERSIONS, outputs.fileVersions(), keySerializer,
+                JsonSerde.of(FileVersionChange.class).serializer(), PROCESSOR);
+        topology.addSink(SINK_FILES, outputs.files(), keySerializer, JsonSerde.of(FileHead.class).serializer(),
+                PROCESSOR);
+        topology.addSink(SINK_SHARE_LINKS, outputs.shareLinks(), keySerializer,
+                JsonSerde.of(ShareLink.class).serializer(), PROCESSOR);
+        topology.addSink(SINK_AUDIT, outputs.audit(), keySerializer, JsonSerde.of(CloudEvent.class).serializer(),
+                PROCESSOR);
+        return topology;
+    }
+}

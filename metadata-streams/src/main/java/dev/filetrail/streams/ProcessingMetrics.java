@@ -1,0 +1,29 @@
+package dev.filetrail.streams;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** Counts input records by topic and outcome ({@code filetrail_streams_records_total}). */
+public final class ProcessingMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public ProcessingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(String input, String outcome) {
+        counters.computeIfAbsent(input + '|' + outcome, k -> Counter.builder("filetrail.streams.records")
+                .description("input records by topic and what became of them")
+                .tag("input", input)
+                .tag("outcome", outcome)
+                .register(registry)).increment();
+    }
+
+    public double count(String input, String outcome) {
+        Counter counter = counters.get(input + '|' + outcome);
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.filetrail.streams.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-emits the records of one topic whose timestamps fall in a window into another topic, keeping key, value,
+ * headers and timestamp (and the partition, when both topics have the same partition count).
+ * {@code filetrail replay --topic T --from TIME [--to TIME] --into T2 [--dry-run]}.
+ */
+public final class TopicReplay {
+    private static final Logger log = LoggerFactory.getLogger(TopicReplay.class);
+
+    /** What to replay: records of {@code sourceTopic} with from <= timestamp <= to (to null: up to now). */
+    public record Request(String sourceTopic, Instant from, Instant to, String targetTopic, boolean dryRun) {
+        public Request {
+            Objects.requireNonNull(sourceTopic, "sourceTopic");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(targetTopic, "targetTopic");
+            if (sourceTopic.equals(targetTopic)) {
+                throw new IllegalArgumentException("replaying " + sourceTopic + " into itself would duplicate it");
+            }
+            if (to != null && to.isBefore(from)) {
+                throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+            }
+        }
+    }
+
+    /** Reported as partitions are read: records scanned and copied so far in one partition. */
+    public record Progress(String sourceTopic, int partition, long scanned, long copied, boolean partitionDone) {
+    }
+
+    /** What a replay did (or, dry-run, would do). */
+    public record Summary(String sourceTopic, String targetTopic, Instant from, Instant to, boolean dryRun,
+                          long scanned, long copied, Map<Integer, Long> copiedByPartition, boolean partitionsKept,
+                          Duration elapsed) {
+    }
+
+    private final String bootstrapServers;
+
+    public TopicReplay(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public Summary replay(Request request, Consumer<Progress> progress) {
+        long started = System.nanoTime();
+        int targetPartitions;
+        int sourcePartitions;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            sourcePartitions = partitions(admin, request.sourceTopic());
+            targetPartitions = partitions(admin, request.targetTopic());
+        }
+        boolean keepPartitions = sourcePartitions == targetPartitions;
+        long fromMs = request.from().toEpochMilli();
+        long toMs = request.to() == null ? Long.MAX_VALUE : request.to().toEpochMilli();
+        Map<Integer, Long> copiedByPartition = new TreeMap<>();
+        long scanned = 0;
+        long copied = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps());
+             KafkaProducer<byte[], byte[]> producer = request.dryRun() ? null : new KafkaProducer<>(producerProps())) {
+            List<TopicPartition> all = new ArrayList<>();
+            for (int p = 0; p < sourcePartitions; p++) {
+                all.add(new TopicPartition(request.sourceTopic(), p));
+            }
+            Map<TopicPartition, Long> query = new HashMap<>();
+            all.forEach(tp -> query.put(tp, fromMs));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
+            // The end is fixed when the replay starts, so a busy topic cannot keep it running forever.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+            for (TopicPartition tp : all) {
+                OffsetAndTimestamp start = starts.get(tp);
+                long end = ends.get(tp);
+                if (start == null || start.offset() >= end) {
+                    progress.accept(new Progress(request.sourceTopic(), tp.partition(), 0, 0, true));
+                    continue;
+                }
+                consumer.assign(List.of(tp));
+                consumer.seek(tp, start.offset());
+                long partScanned = 0;
+                long partCopied = 0;
+                while (consumer.position(tp) < end) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.offset() >= end) {
+                            break;
+                        }
+                        partScanned++;
+                        // Timestamps need not rise with offsets, so the window is checked per record.
+                        if (r.timestamp() < fromMs || r.timestamp() > toMs) {
+                            continue;
+                        }
+                        partCopied++;
+                        if (producer != null) {
+                            producer.send(new ProducerRecord<>(request.targetTopic(),
+                                    keepPartitions ? r.partition() : null, r.timestamp(), r.key(), r.value(),
+                                    r.headers()));
+                        }
+                        if (partCopied % 10_000 == 0) {
+                            progress.accept(new Progress(request.sourceTopic(), tp.partition(), partScanned,
+                                    partCopied, false));
+                        }
+                    }
+                }
+                scanned += partScanned;
+                copied += partCopied;
+                copiedByPartition.put(tp.partition(), partCopied);
+                progress.accept(new Progress(request.sourceTopic(), tp.partition(), partScanned, partCopied, true));
+            }
+            if (producer != null) {
+                producer.flush();
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        log.info("replay done source={} target={} from={} to={} dryRun={} scanned={} copied={}",
+                request.sourceTopic(), request.targetTopic(), request.from(), request.to(), request.dryRun(), scanned,
+                copied);
+        return new Summary(request.sourceTopic(), request.targetTopic(), request.from(), request.to(),
+                request.dryRun(), scanned, copied, copiedByPartition, keepPartitions, elapsed);
+    }
+
+    private static int partitions(Admin admin, String topic) {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic);
+            return d.partitions().size();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("topic " + topic + " cannot be described: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> consumerProps() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Outputs of exactly-once producers: an aborted record was never a fact.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return p;
+    }
+
+    private Map<String, Object> producerProps() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        return p;
+    }
+}

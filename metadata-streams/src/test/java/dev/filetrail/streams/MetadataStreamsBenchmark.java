@@ -1,0 +1,203 @@
+package dev.filetrail.streams;
+
+import dev.filetrail.embedded.kafka.EmbeddedKafka;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.streams.replay.StreamsRebuild;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Events/s through the metadata topology beside a pass-through topology with the same exactly-once settings, one
+ * object with N versions beside N objects with one version, and state bytes per object, on a local broker.
+ * {@code mvn -q -o -pl metadata-streams test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.filetrail.streams.MetadataStreamsBenchmark [-Dbench.events=100000]}
+ */
+public final class MetadataStreamsBenchmark {
+    private static final int PARTITIONS = 6;
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    private MetadataStreamsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("bench.events", 100_000);
+        System.out.printf("machine: %d cores, JVM max heap %d MB, events per run %d, partitions %d, commit interval %d ms%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, events,
+                PARTITIONS, Long.getLong("bench.commitMs", MetadataStreamsConfig.DEFAULT_COMMIT_INTERVAL.toMillis()));
+        Map<String, Object> results = new TreeMap<>();
+
+        // Run 1: N objects x 1 version, pass-through and history on the same input, same broker, same settings.
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            setup(kafka);
+            produce(kafka, events, i -> Facts.put("bench", "obj-" + i, "v1", String.format("%016X", 16L), at(i)));
+            double pass = run(kafka, "pass", passThrough(), null);
+            Path state = Files.createTempDirectory("bench-state-");
+            Run history = runHistory(kafka, "hist-many", state);
+            results.put("1 passthrough events/s", Math.round(pass));
+            results.put("2 history events/s (N objects x 1 version)", Math.round(history.rate));
+            results.put("3 history / passthrough", String.format("%.2f", history.rate / pass));
+            Map<String, Long> rocks = rocksBytes(state.resolve("hist-many"));
+            Map<String, Long> changelogs = changelogBytes(kafka, "hist-many");
+            long rocksTotal = rocks.values().stream().mapToLong(Long::longValue).sum();
+            long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
+            double perMillion = 1_000_000.0 / events;
+            results.put("6 rocksdb bytes per object", rocksTotal / events);
+            results.put("7 rocksdb bytes per million objects", Math.round(rocksTotal * perMillion));
+            results.put("8 changelog bytes per object", changelogTotal / events);
+            results.put("9 changelog bytes per million objects", Math.round(changelogTotal * perMillion));
+            System.out.println("rocksdb bytes by store: " + rocks);
+            System.out.println("changelog bytes by store: " + changelogs);
+        }
+        // Run 2: one object with N versions (a log file rewritten every minute).
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            setup(kafka);
+            produce(kafka, events, i -> Facts.put("bench", "logs/app.log", String.format("v%08d", i),
+                    String.format("%016X", (i + 1L) * 16), at(i)));
+            Path state = Files.createTempDirectory("bench-state-");
+            Run one = runHistory(kafka, "hist-one", state);
+            results.put("4 history events/s (1 object x N versions)", Math.round(one.rate));
+            double many = ((Number) results.get("2 history events/s (N objects x 1 version)")).doubleValue();
+            results.put("5 many-objects / one-object rate ratio", String.format("%.2f", many / one.rate));
+        }
+        System.out.println("RESULTS");
+        results.forEach((k, v) -> System.out.println("  " + k.substring(2) + ": " + v));
+        System.exit(0);
+    }
+
+    private record Run(double rate) {
+    }
+
+    private static Instant at(int i) {
+        return T0.plusMillis(i);
+    }
+
+    private static void setup(KafkaCluster kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicSetup(PARTITIONS, (short) 1, -1).ensure(admin);
+            admin.createTopics(List.of(new NewTopic("bench.passthrough", PARTITIONS, (short) 1))).all().get();
+        }
+    }
+
+    private static void produce(KafkaCluster kafka, int n, IntFunction<ObjectEvent> event) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                ObjectEvent e = event.apply(i);
+                producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS, e.recordKey(), Json.write(e)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Topology passThrough() {
+        Topology t = new Topology();
+        t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS);
+        t.addSink("out", "bench.passthrough", new StringSerializer(), new ByteArraySerializer(), "in");
+        return t;
+    }
+
+    private static Run runHistory(KafkaCluster kafka, String app, Path state) throws Exception {
+        return new Run(run(kafka, app, null, state));
+    }
+
+    /** Runs a topology (null: the metadata topology) from the start of the input; events/s until lag 0. */
+    private static double run(KafkaCluster kafka, String app, Topology topology, Path stateDir) throws Exception {
+        Path dir = stateDir != null ? stateDir : Files.createTempDirectory("bench-state-");
+        MetadataStreamsConfig config = MetadataStreamsConfig.local(kafka.bootstrapServers()).withApplicationId(app)
+                .withStateDir(dir).withPartitions(PARTITIONS).withMetricsPort(-1)
+                .withCommitInterval(java.time.Duration.ofMillis(Long.getLong("bench.commitMs",
+                        MetadataStreamsConfig.DEFAULT_COMMIT_INTERVAL.toMillis())));
+        Properties props = MetadataStreams.streamsProperties(config);
+        Topology built = topology != null ? topology
+                : MetadataTopology.of(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+        long inputs;
+        try (Admin admin = kafka.admin()) {
+            inputs = StreamsRebuild.retainedRecords(admin, List.of(Topics.OBJECT_EVENTS));
+            try (KafkaStreams streams = new KafkaStreams(built, props)) {
+                streams.start();
+                long started = 0;
+                while (streams.state() != KafkaStreams.State.RUNNING) {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                started = System.nanoTime();
+                while (StreamsRebuild.lag(admin, app, List.of(Topics.OBJECT_EVENTS)) > 0) {
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double rate = inputs / seconds;
+                System.out.printf("%s: %d events in %.1f s = %.0f events/s%n", app, inputs, seconds, rate);
+                return rate;
+            }
+        }
+    }
+
+    private static Map<String, Long> rocksBytes(Path appDir) {
+        Map<String, Long> byStore = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(appDir)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                String rel = appDir.relativize(f).toString();
+                String[] parts = rel.split("/");
+                // <task>/rocksdb/<store>/... or <task>/<window-store>/<segment>/...
+                String store = parts.length > 2 && parts[1].equals("rocksdb") ? parts[2]
+                        : parts.length > 1 ? parts[1] : "other";
+                if (store.startsWith(".") || store.endsWith(".lock") || store.equals("other")) {
+                    return;
+                }
+                try {
+                    byStore.merge(store, Files.size(f), Long::sum);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byStore;
+    }
+
+    private static Map<String, Long> changelogBytes(KafkaCluster kafka, String app) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        try (Admin admin = kafka.admin()) {
+            var dirs = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
+            dirs.values().forEach(d -> d.replicaInfos().forEach((tp, info) -> {
+                if (tp.topic().startsWith(app + "-") && tp.topic().endsWith("-changelog")) {
+                    String store = tp.topic().substring(app.length() + 1, tp.topic().length() - "-changelog".length());
+                    out.merge(store, info.size(), Long::sum);
+                }
+            }));
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,126 @@
+package dev.filetrail.streams;
+
+import static dev.filetrail.streams.Facts.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.history.FileVersionChange;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RealParts.class)
+class MetadataStreamsTest {
+
+    private static int activeTasks(MetadataStreams s) {
+        return s.kafkaStreams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
+    @Test
+    void twoInstancesShareThePartitionsAndTogetherProduceTheRightHistory(KafkaCluster kafka, @TempDir Path dir)
+            throws Exception {
+        RealKafka.ensureTopics(kafka);
+        try (var admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(Topics.OBJECT_EVENTS)).allTopicNames().get()
+                    .get(Topics.OBJECT_EVENTS).partitions().size();
+            assertThat(partitions).isGreaterThanOrEqualTo(2);
+        }
+        String app = RealKafka.unique("two");
+        String bucket = RealKafka.unique("two-bucket");
+        MetadataStreamsConfig base = RealKafka.config(kafka, app, dir.resolve("a"));
+        try (MetadataStreams a = new MetadataStreams(base).start();
+             MetadataStreams b = new MetadataStreams(base.withStateDir(dir.resolve("b"))).start()) {
+            RealKafka.await(Duration.ofSeconds(60), () -> activeTasks(a) > 0 && activeTasks(b) > 0
+                    && activeTasks(a) + activeTasks(b) == RealKafka.PARTITIONS, "both instances did not get tasks");
+
+            List<Scenario.Delivery> inputs = new ArrayList<>();
+            Map<String, String> expectedCurrent = new HashMap<>();
+            int keys = 40;
+            for (int i = 0; i < keys; i++) {
+                String key = "k" + i;
+                // Out of order on purpose: v2 before v1.
+                var v2 = Facts.put(bucket, key, "v2", "02", at(2));
+                var v1 = Facts.put(bucket, key, "v1", "01", at(1));
+                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, v2.recordKey(), Json.write(v2)));
+                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, v1.recordKey(), Json.write(v1)));
+                if (i % 5 == 0) {
+                    var m = Facts.marker(bucket, key, "m3", "03", at(3));
+                    inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, m.recordKey(), Json.write(m)));
+                    expectedCurrent.put(key, null);
+                } else {
+                    expectedCurrent.put(key, "v2");
+                }
+            }
+            RealKafka.produce(kafka, inputs);
+            RealKafka.awaitCaughtUp(kafka, app, Duration.ofSeconds(90));
+
+            OutputTopics out = base.outputTopics();
+            Map<String, FileHead> heads = new HashMap<>();
+            for (ConsumerRecord<String, FileHead> r : RealKafka.readAll(kafka, out.files(), FileHead.class)) {
+                if (r.key().startsWith(bucket + "/")) {
+                    heads.put(r.value().key(), r.value());
+                }
+            }
+            assertThat(heads).hasSize(keys);
+            expectedCurrent.forEach((key, current) -> {
+                assertThat(heads.get(key).currentVersionId()).as(key).isEqualTo(current);
+                assertThat(heads.get(key).deleted()).as(key).isEqualTo(current == null);
+                assertThat(heads.get(key).versionCount()).as(key).isEqualTo(2);
+            });
+            // Exactly once across two instances: one history record per input, no more.
+            long changes = RealKafka.readAll(kafka, out.fileVersions(), FileVersionChange.class).stream()
+                    .filter(r -> r.key().startsWith(bucket + "/")).count();
+            assertThat(changes).isEqualTo(inputs.size());
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + a.metricsPort() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + b.metricsPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("filetrail_streams_records_total").contains("kafka_stream");
+        }
+    }
+
+    @Test
+    void configurationComesFromTheEnvironmentWithLocalDefaults() {
+        MetadataStreamsConfig defaults = MetadataStreamsConfig.fromEnvironment(Map.of());
+        assertThat(defaults.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(defaults.applicationId()).isEqualTo("filetrail-metadata-streams");
+        assertThat(defaults.threads()).isEqualTo(1);
+        assertThat(defaults.standbyReplicas()).isZero();
+        assertThat(defaults.partitions()).isEqualTo(6);
+        assertThat(defaults.metricsPort()).isEqualTo(9402);
+        assertThat(defaults.auditSource()).isEqualTo("urn:filetrail:local");
+        assertThat(defaults.outputTopics()).isEqualTo(OutputTopics.standard());
+        MetadataStreamsConfig set = MetadataStreamsConfig.fromEnvironment(Map.of("STREAMS_THREADS", "4",
+                "STREAMS_STANDBY_REPLICAS", "1", "TOPIC_PARTITIONS", "12", "AUDIT_SOURCE", "urn:x",
+                "STREAMS_OUTPUT_TOPIC_SUFFIX", ".v"));
+        assertThat(set.threads()).isEqualTo(4);
+        assertThat(set.standbyReplicas()).isEqualTo(1);
+        assertThat(set.partitions()).isEqualTo(12);
+        assertThat(set.auditSource()).isEqualTo("urn:x");
+        assertThat(set.outputTopics().files()).isEqualTo(Topics.FILES + ".v");
+        assertThat(MetadataStreams.streamsProperties(set).get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        assertThat(MetadataStreams.streamsProperties(set).get("num.standby.replicas")).isEqualTo(1);
+    }
+}

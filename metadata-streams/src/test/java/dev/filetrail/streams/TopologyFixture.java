@@ -1,0 +1,145 @@
+package dev.filetrail.streams;
+
+import dev.filetrail.events.Json;
+import dev.filetrail.events.JsonSerde;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.share.ShareCommand;
+import dev.filetrail.events.share.ShareLink;
+import dev.filetrail.streams.history.StoredVersion;
+import dev.filetrail.streams.history.VersionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** A TopologyTestDriver around the metadata topology, with typed inputs and drained outputs. */
+public final class TopologyFixture implements AutoCloseable {
+    public static final String SOURCE = "urn:filetrail:test";
+
+    private final MetadataTopology topology = MetadataTopology.forTests(SOURCE);
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> events;
+    private final TestInputTopic<String, byte[]> results;
+    private final TestInputTopic<String, byte[]> commands;
+    private final TestOutputTopic<String, FileVersionChange> versions;
+    private final TestOutputTopic<String, FileHead> files;
+    private final TestOutputTopic<String, ShareLink> links;
+    private final TestOutputTopic<String, CloudEvent> audit;
+    private long clock = Facts.T0.toEpochMilli();
+
+    public TopologyFixture() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metadata-ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            Path dir = Files.createTempDirectory("metadata-ttd-");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        driver = new TopologyTestDriver(topology.build(), props);
+        StringSerializer keys = new StringSerializer();
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        events = driver.createInputTopic(Topics.OBJECT_EVENTS, keys, bytes);
+        results = driver.createInputTopic(Topics.PROCESSING_RESULTS, keys, bytes);
+        commands = driver.createInputTopic(Topics.SHARE_COMMANDS, keys, bytes);
+        StringDeserializer k = new StringDeserializer();
+        versions = driver.createOutputTopic(Topics.FILE_VERSIONS, k, JsonSerde.of(FileVersionChange.class).deserializer());
+        files = driver.createOutputTopic(Topics.FILES, k, JsonSerde.of(FileHead.class).deserializer());
+        links = driver.createOutputTopic(Topics.SHARE_LINKS, k, JsonSerde.of(ShareLink.class).deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, k, JsonSerde.of(CloudEvent.class).deserializer());
+    }
+
+    public TopologyFixture send(ObjectEvent... es) {
+        for (ObjectEvent e : es) {
+            events.pipeInput(e.recordKey(), Json.write(e), ++clock);
+        }
+        return this;
+    }
+
+    public TopologyFixture send(ProcessingResult r) {
+        results.pipeInput(r.recordKey(), Json.write(r), ++clock);
+        return this;
+    }
+
+    public TopologyFixture send(ShareCommand c) {
+        commands.pipeInput(c.recordKey(), Json.write(c), ++clock);
+        return this;
+    }
+
+    public void sendRaw(String topic, String key, byte[] value) {
+        TestInputTopic<String, byte[]> in = switch (topic) {
+            case Topics.OBJECT_EVENTS -> events;
+            case Topics.PROCESSING_RESULTS -> results;
+            default -> commands;
+        };
+        in.pipeInput(key, value, ++clock);
+    }
+
+    public List<FileVersionChange> changes() {
+        return versions.readValuesToList();
+    }
+
+    /** Every files.v1 record in order, null values being tombstones. */
+    public List<KeyValue<String, FileHead>> heads() {
+        return files.readKeyValuesToList();
+    }
+
+    /** Latest head record per key (null for a tombstone). */
+    public Map<String, FileHead> latestHeads() {
+        Map<String, FileHead> out = new LinkedHashMap<>();
+        heads().forEach(kv -> out.put(kv.key, kv.value));
+        return out;
+    }
+
+    public List<ShareLink> links() {
+        return links.readValuesToList();
+    }
+
+    public List<CloudEvent> audit() {
+        return audit.readValuesToList();
+    }
+
+    public TestOutputTopic<String, CloudEvent> auditTopic() {
+        return audit;
+    }
+
+    public FileHead storedHead(String objectKey) {
+        KeyValueStore<String, FileHead> heads = driver.getKeyValueStore(VersionStore.HEADS);
+        return heads.get(objectKey);
+    }
+
+    /** The object's entries as the store holds them, oldest first. */
+    public List<StoredVersion> storedVersions(String objectKey) {
+        VersionStore store = new VersionStore(driver.getKeyValueStore(VersionStore.VERSIONS),
+                driver.getKeyValueStore(VersionStore.INDEX), driver.getKeyValueStore(VersionStore.HEADS),
+                driver.getKeyValueStore(VersionStore.PENDING));
+        return new ArrayList<>(store.all(objectKey));
+    }
+
+    public ProcessingMetrics metrics() {
+        return topology.metrics();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

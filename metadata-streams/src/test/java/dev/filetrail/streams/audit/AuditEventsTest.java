@@ -1,0 +1,108 @@
+package dev.filetrail.streams.audit;
+
+import static dev.filetrail.streams.Facts.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.events.Json;
+import dev.filetrail.events.audit.AuditTypes;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.object.ObjectEventType;
+import dev.filetrail.events.share.ShareCommand;
+import dev.filetrail.streams.Facts;
+import dev.filetrail.streams.TopologyFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+class AuditEventsTest {
+    private static final String B = "audit-bucket";
+    private static final String K = "a b/c.txt";
+
+    /** One scenario that produces every audit type at least once. */
+    private static void everyFact(TopologyFixture t) {
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        t.send(Facts.marker(B, K, "m1", "02", at(2)));
+        t.send(Facts.remove(B, K, "m1", "03", at(3)));
+        t.send(Facts.transition(B, K, "v1", "GLACIER", at(4)));
+        t.send(Facts.restore(B, K, "v1", ObjectEventType.RESTORE_COMPLETED, at(5), at(86_400)));
+        t.send(Facts.tags(B, K, "v1", true, at(6)));
+        t.send(Facts.thumbnails(B, K, "v1", at(7)));
+        t.send(Facts.createLink("c1", "L1", B, K, null, at(8)));
+        t.send(Facts.createLink("c2", "L2", B, K, "missing", at(9)));
+        t.send(Facts.command(ShareCommand.Type.RECORD_ACCESS, "c3", "L1", B, K, at(10)));
+        t.send(Facts.command(ShareCommand.Type.REVOKE, "c4", "L1", B, K, at(11)));
+        t.send(new ShareCommand("c5", ShareCommand.Type.URL_ISSUED, null, B, K, null, "v1", at(900), null, null,
+                "alice", "198.51.100.7", at(12)));
+        t.send(Facts.put(B, K, "v2", "04", at(13)));
+        t.send(Facts.remove(B, K, "v2", "05", at(14)));
+    }
+
+    @Test
+    void everyFactBecomesOneCloudEventWithSubjectTimeAndSource() throws Exception {
+        try (TopologyFixture t = new TopologyFixture()) {
+            everyFact(t);
+            List<TestRecord<String, CloudEvent>> records = t.auditTopic().readRecordsToList();
+            List<CloudEvent> events = records.stream().map(TestRecord::value).toList();
+            assertThat(events).extracting(CloudEvent::type).containsAll(AuditTypes.ALL);
+            assertThat(events).extracting(CloudEvent::type).containsExactly(
+                    AuditTypes.VERSION_CREATED, AuditTypes.DELETE_MARKER_CREATED, AuditTypes.VERSION_DELETED,
+                    AuditTypes.FILE_UNDELETED, AuditTypes.STORAGE_CLASS_CHANGED, AuditTypes.VERSION_RESTORED,
+                    AuditTypes.TAGS_CHANGED, AuditTypes.DERIVATIVES_ATTACHED, AuditTypes.SHARE_CREATED,
+                    AuditTypes.SHARE_REJECTED, AuditTypes.SHARE_OPENED, AuditTypes.SHARE_REVOKED,
+                    AuditTypes.URL_ISSUED, AuditTypes.VERSION_CREATED, AuditTypes.VERSION_DELETED);
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.specversion()).isEqualTo("1.0");
+                assertThat(e.source()).isEqualTo(TopologyFixture.SOURCE);
+                assertThat(e.subject()).isEqualTo(B + "/" + K);
+                assertThat(e.datacontenttype()).isEqualTo("application/json");
+                assertThat(e.id()).hasSize(64);
+                assertThat(e.data().get("bucket").asText()).isEqualTo(B);
+            });
+            assertThat(events).extracting(CloudEvent::id).doesNotHaveDuplicates();
+            assertThat(events.get(0).time()).isEqualTo(at(1));
+            assertThat(events.get(8).time()).isEqualTo(at(8));
+            assertThat(records).allSatisfy(r -> {
+                assertThat(r.key()).isEqualTo(B + "/" + K);
+                assertThat(new String(r.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+                        .isEqualTo("application/cloudevents+json");
+            });
+            // Nothing secret leaves: token and password hashes stay out of the audit stream.
+            assertThat(events).allSatisfy(e -> assertThat(e.data().toString()).doesNotContain("sha-L1"));
+            writeExamples(events);
+        }
+    }
+
+    @Test
+    void aReplayOfTheSameInputGivesTheSameIds() {
+        List<String> first;
+        try (TopologyFixture t = new TopologyFixture()) {
+            everyFact(t);
+            first = t.audit().stream().map(CloudEvent::id).toList();
+        }
+        try (TopologyFixture t = new TopologyFixture()) {
+            everyFact(t);
+            assertThat(t.audit().stream().map(CloudEvent::id).toList()).isEqualTo(first);
+        }
+    }
+
+    /** One example of each type, for the README (target/audit-examples.json). */
+    private static void writeExamples(List<CloudEvent> events) throws Exception {
+        Map<String, CloudEvent> byType = new LinkedHashMap<>();
+        events.forEach(e -> byType.putIfAbsent(e.type(), e));
+        StringBuilder out = new StringBuilder();
+        byType.values().forEach(e -> {
+            try {
+                out.append(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(e)).append("\n\n");
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "audit-examples.json"), out.toString());
+    }
+}

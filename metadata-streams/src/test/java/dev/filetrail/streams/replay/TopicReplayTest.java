@@ -1,0 +1,106 @@
+package dev.filetrail.streams.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.streams.RealKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RealParts.class)
+class TopicReplayTest {
+    private static final Instant BASE = Instant.parse("2025-06-01T00:00:00Z");
+
+    private static List<ConsumerRecord<String, String>> read(KafkaCluster kafka, String topic, int partitions) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (int i = 0; i < partitions; i++) {
+                parts.add(new TopicPartition(topic, i));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void replaysTheWindowKeepingKeyValueHeadersTimestampAndPartition(KafkaCluster kafka) throws Exception {
+        String source = RealKafka.unique("replay-src");
+        String target = RealKafka.unique("replay-dst");
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(source, 2, (short) 1), new NewTopic(target, 2, (short) 1)))
+                    .all().get();
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 20; i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("h", ("header-" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(new ProducerRecord<>(source, i % 2, BASE.plusSeconds(i).toEpochMilli(), "key-" + i,
+                        "value-" + i, headers));
+            }
+        }
+        TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
+        TopicReplay.Summary dry = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(5),
+                BASE.plusSeconds(14), target, true), x -> { });
+        assertThat(dry.copied()).isEqualTo(10);
+        assertThat(read(kafka, target, 2)).isEmpty();
+
+        List<TopicReplay.Progress> progress = new ArrayList<>();
+        TopicReplay.Summary summary = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(5),
+                BASE.plusSeconds(14), target, false), progress::add);
+        assertThat(summary.copied()).isEqualTo(10);
+        assertThat(summary.partitionsKept()).isTrue();
+        assertThat(progress).filteredOn(TopicReplay.Progress::partitionDone).hasSize(2);
+        List<ConsumerRecord<String, String>> copied = read(kafka, target, 2);
+        assertThat(copied).hasSize(10).allSatisfy(r -> {
+            int i = Integer.parseInt(r.key().substring(4));
+            assertThat(i).isBetween(5, 14);
+            assertThat(r.value()).isEqualTo("value-" + i);
+            assertThat(r.timestamp()).isEqualTo(BASE.plusSeconds(i).toEpochMilli());
+            assertThat(r.partition()).isEqualTo(i % 2);
+            assertThat(new String(r.headers().lastHeader("h").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("header-" + i);
+        });
+
+        assertThat(replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(100), null, target, false),
+                x -> { }).copied()).isZero();
+    }
+
+    @Test
+    void refusesToReplayATopicIntoItself() {
+        assertThatThrownBy(() -> new TopicReplay.Request("t", BASE, null, "t", false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
