@@ -85,7 +85,7 @@ public final class ReadModelFeed implements AutoCloseable {
 
     /** Stores a thumbnail in the derivatives bucket and attaches it to the version. */
     public synchronized FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
-        String thumbKey = "thumbnails/" + key + "/" + versionId + "/" + size + ".png";
+        String thumbKey = "_derivatives/thumbnails/" + key + "/" + versionId + "/" + size + ".png";
         s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"), RequestBody.fromBytes(png));
         List<FileVersion> history = histories.get(key);
         for (int i = 0; i < history.size(); i++) {

@@ -6,11 +6,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Deterministic derivative keys: {@code {kind}/{sourceBucket}/{encoded key}/{encoded versionId}/{name}}. The
+ * Deterministic derivative keys: {@code _derivatives/{kind}/{sourceBucket}/{encoded key}/{encoded versionId}/{name}}.
+ * Every key starts with {@value #PREFIX} because that is the CloudFront path pattern routed to the derivatives
+ * bucket: the URL path is the object key itself, so no edge function has to rewrite it. The
  * source key is percent-encoded (a slash becomes %2F), so every source version has its own folder and no
  * source key can reach into another's. A key too long for S3's 1024 bytes is replaced by its SHA-256.
  */
 public final class DerivativeKeys {
+    public static final String PREFIX = "_derivatives/";
     public static final String THUMBNAILS = "thumbnails";
     public static final String METADATA = "metadata";
     /** The result written after all of one version's derivatives: its presence means the work is done. */
@@ -22,10 +25,10 @@ public final class DerivativeKeys {
     }
 
     public static String folder(String kind, SourceVersion source) {
-        String folder = kind + "/" + source.bucket() + "/" + encode(source.key()) + "/"
+        String folder = PREFIX + kind + "/" + source.bucket() + "/" + encode(source.key()) + "/"
                 + encode(source.versionOrNull()) + "/";
         if (folder.length() + 32 > MAX_KEY_BYTES) {
-            folder = kind + "/" + source.bucket() + "/sha256-" + EventIds.sha256Hex(source.key()) + "/"
+            folder = PREFIX + kind + "/" + source.bucket() + "/sha256-" + EventIds.sha256Hex(source.key()) + "/"
                     + encode(source.versionOrNull()) + "/";
         }
         return folder;

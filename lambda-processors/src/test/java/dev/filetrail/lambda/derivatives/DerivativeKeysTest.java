@@ -15,9 +15,9 @@ class DerivativeKeysTest {
     void namesSourceBucketKeyAndVersion() {
         assertThat(DerivativeKeys.thumbnail(version("trips/2024/a b+c.jpg", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"), 256,
                 "jpg"))
-                .isEqualTo("thumbnails/photos/trips%2F2024%2Fa%20b%2Bc.jpg/3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY/256.jpg");
+                .isEqualTo("_derivatives/thumbnails/photos/trips%2F2024%2Fa%20b%2Bc.jpg/3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY/256.jpg");
         assertThat(DerivativeKeys.result(DerivativeKeys.METADATA, version("k", null)))
-                .isEqualTo("metadata/photos/k/null/result.json");
+                .isEqualTo("_derivatives/metadata/photos/k/null/result.json");
     }
 
     @Test
@@ -32,7 +32,7 @@ class DerivativeKeysTest {
     void overlongKeysAreHashedToStayWithinS3sLimit() {
         String folder = DerivativeKeys.folder("thumbnails", version("ü".repeat(400), "v"));
 
-        assertThat(folder).startsWith("thumbnails/photos/sha256-").endsWith("/v/");
+        assertThat(folder).startsWith("_derivatives/thumbnails/photos/sha256-").endsWith("/v/");
         assertThat(folder.length()).isLessThan(200);
     }
 }

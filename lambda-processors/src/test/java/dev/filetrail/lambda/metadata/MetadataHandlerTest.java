@@ -117,12 +117,15 @@ class MetadataHandlerTest {
     @Test
     void redeliveryRepublishesTheStoredResult() {
         SourceVersion version = buckets.put("again.jpg", ImageCorpus.sample("exif-orientation-3.jpg").bytes());
+        String resultKey = DerivativeKeys.result(DerivativeKeys.METADATA, version);
         handler.handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
+        String written = buckets.latestDerivativeVersion(resultKey);
         handler.handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
 
         assertThat(published.results()).hasSize(2);
         assertThat(published.results().get(1)).isEqualTo(published.results().get(0));
-        assertThat(buckets.derivativeVersions(DerivativeKeys.result(DerivativeKeys.METADATA, version))).isEqualTo(1);
+        // Compared by version rather than counted: under load an SDK retry of the first PUT can leave two versions.
+        assertThat(buckets.latestDerivativeVersion(resultKey)).isEqualTo(written);
     }
 
     @Test

@@ -50,9 +50,9 @@ public final class SourceBuckets {
                 version.key(), version.versionId(), version.size(), version.eTag(), version.sequencer()));
     }
 
-    public int derivativeVersions(String key) {
-        return (int) s3.listObjectVersions(b -> b.bucket(derivatives).prefix(key)).versions().stream()
-                .filter(v -> v.key().equals(key)).count();
+    /** The version id of the newest write of a derivative: unchanged when nothing rewrote it. */
+    public String latestDerivativeVersion(String key) {
+        return s3.headObject(b -> b.bucket(derivatives).key(key)).versionId();
     }
 
     public List<String> derivativeKeys() {

@@ -108,6 +108,8 @@ class ThumbnailHandlerTest {
         handler.handleRequest(event, null);
         ProcessingResult first = published.last();
         Map<String, String> versionsBefore = derivativeVersionIds(first);
+        String resultKey = DerivativeKeys.result(DerivativeKeys.THUMBNAILS, version);
+        String resultBefore = buckets.latestDerivativeVersion(resultKey);
 
         handler.handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
         // A second handler instance (a new Lambda container) must find the work done too.
@@ -115,11 +117,10 @@ class ThumbnailHandlerTest {
                 .handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
 
         assertThat(published.results()).hasSize(3).allSatisfy(r -> assertThat(r).isEqualTo(first));
+        // Compared by newest version id rather than by counting versions: under load an SDK retry of the first
+        // PUT can leave two versions of one write, which says nothing about re-delivery.
         assertThat(derivativeVersionIds(first)).isEqualTo(versionsBefore);
-        for (Thumbnail thumbnail : first.thumbnails()) {
-            assertThat(buckets.derivativeVersions(thumbnail.key())).as(thumbnail.key()).isEqualTo(1);
-        }
-        assertThat(buckets.derivativeVersions(DerivativeKeys.result(DerivativeKeys.THUMBNAILS, version))).isEqualTo(1);
+        assertThat(buckets.latestDerivativeVersion(resultKey)).isEqualTo(resultBefore);
     }
 
     @Test

@@ -138,7 +138,7 @@ public final class CloudFrontEdge implements AutoCloseable {
         try {
             if (rawPath.startsWith(CloudFrontSigner.DERIVATIVES_PREFIX)) {
                 bucket = derivativesBucket;
-                key = ObjectPath.decode(rawPath.substring(CloudFrontSigner.DERIVATIVES_PREFIX.length()));
+                key = ObjectPath.decode(rawPath.substring(1));
             } else {
                 bucket = sourceBucket;
                 key = ObjectPath.decode(rawPath.substring(1));

@@ -7,8 +7,9 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontUtilities;
 
 /**
  * Signs CloudFront URLs with a canned policy. Source objects are served at {@code /{key}?versionId=…} (the
- * distribution's default behaviour, origin: the source bucket); derivatives at {@code /_derivatives/{key}}
- * (a second behaviour, origin: the derivatives bucket, whose viewer-request function strips the prefix).
+ * distribution's default behaviour, origin: the source bucket); derivatives at {@code /{key}}, where every
+ * derivative key starts with {@code _derivatives/}: the path pattern of a second behaviour whose origin is the
+ * derivatives bucket, so the URL path is the object key and no edge function has to rewrite it.
  */
 public final class CloudFrontSigner {
     public static final String DERIVATIVES_PREFIX = "/_derivatives/";
@@ -33,7 +34,10 @@ public final class CloudFrontSigner {
 
     /** The URL of a derivative object (a thumbnail) in the derivatives bucket. */
     public SignedUrl derivative(String key, Duration ttl) {
-        return sign(domain + DERIVATIVES_PREFIX + ObjectPath.encodePath(key), ttl);
+        if (!key.startsWith(DERIVATIVES_PREFIX.substring(1))) {
+            throw new IllegalArgumentException("derivative keys live under " + DERIVATIVES_PREFIX + ": " + key);
+        }
+        return sign(domain + "/" + ObjectPath.encodePath(key), ttl);
     }
 
     private SignedUrl sign(String resourceUrl, Duration ttl) {

@@ -61,6 +61,20 @@ public final class PostgresServer implements AutoCloseable {
         return jdbcUrl(name);
     }
 
+    /** Creates a database with exactly this name (the local stack's {@code filetrail}); returns its JDBC URL. */
+    public String createDatabaseNamed(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return jdbcUrl(name);
+    }
+
     @Override
     public void close() {
         try {
