@@ -1,0 +1,183 @@
+package dev.filetrail.local.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.embedded.LocalAws;
+import dev.filetrail.events.Json;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+import javax.imageio.ImageIO;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/**
+ * Shows a running local stack at work the way a user would see it: uploads through the S3 API, then asks the
+ * query API what it knows, and prints the answers.
+ */
+public final class Demo {
+    private final Endpoints endpoints;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Demo(Endpoints endpoints, PrintStream out) {
+        this.endpoints = endpoints;
+        this.out = out;
+    }
+
+    /** The S3 client a user of the local stack would configure. */
+    public static S3Client s3Client(Endpoints endpoints) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoints.s3()))
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public void run() {
+        String bucket = endpoints.sourceBucket();
+        String photo = "photos/sunset at the beach.png";
+        String notes = "docs/release notes+v1.txt";
+        String scratch = "tmp/scratch.txt";
+        try (S3Client s3 = s3Client(endpoints)) {
+            step("PUT s3://" + bucket + "/" + photo + " (a 1200x800 PNG)");
+            s3.putObject(b -> b.bucket(bucket).key(photo).contentType("image/png"), RequestBody.fromBytes(samplePng()));
+            step("PUT s3://" + bucket + "/" + notes + " twice (two versions)");
+            s3.putObject(b -> b.bucket(bucket).key(notes), RequestBody.fromString("Filetrail 0.1: first notes\n"));
+            s3.putObject(b -> b.bucket(bucket).key(notes), RequestBody.fromString("Filetrail 0.1: first notes, revised\n"));
+            step("PUT then DELETE s3://" + bucket + "/" + scratch + " (leaves a delete marker)");
+            s3.putObject(b -> b.bucket(bucket).key(scratch), RequestBody.fromString("scratch"));
+            s3.deleteObject(b -> b.bucket(bucket).key(scratch));
+        }
+
+        JsonNode history = await(versionsPath(bucket, notes), body -> body.path("versions").size() >= 2);
+        show("Version history of " + notes, history);
+        JsonNode deleted = await(versionsPath(bucket, scratch), body -> body.path("versions").size() >= 2);
+        show("Version history of " + scratch + " (newest first: the delete marker, then the version)", deleted);
+        JsonNode file = await(filePath(bucket, photo), body -> !thumbnails(body).isEmpty());
+        show("The photo, with the thumbnails the Lambda made", file);
+        String versionId = history.path("versions").path(1).path("versionId").asText();
+        JsonNode url = await(versionsPath(bucket, notes).replace("/versions", "/versions/" + enc(versionId) + "/url"),
+                body -> body.has("url"));
+        show("A CloudFront signed URL for the first version of " + notes, url);
+        HttpResponse<String> viaEdge = get(URI.create(url.path("url").asText()), false);
+        out.println("GET through the local CloudFront edge -> " + viaEdge.statusCode() + ": " + viaEdge.body().strip());
+        JsonNode listing = await("/v1/buckets/" + enc(bucket) + "/files", body -> body.path("files").size() >= 2);
+        show("Current files of " + bucket + " (the deleted one is gone)", listing);
+        out.println();
+        out.println("Try it yourself: curl -H 'Authorization: Bearer " + endpoints.adminApiKey() + "' '"
+                + endpoints.api() + versionsPath(bucket, notes) + "'");
+    }
+
+    /** The thumbnails listed in a file's details (empty until the thumbnailer's result is projected). */
+    public static java.util.List<JsonNode> thumbnails(JsonNode fileDetails) {
+        java.util.List<JsonNode> list = new java.util.ArrayList<>();
+        fileDetails.path("thumbnails").forEach(list::add);
+        return list;
+    }
+
+    private static String enc(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    public static String versionsPath(String bucket, String key) {
+        return "/v1/buckets/" + enc(bucket) + "/files/" + enc(key) + "/versions";
+    }
+
+    public static String filePath(String bucket, String key) {
+        return "/v1/buckets/" + enc(bucket) + "/files/" + enc(key);
+    }
+
+    /** Polls a route until its JSON satisfies {@code ready}: the system is eventually consistent by design. */
+    private JsonNode await(String path, Predicate<JsonNode> ready) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = get(URI.create(endpoints.api() + path), true);
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode body = Json.read(response.body(), JsonNode.class);
+                if (ready.test(body)) {
+                    return body;
+                }
+            }
+            sleep();
+        }
+        throw new IllegalStateException("the API did not answer " + path + " in time; last answer: " + last);
+    }
+
+    private HttpResponse<String> get(URI uri, boolean authorised) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (authorised) {
+            request.header("Authorization", "Bearer " + endpoints.adminApiKey());
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + uri + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void step(String what) {
+        out.println("==> " + what);
+    }
+
+    private void show(String title, JsonNode body) {
+        out.println();
+        out.println("--- " + title);
+        try {
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+        } catch (IOException e) {
+            out.println(body);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A small landscape photo stand-in: a sunset gradient, big enough for every thumbnail size. */
+    public static byte[] samplePng() {
+        BufferedImage image = new BufferedImage(1200, 800, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(255, 140, 60), 0, 500, new Color(90, 40, 120)));
+        g.fillRect(0, 0, 1200, 500);
+        g.setPaint(new GradientPaint(0, 500, new Color(40, 90, 160), 0, 800, new Color(10, 30, 60)));
+        g.fillRect(0, 500, 1200, 300);
+        g.setColor(new Color(255, 220, 120));
+        g.fillOval(520, 380, 160, 160);
+        g.dispose();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.filetrail.local.stack;
+
+import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.QueryApi;
+import dev.filetrail.api.edge.CloudFrontEdge;
+import dev.filetrail.api.keys.Scope;
+import dev.filetrail.bridge.BridgeConfig;
+import dev.filetrail.bridge.IngestBridge;
+import dev.filetrail.embedded.FreePort;
+import dev.filetrail.embedded.LocalAws;
+import dev.filetrail.embedded.kafka.EmbeddedKafka;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.embedded.sqs.EmbeddedSqs;
+import dev.filetrail.lambda.config.LambdaConfig;
+import dev.filetrail.lambda.metadata.MetadataHandler;
+import dev.filetrail.lambda.thumbnails.ThumbnailHandler;
+import dev.filetrail.local.lambda.LambdaRuntime;
+import dev.filetrail.local.s3notify.BucketNotifications;
+import dev.filetrail.local.s3notify.NotifyingBlobStore;
+import dev.filetrail.local.s3notify.S3EventJson;
+import dev.filetrail.local.sns.SnsEmulator;
+import dev.filetrail.streams.MetadataStreams;
+import dev.filetrail.streams.MetadataStreamsConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The whole of Filetrail on one machine: the real parts (Kafka, PostgreSQL, S3, SQS) on loopback, the AWS-only
+ * parts emulated (S3 notifications, SNS, Lambda invocation, the CloudFront edge), and every service, wired as
+ * they are in AWS. Starts fresh every time, as the S3 store is in memory.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Endpoints endpoints;
+    private Map<String, String> serviceEnvironment;
+
+    private LocalStack() {
+    }
+
+    /** Starts every part in dependency order; on any failure, stops what had started and rethrows. */
+    public static LocalStack start(LocalStackConfig config) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(config);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T part) {
+        started.push(part);
+        return part;
+    }
+
+    private void startAll(LocalStackConfig config) {
+        Path out = config.outputDir().toAbsolutePath();
+        deleteTree(out.resolve("kafka"));
+        deleteTree(out.resolve("streams-state"));
+        int apiPort = FreePort.orFree(config.apiPort());
+        int edgePort = FreePort.orFree(config.edgePort());
+        int bridgeMetricsPort = FreePort.pick();
+        int streamsMetricsPort = FreePort.pick();
+        String region = LocalAws.REGION.id();
+
+        EmbeddedKafka kafka = keep(EmbeddedKafka.start(config.kafkaPort(), out.resolve("kafka"), true));
+        String databaseUrl = config.externalDatabaseUrl();
+        if (databaseUrl == null || databaseUrl.isBlank()) {
+            PostgresServer postgres = keep(PostgresServer.start(config.postgresPort()));
+            databaseUrl = postgres.createDatabaseNamed("filetrail");
+        }
+
+        EmbeddedSqs sqsServer = keep(EmbeddedSqs.start(config.sqsPort()));
+        SqsClient sqs = keep(sqsServer.client());
+        String ingestQueueUrl = sqsServer.createQueueWithDlq(LocalStackConfig.INGEST_QUEUE, 5, 120);
+        String ingestDlqUrl = sqs.getQueueUrl(b -> b.queueName(LocalStackConfig.INGEST_QUEUE + "-dlq")).queueUrl();
+        String ingestQueueArn = "arn:aws:sqs:" + region + ":" + LocalAws.ACCOUNT_ID + ":" + LocalStackConfig.INGEST_QUEUE;
+
+        LambdaRuntime lambdas = keep(new LambdaRuntime(region, LocalAws.ACCOUNT_ID, 2));
+        SnsEmulator sns = keep(new SnsEmulator(FreePort.orFree(config.snsPort()), region, LocalAws.ACCOUNT_ID, sqs, lambdas)).start();
+        String objectEventsTopic = sns.createTopic(LocalStackConfig.OBJECT_EVENTS_TOPIC);
+        String resultsTopic = sns.createTopic(LocalStackConfig.PROCESSING_RESULTS_TOPIC);
+
+        BucketNotifications notifications = new BucketNotifications(sns, new S3EventJson(region, "AWS:" + LocalAws.ACCESS_KEY));
+        EmbeddedS3 s3 = keep(EmbeddedS3.start(config.s3Port(), store -> NotifyingBlobStore.wrap(store, notifications)));
+        s3.createVersionedBucket(config.sourceBucket());
+        try (S3Client client = s3.client()) {
+            client.createBucket(b -> b.bucket(config.derivativesBucket()));
+        }
+        notifications.notify(config.sourceBucket(), objectEventsTopic);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("AWS_REGION", region);
+        env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+        env.put("S3_ENDPOINT", s3.endpoint().toString());
+        env.put("SQS_ENDPOINT", sqsServer.endpoint().toString());
+        env.put("SNS_ENDPOINT", sns.endpoint());
+        env.put("SQS_QUEUE_URL", ingestQueueUrl);
+        env.put("TOPIC_PARTITIONS", String.valueOf(config.topicPartitions()));
+        env.put("TOPIC_REPLICATION_FACTOR", "1");
+        env.put("SOURCE_BUCKET", config.sourceBucket());
+        env.put("DERIVATIVES_BUCKET", config.derivativesBucket());
+        env.put("RESULTS_TOPIC_ARN", resultsTopic);
+        env.put("BRIDGE_METRICS_PORT", String.valueOf(bridgeMetricsPort));
+        env.put("STREAMS_METRICS_PORT", String.valueOf(streamsMetricsPort));
+        env.put("STREAMS_STATE_DIR", out.resolve("streams-state").toString());
+        env.put("API_PORT", String.valueOf(apiPort));
+        env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
+        env.put("CLOUDFRONT_URL", "http://127.0.0.1:" + edgePort);
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("DATABASE_USER", config.externalDatabaseUser());
+        env.put("DATABASE_PASSWORD", config.externalDatabasePassword());
+        serviceEnvironment = Map.copyOf(env);
+
+        // The Lambdas and the bridge both hang off SNS, as in AWS: S3 → topic → {queue, thumbnailer, metadata}.
+        LambdaConfig lambdaConfig = LambdaConfig.fromEnvironment(env);
+        sns.subscribe(objectEventsTopic, "sqs", ingestQueueArn, false);
+        sns.subscribe(objectEventsTopic, "lambda", lambdas.register("filetrail-thumbnailer", new ThumbnailHandler(lambdaConfig)), false);
+        sns.subscribe(objectEventsTopic, "lambda", lambdas.register("filetrail-metadata", new MetadataHandler(lambdaConfig)), false);
+        sns.subscribe(resultsTopic, "sqs", ingestQueueArn, false);
+
+        MetadataStreams streams = keep(new MetadataStreams(MetadataStreamsConfig.fromEnvironment(env)));
+        streams.start();
+        IngestBridge bridge = keep(new IngestBridge(BridgeConfig.from(env::get)));
+        bridge.start();
+        QueryApi api = keep(new QueryApi(ApiConfig.fromMap(env)));
+        api.start();
+        ApiConfig apiConfig = api.config();
+        keep(CloudFrontEdge.forApi(apiConfig, api.cloudFrontPublicKey(), edgePort)).start();
+        String adminKey = api.apiKeys().create("local-admin", EnumSet.allOf(Scope.class)).plaintext();
+
+        endpoints = new Endpoints(
+                "http://127.0.0.1:" + apiPort,
+                "http://127.0.0.1:" + edgePort,
+                s3.endpoint().toString(),
+                sqsServer.endpoint().toString(),
+                sns.endpoint(),
+                kafka.bootstrapServers(),
+                databaseUrl,
+                "http://127.0.0.1:" + bridgeMetricsPort + "/metrics",
+                "http://127.0.0.1:" + streamsMetricsPort + "/metrics",
+                region,
+                LocalAws.ACCESS_KEY,
+                LocalAws.SECRET_KEY,
+                config.sourceBucket(),
+                config.derivativesBucket(),
+                objectEventsTopic,
+                resultsTopic,
+                ingestQueueUrl,
+                ingestDlqUrl,
+                adminKey);
+        Path file = endpoints.write(out);
+        log.info("local stack started endpoints={}", file);
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The environment the services were configured with: what a separate service process would need. */
+    public Map<String, String> serviceEnvironment() {
+        return serviceEnvironment;
+    }
+
+    /** Stops every part, newest first, so services stop before the brokers they use. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("part did not stop cleanly part={}", part.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clear " + root, e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.filetrail.local.stack;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Configuration of the whole local stack: one port per part (0 picks a free one, as the tests do), where to write
+ * {@code endpoints.json}, and an optional external PostgreSQL.
+ */
+public record LocalStackConfig(
+        int apiPort,
+        int edgePort,
+        int s3Port,
+        int sqsPort,
+        int snsPort,
+        int kafkaPort,
+        int postgresPort,
+        String externalDatabaseUrl,
+        String externalDatabaseUser,
+        String externalDatabasePassword,
+        Path outputDir,
+        String sourceBucket,
+        String derivativesBucket,
+        int topicPartitions) {
+
+    public static final String OBJECT_EVENTS_TOPIC = "filetrail-object-events";
+    public static final String PROCESSING_RESULTS_TOPIC = "filetrail-processing-results";
+    public static final String INGEST_QUEUE = "filetrail-ingest";
+
+    /** The defaults of ARCHITECTURE.md, each overridable by an environment variable. */
+    public static LocalStackConfig fromEnvironment(Map<String, String> env, Path workingDir) {
+        return new LocalStackConfig(
+                intOf(env, "LOCAL_API_PORT", 8080),
+                intOf(env, "LOCAL_EDGE_PORT", 8081),
+                intOf(env, "LOCAL_S3_PORT", 9000),
+                intOf(env, "LOCAL_SQS_PORT", 9324),
+                intOf(env, "LOCAL_SNS_PORT", 9911),
+                intOf(env, "LOCAL_KAFKA_PORT", 9092),
+                intOf(env, "LOCAL_POSTGRES_PORT", 5433),
+                env.get("LOCAL_DATABASE_URL"),
+                env.getOrDefault("LOCAL_DATABASE_USER", "postgres"),
+                env.getOrDefault("LOCAL_DATABASE_PASSWORD", "postgres"),
+                Path.of(env.getOrDefault("LOCAL_OUTPUT_DIR", workingDir.resolve("target/local-stack").toString())),
+                env.getOrDefault("SOURCE_BUCKET", "filetrail-local"),
+                env.getOrDefault("DERIVATIVES_BUCKET", "filetrail-local-derivatives"),
+                intOf(env, "TOPIC_PARTITIONS", 3));
+    }
+
+    /** Every port 0 (free ones), output under {@code outputDir}: for tests and benchmarks beside a running stack. */
+    public static LocalStackConfig ephemeral(Path outputDir) {
+        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
+                "filetrail-local", "filetrail-local-derivatives", 3);
+    }
+
+    private static int intOf(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'", e);
+        }
+    }
+}

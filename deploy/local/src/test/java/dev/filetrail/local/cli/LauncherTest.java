@@ -1,0 +1,76 @@
+package dev.filetrail.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.local.stack.ApiClient;
+import dev.filetrail.local.stack.Demo;
+import dev.filetrail.local.stack.Endpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Starts {@code filetrail local} as a user does, in its own JVM, and drives it only through S3 and HTTP. */
+class LauncherTest {
+
+    @Test
+    void filetrailLocalServesAnUploadThroughTheApi(@TempDir Path output) throws Exception {
+        Path log = output.resolve("local.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                FiletrailCommand.class.getName(), "local", "--output", output.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        for (String part : List.of("API", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
+            builder.environment().put("LOCAL_" + part + "_PORT", "0");
+        }
+        Process process = builder.start();
+        try {
+            Path endpointsFile = output.resolve("endpoints.json");
+            Instant deadline = Instant.now().plusSeconds(180);
+            while (!Files.exists(endpointsFile) && process.isAlive() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+            }
+            assertThat(endpointsFile).as("endpoints.json; process output:%n%s", readLog(log)).exists();
+            Endpoints endpoints = Endpoints.read(endpointsFile);
+            assertThat(endpoints.adminApiKey()).isNotBlank();
+
+            String key = "launcher/hello world.txt";
+            String versionId;
+            try (S3Client s3 = Demo.s3Client(endpoints)) {
+                versionId = s3.putObject(b -> b.bucket(endpoints.sourceBucket()).key(key), RequestBody.fromString("hi"))
+                        .versionId();
+            }
+            JsonNode history = new ApiClient(endpoints.api(), endpoints.adminApiKey())
+                    .await(Demo.versionsPath(endpoints.sourceBucket(), key), body -> body.path("versions").size() == 1,
+                            Duration.ofSeconds(60));
+            assertThat(history.path("versions").path(0).path("versionId").asText()).isEqualTo(versionId);
+            assertThat(readLog(log)).contains("Filetrail is running").contains(endpoints.api());
+        } finally {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        assertThat(process.exitValue()).as("exit after SIGTERM").isIn(0, 143);
+    }
+
+    private static String readLog(Path log) throws Exception {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Test
+    void helpListsEveryCommandAndExitsZero() {
+        assertThat(FiletrailCommand.run("--help")).isZero();
+        assertThat(FiletrailCommand.run("no-such-command")).isEqualTo(2);
+    }
+
+}

@@ -1,0 +1,99 @@
+package dev.filetrail.local.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+
+/**
+ * One file's journey through every real part: PutObject on S3 → S3 notification → SNS → SQS → bridge → Kafka →
+ * streams → projector → PostgreSQL → history API, checked against S3's own ListObjectVersions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalStackJourneyTest {
+    @TempDir
+    static Path output;
+    private LocalStack stack;
+    private ApiClient api;
+
+    @BeforeAll
+    void start() {
+        stack = LocalStack.start(LocalStackConfig.ephemeral(output));
+        api = new ApiClient(stack.endpoints().api(), stack.endpoints().adminApiKey());
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void twoPutsAndADeleteShowAsThreeEntriesNewestFirstMatchingListObjectVersions() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String key = "journey/Quarterly report+final 100% ü.txt";
+        String v1;
+        String v2;
+        String marker;
+        ListObjectVersionsResponse listed;
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            v1 = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("draft")).versionId();
+            v2 = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("final draft")).versionId();
+            marker = s3.deleteObject(b -> b.bucket(bucket).key(key)).versionId();
+            listed = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+        }
+
+        JsonNode history = api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").size() >= 3,
+                Duration.ofSeconds(60));
+
+        List<String> versionIds = new ArrayList<>();
+        List<Boolean> markers = new ArrayList<>();
+        history.path("versions").forEach(v -> {
+            versionIds.add(v.path("versionId").asText());
+            markers.add(v.path("deleteMarker").asBoolean());
+        });
+        assertThat(versionIds).containsExactly(marker, v2, v1);
+        assertThat(markers).containsExactly(true, false, false);
+        assertThat(history.path("versions").path(1).path("size").asLong()).isEqualTo("final draft".length());
+
+        // S3's own answer: the same ids, with the same one (the marker) latest.
+        List<String> s3Ids = Stream.concat(
+                        listed.versions().stream().map(ObjectVersion::versionId),
+                        listed.deleteMarkers().stream().map(DeleteMarkerEntry::versionId))
+                .toList();
+        assertThat(versionIds).containsExactlyInAnyOrderElementsOf(s3Ids);
+        assertThat(listed.deleteMarkers()).filteredOn(DeleteMarkerEntry::isLatest)
+                .extracting(DeleteMarkerEntry::versionId).containsExactly(versionIds.get(0));
+        assertThat(listed.versions().stream().sorted(Comparator.comparing(ObjectVersion::lastModified).reversed())
+                .map(ObjectVersion::versionId)).containsExactly(v2, v1);
+    }
+
+    @Test
+    void uploadedImagesGetThumbnailsFromTheLambdas() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String key = "journey/photo.png";
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(Demo.samplePng()));
+        }
+        JsonNode file = api.await(Demo.filePath(bucket, key), body -> !Demo.thumbnails(body).isEmpty(),
+                Duration.ofSeconds(90));
+        assertThat(Demo.thumbnails(file)).extracting(t -> t.path("size").asInt()).contains(64, 256, 1024);
+        assertThat(file.toString()).contains("image/png");
+    }
+}
