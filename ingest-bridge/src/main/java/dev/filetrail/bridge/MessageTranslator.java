@@ -1,13 +1,17 @@
 package dev.filetrail.bridge;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.bridge.dlq.DeadLetter;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.bridge.s3event.MalformedMessageException;
 import dev.filetrail.bridge.s3event.S3Notification;
 import dev.filetrail.bridge.s3event.S3NotificationParser;
+import dev.filetrail.bridge.s3event.S3NotificationStreamingParser;
 import dev.filetrail.bridge.sns.SnsEnvelope;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
@@ -28,8 +32,11 @@ import java.util.Optional;
 public final class MessageTranslator {
     private static final ObjectReader STRICT = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectWriter EVENT_WRITER = Json.MAPPER.writerFor(ObjectEvent.class);
+    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
 
     private final S3NotificationParser parser = new S3NotificationParser();
+    private final S3NotificationStreamingParser streaming = new S3NotificationStreamingParser(FACTORY);
     private final String queueUrl;
     private final Clock clock;
 
@@ -41,6 +48,24 @@ public final class MessageTranslator {
     public Translation translate(InboundMessage message) {
         String snsMessageId = null;
         try {
+            // The common shapes (an S3 notification, raw or in an SNS envelope) are read by streaming, each JSON
+            // text once; whatever those readers do not vouch for takes the tree path below, which decides alone.
+            SnsEnvelope scanned = SnsEnvelope.scan(FACTORY, message.body());
+            if (scanned != null && scanned.isNotification()) {
+                snsMessageId = scanned.messageId();
+                Translation fast = streamed(scanned.message(), message, snsMessageId);
+                if (fast != null) {
+                    return fast;
+                }
+                return translatePayload(readJson(scanned.message(), "SNS Message"), scanned.message(), message,
+                        snsMessageId);
+            }
+            if (scanned == null) {
+                Translation fast = streamed(message.body(), message, null);
+                if (fast != null) {
+                    return fast;
+                }
+            }
             JsonNode body = readJson(message.body(), "SQS body");
             JsonNode payload = body;
             Optional<SnsEnvelope> envelope = SnsEnvelope.from(body);
@@ -79,13 +104,32 @@ public final class MessageTranslator {
         if (notification.testEvent()) {
             return new Translation.Skip(S3NotificationParser.TEST_EVENT);
         }
+        return publish(notification);
+    }
+
+    /** The streaming reading of an S3 notification, or {@code null} when the tree path must decide. */
+    private Translation streamed(String payloadText, InboundMessage message, String snsMessageId) {
+        Origin origin = new Origin(Origin.S3_NOTIFICATION, message.sqsMessageId(), snsMessageId, null);
+        S3Notification notification = streaming.parseOrNull(payloadText, origin, clock.instant());
+        return notification == null ? null : publish(notification);
+    }
+
+    private static Translation publish(S3Notification notification) {
         List<OutboundRecord> records = new ArrayList<>(notification.events().size());
         for (ObjectEvent event : notification.events()) {
-            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), Json.write(event),
+            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), write(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId()
                             + " eventName=" + event.eventName() + " eventId=" + event.eventId()));
         }
         return new Translation.Publish(List.copyOf(records));
+    }
+
+    private static byte[] write(ObjectEvent event) {
+        try {
+            return EVENT_WRITER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise ObjectEvent", e);
+        }
     }
 
     private static Translation processingResult(JsonNode payload, String payloadText) {

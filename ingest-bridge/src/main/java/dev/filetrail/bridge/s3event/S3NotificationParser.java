@@ -67,7 +67,6 @@ public final class S3NotificationParser {
         }
         String versionId = optionalText(object, "versionId");
         String sequencer = optionalText(object, "sequencer");
-        ObjectEventType type = ObjectEventType.fromEventName(eventName);
 
         String storageClass = optionalText(record.path("lifecycleEventData").path("transitionEventData"),
                 "destinationStorageClass");
@@ -79,29 +78,42 @@ public final class S3NotificationParser {
         String restoreExpiry = optionalText(restore, "lifecycleRestorationExpiryTime");
         Long size = object.hasNonNull("size") ? sizeOf(object.get("size")) : null;
 
+        return event(bucket, key, versionId, sequencer, eventName, size, optionalText(object, "eTag"), storageClass,
+                eventTime, optionalText(record, "awsRegion"),
+                optionalText(record.path("userIdentity"), "principalId"),
+                optionalText(record.path("requestParameters"), "sourceIPAddress"),
+                restoreExpiry == null ? null : instant(restoreExpiry, "lifecycleRestorationExpiryTime"),
+                optionalText(restore, "lifecycleRestoreStorageClass"),
+                optionalText(s3, "configurationId"), origin, ingestedAt);
+    }
+
+    /** The canonical event from a record's checked fields; the one place both parsers build it. */
+    static ObjectEvent event(String bucket, String key, String versionId, String sequencer, String eventName,
+                             Long size, String eTag, String storageClass, Instant eventTime, String region,
+                             String requester, String sourceIp, Instant restoreExpiry, String restoreStorageClass,
+                             String configurationId, Origin origin, Instant ingestedAt) {
         return new ObjectEvent(
                 EventIds.objectEventId(bucket, key, versionId, sequencer, eventName, eventTime),
                 bucket,
                 key,
                 versionId,
                 sequencer,
-                type,
+                ObjectEventType.fromEventName(eventName),
                 eventName,
                 size,
-                optionalText(object, "eTag"),
+                eTag,
                 storageClass,
                 eventTime,
-                optionalText(record, "awsRegion"),
-                optionalText(record.path("userIdentity"), "principalId"),
-                optionalText(record.path("requestParameters"), "sourceIPAddress"),
-                restoreExpiry == null ? null : instant(restoreExpiry, "lifecycleRestorationExpiryTime"),
-                optionalText(restore, "lifecycleRestoreStorageClass"),
-                new Origin(origin.source(), origin.sqsMessageId(), origin.snsMessageId(),
-                        optionalText(s3, "configurationId")),
+                region,
+                requester,
+                sourceIp,
+                restoreExpiry,
+                restoreStorageClass,
+                new Origin(origin.source(), origin.sqsMessageId(), origin.snsMessageId(), configurationId),
                 ingestedAt);
     }
 
-    private static void checkVersion(String version) {
+    static void checkVersion(String version) {
         String[] parts = version.split("\\.", -1);
         boolean valid = parts.length >= 2 && parts[0].equals("2") && parts[1].matches("\\d+")
                 && Integer.parseInt(parts[1]) >= 1;
@@ -117,9 +129,9 @@ public final class S3NotificationParser {
         throw new MalformedMessageException("s3.object.size is not a non-negative whole number: " + size);
     }
 
-    private static Instant instant(String text, String field) {
+    static Instant instant(String text, String field) {
         try {
-            return Instant.parse(text);
+            return IsoInstants.parse(text);
         } catch (DateTimeParseException e) {
             throw new MalformedMessageException(field + " is not an ISO-8601 instant: '" + text + "'", e);
         }
