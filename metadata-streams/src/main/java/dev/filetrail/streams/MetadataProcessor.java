@@ -1,5 +1,7 @@
 package dev.filetrail.streams;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
@@ -31,12 +33,19 @@ import org.slf4j.LoggerFactory;
 final class MetadataProcessor implements Processor<String, byte[], String, Object>, Emitter {
     private static final Logger log = LoggerFactory.getLogger(MetadataProcessor.class);
 
+    /** The shared mapper's configuration, with the fast path for the inputs' one timestamp form. */
+    private static final ObjectMapper INPUT = Json.MAPPER.copy().registerModule(IsoInstants.module());
+    private static final ObjectReader OBJECT_EVENTS = INPUT.readerFor(ObjectEvent.class);
+    private static final ObjectReader RESULTS = INPUT.readerFor(ProcessingResult.class);
+    private static final ObjectReader COMMANDS = INPUT.readerFor(ShareCommand.class);
+
     private final AuditEvents audit;
     private final long dedupeHorizonMs;
     private final ProcessingMetrics metrics;
     private ProcessorContext<String, Object> context;
     private VersionHistory history;
     private ShareLinks links;
+    private VersionStore versions;
     private SeenIds seen;
     private long currentTimestamp;
 
@@ -49,7 +58,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        VersionStore versions = new VersionStore(context.getStateStore(VersionStore.VERSIONS),
+        this.versions = new VersionStore(context.getStateStore(VersionStore.VERSIONS),
                 context.getStateStore(VersionStore.INDEX), context.getStateStore(VersionStore.HEADS),
                 context.getStateStore(VersionStore.PENDING));
         this.links = new ShareLinks(context.getStateStore(ShareLinks.LINKS), versions, this, audit);
@@ -61,6 +70,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         currentTimestamp = record.timestamp();
+        versions.forget();
         Instant recordTime = Instant.ofEpochMilli(record.timestamp());
         String input = inputName(topic);
         try {
@@ -84,7 +94,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     }
 
     private String objectEvent(String recordKey, byte[] value, Instant recordTime) {
-        ObjectEvent event = parse(value, ObjectEvent.class);
+        ObjectEvent event = parse(value, OBJECT_EVENTS, ObjectEvent.class);
         requireObject(event.bucket(), event.key(), recordKey);
         if (event.eventId() == null || event.eventId().isBlank()) {
             event = withEventId(event);
@@ -98,7 +108,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     }
 
     private String result(String recordKey, byte[] value, Instant recordTime) {
-        ProcessingResult result = parse(value, ProcessingResult.class);
+        ProcessingResult result = parse(value, RESULTS, ProcessingResult.class);
         requireObject(result.bucket(), result.key(), recordKey);
         String id = result.resultId() != null ? result.resultId()
                 : EventIds.sha256Hex(String.valueOf(result.processor()), result.bucket(), result.key(),
@@ -110,7 +120,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     }
 
     private String command(String recordKey, byte[] value, Instant recordTime) {
-        ShareCommand command = parse(value, ShareCommand.class);
+        ShareCommand command = parse(value, COMMANDS, ShareCommand.class);
         requireObject(command.bucket(), command.key(), recordKey);
         if (command.commandId() == null || command.commandId().isBlank()) {
             throw new BadInputException("share command has no commandId");
@@ -121,9 +131,9 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
         return links.apply(command, recordTime).name().toLowerCase();
     }
 
-    private static <T> T parse(byte[] value, Class<T> type) {
+    private static <T> T parse(byte[] value, ObjectReader reader, Class<T> type) {
         try {
-            return Json.MAPPER.readValue(value, type);
+            return reader.readValue(value);
         } catch (Exception e) {
             String text = new String(value, 0, Math.min(value.length, 200), StandardCharsets.UTF_8);
             throw new BadInputException("not a valid " + type.getSimpleName() + " (" + e.getMessage().lines()

@@ -1,6 +1,5 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.JsonSerde;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -8,7 +7,6 @@ import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.share.ShareLink;
 import dev.filetrail.streams.audit.AuditEvents;
 import dev.filetrail.streams.history.Parked;
-import dev.filetrail.streams.history.StoredVersion;
 import dev.filetrail.streams.history.VersionStore;
 import dev.filetrail.streams.shares.ShareLinks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,27 +70,27 @@ public final class MetadataTopology {
                 "object-events-source", "processing-results-source", "share-commands-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.VERSIONS),
-                Serdes.String(), JsonSerde.of(StoredVersion.class)), PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.INDEX),
                 Serdes.String(), Serdes.String()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.HEADS),
-                Serdes.String(), JsonSerde.of(FileHead.class)), PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.PENDING),
-                Serdes.String(), JsonSerde.of(Parked.class)), PROCESSOR);
+                Serdes.String(), BoundJsonSerde.of(Parked.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShareLinks.LINKS),
-                Serdes.String(), JsonSerde.of(ShareLink.class)), PROCESSOR);
+                Serdes.String(), BoundJsonSerde.of(ShareLink.class)), PROCESSOR);
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SeenIds.STORE, dedupeHorizon, dedupeHorizon, false),
                 Serdes.String(), Serdes.Long()), PROCESSOR);
 
         StringSerializer keySerializer = new StringSerializer();
         topology.addSink(SINK_FILE_VERSIONS, outputs.fileVersions(), keySerializer,
-                JsonSerde.of(FileVersionChange.class).serializer(), PROCESSOR);
-        topology.addSink(SINK_FILES, outputs.files(), keySerializer, JsonSerde.of(FileHead.class).serializer(),
+                BoundJsonSerde.of(FileVersionChange.class).serializer(), PROCESSOR);
+        topology.addSink(SINK_FILES, outputs.files(), keySerializer, BoundJsonSerde.of(FileHead.class).serializer(),
                 PROCESSOR);
         topology.addSink(SINK_SHARE_LINKS, outputs.shareLinks(), keySerializer,
-                JsonSerde.of(ShareLink.class).serializer(), PROCESSOR);
-        topology.addSink(SINK_AUDIT, outputs.audit(), keySerializer, JsonSerde.of(CloudEvent.class).serializer(),
+                BoundJsonSerde.of(ShareLink.class).serializer(), PROCESSOR);
+        topology.addSink(SINK_AUDIT, outputs.audit(), keySerializer, BoundJsonSerde.of(CloudEvent.class).serializer(),
                 PROCESSOR);
         return topology;
     }

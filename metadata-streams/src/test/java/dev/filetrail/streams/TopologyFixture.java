@@ -122,16 +122,19 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public FileHead storedHead(String objectKey) {
-        KeyValueStore<String, FileHead> heads = driver.getKeyValueStore(VersionStore.HEADS);
-        return heads.get(objectKey);
+        return versionStore().head(objectKey);
     }
 
     /** The object's entries as the store holds them, oldest first. */
     public List<StoredVersion> storedVersions(String objectKey) {
-        VersionStore store = new VersionStore(driver.getKeyValueStore(VersionStore.VERSIONS),
+        return new ArrayList<>(versionStore().all(objectKey));
+    }
+
+    /** A fresh view of the history stores, as the processor reads them. */
+    public VersionStore versionStore() {
+        return new VersionStore(driver.getKeyValueStore(VersionStore.VERSIONS),
                 driver.getKeyValueStore(VersionStore.INDEX), driver.getKeyValueStore(VersionStore.HEADS),
                 driver.getKeyValueStore(VersionStore.PENDING));
-        return new ArrayList<>(store.all(objectKey));
     }
 
     public ProcessingMetrics metrics() {

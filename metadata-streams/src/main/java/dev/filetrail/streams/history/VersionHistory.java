@@ -82,7 +82,7 @@ public final class VersionHistory {
         Instant time = result.processedAt() != null ? result.processedAt() : recordTime;
         VersionRef ref = store.ref(objectKey, versionId);
         if (ref == null) {
-            store.park(StoreKeys.parked(objectKey, versionId, time, "r:" + result.resultId()), new Parked(null, result, time));
+            store.park(objectKey, versionId, time, "r:" + result.resultId(), new Parked(null, result, time));
             log.debug("result parked bucket={} key={} versionId={} resultId={}", result.bucket(), result.key(),
                     versionId, result.resultId());
             return Outcome.PARKED;
@@ -91,7 +91,7 @@ public final class VersionHistory {
             return Outcome.STALE;
         }
         FileHead before = store.head(objectKey);
-        StoredVersion stored = store.find(objectKey, versionId);
+        StoredVersion stored = store.find(objectKey, ref, versionId);
         FileVersion version = stored.version().withDerivatives(merge(stored.version().derivatives(), result));
         store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
         FileHead after = afterAmend(result.bucket(), result.key(), objectKey, before, version);
@@ -128,7 +128,7 @@ public final class VersionHistory {
         VersionRef ref = store.ref(objectKey, versionId);
         StoredVersion replaced = null;
         if (ref != null && !ref.removed()) {
-            StoredVersion existing = store.find(objectKey, versionId);
+            StoredVersion existing = store.find(objectKey, ref, versionId);
             if (!replacesNullEntry(versionId, event, existing.version())) {
                 return Outcome.SAME_FACT;
             }
@@ -157,12 +157,14 @@ public final class VersionHistory {
             markerDelta -= replaced.version().deleteMarker() ? 1 : 0;
         }
         FileHead after;
-        String latestOrder = replaced != null || before == null || before.latestVersionId() == null ? null
-                : orderOf(objectKey, before.latestVersionId());
+        // The summary keeps the newest entry's order, so placing the new one needs no lookup.
+        String latestOrder = replaced != null || before == null ? null : store.latestOrder(objectKey);
         if (before == null || !before.exists()) {
-            after = storeHead(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta, version);
+            after = storeHead(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta, version,
+                    order);
         } else if (latestOrder != null && order.compareTo(latestOrder) > 0) {
-            after = storeHead(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta, version);
+            after = storeHead(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta, version,
+                    order);
         } else {
             after = recompute(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta);
         }
@@ -197,7 +199,7 @@ public final class VersionHistory {
             }
             return Outcome.SAME_FACT;
         }
-        StoredVersion existing = store.find(objectKey, versionId);
+        StoredVersion existing = store.find(objectKey, ref, versionId);
         FileVersion version = existing.version();
         if (event.sequencer() != null && version.sequencer() != null
                 && Sequencer.compare(event.sequencer(), version.sequencer()) < 0) {
@@ -216,7 +218,7 @@ public final class VersionHistory {
                     before.versionCount() + versionDelta, before.deleteMarkerCount() + markerDelta, before.size(),
                     before.eTag(), before.contentType(), before.storageClass(), before.lastModified(),
                     before.latestVersionId());
-            store.putHead(objectKey, after);
+            store.putHead(objectKey, after, store.latestOrder(objectKey));
         } else {
             after = recompute(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta);
         }
@@ -246,7 +248,7 @@ public final class VersionHistory {
             return Outcome.STALE;
         }
         FileHead before = store.head(objectKey);
-        StoredVersion stored = store.find(objectKey, versionId);
+        StoredVersion stored = store.find(objectKey, ref, versionId);
         FileVersion version = stored.version();
         Instant classAt = stored.storageClassChangedAt();
         ChangeType change;
@@ -306,7 +308,7 @@ public final class VersionHistory {
     }
 
     private Outcome park(ObjectEvent event, String objectKey, String versionId, Instant time) {
-        store.park(StoreKeys.parked(objectKey, versionId, time, "e:" + event.eventId()), new Parked(event, null, time));
+        store.park(objectKey, versionId, time, "e:" + event.eventId(), new Parked(event, null, time));
         log.debug("event parked bucket={} key={} versionId={} type={}", event.bucket(), event.key(), versionId,
                 event.type());
         return Outcome.PARKED;
@@ -335,11 +337,6 @@ public final class VersionHistory {
         return newer(event.sequencer(), existing.sequencer());
     }
 
-    private String orderOf(String objectKey, String versionId) {
-        VersionRef ref = store.ref(objectKey, versionId);
-        return ref == null || ref.removed() ? null : ref.order();
-    }
-
     private static boolean newer(String candidate, String than) {
         return candidate != null && (than == null || Sequencer.compare(candidate, than) > 0);
     }
@@ -347,14 +344,14 @@ public final class VersionHistory {
     /** The head after a change: counts adjusted by the deltas, everything else from the newest entry (one seek). */
     private FileHead recompute(String bucket, String key, String objectKey, FileHead before, long versionDelta,
                                long markerDelta) {
-        StoredVersion newest = store.newest(objectKey);
+        VersionStore.Newest newest = store.newest(objectKey);
         return storeHead(bucket, key, objectKey, before, versionDelta, markerDelta,
-                newest == null ? null : newest.version());
+                newest == null ? null : newest.version().version(), newest == null ? null : newest.order());
     }
 
     /** The head when the newest entry is already known (saves the reverse seek on the common paths). */
     private FileHead storeHead(String bucket, String key, String objectKey, FileHead before, long versionDelta,
-                               long markerDelta, FileVersion newest) {
+                               long markerDelta, FileVersion newest, String newestOrder) {
         long versions = (before == null ? 0 : before.versionCount()) + versionDelta;
         long markers = (before == null ? 0 : before.deleteMarkerCount()) + markerDelta;
         FileHead head;
@@ -369,8 +366,8 @@ public final class VersionHistory {
                     v.derivatives() == null ? null : v.derivatives().contentType(), v.storageClass(), v.createdAt(),
                     v.versionId());
         }
-        if (!head.equals(before)) {
-            store.putHead(objectKey, head);
+        if (!head.equals(before) || !java.util.Objects.equals(newestOrder, store.latestOrder(objectKey))) {
+            store.putHead(objectKey, head, newestOrder);
         }
         return head;
     }
@@ -378,7 +375,7 @@ public final class VersionHistory {
     /** The head after a change to one existing version that did not move the newest entry. */
     private FileHead afterAmend(String bucket, String key, String objectKey, FileHead before, FileVersion changed) {
         if (before != null && changed.versionId().equals(before.latestVersionId())) {
-            return storeHead(bucket, key, objectKey, before, 0, 0, changed);
+            return storeHead(bucket, key, objectKey, before, 0, 0, changed, store.latestOrder(objectKey));
         }
         return before != null ? before : recompute(bucket, key, objectKey, null, 0, 0);
     }

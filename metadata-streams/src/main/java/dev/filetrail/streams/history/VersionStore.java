@@ -10,28 +10,40 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The per-version state of every object in one task: versions in S3 order, a versionId index, a constant-size
- * head per object, and items parked for versions not seen yet. Every operation touches a bounded number of keys
- * (at most one seek for the newest entry), whatever the object's number of versions.
+ * summary per object (head, newest order, parked and link counts), and items parked for versions not seen yet.
+ * Every operation touches a bounded number of keys (at most one seek for the newest entry), whatever the object's
+ * number of versions; the summary's counts spare the common event the scans of {@code pending} and {@code links}.
  */
 public final class VersionStore {
     public static final String VERSIONS = "versions";
     public static final String INDEX = "version-index";
+    /** Per-object {@link ObjectSummary} (the name predates the counts it now carries). */
     public static final String HEADS = "heads";
     public static final String PENDING = "pending";
 
     private static final StringSerializer KEYS = new StringSerializer();
 
-    private final KeyValueStore<String, StoredVersion> versions;
+    private final KeyValueStore<String, byte[]> versions;
     private final KeyValueStore<String, String> index;
-    private final KeyValueStore<String, FileHead> heads;
+    private final KeyValueStore<String, byte[]> summaries;
     private final KeyValueStore<String, Parked> pending;
 
-    public VersionStore(KeyValueStore<String, StoredVersion> versions, KeyValueStore<String, String> index,
-                        KeyValueStore<String, FileHead> heads, KeyValueStore<String, Parked> pending) {
+    /** The summary last read or written; only ever one object's, valid within one input record (see forget). */
+    private String memoKey;
+    private ObjectSummary memo;
+
+    public VersionStore(KeyValueStore<String, byte[]> versions, KeyValueStore<String, String> index,
+                        KeyValueStore<String, byte[]> summaries, KeyValueStore<String, Parked> pending) {
         this.versions = versions;
         this.index = index;
-        this.heads = heads;
+        this.summaries = summaries;
         this.pending = pending;
+    }
+
+    /** Drops the remembered summary; called before each input record so nothing outlives a rollback. */
+    public void forget() {
+        memoKey = null;
+        memo = null;
     }
 
     public VersionRef ref(String objectKey, String versionId) {
@@ -40,19 +52,28 @@ public final class VersionStore {
 
     /** The live version with this id, or null when unknown or removed. */
     public StoredVersion find(String objectKey, String versionId) {
-        VersionRef ref = ref(objectKey, versionId);
-        return ref == null || ref.removed() ? null : versions.get(StoreKeys.version(objectKey, ref.order(), versionId));
+        return find(objectKey, ref(objectKey, versionId), versionId);
+    }
+
+    /** The live version with this id when its index entry is already known (saves the index read). */
+    public StoredVersion find(String objectKey, VersionRef ref, String versionId) {
+        if (ref == null || ref.removed()) {
+            return null;
+        }
+        byte[] bytes = versions.get(StoreKeys.version(objectKey, ref.order(), versionId));
+        return bytes == null ? null : decode(objectKey, versionId, bytes);
     }
 
     public void put(String objectKey, String order, StoredVersion version) {
         String versionId = version.version().versionId();
-        versions.put(StoreKeys.version(objectKey, order, versionId), version);
+        versions.put(StoreKeys.version(objectKey, order, versionId), StateCodec.encodeVersion(version));
         index.put(StoreKeys.member(objectKey, versionId), VersionRef.live(order).encode());
     }
 
     /** Replaces a version's value in place (same order). */
     public void update(String objectKey, VersionRef ref, StoredVersion version) {
-        versions.put(StoreKeys.version(objectKey, ref.order(), version.version().versionId()), version);
+        versions.put(StoreKeys.version(objectKey, ref.order(), version.version().versionId()),
+                StateCodec.encodeVersion(version));
     }
 
     public void remove(String objectKey, String order, String versionId, String removedSequencer) {
@@ -69,56 +90,136 @@ public final class VersionStore {
         versions.delete(StoreKeys.version(objectKey, order, versionId));
     }
 
-    /** The newest entry (version or marker) of the object: one reverse seek. */
-    public StoredVersion newest(String objectKey) {
-        try (KeyValueIterator<String, StoredVersion> it =
+    /** The newest entry (version or marker) of the object and its order key: one reverse seek. */
+    public Newest newest(String objectKey) {
+        try (KeyValueIterator<String, byte[]> it =
                      versions.reverseRange(StoreKeys.prefix(objectKey), StoreKeys.prefixEnd(objectKey))) {
-            return it.hasNext() ? it.next().value : null;
+            if (!it.hasNext()) {
+                return null;
+            }
+            KeyValue<String, byte[]> kv = it.next();
+            int orderStart = objectKey.length() + 1;
+            int orderEnd = kv.key.indexOf(StoreKeys.SEP, orderStart);
+            String versionId = kv.key.substring(orderEnd + 1);
+            return new Newest(decode(objectKey, versionId, kv.value), kv.key.substring(orderStart, orderEnd));
         }
+    }
+
+    /** The newest entry and where it sits in the order. */
+    public record Newest(StoredVersion version, String order) {
     }
 
     /** All entries of an object, oldest first (for tests and tools; the processor never walks a whole object). */
     public List<StoredVersion> all(String objectKey) {
         List<StoredVersion> out = new ArrayList<>();
-        try (KeyValueIterator<String, StoredVersion> it = versions.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
-            it.forEachRemaining(kv -> out.add(kv.value));
+        try (KeyValueIterator<String, byte[]> it = versions.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
+            it.forEachRemaining(kv -> out.add(decode(objectKey, kv.key.substring(kv.key.lastIndexOf(StoreKeys.SEP)
+                    + 1), kv.value)));
         }
         return out;
     }
 
     public FileHead head(String objectKey) {
-        return heads.get(objectKey);
+        return summary(objectKey).head();
     }
 
-    public void putHead(String objectKey, FileHead head) {
-        if (head == null || !head.exists()) {
-            heads.delete(objectKey);
-        } else {
-            heads.put(objectKey, head);
+    /** Order key of the newest entry, or null when the object has none. */
+    public String latestOrder(String objectKey) {
+        return summary(objectKey).latestOrder();
+    }
+
+    /** Stores the head and the order key of the newest entry it was computed from. */
+    public void putHead(String objectKey, FileHead head, String latestOrder) {
+        ObjectSummary s = summary(objectKey);
+        boolean exists = head != null && head.exists();
+        write(objectKey, new ObjectSummary(exists ? head : null, exists ? latestOrder : null, s.parked(), s.links()));
+    }
+
+    /** Whether any share link was ever created for the object (links are never deleted). */
+    public boolean hasLinks(String objectKey) {
+        return summary(objectKey).links() > 0;
+    }
+
+    public void linkAdded(String objectKey) {
+        ObjectSummary s = summary(objectKey);
+        write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), s.parked(), s.links() + 1));
+    }
+
+    public void park(String objectKey, String versionId, java.time.Instant time, String id, Parked item) {
+        String key = StoreKeys.parked(objectKey, versionId, time, id);
+        if (pending.get(key) == null) {
+            ObjectSummary s = summary(objectKey);
+            write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), s.parked() + 1, s.links()));
         }
-    }
-
-    public void park(String key, Parked item) {
         pending.put(key, item);
     }
 
     /** Removes and returns everything parked for one version, in the order of the facts' times. */
     public List<Parked> unpark(String objectKey, String versionId) {
+        ObjectSummary s = summary(objectKey);
+        if (s.parked() == 0) {
+            return List.of();
+        }
         List<KeyValue<String, Parked>> found = new ArrayList<>();
         try (KeyValueIterator<String, Parked> it =
                      pending.prefixScan(StoreKeys.parkedPrefix(objectKey, versionId), KEYS)) {
             it.forEachRemaining(found::add);
+        }
+        if (found.isEmpty()) {
+            return List.of();
         }
         List<Parked> items = new ArrayList<>(found.size());
         for (KeyValue<String, Parked> kv : found) {
             pending.delete(kv.key);
             items.add(kv.value);
         }
+        write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), Math.max(0, s.parked() - found.size()),
+                s.links()));
         return items;
     }
 
     /** Drops whatever is parked for a version that will never come back. */
     public int discardParked(String objectKey, String versionId) {
         return unpark(objectKey, versionId).size();
+    }
+
+    /** The object's summary; {@link ObjectSummary#EMPTY} when it has none. */
+    public ObjectSummary summary(String objectKey) {
+        if (objectKey.equals(memoKey)) {
+            return memo;
+        }
+        byte[] bytes = summaries.get(objectKey);
+        ObjectSummary s = bytes == null ? ObjectSummary.EMPTY
+                : StateCodec.decodeSummary(bucketOf(objectKey), keyOf(objectKey), bytes);
+        memoKey = objectKey;
+        memo = s;
+        return s;
+    }
+
+    private void write(String objectKey, ObjectSummary s) {
+        ObjectSummary current = summary(objectKey);
+        if (s.equals(current)) {
+            return;
+        }
+        if (s.isEmpty()) {
+            summaries.delete(objectKey);
+        } else {
+            summaries.put(objectKey, StateCodec.encodeSummary(s));
+        }
+        memoKey = objectKey;
+        memo = s;
+    }
+
+    private static StoredVersion decode(String objectKey, String versionId, byte[] bytes) {
+        return StateCodec.decodeVersion(bucketOf(objectKey), keyOf(objectKey), versionId, bytes);
+    }
+
+    /** Bucket names cannot contain '/', so the first one separates bucket and key in {@code bucket/key}. */
+    private static String bucketOf(String objectKey) {
+        return objectKey.substring(0, objectKey.indexOf('/'));
+    }
+
+    private static String keyOf(String objectKey) {
+        return objectKey.substring(objectKey.indexOf('/') + 1);
     }
 }

@@ -107,6 +107,7 @@ public final class ShareLinks implements HistoryListener {
                 c.passwordHash(), c.allowDownload() == null || c.allowDownload(), c.actor(), time, null, null, 0,
                 null, c.commandId(), time);
         links.put(storeKey, link);
+        versions.linkAdded(objectKey);
         out.link(link);
         out.audit(audit.linkFact(reason == null ? AuditTypes.SHARE_CREATED : AuditTypes.SHARE_REJECTED, c, link, time));
         log.info("share link {} linkId={} bucket={} key={} versionId={} reason={}", link.status(), c.linkId(),
@@ -186,6 +187,10 @@ public final class ShareLinks implements HistoryListener {
     }
 
     private List<Entry> linksOf(String objectKey) {
+        if (!versions.hasLinks(objectKey)) {
+            // Most objects never get a link: the summary's count spares every version change a scan.
+            return List.of();
+        }
         List<Entry> found = new ArrayList<>();
         try (KeyValueIterator<String, ShareLink> it = links.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
             it.forEachRemaining(kv -> found.add(new Entry(kv.key, kv.value)));
