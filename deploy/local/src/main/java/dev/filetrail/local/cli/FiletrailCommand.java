@@ -1,5 +1,7 @@
 package dev.filetrail.local.cli;
 
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +14,13 @@ import picocli.CommandLine.Command;
                 ServiceCommands.Streams.class,
                 ServiceCommands.Api.class,
                 ServiceCommands.ProjectorOnly.class,
+                BackfillCommand.class,
+                ReplayCommand.class,
+                RebuildCommand.class,
+                ReconcileCommand.class,
+                DlqCommand.class,
+                KeysCommand.class,
+                TopicsCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -29,11 +38,44 @@ public final class FiletrailCommand {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new FiletrailCommand())
+        return commandLine(System.getenv()).execute(args);
+    }
+
+    /** Runs with {@code env} as the configuration and the given streams: how tests run commands in-process. */
+    public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = commandLine(env);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(args);
+    }
+
+    /** The command tree, with every operator command reading its configuration from {@code env}. */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K instance = defaults.create(type);
+                if (instance instanceof OpsCommand ops) {
+                    ops.env = env;
+                }
+                return instance;
+            }
+        };
+        return new CommandLine(new FiletrailCommand(), factory)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("filetrail: " + e.getMessage());
+                    cmd.getErr().println("filetrail: " + describe(e));
+                    cmd.getErr().flush();
                     return 1;
-                })
-                .execute(args);
+                });
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.toString();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += " (" + cause.getMessage() + ")";
+        }
+        return message;
     }
 }

@@ -123,6 +123,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("BRIDGE_METRICS_PORT", String.valueOf(bridgeMetricsPort));
         env.put("STREAMS_METRICS_PORT", String.valueOf(streamsMetricsPort));
         env.put("STREAMS_STATE_DIR", out.resolve("streams-state").toString());
+        // Exactly-once outputs become visible when their transaction commits: a short interval keeps a new version
+        // visible within a few hundred ms here, where a batch-throughput deployment would choose longer.
+        env.put("STREAMS_COMMIT_INTERVAL_MS", "100");
         env.put("API_PORT", String.valueOf(apiPort));
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
         env.put("CLOUDFRONT_URL", "http://127.0.0.1:" + edgePort);

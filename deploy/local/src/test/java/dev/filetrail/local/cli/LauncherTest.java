@@ -71,6 +71,11 @@ class LauncherTest {
     void helpListsEveryCommandAndExitsZero() {
         assertThat(FiletrailCommand.run("--help")).isZero();
         assertThat(FiletrailCommand.run("no-such-command")).isEqualTo(2);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.PrintWriter writer = new java.io.PrintWriter(out, true);
+        assertThat(FiletrailCommand.run(java.util.Map.of(), writer, writer, "--help")).isZero();
+        assertThat(out.toString()).contains("local", "bridge", "streams", "api", "projector", "backfill", "replay",
+                "rebuild", "reconcile", "dlq", "keys", "topics", "Exit codes:");
     }
 
 }

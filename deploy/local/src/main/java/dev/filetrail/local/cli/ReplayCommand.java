@@ -1,0 +1,105 @@
+package dev.filetrail.local.cli;
+
+import dev.filetrail.streams.replay.TopicReplay;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code filetrail replay}: re-emits a time window of one topic into another. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Copies the records of --topic whose timestamps fall in [--from, --to] into --into, keeping key, "
+                + "value, headers, timestamp (and partition, when both topics have as many), e.g. to refill an audit "
+                + "consumer that lost data.",
+                "Times: ISO-8601 (2025-01-31T12:00:00Z), a date (UTC), epoch ms, now, or an age (15m, 2h, 7d).",
+                "Configured by KAFKA_BOOTSTRAP_SERVERS (and TOPIC_REPLICATION_FACTOR for --create-target)."})
+final class ReplayCommand extends OpsCommand {
+    @Option(names = "--topic", required = true, description = "The topic to read.")
+    String topic;
+
+    @Option(names = "--from", required = true, converter = TimeArgument.class, description = "Start of the window (inclusive).")
+    Instant from;
+
+    @Option(names = "--to", converter = TimeArgument.class, description = "End of the window (inclusive; default: now).")
+    Instant to;
+
+    @Option(names = "--into", required = true, description = "The topic to write; it must differ from --topic.")
+    String into;
+
+    @Option(names = "--create-target", description = "Create --into, with --topic's partition count, when it is missing.")
+    boolean createTarget;
+
+    @Option(names = "--dry-run", description = "Count what would be copied, write nothing.")
+    boolean dryRun;
+
+    /** The summary as printed. */
+    record Result(String topic, String into, Instant from, Instant to, boolean dryRun, boolean targetCreated,
+                  long scanned, long copied, Map<Integer, Long> copiedByPartition, boolean partitionsKept,
+                  double seconds) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        if (topic.equals(into)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--into must differ from --topic: replaying " + topic + " into itself would duplicate it");
+        }
+        boolean created = false;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (!topics.contains(topic)) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist");
+            }
+            if (!topics.contains(into)) {
+                if (!createTarget) {
+                    throw new IllegalArgumentException("topic " + into + " does not exist (add --create-target to create it)");
+                }
+                if (dryRun) {
+                    // TopicReplay describes the target even in a dry run, and a dry run must not create it.
+                    throw new IllegalArgumentException("topic " + into + " does not exist and a dry run does not create "
+                            + "it: run without --dry-run (with --create-target), or create it first");
+                }
+                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                short replication = Short.parseShort(env.getOrDefault("TOPIC_REPLICATION_FACTOR", "1").trim());
+                admin.createTopics(List.of(new NewTopic(into, partitions, replication))).all().get(30, TimeUnit.SECONDS);
+                created = true;
+            }
+        }
+        TopicReplay.Summary summary;
+        try (ProgressBar bar = progress("replay " + topic, -1, "records")) {
+            long[] copiedSoFar = {0};
+            summary = new TopicReplay(bootstrap).replay(
+                    new TopicReplay.Request(topic, from, to, into, dryRun),
+                    p -> {
+                        if (p.partitionDone()) {
+                            copiedSoFar[0] += p.copied();
+                        }
+                        bar.update(copiedSoFar[0] + (p.partitionDone() ? 0 : p.copied()), "partition " + p.partition());
+                    });
+            bar.finish(summary.copied(), dryRun ? "dry run" : "done");
+        }
+        boolean targetCreated = created;
+        Result result = new Result(topic, into, from, to, dryRun, targetCreated, summary.scanned(), summary.copied(),
+                summary.copiedByPartition(), summary.partitionsKept(), seconds(summary.elapsed().toNanos()));
+        print(result, out -> {
+            out.printf("Replay of %s [%s .. %s] into %s%s%n", topic, from, to == null ? "now" : to, into,
+                    dryRun ? " (dry run)" : "");
+            if (targetCreated) {
+                out.printf("  created topic    %s%n", into);
+            }
+            out.printf("  records scanned  %,d%n", result.scanned());
+            out.printf("  records copied   %,d%s%n", result.copied(), dryRun ? " (dry run: would copy)" : "");
+            out.printf("  partitions kept  %s%n", result.partitionsKept() ? "yes" : "no (partition counts differ)");
+            out.printf("  took             %.1f s%n", result.seconds());
+        });
+        return OK;
+    }
+}
