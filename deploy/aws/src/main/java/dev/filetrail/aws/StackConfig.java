@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Every deploy-time choice of the Filetrail stack, read from CDK context ({@code -c key=value} or cdk.json);
- * the defaults below are the documented production defaults (see README.md, "Parameters").
+ * the defaults below are the documented production defaults (see the repository README, "Deploying to AWS", "Parameters").
  */
 public record StackConfig(
         String stackName,
@@ -29,7 +29,7 @@ public record StackConfig(
 
     public static final String DEFAULT_REGION = "ap-northeast-2";
 
-    /** Every context key this app reads; README.md documents each one (a test keeps the two in step). */
+    /** Every context key this app reads; the repository README documents each one (a test keeps the two in step). */
     public static final List<String> KEYS = List.of(
             "stackName", "region", "account", "availabilityZones", "zoneCount", "natGateways", "encryption", "logRetentionDays",
             "sourceBucketName", "derivativesBucketName", "intelligentTiering", "noncurrentToStandardIaDays",
