@@ -13,12 +13,15 @@ import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
 import dev.filetrail.streams.audit.AuditEvents;
+import dev.filetrail.streams.history.Parked;
 import dev.filetrail.streams.history.VersionHistory;
 import dev.filetrail.streams.history.VersionStore;
 import dev.filetrail.streams.shares.ShareLinks;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 final class MetadataProcessor implements Processor<String, byte[], String, Object>, Emitter {
     private static final Logger log = LoggerFactory.getLogger(MetadataProcessor.class);
+
+    /** Longest stream time between sweeps of expired parked items (shorter when the horizon is). */
+    private static final Duration PARKED_SWEEP_MAX_INTERVAL = Duration.ofHours(1);
 
     /** The shared mapper's configuration, with the fast path for the inputs' one timestamp form. */
     private static final ObjectMapper INPUT = Json.MAPPER.copy().registerModule(IsoInstants.module());
@@ -60,17 +66,33 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
         this.context = context;
         this.versions = new VersionStore(context.getStateStore(VersionStore.VERSIONS),
                 context.getStateStore(VersionStore.INDEX), context.getStateStore(VersionStore.HEADS),
-                context.getStateStore(VersionStore.PENDING));
+                context.getStateStore(VersionStore.PENDING), Duration.ofMillis(dedupeHorizonMs), this::parkedExpired);
         this.links = new ShareLinks(context.getStateStore(ShareLinks.LINKS), versions, this, audit);
         this.history = new VersionHistory(versions, this, audit, links);
         this.seen = new SeenIds(context.getStateStore(SeenIds.STORE), dedupeHorizonMs);
+        // Stream time, not wall-clock: expiry then depends only on the log, so a rebuild of old records expires
+        // exactly what the first run did instead of everything at once. The punctuator only reclaims space; the
+        // same rule is applied when a version arrives (VersionStore.unpark), whenever the punctuations fall.
+        context.schedule(Duration.ofMillis(Math.min(dedupeHorizonMs, PARKED_SWEEP_MAX_INTERVAL.toMillis())),
+                PunctuationType.STREAM_TIME, streamTime -> versions.expireParked(streamTime));
+    }
+
+    /** Counts and logs a parked item whose version did not arrive within the horizon; nothing is emitted. */
+    private void parkedExpired(String objectKey, String versionId, Parked item) {
+        boolean event = item.event() != null;
+        metrics.record(event ? "object-events" : "processing-results", "expired");
+        log.info("parked item expired bucket={} key={} versionId={} fact={} id={} parkedAt={} horizonMs={}",
+                event ? item.event().bucket() : item.result().bucket(),
+                event ? item.event().key() : item.result().key(), versionId,
+                event ? item.event().type() : item.result().processor(),
+                event ? item.event().eventId() : item.result().resultId(), item.parkedAt(), dedupeHorizonMs);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         currentTimestamp = record.timestamp();
-        versions.forget();
+        versions.beginRecord(record.timestamp(), context.currentStreamTimeMs());
         Instant recordTime = Instant.ofEpochMilli(record.timestamp());
         String input = inputName(topic);
         try {

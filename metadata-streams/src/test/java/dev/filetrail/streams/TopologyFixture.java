@@ -10,6 +10,7 @@ import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
+import dev.filetrail.streams.history.Parked;
 import dev.filetrail.streams.history.StoredVersion;
 import dev.filetrail.streams.history.VersionStore;
 import java.nio.file.Files;
@@ -82,6 +83,22 @@ public final class TopologyFixture implements AutoCloseable {
     public TopologyFixture send(ShareCommand c) {
         commands.pipeInput(c.recordKey(), Json.write(c), ++clock);
         return this;
+    }
+
+    /** Moves the record clock forward: the next input carries a timestamp this much later (stream time). */
+    public TopologyFixture advance(java.time.Duration by) {
+        clock += by.toMillis();
+        return this;
+    }
+
+    /** Every item parked in the {@code pending} store. */
+    public List<Parked> parked() {
+        List<Parked> out = new ArrayList<>();
+        KeyValueStore<String, Parked> pending = driver.getKeyValueStore(VersionStore.PENDING);
+        try (var it = pending.all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
     }
 
     public void sendRaw(String topic, String key, byte[] value) {

@@ -82,7 +82,7 @@ public final class VersionHistory {
         Instant time = result.processedAt() != null ? result.processedAt() : recordTime;
         VersionRef ref = store.ref(objectKey, versionId);
         if (ref == null) {
-            store.park(objectKey, versionId, time, "r:" + result.resultId(), new Parked(null, result, time));
+            store.park(objectKey, versionId, time, "r:" + result.resultId(), null, result);
             log.debug("result parked bucket={} key={} versionId={} resultId={}", result.bucket(), result.key(),
                     versionId, result.resultId());
             return Outcome.PARKED;
@@ -308,7 +308,7 @@ public final class VersionHistory {
     }
 
     private Outcome park(ObjectEvent event, String objectKey, String versionId, Instant time) {
-        store.park(objectKey, versionId, time, "e:" + event.eventId(), new Parked(event, null, time));
+        store.park(objectKey, versionId, time, "e:" + event.eventId(), event, null);
         log.debug("event parked bucket={} key={} versionId={} type={}", event.bucket(), event.key(), versionId,
                 event.type());
         return Outcome.PARKED;

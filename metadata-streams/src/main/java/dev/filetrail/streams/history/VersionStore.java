@@ -1,6 +1,10 @@
 package dev.filetrail.streams.history;
 
 import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.processing.ProcessingResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,6 +31,12 @@ public final class VersionStore {
     private final KeyValueStore<String, String> index;
     private final KeyValueStore<String, byte[]> summaries;
     private final KeyValueStore<String, Parked> pending;
+    private final long parkedRetentionMs;
+    private final ParkedExpiry onExpired;
+
+    /** The timestamp of the input record being processed, and the stream time when it was taken. */
+    private long recordTimeMs;
+    private long streamTimeMs = Long.MIN_VALUE;
 
     /** The summary last read or written; only ever one object's, valid within one input record (see forget). */
     private String memoKey;
@@ -34,16 +44,42 @@ public final class VersionStore {
 
     public VersionStore(KeyValueStore<String, byte[]> versions, KeyValueStore<String, String> index,
                         KeyValueStore<String, byte[]> summaries, KeyValueStore<String, Parked> pending) {
+        this(versions, index, summaries, pending, Duration.ofMillis(Long.MAX_VALUE), (objectKey, versionId, item) -> {
+        });
+    }
+
+    /** The processor's store: parked items older than {@code parkedRetention} in stream time are dropped. */
+    public VersionStore(KeyValueStore<String, byte[]> versions, KeyValueStore<String, String> index,
+                        KeyValueStore<String, byte[]> summaries, KeyValueStore<String, Parked> pending,
+                        Duration parkedRetention, ParkedExpiry onExpired) {
         this.versions = versions;
         this.index = index;
         this.summaries = summaries;
         this.pending = pending;
+        this.parkedRetentionMs = parkedRetention.toMillis();
+        this.onExpired = onExpired;
+    }
+
+    /** Told of each parked item dropped because the version it names did not arrive within the retention. */
+    @FunctionalInterface
+    public interface ParkedExpiry {
+        void expired(String objectKey, String versionId, Parked item);
     }
 
     /** Drops the remembered summary; called before each input record so nothing outlives a rollback. */
     public void forget() {
         memoKey = null;
         memo = null;
+    }
+
+    /**
+     * Starts one input record: forgets the summary, and notes the record's timestamp (what items it parks are
+     * aged from) and the task's stream time (what decides which parked items have expired).
+     */
+    public void beginRecord(long recordTimeMs, long streamTimeMs) {
+        forget();
+        this.recordTimeMs = recordTimeMs;
+        this.streamTimeMs = streamTimeMs;
     }
 
     public VersionRef ref(String objectKey, String versionId) {
@@ -145,7 +181,10 @@ public final class VersionStore {
         write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), s.parked(), s.links() + 1));
     }
 
-    public void park(String objectKey, String versionId, java.time.Instant time, String id, Parked item) {
+    /** Parks an event or a result (one of them is null) until its version arrives. */
+    public void park(String objectKey, String versionId, Instant time, String id, ObjectEvent event,
+                     ProcessingResult result) {
+        Parked item = new Parked(event, result, time, Instant.ofEpochMilli(recordTimeMs));
         String key = StoreKeys.parked(objectKey, versionId, time, id);
         if (pending.get(key) == null) {
             ObjectSummary s = summary(objectKey);
@@ -169,13 +208,61 @@ public final class VersionStore {
             return List.of();
         }
         List<Parked> items = new ArrayList<>(found.size());
+        long cutoff = expiryCutoff(streamTimeMs);
         for (KeyValue<String, Parked> kv : found) {
             pending.delete(kv.key);
-            items.add(kv.value);
+            // The punctuator may not have run yet; deciding expiry here by the same stream-time rule makes what
+            // attaches independent of when punctuations fall, so a replay of the log gives the same outputs.
+            if (kv.value.parkedAtMs() < cutoff) {
+                onExpired.expired(objectKey, versionId, kv.value);
+            } else {
+                items.add(kv.value);
+            }
         }
         write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), Math.max(0, s.parked() - found.size()),
                 s.links()));
         return items;
+    }
+
+    /**
+     * Removes every parked item older than the retention at {@code streamTimeMs}, keeping each object's parked count,
+     * and reports each one; returns how many. Scans all of {@code pending}, which holds only items waiting for a
+     * version (few, and bounded by the retention), and emits nothing.
+     */
+    public int expireParked(long streamTimeMs) {
+        long cutoff = expiryCutoff(streamTimeMs);
+        if (cutoff == Long.MIN_VALUE) {
+            return 0;
+        }
+        List<KeyValue<String, Parked>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Parked> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Parked> kv = it.next();
+                if (kv.value.parkedAtMs() < cutoff) {
+                    expired.add(kv);
+                }
+            }
+        }
+        forget();
+        for (KeyValue<String, Parked> kv : expired) {
+            int objectEnd = kv.key.indexOf(StoreKeys.SEP);
+            String objectKey = kv.key.substring(0, objectEnd);
+            String versionId = kv.key.substring(objectEnd + 1, kv.key.indexOf(StoreKeys.SEP, objectEnd + 1));
+            pending.delete(kv.key);
+            ObjectSummary s = summary(objectKey);
+            write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), Math.max(0, s.parked() - 1), s.links()));
+            onExpired.expired(objectKey, versionId, kv.value);
+        }
+        forget();
+        return expired.size();
+    }
+
+    /** Items parked before this time have expired at {@code streamTimeMs}; MIN_VALUE when none can have. */
+    private long expiryCutoff(long streamTimeMs) {
+        if (streamTimeMs < 0 || parkedRetentionMs == Long.MAX_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return streamTimeMs - parkedRetentionMs;
     }
 
     /** Drops whatever is parked for a version that will never come back. */

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -53,10 +56,13 @@ public final class TopicReplay {
     public record Progress(String sourceTopic, int partition, long scanned, long copied, boolean partitionDone) {
     }
 
-    /** What a replay did (or, dry-run, would do). */
+    /**
+     * What a replay did (or, dry-run, would do). {@code targetExists} is false only in a dry run whose target topic
+     * does not exist yet (a real run refuses that); {@code partitionsKept} is then false too.
+     */
     public record Summary(String sourceTopic, String targetTopic, Instant from, Instant to, boolean dryRun,
                           long scanned, long copied, Map<Integer, Long> copiedByPartition, boolean partitionsKept,
-                          Duration elapsed) {
+                          Duration elapsed, boolean targetExists) {
     }
 
     private final String bootstrapServers;
@@ -67,13 +73,19 @@ public final class TopicReplay {
 
     public Summary replay(Request request, Consumer<Progress> progress) {
         long started = System.nanoTime();
-        int targetPartitions;
+        OptionalInt targetPartitions;
         int sourcePartitions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             sourcePartitions = partitions(admin, request.sourceTopic());
-            targetPartitions = partitions(admin, request.targetTopic());
+            // A dry run only reads the source, so it may be planned before the target is created.
+            targetPartitions = request.dryRun() ? partitionsIfExists(admin, request.targetTopic())
+                    : OptionalInt.of(partitions(admin, request.targetTopic()));
         }
-        boolean keepPartitions = sourcePartitions == targetPartitions;
+        if (targetPartitions.isEmpty()) {
+            log.warn("replay dry run: target does not exist source={} target={} (a real run needs it created)",
+                    request.sourceTopic(), request.targetTopic());
+        }
+        boolean keepPartitions = targetPartitions.isPresent() && sourcePartitions == targetPartitions.getAsInt();
         long fromMs = request.from().toEpochMilli();
         long toMs = request.to() == null ? Long.MAX_VALUE : request.to().toEpochMilli();
         Map<Integer, Long> copiedByPartition = new TreeMap<>();
@@ -137,7 +149,8 @@ public final class TopicReplay {
                 request.sourceTopic(), request.targetTopic(), request.from(), request.to(), request.dryRun(), scanned,
                 copied);
         return new Summary(request.sourceTopic(), request.targetTopic(), request.from(), request.to(),
-                request.dryRun(), scanned, copied, copiedByPartition, keepPartitions, elapsed);
+                request.dryRun(), scanned, copied, copiedByPartition, keepPartitions, elapsed,
+                targetPartitions.isPresent());
     }
 
     private static int partitions(Admin admin, String topic) {
@@ -145,6 +158,21 @@ public final class TopicReplay {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(topic);
             return d.partitions().size();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("topic " + topic + " cannot be described: " + e.getMessage(), e);
+        }
+    }
+
+    /** The topic's partition count, or empty when it does not exist; any other failure is an error. */
+    private static OptionalInt partitionsIfExists(Admin admin, String topic) {
+        try {
+            return OptionalInt.of(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return OptionalInt.empty();
+            }
+            throw new IllegalArgumentException("topic " + topic + " cannot be described: " + e.getMessage(), e);
         } catch (Exception e) {
             throw new IllegalArgumentException("topic " + topic + " cannot be described: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.filetrail.streams.history;
 
 import static dev.filetrail.streams.Facts.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
@@ -11,7 +12,9 @@ import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.streams.Facts;
+import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.TopologyFixture;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +200,74 @@ class VersionHistoryTest {
         // Applied in the facts' time order after the creation.
         assertThat(t.changes()).extracting(FileVersionChange::change).containsExactly(ChangeType.VERSION_CREATED,
                 ChangeType.TAGS_CHANGED, ChangeType.STORAGE_CLASS_CHANGED);
+    }
+
+    private static final Duration HORIZON = MetadataStreamsConfig.DEFAULT_DEDUPE_HORIZON;
+
+    @Test
+    void parkedItemsOlderThanTheHorizonAreSweptWithoutOutputAndOnlyYoungerOnesAttach() {
+        t.send(Facts.tags(B, K, "v1", true, at(5)));
+        t.advance(HORIZON.minus(Duration.ofHours(1)));
+        t.send(Facts.thumbnails(B, K, "v2", at(10)));
+        assertThat(t.parked()).hasSize(2);
+        assertThat(t.versionStore().summary(OBJ).parked()).isEqualTo(2);
+
+        // Stream time moves past the horizon of the tags event (not of the result) on a record of another object.
+        t.advance(Duration.ofHours(2));
+        t.send(Facts.put(B, "other.txt", "o1", "01", at(20)));
+        t.changes();
+        t.heads();
+        t.audit();
+        assertThat(t.parked()).singleElement().satisfies(p -> assertThat(p.result()).isNotNull());
+        assertThat(t.versionStore().summary(OBJ).parked()).isEqualTo(1);
+        assertThat(t.metrics().count("object-events", "expired")).isEqualTo(1);
+        assertThat(t.metrics().count("processing-results", "expired")).isZero();
+        // The sweep emitted nothing.
+        assertThat(t.changes()).isEmpty();
+        assertThat(t.heads()).isEmpty();
+        assertThat(t.audit()).isEmpty();
+
+        t.send(Facts.put(B, K, "v1", "01", at(1)), Facts.put(B, K, "v2", "02", at(2)));
+        assertThat(t.changes()).extracting(FileVersionChange::change, FileVersionChange::versionId).containsExactly(
+                tuple(ChangeType.VERSION_CREATED, "v1"), tuple(ChangeType.VERSION_CREATED, "v2"),
+                tuple(ChangeType.DERIVATIVES_ATTACHED, "v2"));
+        List<StoredVersion> stored = t.storedVersions(OBJ);
+        assertThat(stored.get(0).version().tagsChangedAt()).isNull();
+        assertThat(stored.get(1).version().derivatives().thumbnails()).hasSize(1);
+        assertThat(t.parked()).isEmpty();
+        assertThat(t.versionStore().summary(OBJ).parked()).isZero();
+    }
+
+    @Test
+    void aVersionArrivingPastTheHorizonIgnoresItsExpiredItemsEvenBeforeASweep() {
+        t.send(Facts.transition(B, K, "v1", "GLACIER", at(5)));
+        // The creation itself is the first record past the horizon: the item is expired by the same rule the
+        // sweep uses, so the outcome does not depend on when punctuations fall (replays give the same outputs).
+        t.advance(HORIZON.plusMillis(1));
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        assertThat(t.changes()).extracting(FileVersionChange::change).containsExactly(ChangeType.VERSION_CREATED);
+        assertThat(t.storedVersions(OBJ).get(0).version().storageClass()).isNotEqualTo("GLACIER");
+        assertThat(t.metrics().count("object-events", "expired")).isEqualTo(1);
+        assertThat(t.parked()).isEmpty();
+        assertThat(t.versionStore().summary(OBJ).parked()).isZero();
+    }
+
+    @Test
+    void anItemParkedExactlyAHorizonAgoStillAttaches() {
+        t.send(Facts.transition(B, K, "v1", "GLACIER", at(5)));
+        t.advance(HORIZON.minusMillis(1));
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        assertThat(t.changes()).extracting(FileVersionChange::change)
+                .containsExactly(ChangeType.VERSION_CREATED, ChangeType.STORAGE_CLASS_CHANGED);
+        assertThat(t.metrics().count("object-events", "expired")).isZero();
+    }
+
+    @Test
+    void itemsParkedBeforeTheirParkingTimeWasRecordedAgeFromTheirFactTime() {
+        Parked old = Json.read("{\"result\":null,\"event\":null,\"time\":\"2025-03-01T10:00:05Z\"}",
+                Parked.class);
+        assertThat(old.parkedAt()).isNull();
+        assertThat(old.parkedAtMs()).isEqualTo(at(5).toEpochMilli());
     }
 
     @Test

@@ -75,6 +75,8 @@ class TopicReplayTest {
         TopicReplay.Summary dry = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(5),
                 BASE.plusSeconds(14), target, true), x -> { });
         assertThat(dry.copied()).isEqualTo(10);
+        assertThat(dry.targetExists()).isTrue();
+        assertThat(dry.partitionsKept()).isTrue();
         assertThat(read(kafka, target, 2)).isEmpty();
 
         List<TopicReplay.Progress> progress = new ArrayList<>();
@@ -96,6 +98,42 @@ class TopicReplayTest {
 
         assertThat(replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(100), null, target, false),
                 x -> { }).copied()).isZero();
+    }
+
+    @Test
+    void aDryRunCountsWithoutTheTargetTopicButStillNeedsTheSource(KafkaCluster kafka) throws Exception {
+        String source = RealKafka.unique("replay-dry-src");
+        String target = RealKafka.unique("replay-dry-missing");
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(source, 2, (short) 1))).all().get();
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 8; i++) {
+                producer.send(new ProducerRecord<>(source, i % 2, BASE.plusSeconds(i).toEpochMilli(), "key-" + i,
+                        "value-" + i));
+            }
+        }
+        TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
+
+        TopicReplay.Summary dry = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(2),
+                BASE.plusSeconds(6), target, true), x -> { });
+        assertThat(dry.scanned()).isEqualTo(6);
+        assertThat(dry.copied()).isEqualTo(5);
+        assertThat(dry.copiedByPartition()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 3L, 1, 2L));
+        assertThat(dry.targetExists()).isFalse();
+        assertThat(dry.partitionsKept()).isFalse();
+        try (Admin admin = kafka.admin()) {
+            assertThat(admin.listTopics().names().get()).contains(source).doesNotContain(target);
+        }
+
+        assertThatThrownBy(() -> replay.replay(new TopicReplay.Request(source, BASE, null, target, false), x -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(target);
+        String missingSource = RealKafka.unique("replay-dry-nosrc");
+        assertThatThrownBy(() -> replay.replay(new TopicReplay.Request(missingSource, BASE, null, target, true),
+                x -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(missingSource);
     }
 
     @Test
