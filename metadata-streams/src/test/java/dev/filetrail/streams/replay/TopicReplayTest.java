@@ -68,7 +68,7 @@ class TopicReplayTest {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("h", ("header-" + i).getBytes(StandardCharsets.UTF_8));
                 producer.send(new ProducerRecord<>(source, i % 2, BASE.plusSeconds(i).toEpochMilli(), "key-" + i,
-                        "value-" + i, headers));
+                        "value-" + i, headers)).get(); // acknowledged before the replay looks, on a topic just made
             }
         }
         TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
@@ -113,7 +113,7 @@ class TopicReplayTest {
                 new StringSerializer())) {
             for (int i = 0; i < 8; i++) {
                 producer.send(new ProducerRecord<>(source, i % 2, BASE.plusSeconds(i).toEpochMilli(), "key-" + i,
-                        "value-" + i));
+                        "value-" + i)).get();
             }
         }
         TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
