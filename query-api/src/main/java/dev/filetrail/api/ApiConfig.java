@@ -86,6 +86,10 @@ public record ApiConfig(
         };
         Env e = new Env(get);
         String keyPath = e.str("CLOUDFRONT_PRIVATE_KEY_PATH", "");
+        String keyPem = env.get("CLOUDFRONT_PRIVATE_KEY");
+        if (keyPath.isEmpty() && keyPem != null && !keyPem.isBlank()) {
+            keyPath = privateKeyFile(keyPem).toString();
+        }
         return new ApiConfig(
                 e.integer("API_PORT", 8080),
                 e.str("PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
@@ -159,6 +163,23 @@ public record ApiConfig(
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */
     public String keysSchema() {
         return databaseSchema + "_keys";
+    }
+
+    /**
+     * ECS injects a Secrets Manager value as an environment variable, not a file: the PEM text is written to a file
+     * only its owner can read, so the key is loaded the same way wherever it comes from.
+     */
+    private static Path privateKeyFile(String pem) {
+        try {
+            Path file = java.nio.file.Files.createTempFile("cloudfront-key-", ".pem",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(file, pem, java.nio.charset.StandardCharsets.ISO_8859_1);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not write CLOUDFRONT_PRIVATE_KEY to a private file", e);
+        }
     }
 
     private static String stripSlash(String url) {

@@ -3,6 +3,9 @@ package dev.filetrail.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filetrail.api.urls.CloudFrontKeyPair;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,5 +33,18 @@ class ApiConfigTest {
                 .hasMessageContaining("DATABASE_SCHEMA");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false")))
                 .hasMessageContaining("CLOUDFRONT_PRIVATE_KEY_PATH");
+    }
+
+    @Test
+    void aPrivateKeyGivenAsPemTextIsLoadedFromAnOwnerOnlyFile() throws Exception {
+        CloudFrontKeyPair generated = CloudFrontKeyPair.generate("K1");
+        ApiConfig config = ApiConfig.fromMap(Map.of("CLOUDFRONT_PRIVATE_KEY", generated.privateKeyPem(),
+                "CLOUDFRONT_KEY_PAIR_ID", "K1", "FILETRAIL_LOCAL_MODE", "false"));
+
+        assertThat(config.localMode()).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.cloudFrontPrivateKeyPath())))
+                .isEqualTo("rw-------");
+        assertThat(CloudFrontKeyPair.load("K1", config.cloudFrontPrivateKeyPath()).privateKey().getEncoded())
+                .isEqualTo(generated.privateKey().getEncoded());
     }
 }

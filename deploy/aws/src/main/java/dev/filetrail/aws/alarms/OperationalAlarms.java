@@ -91,10 +91,12 @@ public final class OperationalAlarms extends Construct {
         MathExpression fiveHundreds = MathExpression.Builder.create()
                 .label("API 5xx rate (%)")
                 .expression("IF(requests > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)")
-                .usingMetrics(Map.<String, IMetric>of(
+                // Sorted by id: Map.of iterates in a different order in every JVM, and the template must not change
+                // from one synth to the next.
+                .usingMetrics(new java.util.TreeMap<String, IMetric>(Map.<String, IMetric>of(
                         "requests", lb.getMetrics().requestCount(sumPer(Duration.minutes(5))),
                         "target5xx", lb.getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, sumPer(Duration.minutes(5))),
-                        "elb5xx", lb.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, sumPer(Duration.minutes(5)))))
+                        "elb5xx", lb.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, sumPer(Duration.minutes(5))))))
                 .period(Duration.minutes(5))
                 .build();
         alarm("Api5xxRate", prefix + "-api-5xx-rate",

@@ -24,7 +24,7 @@ public final class KafkaAccess {
     /** Kafka Streams application.id of metadata-streams: its group, internal topics and transactional ids. */
     public static final String STREAMS_APPLICATION_ID = "filetrail-metadata-streams";
     /** Consumer group of the query-api projector. */
-    public static final String API_CONSUMER_GROUP = "filetrail-query-api";
+    public static final String API_CONSUMER_GROUP = "filetrail-query-projector";
 
     private final String clusterArn;
     private final List<PolicyStatement> statements = new ArrayList<>();

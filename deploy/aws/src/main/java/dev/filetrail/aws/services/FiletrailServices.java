@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
 import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
@@ -130,6 +131,15 @@ public final class FiletrailServices extends Construct {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("AWS_REGION", Aws.REGION);
         common.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafka().bootstrapServers());
+        // The services default to the local stack's endpoints and keys; empty values select AWS's own endpoints
+        // and the task role's credentials (the SDK default chain).
+        common.put("S3_ENDPOINT", "");
+        common.put("SQS_ENDPOINT", "");
+        common.put("SNS_ENDPOINT", "");
+        common.put("AWS_ACCESS_KEY_ID", "");
+        common.put("AWS_SECRET_ACCESS_KEY", "");
+        common.put("SOURCE_BUCKET", wiring.source().getBucketName());
+        common.put("DERIVATIVES_BUCKET", wiring.derivatives().getBucketName());
         if (wiring.kafka().clusterArn().isPresent()) {
             common.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
             common.put("KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
@@ -138,10 +148,9 @@ public final class FiletrailServices extends Construct {
         // --- ingest bridge: SQS -> Kafka
         Map<String, String> bridgeEnv = new LinkedHashMap<>(common);
         bridgeEnv.put("SQS_QUEUE_URL", wiring.ingestQueue().getQueueUrl());
-        bridgeEnv.put("SQS_VISIBILITY_TIMEOUT_SECONDS", Integer.toString(config.ingest().visibilityTimeoutSeconds()));
+        bridgeEnv.put("BRIDGE_VISIBILITY_TIMEOUT_SECONDS", Integer.toString(config.ingest().visibilityTimeoutSeconds()));
         bridgeEnv.put("SNS_OBJECT_EVENTS_TOPIC_ARN", wiring.objectEvents().getTopicArn());
         bridgeEnv.put("SNS_PROCESSING_RESULTS_TOPIC_ARN", wiring.processingResults().getTopicArn());
-        bridgeEnv.put("S3_SOURCE_BUCKET", wiring.source().getBucketName());
         FargateTaskDefinition bridgeTask = task("Bridge", "bridge", services.bridge(), image, bridgeEnv, Map.of(),
                 config, false);
         bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -170,7 +179,7 @@ public final class FiletrailServices extends Construct {
 
         // --- metadata-streams: Kafka Streams
         Map<String, String> streamsEnv = new LinkedHashMap<>(common);
-        streamsEnv.put("KAFKA_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
+        streamsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
         FargateTaskDefinition streamsTask = task("Streams", "streams", services.streams(), image, streamsEnv, Map.of(),
                 config, false);
         kafka(wiring, streamsTask, access -> access
@@ -187,16 +196,15 @@ public final class FiletrailServices extends Construct {
 
         // --- query-api behind an ALB
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
-        apiEnv.put("PORT", Integer.toString(API_PORT));
-        apiEnv.put("KAFKA_CONSUMER_GROUP", KafkaAccess.API_CONSUMER_GROUP);
+        apiEnv.put("API_PORT", Integer.toString(API_PORT));
+        apiEnv.put("PROJECTOR_GROUP_ID", KafkaAccess.API_CONSUMER_GROUP);
+        apiEnv.put("FILETRAIL_LOCAL_MODE", "false");
         apiEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
-        apiEnv.put("S3_SOURCE_BUCKET", wiring.source().getBucketName());
-        apiEnv.put("S3_DERIVATIVES_BUCKET", wiring.derivatives().getBucketName());
-        apiEnv.put("CLOUDFRONT_DOMAIN", wiring.cdnDomain());
+        apiEnv.put("CLOUDFRONT_URL", Fn.join("", List.of("https://", wiring.cdnDomain())));
         apiEnv.put("CLOUDFRONT_KEY_PAIR_ID", wiring.cdnKeyPairId());
         Map<String, Secret> apiSecrets = new LinkedHashMap<>();
         // Injected by ECS at start from Secrets Manager: the values never appear in the task definition.
-        apiSecrets.put("DATABASE_USERNAME", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
+        apiSecrets.put("DATABASE_USER", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
         apiSecrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
         apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
         FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config, true);

@@ -145,6 +145,6 @@ class ContentDeliveryTest {
                 "SslSupportMethod", "sni-only"));
         Synth.tuned().main().hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
                 "Name", "api",
-                "Environment", Match.arrayWith(List.of(Map.of("Name", "CLOUDFRONT_DOMAIN", "Value", "files.example.com"))))))));
+                "Environment", Match.arrayWith(List.of(Map.of("Name", "CLOUDFRONT_URL", "Value", "https://files.example.com"))))))));
     }
 }

@@ -37,7 +37,7 @@ class IngestMessagingTest {
         TUNED.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
                 "Name", "bridge",
                 "Environment", Match.arrayWith(List.of(
-                        Map.of("Name", "SQS_VISIBILITY_TIMEOUT_SECONDS", "Value", "300"))))))));
+                        Map.of("Name", "BRIDGE_VISIBILITY_TIMEOUT_SECONDS", "Value", "300"))))))));
     }
 
     @Test

@@ -38,24 +38,38 @@ class FiletrailServicesTest {
 
     @Test
     void servicesGetTheirEndpointsFromTheEnvironment() {
-        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("bridge", Map.of(
-                "Environment", Match.arrayWith(List.of(
-                        Map.of("Name", "KAFKA_BOOTSTRAP_SERVERS", "Value", Map.of("Fn::GetAtt",
-                                List.of(Match.stringLikeRegexp("KafkaBootstrapBrokers.*"), "BootstrapBrokerStringSaslIam"))),
-                        Map.of("Name", "KAFKA_SASL_MECHANISM", "Value", "AWS_MSK_IAM"),
-                        Map.of("Name", "SQS_QUEUE_URL", "Value", Map.of("Ref", Match.stringLikeRegexp("IngestQueue.*"))),
-                        Map.of("Name", "SQS_VISIBILITY_TIMEOUT_SECONDS", "Value", "120"))))));
+        // The names are the ones the services read (BridgeConfig, MetadataStreamsConfig, ApiConfig); each is
+        // asserted alone because the order of a container's variables is not part of the contract.
+        env("bridge", "KAFKA_BOOTSTRAP_SERVERS", Map.of("Fn::GetAtt",
+                List.of(Match.stringLikeRegexp("KafkaBootstrapBrokers.*"), "BootstrapBrokerStringSaslIam")));
+        env("bridge", "KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
+        env("bridge", "SQS_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("IngestQueue.*")));
+        env("bridge", "BRIDGE_VISIBILITY_TIMEOUT_SECONDS", "120");
+        for (String service : List.of("bridge", "streams", "api")) {
+            // Empty selects AWS's endpoints and the task role; unset would mean the local stack's defaults.
+            for (String name : List.of("S3_ENDPOINT", "SQS_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+                env(service, name, "");
+            }
+        }
+        env("streams", "STREAMS_APPLICATION_ID", "filetrail-metadata-streams");
+        env("api", "API_PORT", "8080");
+        env("api", "PROJECTOR_GROUP_ID", "filetrail-query-projector");
+        env("api", "FILETRAIL_LOCAL_MODE", "false");
+        env("api", "DATABASE_URL", Match.anyValue());
+        env("api", "SOURCE_BUCKET", Map.of("Ref", Match.stringLikeRegexp("BucketsSource.*")));
+        env("api", "CLOUDFRONT_URL", Map.of("Fn::Join", List.of("", List.of("https://", Map.of("Fn::GetAtt",
+                List.of(Match.stringLikeRegexp("CdnDistribution.*"), "DomainName"))))));
+        env("api", "CLOUDFRONT_KEY_PAIR_ID", Map.of("Ref", Match.stringLikeRegexp("CdnUrlSigningKey.*")));
         DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
                 "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 8080))),
-                "Environment", Match.arrayWith(List.of(
-                        Map.of("Name", "DATABASE_URL", "Value", Match.anyValue()),
-                        Map.of("Name", "S3_SOURCE_BUCKET", "Value", Map.of("Ref", Match.stringLikeRegexp("BucketsSource.*"))),
-                        Map.of("Name", "CLOUDFRONT_DOMAIN", "Value", Map.of("Fn::GetAtt",
-                                List.of(Match.stringLikeRegexp("CdnDistribution.*"), "DomainName"))),
-                        Map.of("Name", "CLOUDFRONT_KEY_PAIR_ID", "Value", Map.of("Ref", Match.stringLikeRegexp("CdnUrlSigningKey.*"))))),
                 "Secrets", Match.arrayWith(List.of(
-                        Map.of("Name", "DATABASE_USERNAME", "ValueFrom", Match.anyValue()),
+                        Map.of("Name", "DATABASE_USER", "ValueFrom", Match.anyValue()),
                         Map.of("Name", "DATABASE_PASSWORD", "ValueFrom", Match.anyValue()))))));
+    }
+
+    private static void env(String container, String name, Object value) {
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container(container, Map.of(
+                "Environment", Match.arrayWith(List.of(Map.of("Name", name, "Value", value))))));
     }
 
     @Test
