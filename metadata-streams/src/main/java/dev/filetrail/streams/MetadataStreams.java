@@ -3,6 +3,8 @@ package dev.filetrail.streams;
 import dev.filetrail.events.TopicSetup;
 import dev.filetrail.streams.http.MetricsServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -39,7 +41,17 @@ public final class MetadataStreams implements AutoCloseable {
 
     public MetadataStreams(MetadataStreamsConfig config) {
         this.config = config;
+        unifyRocksDbTags(registry);
         this.topology = MetadataTopology.of(config, registry);
+    }
+
+    /**
+     * Kafka Streams tags the RocksDB metrics of key-value, window and session stores with different tag keys;
+     * Prometheus needs one key set per metric name and would drop the later ones, so all use the key-value key.
+     */
+    static void unifyRocksDbTags(MeterRegistry meters) {
+        meters.config().meterFilter(MeterFilter.renameTag("kafka.stream", "rocksdb.window.state.id", "rocksdb.state.id"));
+        meters.config().meterFilter(MeterFilter.renameTag("kafka.stream", "rocksdb.session.state.id", "rocksdb.state.id"));
     }
 
     public MetadataStreamsConfig config() {
