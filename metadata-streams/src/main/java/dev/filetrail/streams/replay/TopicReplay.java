@@ -102,16 +102,9 @@ public final class TopicReplay {
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
             // The end is fixed when the replay starts, so a busy topic cannot keep it running forever.
             Map<TopicPartition, Long> ends = consumer.endOffsets(all);
-            log.debug("replay plan source={} partitions={} starts={} ends={}", request.sourceTopic(), sourcePartitions,
-                    starts, ends);
             for (TopicPartition tp : all) {
                 OffsetAndTimestamp start = starts.get(tp);
                 long end = ends.get(tp);
-                if (start == null && end > 0) {
-                    // No offset can mean an empty window or a partition whose leader the broker had not yet taken
-                    // up (a topic created moments ago): ask that partition once more before skipping it.
-                    start = consumer.offsetsForTimes(Map.of(tp, fromMs), Duration.ofSeconds(30)).get(tp);
-                }
                 if (start == null || start.offset() >= end) {
                     progress.accept(new Progress(request.sourceTopic(), tp.partition(), 0, 0, true));
                     continue;

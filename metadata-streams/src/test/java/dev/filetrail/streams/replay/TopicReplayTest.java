@@ -57,8 +57,10 @@ class TopicReplayTest {
         String source = RealKafka.unique("replay-src");
         String target = RealKafka.unique("replay-dst");
         try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(source, 2, (short) 1), new NewTopic(target, 2, (short) 1)))
+            admin.createTopics(List.of(kept(source), kept(target)))
                     .all().get();
+            awaitPartitions(admin, source, 2);
+            awaitPartitions(admin, target, 2);
         }
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -105,7 +107,8 @@ class TopicReplayTest {
         String source = RealKafka.unique("replay-dry-src");
         String target = RealKafka.unique("replay-dry-missing");
         try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(source, 2, (short) 1))).all().get();
+            admin.createTopics(List.of(kept(source))).all().get();
+            awaitPartitions(admin, source, 2);
         }
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -134,6 +137,33 @@ class TopicReplayTest {
         String missingSource = RealKafka.unique("replay-dry-nosrc");
         assertThatThrownBy(() -> replay.replay(new TopicReplay.Request(missingSource, BASE, null, target, true),
                 x -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(missingSource);
+    }
+
+    /**
+     * The records are stamped June 2025: with the broker's default 7-day retention, its next retention check
+     * (every 5 minutes) would delete them mid-test. Filetrail's own topics keep everything (TopicSetup); so do these.
+     */
+    private static NewTopic kept(String name) {
+        return new NewTopic(name, 2, (short) 1).configs(Map.of("retention.ms", "-1"));
+    }
+
+    /**
+     * A topic created a moment ago can show the broker's metadata cache fewer partitions than it has, until the
+     * creation is fully applied; replaying long-lived topics never meets that, these tests would.
+     */
+    private static void awaitPartitions(Admin admin, String topic, int partitions) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            try {
+                if (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                        .filter(p -> p.leader() != null && !p.leader().isEmpty()).count() == partitions) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // not known to this broker yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(topic + " never showed " + partitions + " led partitions");
     }
 
     @Test

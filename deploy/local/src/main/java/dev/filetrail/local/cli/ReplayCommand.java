@@ -69,7 +69,10 @@ final class ReplayCommand extends OpsCommand {
                 int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(topic).partitions().size();
                 short replication = Short.parseShort(env.getOrDefault("TOPIC_REPLICATION_FACTOR", "1").trim());
-                admin.createTopics(List.of(new NewTopic(into, partitions, replication))).all().get(30, TimeUnit.SECONDS);
+                // Replayed records keep their original timestamps: the new topic keeps the source's retention, or Kafka
+                // would delete a window replayed from months ago at its next retention check.
+                admin.createTopics(List.of(new NewTopic(into, partitions, replication).configs(keptConfigs(admin, topic))))
+                        .all().get(30, TimeUnit.SECONDS);
                 created = true;
             }
         }
@@ -101,5 +104,22 @@ final class ReplayCommand extends OpsCommand {
             out.printf("  took             %.1f s%n", result.seconds());
         });
         return OK;
+    }
+
+    /** The source topic's retention and cleanup settings, for a target that must keep what is copied into it. */
+    private static java.util.Map<String, String> keptConfigs(org.apache.kafka.clients.admin.Admin admin, String topic)
+            throws Exception {
+        org.apache.kafka.common.config.ConfigResource resource =
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        org.apache.kafka.clients.admin.Config config = admin.describeConfigs(List.of(resource)).all()
+                .get(30, TimeUnit.SECONDS).get(resource);
+        java.util.Map<String, String> kept = new java.util.HashMap<>();
+        for (String name : List.of("retention.ms", "retention.bytes", "cleanup.policy", "max.message.bytes")) {
+            org.apache.kafka.clients.admin.ConfigEntry entry = config.get(name);
+            if (entry != null && entry.value() != null) {
+                kept.put(name, entry.value());
+            }
+        }
+        return kept;
     }
 }

@@ -343,6 +343,14 @@ class OpsCommandsTest {
         assertThat(originalCount).isGreaterThanOrEqualTo(2000);
         assertThat(replay.json().path("copied").asLong()).isEqualTo(originalCount);
         assertThat(copy).isEqualTo(original);
+        // The copy keeps the source's "forever": replayed records carry their original, possibly old, timestamps.
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", stack.endpoints().kafka()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, target);
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
+                    .isEqualTo("-1");
+        }
 
         Run dry = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(), "--to", to.toString(),
                 "--into", target, "--dry-run", "--json");
