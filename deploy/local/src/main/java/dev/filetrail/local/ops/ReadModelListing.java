@@ -6,16 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import javax.sql.DataSource;
 
 /**
  * Filetrail's side: the read model's versions of a bucket in key order, streamed through a server-side cursor
  * (autocommit off, fetch size set), regrouped per key. The newest entry is the head's {@code latest_version_id}.
  */
-final class ReadModelListing implements Iterator<KeyEntries>, AutoCloseable {
+final class ReadModelListing extends KeyListing implements AutoCloseable {
     private static final String SQL = """
             SELECT v.key, v.version_id, v.delete_marker, v.storage_class, v.created_at, v.size, v.e_tag,
                    f.latest_version_id
@@ -29,7 +27,6 @@ final class ReadModelListing implements Iterator<KeyEntries>, AutoCloseable {
     private final ResultSet rows;
     private ObjectEntry carried;
     private boolean exhausted;
-    private KeyEntries next;
 
     ReadModelListing(DataSource dataSource, String bucket, String prefix, int fetchSize) {
         try {
@@ -47,24 +44,7 @@ final class ReadModelListing implements Iterator<KeyEntries>, AutoCloseable {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null) {
-            next = advance();
-        }
-        return next != null;
-    }
-
-    @Override
-    public KeyEntries next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        KeyEntries result = next;
-        next = null;
-        return result;
-    }
-
-    private KeyEntries advance() {
+    protected KeyEntries advance() {
         List<ObjectEntry> entries = new ArrayList<>();
         if (carried != null) {
             entries.add(carried);

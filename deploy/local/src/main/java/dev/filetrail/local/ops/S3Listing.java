@@ -3,7 +3,6 @@ package dev.filetrail.local.ops;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
@@ -13,35 +12,17 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * S3's side: ListObjectVersions page by page, regrouped per key (a key's entries may straddle two pages), so
  * memory holds one page and one key, never the bucket.
  */
-final class S3Listing implements Iterator<KeyEntries> {
+final class S3Listing extends KeyListing {
     private final Iterator<ListObjectVersionsResponse> pages;
     private final List<ObjectEntry> pending = new ArrayList<>();
     private int pendingIndex;
-    private KeyEntries next;
 
     S3Listing(S3Client s3, String bucket, String prefix, int pageSize) {
         this.pages = s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize)).iterator();
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null) {
-            next = advance();
-        }
-        return next != null;
-    }
-
-    @Override
-    public KeyEntries next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        KeyEntries result = next;
-        next = null;
-        return result;
-    }
-
-    private KeyEntries advance() {
+    protected KeyEntries advance() {
         String key = null;
         List<ObjectEntry> entries = new ArrayList<>();
         while (true) {
