@@ -12,6 +12,8 @@ import java.util.function.Function;
  *                               failed (not deleted, retried later); bounds how long an outage can hide
  * @param retryBackoffMaxMs      cap of the exponential back-off after a failed batch
  * @param shutdownGraceSeconds   how long {@code close()} waits for in-flight batches before releasing them
+ * @param kafkaLingerMs          how long the producer gathers records into one request; pollers do not wait for it
+ * @param batchesInFlight        SQS batches one poller may have awaiting Kafka's acknowledgement while it receives
  */
 public record BridgeConfig(
         String kafkaBootstrapServers,
@@ -31,9 +33,19 @@ public record BridgeConfig(
         long auditRetentionMs,
         int kafkaDeliveryTimeoutMs,
         long retryBackoffMaxMs,
-        int shutdownGraceSeconds) {
+        int shutdownGraceSeconds,
+        int kafkaLingerMs,
+        int batchesInFlight) {
 
     public static final String DEFAULT_QUEUE_URL = "http://127.0.0.1:9324/000000000000/filetrail-ingest";
+    /**
+     * Long enough that records of many SQS batches share a request (the broker's and the producer's cost is per
+     * request and per partition batch, not per record), short beside the end-to-end latency budget; measured in
+     * BENCHMARKS.md (ingest bridge).
+     */
+    public static final int DEFAULT_KAFKA_LINGER_MS = 20;
+    /** Enough batches to keep receiving during the linger and the acks=all round trip that follow a send. */
+    public static final int DEFAULT_BATCHES_IN_FLIGHT = 10;
 
     public BridgeConfig {
         require(pollers >= 1, "BRIDGE_POLLERS must be at least 1, was " + pollers);
@@ -43,6 +55,9 @@ public record BridgeConfig(
         require(visibilityTimeoutSeconds >= 1 && visibilityTimeoutSeconds <= 43_200,
                 "BRIDGE_VISIBILITY_TIMEOUT_SECONDS must be 1..43200, was " + visibilityTimeoutSeconds);
         require(kafkaDeliveryTimeoutMs >= 1000, "BRIDGE_KAFKA_DELIVERY_TIMEOUT_MS must be at least 1000");
+        require(kafkaLingerMs >= 0 && kafkaLingerMs <= 1000, "BRIDGE_KAFKA_LINGER_MS must be 0..1000, was " + kafkaLingerMs);
+        require(batchesInFlight >= 1 && batchesInFlight <= 100,
+                "BRIDGE_BATCHES_IN_FLIGHT must be 1..100, was " + batchesInFlight);
         require(queueUrl != null && !queueUrl.isBlank(), "SQS_QUEUE_URL must be set");
         require(kafkaBootstrapServers != null && !kafkaBootstrapServers.isBlank(), "KAFKA_BOOTSTRAP_SERVERS must be set");
     }
@@ -76,43 +91,58 @@ public record BridgeConfig(
                 Long.parseLong(text(env, "AUDIT_RETENTION_MS", "-1")),
                 number(env, "BRIDGE_KAFKA_DELIVERY_TIMEOUT_MS", 30_000),
                 Long.parseLong(text(env, "BRIDGE_RETRY_BACKOFF_MAX_MS", "30000")),
-                number(env, "BRIDGE_SHUTDOWN_GRACE_SECONDS", 30));
+                number(env, "BRIDGE_SHUTDOWN_GRACE_SECONDS", 30),
+                number(env, "BRIDGE_KAFKA_LINGER_MS", DEFAULT_KAFKA_LINGER_MS),
+                number(env, "BRIDGE_BATCHES_IN_FLIGHT", DEFAULT_BATCHES_IN_FLIGHT));
     }
 
     public BridgeConfig withKafka(String bootstrapServers) {
         return new BridgeConfig(bootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds);
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight);
     }
 
     public BridgeConfig withSqs(String endpoint, String queue) {
         return new BridgeConfig(kafkaBootstrapServers, endpoint, s3Endpoint, queue, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds);
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight);
     }
 
     public BridgeConfig withS3(String endpoint) {
         return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds);
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight);
     }
 
     public BridgeConfig withPolling(int pollerCount, int waitSeconds, int visibilitySeconds) {
         return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollerCount, batchSize, waitSeconds, visibilitySeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds);
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight);
     }
 
     public BridgeConfig withMetricsPort(int port) {
         return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, port, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds);
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight);
     }
 
     public BridgeConfig withRetry(int deliveryTimeoutMs, long backoffMaxMs, int graceSeconds) {
         return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, deliveryTimeoutMs, backoffMaxMs, graceSeconds);
+                topicReplicationFactor, auditRetentionMs, deliveryTimeoutMs, backoffMaxMs, graceSeconds,
+                kafkaLingerMs, batchesInFlight);
+    }
+
+    public BridgeConfig withProducerPipeline(int lingerMs, int inFlight) {
+        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
+                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                lingerMs, inFlight);
     }
 
     private static String text(Function<String, String> env, String name, String fallback) {

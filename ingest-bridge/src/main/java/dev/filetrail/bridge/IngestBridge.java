@@ -54,7 +54,7 @@ public final class IngestBridge implements AutoCloseable {
         this.afterProduce = afterProduce;
         this.sqs = AwsClients.sqs(config);
         this.producer = BridgeProducer.connect(config.kafkaBootstrapServers(), config.kafkaDeliveryTimeoutMs(),
-                "filetrail-ingest-bridge");
+                "filetrail-ingest-bridge", config.kafkaLingerMs());
         AtomicInteger threadNumber = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> daemon(r, "bridge-visibility-" + threadNumber.incrementAndGet()));
     }
@@ -76,7 +76,7 @@ public final class IngestBridge implements AutoCloseable {
                 config.visibilityTimeoutSeconds(), scheduler);
         QueuePoller.Settings settings = new QueuePoller.Settings(config.queueUrl(), config.batchSize(),
                 config.waitTimeSeconds(), config.visibilityTimeoutSeconds(), config.kafkaDeliveryTimeoutMs(),
-                config.retryBackoffMaxMs());
+                config.retryBackoffMaxMs(), config.batchesInFlight());
         AtomicInteger pollerNumber = new AtomicInteger();
         pollerThreads = Executors.newFixedThreadPool(config.pollers(),
                 r -> daemon(r, "bridge-poller-" + pollerNumber.incrementAndGet()));

@@ -1,11 +1,9 @@
 package dev.filetrail.bridge;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.bridge.dlq.DeadLetter;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.bridge.s3event.MalformedMessageException;
@@ -16,6 +14,7 @@ import dev.filetrail.bridge.sns.SnsEnvelope;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.events.object.Origin;
 import dev.filetrail.events.processing.ProcessingResult;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,6 @@ import java.util.Optional;
 public final class MessageTranslator {
     private static final ObjectReader STRICT = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectWriter EVENT_WRITER = Json.MAPPER.writerFor(ObjectEvent.class);
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
 
     private final S3NotificationParser parser = new S3NotificationParser();
@@ -117,19 +115,11 @@ public final class MessageTranslator {
     private static Translation publish(S3Notification notification) {
         List<OutboundRecord> records = new ArrayList<>(notification.events().size());
         for (ObjectEvent event : notification.events()) {
-            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), write(event),
+            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId()
                             + " eventName=" + event.eventName() + " eventId=" + event.eventId()));
         }
         return new Translation.Publish(List.copyOf(records));
-    }
-
-    private static byte[] write(ObjectEvent event) {
-        try {
-            return EVENT_WRITER.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise ObjectEvent", e);
-        }
     }
 
     private static Translation processingResult(JsonNode payload, String payloadText) {

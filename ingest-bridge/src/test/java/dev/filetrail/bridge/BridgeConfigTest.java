@@ -21,6 +21,8 @@ class BridgeConfigTest {
         assertThat(config.metricsPort()).isEqualTo(9401);
         assertThat(config.topicPartitions()).isEqualTo(6);
         assertThat(config.accessKey()).isEqualTo("filetrail");
+        assertThat(config.kafkaLingerMs()).isEqualTo(20);
+        assertThat(config.batchesInFlight()).isEqualTo(10);
     }
 
     @Test
@@ -36,5 +38,11 @@ class BridgeConfigTest {
                 .hasMessageContaining("BRIDGE_POLLERS");
         assertThatThrownBy(() -> BridgeConfig.from(Map.of("BRIDGE_BATCH_SIZE", "11")::get))
                 .hasMessageContaining("BRIDGE_BATCH_SIZE");
+        assertThat(BridgeConfig.from(Map.of("BRIDGE_KAFKA_LINGER_MS", "0", "BRIDGE_BATCHES_IN_FLIGHT", "1")::get))
+                .extracting(BridgeConfig::kafkaLingerMs, BridgeConfig::batchesInFlight).containsExactly(0, 1);
+        assertThatThrownBy(() -> BridgeConfig.from(Map.of("BRIDGE_BATCHES_IN_FLIGHT", "0")::get))
+                .hasMessageContaining("BRIDGE_BATCHES_IN_FLIGHT");
+        assertThatThrownBy(() -> BridgeConfig.from(Map.of("BRIDGE_KAFKA_LINGER_MS", "-1")::get))
+                .hasMessageContaining("BRIDGE_KAFKA_LINGER_MS");
     }
 }

@@ -125,6 +125,12 @@ public record MetadataStreamsConfig(
                 outputTopicSuffix, startTimeout, commitInterval);
     }
 
+    public MetadataStreamsConfig withThreads(int count) {
+        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, count, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, commitInterval);
+    }
+
     public MetadataStreamsConfig withCommitInterval(Duration interval) {
         return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,

@@ -4,10 +4,10 @@ import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.Origin;
 import java.time.Clock;
@@ -136,7 +136,7 @@ public final class Backfill implements AutoCloseable {
     private long produce(List<ObjectEvent> events) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (ObjectEvent event : events) {
-            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), Json.write(event),
+            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId())));
         }
         try {

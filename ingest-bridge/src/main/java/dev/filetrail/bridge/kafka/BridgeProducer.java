@@ -1,5 +1,6 @@
 package dev.filetrail.bridge.kafka;
 
+import dev.filetrail.bridge.BridgeConfig;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +20,18 @@ public final class BridgeProducer implements AutoCloseable {
         this.producer = producer;
     }
 
+    /** A producer with the default linger, for the ops commands (backfill, reconcile, redrive). */
     public static BridgeProducer connect(String bootstrapServers, int deliveryTimeoutMs, String clientId) {
-        return new BridgeProducer(new KafkaProducer<>(properties(bootstrapServers, deliveryTimeoutMs, clientId),
+        return connect(bootstrapServers, deliveryTimeoutMs, clientId, BridgeConfig.DEFAULT_KAFKA_LINGER_MS);
+    }
+
+    public static BridgeProducer connect(String bootstrapServers, int deliveryTimeoutMs, String clientId, int lingerMs) {
+        return new BridgeProducer(new KafkaProducer<>(properties(bootstrapServers, deliveryTimeoutMs, clientId, lingerMs),
                 new StringSerializer(), new ByteArraySerializer()));
     }
 
     /** The producer settings the exactly-once-to-readers contract rests on. */
-    public static Properties properties(String bootstrapServers, int deliveryTimeoutMs, String clientId) {
+    public static Properties properties(String bootstrapServers, int deliveryTimeoutMs, String clientId, int lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -33,10 +39,10 @@ public final class BridgeProducer implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         p.put(ProducerConfig.RETRIES_CONFIG, String.valueOf(Integer.MAX_VALUE));
-        // Pollers no longer wait for acks before receiving again (the wait overlaps the next receive), so a few ms
-        // of linger cost no throughput and let records of several SQS batches share one request: fewer, larger,
-        // better-compressed requests for the broker. 5 ms is also the Kafka 4 default.
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Pollers do not wait for acks before receiving again (the wait overlaps the next receives), so linger costs
+        // no throughput and lets records of several SQS batches share one request: fewer, larger, better-compressed
+        // requests, which is most of what the producer and the broker spend per record.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         int requestTimeout = Math.max(500, Math.min(10_000, deliveryTimeoutMs / 3));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(requestTimeout));

@@ -33,12 +33,6 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * so a poller never has more than one SQS request open.
  */
 public final class QueuePoller implements Runnable {
-    /**
-     * Enough to hide the acknowledgement round trip behind the next receive, few enough to bound the records
-     * held in memory and the messages kept invisible by one poller.
-     */
-    public static final int DEFAULT_BATCHES_IN_FLIGHT = 3;
-
     private static final Logger log = LoggerFactory.getLogger(QueuePoller.class);
 
     private final String name;
@@ -56,19 +50,17 @@ public final class QueuePoller implements Runnable {
     private final Deque<Batch> inFlight = new ConcurrentLinkedDeque<>();
     private volatile boolean stopping;
 
-    /** The poller's knobs, taken from the bridge configuration. */
+    /**
+     * The poller's knobs, taken from the bridge configuration. {@code batchesInFlight}: enough to keep receiving
+     * through the producer's linger and the acknowledgement round trip, few enough to bound the records held in
+     * memory and the messages one poller keeps invisible.
+     */
     public record Settings(String queueUrl, int batchSize, int waitTimeSeconds, int visibilityTimeoutSeconds,
                            int deliveryTimeoutMs, long backoffMaxMs, int batchesInFlight) {
         public Settings {
             if (batchesInFlight < 1) {
                 throw new IllegalArgumentException("batchesInFlight must be at least 1, was " + batchesInFlight);
             }
-        }
-
-        public Settings(String queueUrl, int batchSize, int waitTimeSeconds, int visibilityTimeoutSeconds,
-                        int deliveryTimeoutMs, long backoffMaxMs) {
-            this(queueUrl, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, deliveryTimeoutMs, backoffMaxMs,
-                    DEFAULT_BATCHES_IN_FLIGHT);
         }
     }
 

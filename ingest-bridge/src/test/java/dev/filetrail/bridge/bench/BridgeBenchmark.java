@@ -35,41 +35,61 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * SQS → Kafka events/s of the bridge with 1, 2 and 4 pollers beside a bare receive+delete loop on the same queue
  * in the same run; then parse+produce alone beside a bare producer of the same bytes. Bounded, loopback only.
- * Args: [messages per SQS round, default 3000] [records for parse+produce, default 100000] [repeats, default 2].
+ * Args: [messages per SQS round, default 20000] [records for parse+produce, default 100000] [rounds, default 3].
  */
 public final class BridgeBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int records = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0); EmbeddedSqs sqs = EmbeddedSqs.start(0)) {
             try (Admin admin = kafka.admin()) {
                 new TopicSetup(6, (short) 1, -1).ensure(admin);
             }
             boolean sqsRounds = !"skip-sqs".equals(System.getProperty("bench.mode"));
-            System.out.printf("SQS -> Kafka, %d messages (one S3 record each, SNS-wrapped), best of %d%n", messages, repeats);
-            System.out.println("pollers | bare receive+delete msg/s | bridge events/s | bridge / bare"
-                    + " | (bridge incl. start(): events/s, ratio)");
-            for (int pollers : sqsRounds ? new int[] {1, 2, 4} : new int[0]) {
-                double bare = 0;
-                double bridge = 0;
-                double bridgeWithStart = 0;
+            System.out.printf("SQS -> Kafka, %d messages (one S3 record each, SNS-wrapped), %d rounds%n", messages, repeats);
+            System.out.println("steady state: from the first tenth of the messages deleted to the last; whole run: from"
+                    + " the first request (the bridge: from the call to start()); CPU: the whole JVM's (SQS server, Kafka"
+                    + " broker and client) per message. Each round runs both sides on the same queue, in alternating"
+                    + " order; the ratio reported is the median of the rounds' ratios (the machine is shared and noisy).");
+            System.out.println("pollers | round ratios | median bridge / bare | median round: bare msg/s, bridge ev/s"
+                    + " | whole-run ratio | CPU us/msg: bare, bridge");
+            int[] pollerCounts = java.util.Arrays.stream(System.getProperty("bench.pollers", "1,2,4").split(","))
+                    .mapToInt(Integer::parseInt).toArray();
+            for (int pollers : sqsRounds ? pollerCounts : new int[0]) {
+                List<Rate[]> rounds = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {
                     String queue = sqs.createQueueWithDlq("bench-" + pollers + "-" + r, 100, 60);
-                    fill(sqs, queue, messages, "bare-" + pollers + "-" + r);
-                    bare = Math.max(bare, bareLoop(sqs, queue, pollers, messages));
-                    fill(sqs, queue, messages, "bridge-" + pollers + "-" + r);
-                    double[] rates = bridge(kafka, sqs, queue, pollers, messages);
-                    bridge = Math.max(bridge, rates[0]);
-                    bridgeWithStart = Math.max(bridgeWithStart, rates[1]);
+                    Rate bare;
+                    Rate bridge;
+                    if (r % 2 == 0) {
+                        fill(sqs, queue, messages, "bare-" + pollers + "-" + r);
+                        bare = bareLoop(sqs, queue, pollers, messages);
+                        fill(sqs, queue, messages, "bridge-" + pollers + "-" + r);
+                        bridge = bridge(kafka, sqs, queue, pollers, messages);
+                    } else {
+                        fill(sqs, queue, messages, "bridge-" + pollers + "-" + r);
+                        bridge = bridge(kafka, sqs, queue, pollers, messages);
+                        fill(sqs, queue, messages, "bare-" + pollers + "-" + r);
+                        bare = bareLoop(sqs, queue, pollers, messages);
+                    }
+                    rounds.add(new Rate[] {bare, bridge});
                 }
-                System.out.printf(Locale.ROOT, "%7d | %25.0f | %15.0f | %12.1f%% | (%.0f, %.1f%%)%n", pollers, bare,
-                        bridge, 100 * bridge / bare, bridgeWithStart, 100 * bridgeWithStart / bare);
+                rounds.sort(java.util.Comparator.comparingDouble(pair -> pair[1].steady() / pair[0].steady()));
+                Rate[] median = rounds.get(rounds.size() / 2);
+                StringBuilder each = new StringBuilder();
+                for (Rate[] pair : rounds) {
+                    each.append(each.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.0f%%",
+                            100 * pair[1].steady() / pair[0].steady()));
+                }
+                System.out.printf(Locale.ROOT, "%7d | %s | %.1f%% | %.0f, %.0f | %.1f%% | %.0f, %.0f%n", pollers, each,
+                        100 * median[1].steady() / median[0].steady(), median[0].steady(), median[1].steady(),
+                        100 * median[1].whole() / median[0].whole(), median[0].cpuMicrosPerMessage(),
+                        median[1].cpuMicrosPerMessage());
             }
 
-            System.out.printf("%nparse+produce without SQS, %d records, best of %d%n", records, repeats);
-            System.out.println("bare producer (same bytes) rec/s | translate+produce events/s | ratio");
+            System.out.printf("%nparse+produce without SQS, %d records, %d rounds%n", records, repeats);
             List<InboundMessage> inbound = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
                 String body = TestMessages.snsEnvelope(TestMessages.s3Put("bench-bucket", List.of("photos/img " + i + ".jpg"), i), "sns-" + i);
@@ -83,52 +103,46 @@ public final class BridgeBenchmark {
                 for (InboundMessage m : inbound) {
                     bytes += translator.translate(m).records().get(0).value().length;
                 }
-                System.out.printf(Locale.ROOT, "(translate alone: %.0f events/s, %d bytes)%n", records / seconds(start), bytes);
+                System.out.printf(Locale.ROOT, "(translate alone: %.0f events/s, %.1f us each, %d bytes)%n",
+                        records / seconds(start), seconds(start) * 1e6 / records, bytes);
             }
-            double bareProducer = 0;
-            double parseProduce = 0;
-            String bareBatching = "";
-            String bridgeBatching = "";
+            System.out.println("round | bare producer rec/s | translate+produce ev/s | ratio | CPU us/record: bare,"
+                    + " translate+produce (whole JVM: client, sender thread, broker)");
+            List<double[]> rounds = new ArrayList<>();
             for (int r = 0; r < repeats; r++) {
-                KafkaProducer<String, byte[]> bareClient = producer(kafka, "bench-bare");
-                try (BridgeProducer producer = new BridgeProducer(bareClient)) {
-                    long start = System.nanoTime();
-                    awaitAll(prepared.stream().map(producer::send).toList());
-                    double rate = records / seconds(start);
-                    if (rate > bareProducer) {
-                        bareProducer = rate;
-                        bareBatching = batching(bareClient);
+                // Alternating order, paired ratio per round: drift in the machine's load hits both sides alike.
+                double[] bare = null;
+                double[] bridge = null;
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == (r % 2 == 0)) {
+                        bare = bareProducer(kafka, prepared);
+                    } else {
+                        bridge = translateAndProduce(kafka, translator, inbound);
                     }
                 }
-                KafkaProducer<String, byte[]> bridgeClient = producer(kafka, "bench-bridge");
-                try (BridgeProducer producer = new BridgeProducer(bridgeClient)) {
-                    long start = System.nanoTime();
-                    List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(records);
-                    for (InboundMessage m : inbound) {
-                        for (OutboundRecord record : translator.translate(m).records()) {
-                            sends.add(producer.send(record));
-                        }
-                    }
-                    awaitAll(sends);
-                    double rate = records / seconds(start);
-                    if (rate > parseProduce) {
-                        parseProduce = rate;
-                        bridgeBatching = batching(bridgeClient);
-                    }
-                }
+                rounds.add(new double[] {bare[0], bridge[0], bare[1], bridge[1]});
+                System.out.printf(Locale.ROOT, "%5d | %19.0f | %22.0f | %4.1f%% | %.1f, %.1f%n", r, bare[0], bridge[0],
+                        100 * bridge[0] / bare[0], bare[1], bridge[1]);
             }
-            System.out.printf(Locale.ROOT, "%32.0f | %26.0f | %5.1f%%%n", bareProducer, parseProduce, 100 * parseProduce / bareProducer);
-            System.out.println("(producer batching, bare: " + bareBatching + "; translate+produce: " + bridgeBatching + ")");
+            rounds.sort(java.util.Comparator.comparingDouble(x -> x[1] / x[0]));
+            double[] median = rounds.get(rounds.size() / 2);
+            System.out.printf(Locale.ROOT, "median round: bare %.0f rec/s, translate+produce %.0f ev/s, ratio %.1f%%;"
+                    + " CPU us/record %.1f vs %.1f%n", median[0], median[1], 100 * median[1] / median[0], median[2],
+                    median[3]);
         }
         System.exit(0);
     }
 
-    private static double bareLoop(EmbeddedSqs sqs, String queue, int pollers, int expected) throws Exception {
+    /**
+     * Steady-state msg/s of a bare receive+delete loop: from the moment a tenth of the messages are deleted (start-up
+     * done: connections open, code compiled) until the last one is; the whole-run rate and CPU time beside it.
+     */
+    private static Rate bareLoop(EmbeddedSqs sqs, String queue, int pollers, int expected) throws Exception {
         AtomicLong deleted = new AtomicLong();
-        // The clock stops when the last message is deleted, not when idle loops finish their final long poll.
-        AtomicLong finished = new AtomicLong();
+        Window window = new Window(expected);
         ExecutorService threads = Executors.newFixedThreadPool(pollers);
         try (SqsClient client = sqs.client()) {
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             List<Future<?>> loops = new ArrayList<>();
             for (int p = 0; p < pollers; p++) {
@@ -144,40 +158,79 @@ public final class BridgeBenchmark {
                         client.deleteMessageBatch(b -> b.queueUrl(queue).entries(batch.stream().map(m ->
                                 software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
                                         .id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList()));
-                        if (deleted.addAndGet(batch.size()) >= expected) {
-                            finished.compareAndSet(0, System.nanoTime());
-                        }
+                        window.observe(deleted.addAndGet(batch.size()), System.nanoTime());
                     }
                 }));
             }
             for (Future<?> loop : loops) {
                 loop.get();
             }
-            return expected / ((finished.get() - start) / 1e9);
+            return window.rate(start, processCpuNanos() - cpu);
         } finally {
             threads.shutdownNow();
         }
     }
 
     /**
-     * Events/s of a bridge draining the queue: [0] timed from the end of {@code start()} (topic check, HTTP
-     * server: one-off costs the bare loop has no counterpart for; the pollers start at its very end), [1] timed
-     * from the call to {@code start()}. Both stop when the last message is deleted.
+     * Events/s of a bridge draining the queue, measured like the bare loop (steady state from a tenth of the messages
+     * deleted; whole run from the call to {@code start()}, which includes the topic check and the HTTP server).
      */
-    private static double[] bridge(EmbeddedKafka kafka, EmbeddedSqs sqs, String queue, int pollers, int expected)
+    private static Rate bridge(EmbeddedKafka kafka, EmbeddedSqs sqs, String queue, int pollers, int expected)
             throws InterruptedException {
         BridgeConfig config = BridgeConfig.local().withKafka(kafka.bootstrapServers())
                 .withSqs(sqs.endpoint().toString(), queue).withPolling(pollers, 1, 60).withMetricsPort(0);
+        Window window = new Window(expected);
         try (IngestBridge bridge = new IngestBridge(config)) {
-            long beforeStart = System.nanoTime();
+            long cpu = processCpuNanos();
+            long start = System.nanoTime();
             bridge.start();
-            long started = System.nanoTime();
-            while (bridge.metrics().count("bridge.messages.deleted") < expected) {
+            // Looked up once: a registry search every millisecond would take CPU from the bridge it measures.
+            io.micrometer.core.instrument.Counter deleted = bridge.metrics().registry().get("bridge.messages.deleted")
+                    .counter();
+            long count;
+            do {
                 Thread.sleep(1);
-            }
-            long end = System.nanoTime();
-            return new double[] {expected / ((end - started) / 1e9), expected / ((end - beforeStart) / 1e9)};
+                count = (long) deleted.count();
+                window.observe(count, System.nanoTime());
+            } while (count < expected);
+            return window.rate(start, processCpuNanos() - cpu);
         }
+    }
+
+    /** A run's rates: steady state (after the first tenth), whole run, and the JVM's CPU time per message. */
+    private record Rate(double steady, double whole, double cpuMicrosPerMessage) {
+    }
+
+    /** Watches a rising delete count: when it passed a tenth of the run, and when it reached the end. */
+    private static final class Window {
+        private final long expected;
+        private long warmCount = -1;
+        private long warmAt;
+        private long endAt;
+
+        Window(long expected) {
+            this.expected = expected;
+        }
+
+        synchronized void observe(long count, long now) {
+            if (warmCount < 0 && count >= expected / 10) {
+                warmCount = count;
+                warmAt = now;
+            }
+            if (endAt == 0 && count >= expected) {
+                endAt = now;
+            }
+        }
+
+        synchronized Rate rate(long startedAt, long cpuNanos) {
+            return new Rate((expected - warmCount) / ((endAt - warmAt) / 1e9), expected / ((endAt - startedAt) / 1e9),
+                    cpuNanos / 1e3 / expected);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void fill(EmbeddedSqs sqs, String queue, int messages, String tag) throws Exception {
@@ -204,9 +257,43 @@ public final class BridgeBenchmark {
         }
     }
 
+    /** [records/s, CPU microseconds per record] of a bare producer sending already-translated bytes. */
+    private static double[] bareProducer(EmbeddedKafka kafka, List<OutboundRecord> prepared) {
+        KafkaProducer<String, byte[]> client = producer(kafka, "bench-bare");
+        try (BridgeProducer producer = new BridgeProducer(client)) {
+            long cpu = processCpuNanos();
+            long start = System.nanoTime();
+            awaitAll(prepared.stream().map(producer::send).toList());
+            double[] result = {prepared.size() / seconds(start), (processCpuNanos() - cpu) / 1e3 / prepared.size()};
+            System.out.println("  (bare producer batching: " + batching(client) + ")");
+            return result;
+        }
+    }
+
+    /** [events/s, CPU microseconds per event] of translating the SQS bodies and producing the results. */
+    private static double[] translateAndProduce(EmbeddedKafka kafka, MessageTranslator translator,
+                                                List<InboundMessage> inbound) {
+        KafkaProducer<String, byte[]> client = producer(kafka, "bench-bridge");
+        try (BridgeProducer producer = new BridgeProducer(client)) {
+            long cpu = processCpuNanos();
+            long start = System.nanoTime();
+            List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(inbound.size());
+            for (InboundMessage m : inbound) {
+                for (OutboundRecord record : translator.translate(m).records()) {
+                    sends.add(producer.send(record));
+                }
+            }
+            awaitAll(sends);
+            double[] result = {inbound.size() / seconds(start), (processCpuNanos() - cpu) / 1e3 / inbound.size()};
+            System.out.println("  (translate+produce batching: " + batching(client) + ")");
+            return result;
+        }
+    }
+
     /** The bridge's own producer settings ({@link BridgeProducer#properties}), for both sides of the comparison. */
     private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka, String clientId) {
-        return new KafkaProducer<>(BridgeProducer.properties(kafka.bootstrapServers(), 30_000, clientId),
+        return new KafkaProducer<>(BridgeProducer.properties(kafka.bootstrapServers(), 30_000, clientId,
+                BridgeConfig.DEFAULT_KAFKA_LINGER_MS),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
