@@ -113,10 +113,20 @@ public final class S3NotificationParser {
                 ingestedAt);
     }
 
+    /** Major 2 and any minor of at least 1 ({@code 2.1}, {@code 2.3}, {@code 2.10.x}); per event, so no regex. */
     static void checkVersion(String version) {
-        String[] parts = version.split("\\.", -1);
-        boolean valid = parts.length >= 2 && parts[0].equals("2") && parts[1].matches("\\d+")
-                && Integer.parseInt(parts[1]) >= 1;
+        boolean valid = version.length() >= 3 && version.charAt(0) == '2' && version.charAt(1) == '.';
+        if (valid) {
+            int end = version.indexOf('.', 2);
+            end = end < 0 ? version.length() : end;
+            boolean nonZero = false;
+            for (int i = 2; i < end && valid; i++) {
+                char c = version.charAt(i);
+                valid = c >= '0' && c <= '9';
+                nonZero |= c > '0';
+            }
+            valid &= end > 2 && nonZero;
+        }
         if (!valid) {
             throw new MalformedMessageException("unsupported eventVersion '" + version + "' (accepts 2.1 and later 2.x)");
         }
