@@ -193,7 +193,10 @@ public final class BridgeBenchmark {
                 count = (long) deleted.count();
                 window.observe(count, System.nanoTime());
             } while (count < expected);
-            return window.rate(start, processCpuNanos() - cpu);
+            Rate rate = window.rate(start, processCpuNanos() - cpu);
+            System.out.printf(Locale.ROOT, "  (bridge, %d pollers: %.1f messages per SQS batch)%n", pollers,
+                    expected / (double) bridge.metrics().batchLatency().count());
+            return rate;
         }
     }
 
