@@ -178,7 +178,9 @@ public final class BridgeBenchmark {
     private static Rate bridge(EmbeddedKafka kafka, EmbeddedSqs sqs, String queue, int pollers, int expected)
             throws InterruptedException {
         BridgeConfig config = BridgeConfig.local().withKafka(kafka.bootstrapServers())
-                .withSqs(sqs.endpoint().toString(), queue).withPolling(pollers, 1, 60).withMetricsPort(0);
+                .withSqs(sqs.endpoint().toString(), queue).withPolling(pollers, 1, 60).withMetricsPort(0)
+                .withProducerPipeline(Integer.getInteger("bench.lingerMs", BridgeConfig.DEFAULT_KAFKA_LINGER_MS),
+                        Integer.getInteger("bench.batchesInFlight", BridgeConfig.DEFAULT_BATCHES_IN_FLIGHT));
         Window window = new Window(expected);
         try (IngestBridge bridge = new IngestBridge(config)) {
             long cpu = processCpuNanos();
