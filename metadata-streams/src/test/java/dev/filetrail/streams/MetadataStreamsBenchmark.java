@@ -170,8 +170,8 @@ public final class MetadataStreamsBenchmark {
     private static Topology ioOnly(int storeCount) {
         Topology t = new Topology();
         t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS);
-        List<String> stores = List.of("io-a", "io-b", "io-c").subList(0, storeCount);
         List<String> sinks = List.of("io-a", "io-b", "io-c");
+        List<String> stores = sinks.subList(0, storeCount);
         t.addProcessor("io", () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], String,
                 byte[]>() {
             private org.apache.kafka.streams.processor.api.ProcessorContext<String, byte[]> context;

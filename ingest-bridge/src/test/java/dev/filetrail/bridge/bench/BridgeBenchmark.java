@@ -61,18 +61,16 @@ public final class BridgeBenchmark {
                 List<Rate[]> rounds = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {
                     String queue = sqs.createQueueWithDlq("bench-" + pollers + "-" + r, 100, 60);
-                    Rate bare;
-                    Rate bridge;
-                    if (r % 2 == 0) {
-                        fill(sqs, queue, messages, "bare-" + pollers + "-" + r);
-                        bare = bareLoop(sqs, queue, pollers, messages);
-                        fill(sqs, queue, messages, "bridge-" + pollers + "-" + r);
-                        bridge = bridge(kafka, sqs, queue, pollers, messages);
-                    } else {
-                        fill(sqs, queue, messages, "bridge-" + pollers + "-" + r);
-                        bridge = bridge(kafka, sqs, queue, pollers, messages);
-                        fill(sqs, queue, messages, "bare-" + pollers + "-" + r);
-                        bare = bareLoop(sqs, queue, pollers, messages);
+                    Rate bare = null;
+                    Rate bridge = null;
+                    for (int side = 0; side < 2; side++) {
+                        boolean bareTurn = (side == 0) == (r % 2 == 0);
+                        fill(sqs, queue, messages, (bareTurn ? "bare-" : "bridge-") + pollers + "-" + r);
+                        if (bareTurn) {
+                            bare = bareLoop(sqs, queue, pollers, messages);
+                        } else {
+                            bridge = bridge(kafka, sqs, queue, pollers, messages);
+                        }
                     }
                     rounds.add(new Rate[] {bare, bridge});
                 }
