@@ -21,6 +21,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates Filetrail's topics as their contracts state: partitions, replication, {@code min.insync.replicas},
@@ -159,9 +160,41 @@ public final class TopicSetup {
             }
             created.add(topic.name());
         }
+        if (!dryRun) {
+            awaitVisible(admin, topics.stream().map(NewTopic::name).toList());
+        }
         Map<String, List<String>> drift = existing.isEmpty() ? Map.of() : drift(admin, topics.stream()
                 .filter(t -> existing.contains(t.name())).toList());
         return new Report(created, existing, drift);
+    }
+
+    /**
+     * A created topic reaches the brokers' metadata a moment after the controller acknowledged it: wait until every
+     * one can be described, so a service started next never finds it missing.
+     */
+    private static void awaitVisible(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("created topics are not visible: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topics " + names, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka did not answer describing topics " + names, e);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topics " + names, e);
+            }
+        }
     }
 
     /** False when another client created it first. */
