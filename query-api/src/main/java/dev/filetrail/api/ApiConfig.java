@@ -1,5 +1,6 @@
 package dev.filetrail.api;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.function.Function;
  * Everything the query API (HTTP server, projector, URL signer) needs, read from environment variables whose
  * defaults point at the local stack.
  *
+ * @param kafka                    KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*: the api role's login
  * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
@@ -22,10 +24,7 @@ public record ApiConfig(
         String databasePassword,
         String databaseSchema,
         int databasePoolSize,
-        String kafkaBootstrapServers,
-        int topicPartitions,
-        short topicReplicationFactor,
-        long auditRetentionMs,
+        KafkaClientSettings kafka,
         String projectorGroupId,
         String cloudFrontDomain,
         String cloudFrontKeyPairId,
@@ -98,10 +97,7 @@ public record ApiConfig(
                 e.str("DATABASE_PASSWORD", "postgres"),
                 e.str("DATABASE_SCHEMA", "filetrail"),
                 e.integer("DATABASE_POOL_SIZE", 10),
-                e.str("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                e.integer("TOPIC_PARTITIONS", 6),
-                (short) e.integer("TOPIC_REPLICATION_FACTOR", 1),
-                Long.parseLong(e.str("AUDIT_RETENTION_MS", "-1")),
+                KafkaClientSettings.fromEnvironment(get),
                 e.str("PROJECTOR_GROUP_ID", "filetrail-query-projector"),
                 e.str("CLOUDFRONT_URL", "http://127.0.0.1:8081"),
                 e.str("CLOUDFRONT_KEY_PAIR_ID", LOCAL_KEY_PAIR_ID),
@@ -121,16 +117,17 @@ public record ApiConfig(
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
-    public static ApiConfig local(int port, String databaseUrl, String kafkaBootstrapServers, String s3Endpoint,
+    public static ApiConfig local(int port, String databaseUrl, KafkaClientSettings kafka, String s3Endpoint,
                                   String cloudFrontDomain) {
-        return fromMap(Map.of()).with(port, databaseUrl, kafkaBootstrapServers, s3Endpoint, cloudFrontDomain);
+        return fromMap(Map.of()).with(port, databaseUrl, kafka, s3Endpoint, cloudFrontDomain);
     }
 
     /** A copy pointing at other endpoints (port 0 picks a free one); the public base URL follows the port. */
-    public ApiConfig with(int newPort, String newDatabaseUrl, String newKafka, String newS3, String newCloudFront) {
+    public ApiConfig with(int newPort, String newDatabaseUrl, KafkaClientSettings newKafka, String newS3,
+                          String newCloudFront) {
         String base = newPort == 0 ? publicBaseUrl : "http://127.0.0.1:" + newPort;
         return new ApiConfig(newPort, base, newDatabaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, newKafka, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, newKafka,
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
@@ -138,7 +135,7 @@ public record ApiConfig(
 
     public ApiConfig withPublicBaseUrl(String url) {
         return new ApiConfig(port, url, databaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
@@ -146,7 +143,7 @@ public record ApiConfig(
 
     public ApiConfig withProjector(String groupId, String schema) {
         return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, schema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
@@ -154,7 +151,7 @@ public record ApiConfig(
 
     public ApiConfig withShareRateLimit(int perMinute) {
         return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);

@@ -16,7 +16,8 @@ import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.RequiredTopics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -26,10 +27,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+    /** The topics the API reads (the projector's) and writes (share commands); the operator creates them. */
+    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS,
+            Topics.AUDIT, Topics.SHARE_COMMANDS);
 
     private ApiConfig config;
     private final CloudFrontKeyPair keyPair;
@@ -72,7 +74,7 @@ public final class QueryApi implements AutoCloseable {
         if (config.port() == 0) {
             // Port 0 (tests, parallel stacks): fix the port now, so share URLs can name it.
             int port = freePort();
-            config = config.with(port, config.databaseUrl(), config.kafkaBootstrapServers(), config.s3Endpoint(),
+            config = config.with(port, config.databaseUrl(), config.kafka(), config.s3Endpoint(),
                     config.cloudFrontDomain());
         }
         try {
@@ -83,13 +85,12 @@ public final class QueryApi implements AutoCloseable {
             database = ReadModelDatabase.forApi(config, "query-api");
             resources.add(database);
             database.migrate();
-            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
+            Admin admin = config.kafka().newAdmin();
             resources.add(admin);
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
+            RequiredTopics.verify(admin, TOPICS);
             DataSource dataSource = database.dataSource();
             apiKeys = new ApiKeys(dataSource);
-            ShareCommands commands = new ShareCommands(config.kafkaBootstrapServers());
+            ShareCommands commands = new ShareCommands(config.kafka());
             resources.add(commands);
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);

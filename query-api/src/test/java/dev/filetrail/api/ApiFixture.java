@@ -6,6 +6,7 @@ import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,21 +51,20 @@ public final class ApiFixture implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("API_PORT", "0");
         env.put("DATABASE_URL", db);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.putAll(kafka.settings(KafkaRole.API).environment());
         env.put("S3_ENDPOINT", s3.endpoint().toString());
         env.put("SOURCE_BUCKET", bucket);
         env.put("DERIVATIVES_BUCKET", derivativesBucket);
-        env.put("PROJECTOR_GROUP_ID", "projector-" + unique);
+        env.put("PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-" + unique);
         env.put("SHARE_CREATE_WAIT", shareWait.toString());
         env.put("SHARE_RATE_LIMIT_PER_MINUTE", String.valueOf(rateLimit));
-        env.put("TOPIC_PARTITIONS", "3");
         ApiConfig base = ApiConfig.fromMap(env);
         this.edge = CloudFrontEdge.forApi(base, keyPair.publicKey(), 0).start();
-        ApiConfig withEdge = base.with(0, db, kafka.bootstrapServers(), s3.endpoint().toString(), edge.url());
+        ApiConfig withEdge = base.with(0, db, base.kafka(), s3.endpoint().toString(), edge.url());
         this.api = new QueryApi(withEdge, keyPair).start();
         this.config = api.config();
-        this.feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, derivativesBucket);
-        this.standIn = standInTopology ? new StreamsStandIn(kafka.bootstrapServers(), bucket, feed).start() : null;
+        this.feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, derivativesBucket);
+        this.standIn = standInTopology ? new StreamsStandIn(kafka.settings(KafkaRole.STREAMS), bucket, feed).start() : null;
         for (Scope scope : Scope.values()) {
             keys.put(scope.wireName(), api.apiKeys().create("test-" + scope.wireName(), EnumSet.of(scope)).plaintext());
         }

@@ -10,12 +10,12 @@ import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.processing.Thumbnail;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,11 +37,10 @@ public final class ReadModelFeed implements AutoCloseable {
     private final Map<String, List<FileVersion>> histories = new HashMap<>();
     private long sequence = 0x10000;
 
-    public ReadModelFeed(String bootstrap, EmbeddedS3 s3, String bucket, String derivativesBucket) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    /** @param kafka the streams role's login: the feed writes what metadata-streams would */
+    public ReadModelFeed(KafkaClientSettings kafka, EmbeddedS3 s3, String bucket, String derivativesBucket) {
+        this.producer = kafka.newProducer(Map.of(ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
+                new ByteArraySerializer());
         this.s3 = s3.client();
         this.bucket = bucket;
         this.derivativesBucket = derivativesBucket;

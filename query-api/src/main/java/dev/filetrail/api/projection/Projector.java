@@ -3,7 +3,8 @@ package dev.filetrail.api.projection;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.RequiredTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,14 +26,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,7 +56,6 @@ public final class Projector implements AutoCloseable {
             Topics.AUDIT);
 
     private final DataSource dataSource;
-    private final String bootstrapServers;
     private final String groupId;
     private final String lockName;
     private final ProjectionListener listener;
@@ -80,15 +78,13 @@ public final class Projector implements AutoCloseable {
      * @param lockName name of the read model this projector writes; a rebuild takes the same lock exclusively
      *                 to switch schemas while no batch is being written
      */
-    public Projector(DataSource dataSource, String bootstrapServers, String groupId, String lockName,
+    public Projector(DataSource dataSource, KafkaClientSettings kafka, String groupId, String lockName,
                      MeterRegistry registry, ProjectionListener listener) {
         this.dataSource = dataSource;
-        this.bootstrapServers = bootstrapServers;
         this.groupId = groupId;
         this.lockName = lockName;
         this.listener = listener;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -96,7 +92,7 @@ public final class Projector implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.applied = Counter.builder("filetrail_projector_records").tag("outcome", "applied").register(registry);
         this.skipped = Counter.builder("filetrail_projector_records").tag("outcome", "skipped").register(registry);
         this.rejected = Counter.builder("filetrail_projector_records").tag("outcome", "rejected").register(registry);
@@ -107,19 +103,19 @@ public final class Projector implements AutoCloseable {
     /** The projector of the query API's own read model, as {@link dev.filetrail.api.QueryApi} runs it. */
     public static Projector forApi(ApiConfig config, DataSource dataSource, MeterRegistry registry,
                                    ProjectionListener listener) {
-        return new Projector(dataSource, config.kafkaBootstrapServers(), config.projectorGroupId(),
+        return new Projector(dataSource, config.kafka(), config.projectorGroupId(),
                 config.databaseSchema(), registry, listener);
     }
 
     /**
-     * A projector running alone ({@code filetrail projector}): its own pool, migrations, topics ensured, and a
+     * A projector running alone ({@code filetrail projector}): its own pool, migrations, topics checked, and a
      * small HTTP server on {@code config.port()} (0 = free) with {@code /health} and {@code /metrics}.
      */
     public static Projector open(ApiConfig config) {
         ReadModelDatabase database = ReadModelDatabase.forApi(config, "projector");
         try {
             database.migrate();
-            ensureTopics(config);
+            verifyTopics(config);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Projector projector = forApi(config, database.dataSource(), registry, ProjectionListener.NONE);
             projector.ownedDatabase = database;
@@ -161,11 +157,10 @@ public final class Projector implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.getAddress().getPort();
     }
 
-    static void ensureTopics(ApiConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers()))) {
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
+    /** The projector's topics must exist before it starts (creating them is the operator's job). */
+    static void verifyTopics(ApiConfig config) {
+        try (Admin admin = config.kafka().newAdmin()) {
+            RequiredTopics.verify(admin, TOPICS);
         }
     }
 
@@ -421,10 +416,6 @@ public final class Projector implements AutoCloseable {
 
     public Throwable failure() {
         return failure;
-    }
-
-    public String bootstrapServers() {
-        return bootstrapServers;
     }
 
     @Override

@@ -10,15 +10,14 @@ import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.TopicSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,15 +28,12 @@ class ProjectorTest {
     void projectsOnceAcrossRestartsAndConcurrentProjectorsAndKeepsBadRecords(KafkaCluster kafka,
                                                                            PostgresServer postgres, EmbeddedS3 s3)
             throws Exception {
-        try (Admin admin = kafka.admin()) {
-            new TopicSetup(3, (short) 1, -1).ensure(admin);
-        }
         String bucket = "proj-" + Long.toHexString(System.nanoTime());
         s3.createVersionedBucket(bucket);
         String url = postgres.createDatabase("projector");
         try (ReadModelDatabase db = new ReadModelDatabase(url, PostgresServer.USER, PostgresServer.PASSWORD,
                 "filetrail", "filetrail_keys", 8, "test");
-             ReadModelFeed feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, bucket)) {
+             ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket)) {
             db.migrate();
             List<String> kept = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -47,7 +43,7 @@ class ProjectorTest {
             feed.removeVersion("doc.txt", removed);
             feed.sendRaw(Topics.FILE_VERSIONS, bucket + "/doc.txt", "{not json".getBytes(StandardCharsets.UTF_8));
 
-            Projector first = new Projector(db.dataSource(), kafka.bootstrapServers(), "p1-" + bucket, "filetrail",
+            Projector first = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p1-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             first.start();
             ApiFixture.await("first batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 4
@@ -59,9 +55,9 @@ class ProjectorTest {
             }
             // Two projectors with different groups write the same read model at once: the offsets stored with
             // the rows make every record count once.
-            Projector second = new Projector(db.dataSource(), kafka.bootstrapServers(), "p2-" + bucket, "filetrail",
+            Projector second = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p2-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
-            Projector third = new Projector(db.dataSource(), kafka.bootstrapServers(), "p3-" + bucket, "filetrail",
+            Projector third = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p3-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             second.start();
             third.start();
@@ -106,9 +102,10 @@ class ProjectorTest {
     @Test
     void runsAloneWithHealthAndMetrics(KafkaCluster kafka, PostgresServer postgres) throws Exception {
         String url = postgres.createDatabase("alone");
-        dev.filetrail.api.ApiConfig config = dev.filetrail.api.ApiConfig.fromMap(java.util.Map.of(
-                "API_PORT", "0", "DATABASE_URL", url, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TOPIC_PARTITIONS", "3", "PROJECTOR_GROUP_ID", "alone-" + System.nanoTime()));
+        java.util.Map<String, String> env = new java.util.HashMap<>(kafka.settings(KafkaRole.API).environment());
+        env.putAll(java.util.Map.of("API_PORT", "0", "DATABASE_URL", url,
+                "PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-alone-" + System.nanoTime()));
+        dev.filetrail.api.ApiConfig config = dev.filetrail.api.ApiConfig.fromMap(env);
         try (Projector projector = Projector.open(config)) {
             projector.start();
             var http = java.net.http.HttpClient.newHttpClient();
