@@ -38,7 +38,7 @@ public record StackConfig(
             "lambdaJar", "lambdaLayer", "lambdaTimeoutSeconds", "thumbnailerMemoryMb", "metadataMemoryMb",
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
-            "kafkaVolumeGb", "kafkaStorageMode",
+            "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor",
             "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
@@ -120,7 +120,11 @@ public record StackConfig(
                         ctx.integer("kafkaBrokersPerAz", 1),
                         ctx.string("kafkaVersion", "3.9.x"),
                         ctx.integer("kafkaVolumeGb", 1000),
-                        ctx.string("kafkaStorageMode", "TIERED").toUpperCase(Locale.ROOT)),
+                        ctx.string("kafkaStorageMode", "TIERED").toUpperCase(Locale.ROOT),
+                        ctx.integer("kafkaTopicPartitions", 12),
+                        // Three copies, or one per broker of a smaller MSK cluster.
+                        ctx.integer("kafkaReplicationFactor", ctx.optional("kafkaBootstrapServers").isPresent() ? 3
+                                : Math.min(3, zoneCount * ctx.integer("kafkaBrokersPerAz", 1)))),
                 new Database(
                         ctx.optional("databaseUrl"),
                         ctx.optional("databaseSecretArn"),
@@ -233,7 +237,8 @@ public record StackConfig(
 
     /** Amazon MSK, or an existing Kafka cluster when {@code kafkaBootstrapServers} is set. */
     public record Kafka(Optional<String> bootstrapServers, Optional<String> clusterArn, String instanceType,
-                        int brokersPerAz, String version, int volumeGb, String storageMode) {
+                        int brokersPerAz, String version, int volumeGb, String storageMode, int topicPartitions,
+                        int replicationFactor) {
         public Kafka {
             require(clusterArn.isEmpty() || bootstrapServers.isPresent(),
                     "kafkaClusterArn is only used with kafkaBootstrapServers (an existing cluster)");
@@ -242,6 +247,8 @@ public record StackConfig(
             require(brokersPerAz >= 1, "kafkaBrokersPerAz must be at least 1");
             require(volumeGb >= 1 && volumeGb <= 16_384, "kafkaVolumeGb must be 1..16384");
             require(Set.of("LOCAL", "TIERED").contains(storageMode), "kafkaStorageMode must be LOCAL or TIERED");
+            require(topicPartitions >= 1, "kafkaTopicPartitions must be at least 1");
+            require(replicationFactor >= 1, "kafkaReplicationFactor must be at least 1");
         }
 
         public boolean existing() {

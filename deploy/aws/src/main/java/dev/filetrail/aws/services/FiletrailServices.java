@@ -5,11 +5,11 @@ import dev.filetrail.aws.StackConfig;
 import dev.filetrail.aws.data.Database;
 import dev.filetrail.aws.data.KafkaAccess;
 import dev.filetrail.aws.data.KafkaCluster;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
@@ -130,7 +130,8 @@ public final class FiletrailServices extends Construct {
 
         Map<String, String> common = new LinkedHashMap<>();
         common.put("AWS_REGION", Aws.REGION);
-        common.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafka().bootstrapServers());
+        // Bootstrap servers, the MSK IAM login, and the topics' partitions and replication (KafkaCluster).
+        common.putAll(wiring.kafka().clientEnvironment());
         // The services default to the local stack's endpoints and keys; empty values select AWS's own endpoints
         // and the task role's credentials (the SDK default chain).
         common.put("S3_ENDPOINT", "");
@@ -140,10 +141,6 @@ public final class FiletrailServices extends Construct {
         common.put("AWS_SECRET_ACCESS_KEY", "");
         common.put("SOURCE_BUCKET", wiring.source().getBucketName());
         common.put("DERIVATIVES_BUCKET", wiring.derivatives().getBucketName());
-        if (wiring.kafka().clusterArn().isPresent()) {
-            common.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-            common.put("KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
-        }
 
         // --- ingest bridge: SQS -> Kafka
         Map<String, String> bridgeEnv = new LinkedHashMap<>(common);
@@ -163,8 +160,7 @@ public final class FiletrailServices extends Construct {
                 .resources(List.of(wiring.source().getBucketArn())).build());
         wiring.key().ifPresent(k -> bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kms:Decrypt")).resources(List.of(k.getKeyArn())).build()));
-        kafka(wiring, bridgeTask, access -> access.produces(
-                KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.INGEST_DLQ));
+        kafka(wiring, bridgeTask, KafkaRole.BRIDGE);
         bridge = service("Bridge", prefix + "-bridge", bridgeTask, services.bridge(), services.paused(), wiring);
         // Queue depth, not CPU: the bridge waits on SQS and Kafka, so a backlog is the signal that it is short.
         scaling(bridge, services.bridge(), services.paused()).ifPresent(bridgeScaling -> bridgeScaling.scaleOnMetric("QueueDepth", BasicStepScalingPolicyProps.builder()
@@ -182,11 +178,7 @@ public final class FiletrailServices extends Construct {
         streamsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
         FargateTaskDefinition streamsTask = task("Streams", "streams", services.streams(), image, streamsEnv, Map.of(),
                 config, false);
-        kafka(wiring, streamsTask, access -> access
-                .consumes(KafkaAccess.STREAMS_APPLICATION_ID,
-                        KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.SHARE_COMMANDS)
-                .produces(KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
-                .streamsApplication(KafkaAccess.STREAMS_APPLICATION_ID));
+        kafka(wiring, streamsTask, KafkaRole.STREAMS);
         streams = service("Streams", prefix + "-streams", streamsTask, services.streams(), services.paused(), wiring);
         scaling(streams, services.streams(), services.paused()).ifPresent(scaling -> scaling.scaleOnCpuUtilization(
                 "Cpu", CpuUtilizationScalingProps.builder()
@@ -208,10 +200,7 @@ public final class FiletrailServices extends Construct {
         apiSecrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
         apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
         FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config, true);
-        kafka(wiring, apiTask, access -> access
-                .consumes(KafkaAccess.API_CONSUMER_GROUP,
-                        KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
-                .produces(KafkaAccess.SHARE_COMMANDS));
+        kafka(wiring, apiTask, KafkaRole.API);
         api = service("Api", prefix + "-api", apiTask, services.api(), services.paused(), wiring);
         wiring.database().allowFrom(api, "query-api to PostgreSQL");
 
@@ -265,7 +254,7 @@ public final class FiletrailServices extends Construct {
 
         // --- ops: one-off commands (creating topics, replays), run with `aws ecs run-task`; no service.
         ops = task("Ops", "ops", services.bridge(), image, new LinkedHashMap<>(common), Map.of(), config, false);
-        kafka(wiring, ops, KafkaAccess::administersTopics);
+        kafka(wiring, ops, KafkaRole.OPS);
         opsSecurity = SecurityGroup.Builder.create(this, "OpsSecurity")
                 .vpc(wiring.vpc()).description("Filetrail one-off ops tasks").allowAllOutbound(true).build();
         wiring.kafka().allowFrom(opsSecurity, "ops tasks to Kafka");
@@ -365,12 +354,10 @@ public final class FiletrailServices extends Construct {
         return task;
     }
 
-    private void kafka(Wiring wiring, FargateTaskDefinition task, Consumer<KafkaAccess> grants) {
-        wiring.kafka().clusterArn().ifPresent(arn -> {
-            KafkaAccess access = new KafkaAccess(arn);
-            grants.accept(access);
-            access.statements().forEach(task.getTaskRole()::addToPrincipalPolicy);
-        });
+    /** The task role's MSK IAM policy: the role table's permissions of {@code role} (KafkaAccess). */
+    private static void kafka(Wiring wiring, FargateTaskDefinition task, KafkaRole role) {
+        wiring.kafka().clusterArn().ifPresent(arn ->
+                KafkaAccess.statements(role, arn).forEach(task.getTaskRole()::addToPrincipalPolicy));
     }
 
     private FargateService service(String id, String name, FargateTaskDefinition task, StackConfig.ServiceSize size,

@@ -101,8 +101,8 @@ class DataStoresTest {
         EXISTING.hasResourceProperties("AWS::IAM::Policy", Map.of(
                 "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of(
                         "Effect", "Allow",
-                        "Action", List.of("kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"),
-                        "Resource", Match.arrayWith(List.of(
-                                "arn:aws:kafka:eu-west-1:111122223333:topic/prod/1111-2222-3333/filetrail.object-events.v1"))))))));
+                        "Action", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                        "Resource",
+                        "arn:aws:kafka:eu-west-1:111122223333:topic/prod/1111-2222-3333/filetrail.object-events.v1"))))));
     }
 }

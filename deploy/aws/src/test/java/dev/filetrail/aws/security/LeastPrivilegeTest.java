@@ -157,7 +157,7 @@ class LeastPrivilegeTest {
                 .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("s3:") || a.startsWith("sns:"));
         // Streams may create only its own internal topics, never a contract topic.
         assertThat(grants("ServicesStreamsTaskRole", "kafka-cluster:CreateTopic"))
-                .isNotEmpty().allMatch(r -> r.contains("/filetrail-metadata-streams-*"));
+                .isNotEmpty().allMatch(r -> r.contains("/filetrail-metadata-streams*"));
 
         assertThat(actions("ServicesApiTaskRole"))
                 .doesNotContain("kafka-cluster:CreateTopic")

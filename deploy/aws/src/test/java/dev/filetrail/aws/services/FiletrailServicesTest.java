@@ -67,6 +67,35 @@ class FiletrailServicesTest {
                         Map.of("Name", "DATABASE_PASSWORD", "ValueFrom", Match.anyValue()))))));
     }
 
+    @Test
+    void everyKafkaUsingContainerLogsInWithMskIamAndKnowsTheTopicsShape() {
+        // The services and the ops task read these through KafkaClientSettings and TopicSetup.
+        for (String container : List.of("bridge", "streams", "api", "ops")) {
+            env(container, "KAFKA_BOOTSTRAP_SERVERS", Map.of("Fn::GetAtt",
+                    List.of(Match.stringLikeRegexp("KafkaBootstrapBrokers.*"), "BootstrapBrokerStringSaslIam")));
+            env(container, "KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+            env(container, "KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
+            env(container, "TOPIC_REPLICATION_FACTOR", "3");
+            env(container, "TOPIC_PARTITIONS", "12");
+            env(container, "TOPIC_REMOTE_STORAGE", "true");
+        }
+        // An existing cluster named with its ARN: the same login; tiered storage is the operator's to know.
+        Template existing = Synth.existing().main();
+        for (String container : List.of("bridge", "streams", "api", "ops")) {
+            existing.hasResourceProperties("AWS::ECS::TaskDefinition", container(container, Map.of(
+                    "Environment", Match.arrayWith(List.of(
+                            Map.of("Name", "KAFKA_SECURITY_PROTOCOL", "Value", "SASL_SSL"),
+                            Map.of("Name", "KAFKA_SASL_MECHANISM", "Value", "AWS_MSK_IAM"),
+                            Map.of("Name", "TOPIC_REPLICATION_FACTOR", "Value", "3"),
+                            Map.of("Name", "TOPIC_REMOTE_STORAGE", "Value", "false"))))));
+        }
+        Template small = Synth.of(Map.of("zoneCount", "2", "kafkaTopicPartitions", "24")).main();
+        small.hasResourceProperties("AWS::ECS::TaskDefinition", container("ops", Map.of(
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "TOPIC_PARTITIONS", "Value", "24"),
+                        Map.of("Name", "TOPIC_REPLICATION_FACTOR", "Value", "2"))))));
+    }
+
     private static void env(String container, String name, Object value) {
         DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container(container, Map.of(
                 "Environment", Match.arrayWith(List.of(Map.of("Name", name, "Value", value))))));
