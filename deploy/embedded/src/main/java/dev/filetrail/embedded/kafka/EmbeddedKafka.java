@@ -106,6 +106,11 @@ public final class EmbeddedKafka implements KafkaCluster {
         return secured;
     }
 
+    /** SASL mechanisms the client listener accepts besides SCRAM-SHA-512 (for older librdkafka tools). */
+    public List<String> alsoAcceptedMechanisms() {
+        return secured ? List.of("PLAIN") : List.of();
+    }
+
     @Override
     public KafkaClientSettings settings(KafkaRole role) {
         return secured ? KafkaClientSettings.scram(bootstrapServers(), role.wireName(), passwords.get(role))
@@ -156,7 +161,13 @@ public final class EmbeddedKafka implements KafkaCluster {
      */
     private void securedListeners(Properties p) {
         p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-        p.put("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        // PLAIN beside SCRAM, same users and passwords, same ACLs: librdkafka before 2.6.1 (Debian 12's kcat) sends
+        // a SCRAM nonce that Kafka 4 rightly refuses, and this broker only ever listens on loopback.
+        p.put("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        StringBuilder plainUsers = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        passwords.forEach((role, password) ->
+                plainUsers.append(" user_").append(role.wireName()).append("=\"").append(password).append('"'));
+        p.put("listener.name.client.plain.sasl.jaas.config", plainUsers.append(';').toString());
         p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
         p.put("sasl.mechanism.controller.protocol", "PLAIN");
@@ -211,7 +222,7 @@ public final class EmbeddedKafka implements KafkaCluster {
             List<AclBinding> acls = new ArrayList<>();
             for (KafkaRole role : KafkaRole.values()) {
                 users.add(new UserScramCredentialUpsertion(role.wireName(),
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), passwords.get(role)));
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), passwords.get(role)));
                 acls.addAll(KafkaAcls.bindings(role, role.wireName()));
             }
             admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);

@@ -131,7 +131,7 @@ final class DlqCommand implements Runnable {
             Result result;
             try (ProgressBar bar = progress("redrive", -1, "letters")) {
                 if (dryRun) {
-                    RedrivePreview.Preview preview = new RedrivePreview(config.kafkaBootstrapServers(),
+                    RedrivePreview.Preview preview = new RedrivePreview(config.kafka(),
                             DeadLetters.DEFAULT_REDRIVE_GROUP).preview(all, l -> {
                                 ids.add(l.id());
                                 bar.update(ids.size(), l.id());

@@ -18,6 +18,7 @@ import dev.filetrail.local.stack.ApiClient;
 import dev.filetrail.local.stack.Demo;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.local.stack.LocalStackConfig;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +222,7 @@ class OpsCommandsTest {
         ObjectVersion classVersion = listing(legacyBucket).versions().stream()
                 .filter(v -> v.key().equals(classKey)).findFirst().orElseThrow();
         Instant now = Instant.now();
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "drift")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "drift")) {
             produce(producer, new ObjectEvent(EventIds.objectEventId(legacyBucket, phantomKey, phantomVersion, null,
                     "ObjectCreated:Put", now), legacyBucket, phantomKey, phantomVersion, null,
                     ObjectEventType.VERSION_CREATED, "ObjectCreated:Put", 5L, "abc", "STANDARD", now, "us-east-1",
@@ -271,7 +272,7 @@ class OpsCommandsTest {
         // A repeated repair of the same drift carries the same ids: readers drop it.
         List<String> audit = pipeline.query("SELECT count(*) FROM filetrail.audit_events WHERE bucket = '"
                 + legacyBucket + "'");
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "again")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "again")) {
             produce(producer, new ObjectEvent(EventIds.objectEventId(legacyBucket, phantomKey, phantomVersion, null,
                     "Reconcile:VersionRemoved", null), legacyBucket, phantomKey, phantomVersion, null,
                     ObjectEventType.VERSION_REMOVED, "Reconcile:VersionRemoved", null, null, null, Instant.now(),
@@ -313,7 +314,7 @@ class OpsCommandsTest {
     void streamsRebuildUnderANewApplicationIdGivesIdenticalHeads() throws Exception {
         pipeline.awaitIdle(IDLE);
         String suffix = ".rebuilt";
-        Run rebuild = run("rebuild", "--streams", "--application-id", "ops-test-rebuild", "--output-suffix", suffix,
+        Run rebuild = run("rebuild", "--streams", "--application-id", "filetrail-metadata-streams-ops-test-rebuild", "--output-suffix", suffix,
                 "--timeout", "PT3M", "--json");
         assertThat(rebuild.exit()).as(rebuild.err()).isZero();
         assertThat(rebuild.json().path("caughtUp").asBoolean()).isTrue();
@@ -327,7 +328,7 @@ class OpsCommandsTest {
     @Test
     @Order(6)
     void replayOfAWindowEqualsTheOriginalRecords() throws Exception {
-        String target = "ops-test.object-events-replay";
+        String target = "filetrail.ops-test.object-events-replay";
         Instant to = Instant.now();
         Run dryMissing = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(),
                 "--to", to.toString(), "--into", target, "--create-target", "--dry-run");
@@ -344,8 +345,7 @@ class OpsCommandsTest {
         assertThat(replay.json().path("copied").asLong()).isEqualTo(originalCount);
         assertThat(copy).isEqualTo(original);
         // The copy keeps the source's "forever": replayed records carry their original, possibly old, timestamps.
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", stack.endpoints().kafka()))) {
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaClientSettings.fromEnvironment(env).newAdmin()) {
             var resource = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, target);
             assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
@@ -383,7 +383,7 @@ class OpsCommandsTest {
                 bucket, key, "v-redriven-1", 42L, "0123456789abcdef", "0055AED6DCD90281E5", Instant.now()), "cfg");
         DeadLetter parked = DeadLetter.of("unsupported eventVersion (parser before the fix)", body,
                 "sqs-" + UUID.randomUUID(), null, queueUrl, 1, Instant.now());
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "dlq-test")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "dlq-test")) {
             producer.send(new OutboundRecord(Topics.INGEST_DLQ, parked.id(), Json.write(parked), "test")).get();
         }
 
@@ -559,10 +559,9 @@ class OpsCommandsTest {
     }
 
     private void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClientSettings.fromEnvironment(env).newConsumer(props,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
