@@ -86,7 +86,7 @@ public final class FiletrailServices extends Construct {
     /** Where the bridge and the streams serve /health, /ready and /metrics, inside their tasks only. */
     public static final int BRIDGE_METRICS_PORT = 9401;
     public static final int STREAMS_METRICS_PORT = 9402;
-    /** The readiness path each container's health check probes, and the load balancer's default. */
+    /** The readiness path the bridge's and the streams' container health checks probe. */
     public static final String READY_PATH = "/ready";
     private static final Pattern ECR_URI =
             Pattern.compile("^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)(?::([^@]+))?(?:@(.+))?$");
@@ -395,7 +395,7 @@ public final class FiletrailServices extends Construct {
      * ECS replaces a task whose {@code /ready} keeps failing (the service is stuck). The probe is the launcher's
      * own {@code filetrail probe}, so the check needs nothing in the image beyond the launcher.
      */
-    static HealthCheck readinessCheck(int port, Duration startPeriod, int retries) {
+    private static HealthCheck readinessCheck(int port, Duration startPeriod, int retries) {
         return HealthCheck.builder()
                 .command(List.of("CMD", "filetrail", "probe", "http://127.0.0.1:" + port + READY_PATH))
                 // A JVM starts for each probe: leave it time, and probe twice a minute at most.
