@@ -54,7 +54,7 @@ public final class IngestBridge implements AutoCloseable {
     IngestBridge(BridgeConfig config, AfterProduceHook afterProduce) {
         this.config = config;
         this.afterProduce = afterProduce;
-        this.sqs = AwsClients.sqs(config);
+        this.sqs = AwsClients.sqs(config, AwsClients.BRIDGE);
         this.producer = BridgeProducer.connect(config.kafka(), config.kafkaDeliveryTimeoutMs(),
                 "filetrail-ingest-bridge", config.kafkaLingerMs());
         AtomicInteger threadNumber = new AtomicInteger();

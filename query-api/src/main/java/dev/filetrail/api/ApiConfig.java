@@ -12,7 +12,8 @@ import java.util.function.Function;
  * defaults point at the local stack.
  *
  * @param kafka                    KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*: the api role's login
- * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
+ * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated, and
+ *                                 when null otherwise the API starts with URL signing unavailable (503s)
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
  */
@@ -60,9 +61,6 @@ public record ApiConfig(
         }
         if (shareRateLimitPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_RATE_LIMIT_PER_MINUTE must be at least 1");
-        }
-        if (cloudFrontPrivateKeyPath == null && !localMode) {
-            throw new IllegalArgumentException("CLOUDFRONT_PRIVATE_KEY_PATH is required unless FILETRAIL_LOCAL_MODE=true");
         }
         if (cloudFrontKeyPairId == null || cloudFrontKeyPairId.isBlank()) {
             throw new IllegalArgumentException("CLOUDFRONT_KEY_PAIR_ID must not be blank");

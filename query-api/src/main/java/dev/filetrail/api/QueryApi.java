@@ -43,7 +43,7 @@ public final class QueryApi implements AutoCloseable {
             Topics.AUDIT, Topics.SHARE_COMMANDS);
 
     private ApiConfig config;
-    private final CloudFrontKeyPair keyPair;
+    private final CloudFrontSigner signer;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ReadModelDatabase database;
@@ -57,17 +57,13 @@ public final class QueryApi implements AutoCloseable {
 
     /**
      * @param keyPair the CloudFront key pair to sign with; null loads it from the configured path, or in local
-     *                mode without a path generates one (hand {@link #cloudFrontPublicKey()} to the edge)
+     *                mode without a path generates one (hand {@link #cloudFrontPublicKey()} to the edge); a
+     *                missing or unusable key leaves URL signing unavailable (503) rather than failing the start
      */
     public QueryApi(ApiConfig config, CloudFrontKeyPair keyPair) {
         this.config = config;
-        if (keyPair != null) {
-            this.keyPair = keyPair;
-        } else if (config.cloudFrontPrivateKeyPath() != null) {
-            this.keyPair = CloudFrontKeyPair.load(config.cloudFrontKeyPairId(), config.cloudFrontPrivateKeyPath());
-        } else {
-            this.keyPair = CloudFrontKeyPair.generate(config.cloudFrontKeyPairId());
-        }
+        this.signer = keyPair != null ? new CloudFrontSigner(config.cloudFrontDomain(), keyPair)
+                : CloudFrontSigner.forConfig(config);
     }
 
     public QueryApi start() {
@@ -98,7 +94,6 @@ public final class QueryApi implements AutoCloseable {
             resources.add(projector);
             projector.start();
             FileQueries files = new FileQueries(dataSource);
-            CloudFrontSigner signer = new CloudFrontSigner(config.cloudFrontDomain(), keyPair);
             Authorizer authorizer = new Authorizer(apiKeys);
             server = new ApiServer(config.port(), new ApiServer.Handlers(
                     new FileRoutes(files, signer, commands, authorizer, config),
@@ -106,13 +101,14 @@ public final class QueryApi implements AutoCloseable {
                     new SharePage(links, files, signer, commands, config, registry),
                     new AuditRoutes(dataSource, authorizer),
                     authorizer,
-                    new Readiness(dataSource, admin, projector, config.readyMaxLag()),
+                    new Readiness(dataSource, admin, projector, config.readyMaxLag(), signer),
                     new OpenApiDocument(config.publicBaseUrl()),
                     registry));
             resources.add(server);
             server.start();
-            log.info("query api started port={} schema={} cloudFront={} keyPairId={}", server.port(),
-                    config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
+            log.info("query api started port={} schema={} cloudFront={} keyPairId={} urlSigning={}", server.port(),
+                    config.databaseSchema(), config.cloudFrontDomain(), config.cloudFrontKeyPairId(),
+                    signer.available() ? "available" : "unavailable");
             return this;
         } catch (RuntimeException e) {
             close();
@@ -141,13 +137,14 @@ public final class QueryApi implements AutoCloseable {
         return apiKeys;
     }
 
+    /** The signing key pair; an error naming the missing key when URL signing is unavailable. */
     public CloudFrontKeyPair cloudFrontKeyPair() {
-        return keyPair;
+        return signer.keyPair();
     }
 
     /** The public half of the signing key: what the local {@link dev.filetrail.api.edge.CloudFrontEdge} trusts. */
     public PublicKey cloudFrontPublicKey() {
-        return keyPair.publicKey();
+        return signer.keyPair().publicKey();
     }
 
     public Projector projector() {

@@ -1,12 +1,15 @@
 package dev.filetrail.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.edge.CloudFrontEdge;
+import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.keys.Scope;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +41,16 @@ public final class ApiFixture implements AutoCloseable {
 
     public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
                       Duration shareWait, int rateLimit) {
+        this(name, kafka, postgres, s3, standInTopology, shareWait, rateLimit, Map.of());
+    }
+
+    /**
+     * @param apiEnvironment more variables for the API; when they configure the signing key (any
+     *                       {@code CLOUDFRONT_PRIVATE_KEY*} or {@code FILETRAIL_LOCAL_MODE}), the API resolves its
+     *                       key from them instead of being handed the one the edge trusts
+     */
+    public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
+                      Duration shareWait, int rateLimit, Map<String, String> apiEnvironment) {
         int n = COUNTER.incrementAndGet();
         String unique = name + "-" + n + "-" + Long.toHexString(System.nanoTime()).substring(6);
         this.bucket = ("src-" + unique).toLowerCase();
@@ -58,10 +71,13 @@ public final class ApiFixture implements AutoCloseable {
         env.put("PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-" + unique);
         env.put("SHARE_CREATE_WAIT", shareWait.toString());
         env.put("SHARE_RATE_LIMIT_PER_MINUTE", String.valueOf(rateLimit));
+        env.putAll(apiEnvironment);
+        boolean ownKey = apiEnvironment.keySet().stream()
+                .anyMatch(k -> k.startsWith("CLOUDFRONT_PRIVATE_KEY") || k.equals("FILETRAIL_LOCAL_MODE"));
         ApiConfig base = ApiConfig.fromMap(env);
         this.edge = CloudFrontEdge.forApi(base, keyPair.publicKey(), 0).start();
         ApiConfig withEdge = base.with(0, db, base.kafka(), s3.endpoint().toString(), edge.url());
-        this.api = new QueryApi(withEdge, keyPair).start();
+        this.api = new QueryApi(withEdge, ownKey ? null : keyPair).start();
         this.config = api.config();
         this.feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, derivativesBucket);
         this.standIn = standInTopology ? new StreamsStandIn(kafka.settings(KafkaRole.STREAMS), bucket, feed).start() : null;
@@ -113,6 +129,20 @@ public final class ApiFixture implements AutoCloseable {
 
     public String admin() {
         return keys.get("admin");
+    }
+
+    /** The API path of one file of this fixture's bucket, its key sent as one encoded segment. */
+    public String filePath(String key) {
+        return "/v1/buckets/" + bucket + "/files/" + ObjectPath.encodeSegment(key);
+    }
+
+    /** A response body as JSON; an assertion error showing the body when it is not. */
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body());
+        }
     }
 
     /** Polls until {@code condition} holds; fails with {@code what} after 30 s. */

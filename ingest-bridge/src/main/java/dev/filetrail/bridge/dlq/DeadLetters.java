@@ -55,7 +55,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     public static DeadLetters fromConfig(BridgeConfig config) {
-        return new DeadLetters(config.kafka(), AwsClients.sqs(config), config.queueUrl(),
+        return new DeadLetters(config.kafka(), AwsClients.sqs(config, AwsClients.OPS), config.queueUrl(),
                 DEFAULT_REDRIVE_GROUP, true);
     }
 

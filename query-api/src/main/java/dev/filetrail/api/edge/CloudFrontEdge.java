@@ -78,10 +78,15 @@ public final class CloudFrontEdge implements AutoCloseable {
                 config.derivativesBucket());
     }
 
-    /** An S3 client from the API's configuration: path-style for the local endpoint, the AWS default otherwise. */
+    /**
+     * An S3 client from the API's configuration: path-style for the local endpoint, the AWS default otherwise.
+     * Tagged {@code filetrail-edge}: its reads are CloudFront's, which the stack allows by the buckets' origin
+     * access control policies, and the tests' call recorder checks them against those.
+     */
     public static S3Client s3Client(ApiConfig config) {
         var builder = S3Client.builder()
                 .region(Region.of(config.awsRegion()))
+                .overrideConfiguration(o -> o.appId("filetrail-edge"))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(config.awsAccessKeyId(), config.awsSecretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create());

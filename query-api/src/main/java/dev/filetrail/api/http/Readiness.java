@@ -1,6 +1,7 @@
 package dev.filetrail.api.http;
 
 import dev.filetrail.api.projection.Projector;
+import dev.filetrail.api.urls.CloudFrontSigner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.LinkedHashMap;
@@ -9,18 +10,24 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 
-/** {@code /ready}: PostgreSQL answers, Kafka answers, and the projection is running and close behind. */
+/**
+ * {@code /ready}: PostgreSQL answers, Kafka answers, and the projection is running and close behind. It also
+ * reports whether URLs can be signed; without a key the API still serves everything else, so that alone does
+ * not make it unready (the load balancer would otherwise take away the history too).
+ */
 public final class Readiness {
     private final DataSource dataSource;
     private final Admin admin;
     private final Projector projector;
     private final long maxLag;
+    private final CloudFrontSigner signer;
 
-    public Readiness(DataSource dataSource, Admin admin, Projector projector, long maxLag) {
+    public Readiness(DataSource dataSource, Admin admin, Projector projector, long maxLag, CloudFrontSigner signer) {
         this.dataSource = dataSource;
         this.admin = admin;
         this.projector = projector;
         this.maxLag = maxLag;
+        this.signer = signer;
     }
 
     /** Each check's outcome, and whether all passed. */
@@ -57,6 +64,7 @@ public final class Readiness {
         if (!projector.isRunning() || lag < 0 || lag > maxLag) {
             ready = false;
         }
+        checks.put("urlSigning", signer.unavailableReason().map(reason -> "UNAVAILABLE: " + reason).orElse("UP"));
         return new Report(ready, checks);
     }
 }

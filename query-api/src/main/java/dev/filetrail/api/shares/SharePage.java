@@ -104,7 +104,9 @@ public final class SharePage {
             name = link.key();
         }
         StringBuilder body = new StringBuilder();
-        Optional<Thumbnail> thumbnail = version.derivatives() == null || version.derivatives().thumbnails() == null
+        // Without a signing key the page still names the file; thumbnail and download need signed URLs.
+        Optional<Thumbnail> thumbnail = !signer.available() || version.derivatives() == null
+                || version.derivatives().thumbnails() == null
                 ? Optional.empty()
                 : version.derivatives().thumbnails().stream().max(Comparator.comparingInt(Thumbnail::size));
         thumbnail.ifPresent(t -> body.append("<img id=\"thumbnail\" alt=\"\" src=\"")
@@ -115,7 +117,9 @@ public final class SharePage {
         if (version.contentType() != null) {
             body.append("<p id=\"type\">").append(escape(version.contentType())).append("</p>");
         }
-        if (link.allowDownload()) {
+        if (link.allowDownload() && !signer.available()) {
+            body.append("<p id=\"download-unavailable\">Downloads are unavailable right now. Try again later.</p>");
+        } else if (link.allowDownload()) {
             String url = signer.sourceVersion(link.key(), link.resolvedVersionId(), config.signedUrlTtl()).url();
             body.append("<p><a id=\"download\" class=\"button\" href=\"").append(escape(url))
                     .append("\" download=\"").append(escape(name)).append("\">Download</a></p>");

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 DlqCommand.class,
                 KeysCommand.class,
                 TopicsCommand.class,
+                ProbeCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

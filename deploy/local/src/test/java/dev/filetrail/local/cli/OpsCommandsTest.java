@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.bridge.dlq.DeadLetter;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
+import dev.filetrail.embedded.LocalAws;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
@@ -365,7 +366,11 @@ class OpsCommandsTest {
     void deadLettersAreListedShownAndRedrivenIntoTheHistory() throws Exception {
         String queueUrl = stack.endpoints().ingestQueueUrl();
         String garbage = "not an S3 notification " + UUID.randomUUID();
-        try (var sqs = dev.filetrail.bridge.AwsClients.sqs(dev.filetrail.bridge.BridgeConfig.from(env::get))) {
+        // The test's own client, untagged: this send is set-up, not a call of any Filetrail component.
+        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(java.net.URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(garbage));
         }
         JsonNode listed = awaitJson(() -> run("dlq", "list", "--json"), j -> j.path("summary").path("count").asLong() >= 1);
