@@ -2,7 +2,9 @@ package dev.filetrail.api;
 
 import java.net.URI;
 import java.nio.file.Path;
+import dev.filetrail.api.http.ClientAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,6 +15,8 @@ import java.util.function.Function;
  * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
+ * @param trustedProxies           CIDRs whose {@code X-Forwarded-For} is believed; empty = never believe it
+ * @param sharePasswordAttemptsPerMinute wrong share-link passwords allowed per link, and per client, per minute
  */
 public record ApiConfig(
         int port,
@@ -41,7 +45,9 @@ public record ApiConfig(
         int shareRateLimitPerMinute,
         Duration shareCreateWait,
         long readyMaxLag,
-        boolean localMode) {
+        boolean localMode,
+        List<String> trustedProxies,
+        int sharePasswordAttemptsPerMinute) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -58,6 +64,11 @@ public record ApiConfig(
         }
         if (signedUrlTtl.isNegative() || signedUrlTtl.isZero() || signedUrlTtl.compareTo(signedUrlMaxTtl) > 0) {
             throw new IllegalArgumentException("SIGNED_URL_TTL must be within (0, SIGNED_URL_MAX_TTL], got " + signedUrlTtl);
+        }
+        trustedProxies = List.copyOf(trustedProxies);
+        new ClientAddress(trustedProxies);
+        if (sharePasswordAttemptsPerMinute < 1) {
+            throw new IllegalArgumentException("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE must be at least 1");
         }
         if (shareRateLimitPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_RATE_LIMIT_PER_MINUTE must be at least 1");
@@ -117,7 +128,9 @@ public record ApiConfig(
                 e.integer("SHARE_RATE_LIMIT_PER_MINUTE", 60),
                 Duration.parse(e.str("SHARE_CREATE_WAIT", "PT5S")),
                 Long.parseLong(e.str("READY_MAX_LAG", "10000")),
-                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")));
+                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")),
+                ClientAddress.parseList(e.str("TRUSTED_PROXIES", "")),
+                e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -133,7 +146,8 @@ public record ApiConfig(
                 databasePoolSize, newKafka, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -141,7 +155,8 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -149,7 +164,8 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -157,7 +173,8 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -37,6 +37,12 @@ public final class ApiFixture implements AutoCloseable {
 
     public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
                       Duration shareWait, int rateLimit) {
+        this(name, kafka, postgres, s3, standInTopology, shareWait, rateLimit, Map.of());
+    }
+
+    /** @param moreEnv further API settings (e.g. {@code TRUSTED_PROXIES}), applied last */
+    public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
+                      Duration shareWait, int rateLimit, Map<String, String> moreEnv) {
         int n = COUNTER.incrementAndGet();
         String unique = name + "-" + n + "-" + Long.toHexString(System.nanoTime()).substring(6);
         this.bucket = ("src-" + unique).toLowerCase();
@@ -58,6 +64,7 @@ public final class ApiFixture implements AutoCloseable {
         env.put("SHARE_CREATE_WAIT", shareWait.toString());
         env.put("SHARE_RATE_LIMIT_PER_MINUTE", String.valueOf(rateLimit));
         env.put("TOPIC_PARTITIONS", "3");
+        env.putAll(moreEnv);
         ApiConfig base = ApiConfig.fromMap(env);
         this.edge = CloudFrontEdge.forApi(base, keyPair.publicKey(), 0).start();
         ApiConfig withEdge = base.with(0, db, kafka.bootstrapServers(), s3.endpoint().toString(), edge.url());
