@@ -71,6 +71,7 @@ final class SharePageView {
             + ".details div{display:grid;grid-template-columns:6rem minmax(0,1fr);gap:.75rem}"
             + ".details dt{color:var(--muted)}"
             + ".details dd{margin:0;overflow-wrap:anywhere}"
+            + "time{white-space:nowrap}"
             + ".badge{width:3rem;height:3rem;border-radius:50%;display:grid;place-items:center;background:#e7effb;"
             + "color:var(--accent);margin-bottom:1rem}"
             + "form{display:grid;gap:.5rem;margin-top:1.25rem}"
@@ -81,12 +82,12 @@ final class SharePageView {
             + ".error{margin:1rem 0 0;padding:.75rem 1rem;border-radius:10px;background:#fef3f2;border:1px solid #fecdca;"
             + "color:var(--error);font-weight:600}"
             + "form .button{margin-top:.5rem}"
-            + "@media (min-width:48rem){.wrap{padding:1.5rem 2rem 3rem}"
+            + "@media (min-width:48rem){.wrap{padding:max(1.5rem,6vh) 2rem 3rem}"
             + ".file{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr)}"
             + ".file .preview{border-bottom:0;border-right:1px solid var(--line);min-height:22rem;padding:1.5rem}"
             + ".file .preview.text{padding:0}"
             + ".preview img,.preview pre{max-height:70vh}"
-            + ".info{padding:2rem}h1{font-size:1.75rem}}";
+            + ".info{padding:2rem}h1{font-size:1.5rem}}";
 
     private static final String LOGO = "<svg viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" aria-hidden=\"true\" "
             + "focusable=\"false\"><path fill=\"currentColor\" d=\"M4 4a2 2 0 0 1 2-2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2"
