@@ -93,15 +93,11 @@ public final class SharePage {
 
     /** {@code GET /s/{token}/download}: a redirect to the version's bytes, if the link allows downloads. */
     public void download(Context ctx) {
-        Optional<Found> found = find(ctx);
+        Optional<Found> found = findUnlocked(ctx);
         if (found.isEmpty()) {
             return;
         }
         Found f = found.get();
-        if (!unlocked(ctx, f.link())) {
-            ctx.status(303).header("Location", pagePath(f.token()));
-            return;
-        }
         if (!f.link().allowDownload()) {
             refused.increment();
             message(ctx, 403, "Download disabled", "The person who shared this file turned downloads off.");
@@ -112,15 +108,11 @@ public final class SharePage {
 
     /** {@code GET /s/{token}/preview/{size}}: a redirect to one thumbnail the page may show. */
     public void preview(Context ctx) {
-        Optional<Found> found = find(ctx);
+        Optional<Found> found = findUnlocked(ctx);
         if (found.isEmpty()) {
             return;
         }
         Found f = found.get();
-        if (!unlocked(ctx, f.link())) {
-            ctx.status(303).header("Location", pagePath(f.token()));
-            return;
-        }
         Optional<Thumbnail> thumbnail = Optional.empty();
         try {
             thumbnail = Renditions.bySize(Renditions.allowed(f.link().allowDownload(), f.version()),
@@ -205,6 +197,16 @@ public final class SharePage {
             return Optional.empty();
         }
         return Optional.of(new Found(token, link.get(), version.get(), client));
+    }
+
+    /** As {@link #find}, and a password link must be unlocked in this browser: else back to the form (303). */
+    private Optional<Found> findUnlocked(Context ctx) {
+        Optional<Found> found = find(ctx);
+        if (found.isPresent() && !unlocked(ctx, found.get().link())) {
+            ctx.status(303).header("Location", pagePath(found.get().token()));
+            return Optional.empty();
+        }
+        return found;
     }
 
     private boolean unlocked(Context ctx, ShareLink link) {
