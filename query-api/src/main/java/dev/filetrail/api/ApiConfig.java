@@ -1,8 +1,8 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.http.ClientAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import dev.filetrail.api.http.ClientAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
