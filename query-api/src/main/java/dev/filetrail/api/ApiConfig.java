@@ -1,9 +1,11 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -16,6 +18,8 @@ import java.util.function.Function;
  *                                 when null otherwise the API starts with URL signing unavailable (503s)
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
+ * @param trustedProxies           CIDRs whose {@code X-Forwarded-For} is believed; empty = never believe it
+ * @param sharePasswordAttemptsPerMinute wrong share-link passwords allowed per link, and per client, per minute
  */
 public record ApiConfig(
         int port,
@@ -41,7 +45,9 @@ public record ApiConfig(
         int shareRateLimitPerMinute,
         Duration shareCreateWait,
         long readyMaxLag,
-        boolean localMode) {
+        boolean localMode,
+        List<String> trustedProxies,
+        int sharePasswordAttemptsPerMinute) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -58,6 +64,11 @@ public record ApiConfig(
         }
         if (signedUrlTtl.isNegative() || signedUrlTtl.isZero() || signedUrlTtl.compareTo(signedUrlMaxTtl) > 0) {
             throw new IllegalArgumentException("SIGNED_URL_TTL must be within (0, SIGNED_URL_MAX_TTL], got " + signedUrlTtl);
+        }
+        trustedProxies = List.copyOf(trustedProxies);
+        new ClientAddress(trustedProxies);
+        if (sharePasswordAttemptsPerMinute < 1) {
+            throw new IllegalArgumentException("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE must be at least 1");
         }
         if (shareRateLimitPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_RATE_LIMIT_PER_MINUTE must be at least 1");
@@ -111,7 +122,9 @@ public record ApiConfig(
                 e.integer("SHARE_RATE_LIMIT_PER_MINUTE", 60),
                 Duration.parse(e.str("SHARE_CREATE_WAIT", "PT5S")),
                 Long.parseLong(e.str("READY_MAX_LAG", "10000")),
-                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")));
+                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")),
+                ClientAddress.parseList(e.str("TRUSTED_PROXIES", "")),
+                e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -128,7 +141,8 @@ public record ApiConfig(
                 databasePoolSize, newKafka,
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -136,7 +150,8 @@ public record ApiConfig(
                 databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -144,7 +159,8 @@ public record ApiConfig(
                 databasePoolSize, kafka,
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -152,7 +168,8 @@ public record ApiConfig(
                 databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -5,6 +5,7 @@ import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.OpenApiDocument;
 import dev.filetrail.api.http.Readiness;
 import dev.filetrail.api.keys.ApiKeys;
@@ -98,12 +99,13 @@ public final class QueryApi implements AutoCloseable {
             server = new ApiServer(config.port(), new ApiServer.Handlers(
                     new FileRoutes(files, signer, commands, authorizer, config),
                     new ShareRoutes(links, waits, commands, files, authorizer, config),
-                    new SharePage(links, files, signer, commands, config, registry),
+                    new SharePage(links, files, signer, commands, apiKeys, config, registry),
                     new AuditRoutes(dataSource, authorizer),
                     authorizer,
                     new Readiness(dataSource, admin, projector, config.readyMaxLag(), signer),
                     new OpenApiDocument(config.publicBaseUrl()),
-                    registry));
+                    registry,
+                    new ClientAddress(config.trustedProxies())));
             resources.add(server);
             server.start();
             log.info("query api started port={} schema={} cloudFront={} keyPairId={} urlSigning={}", server.port(),

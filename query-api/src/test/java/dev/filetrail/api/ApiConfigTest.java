@@ -47,4 +47,18 @@ class ApiConfigTest {
         assertThat(CloudFrontKeyPair.load("K1", config.cloudFrontPrivateKeyPath()).privateKey().getEncoded())
                 .isEqualTo(generated.privateKey().getEncoded());
     }
+
+    @Test
+    void trustedProxiesAreCidrsAndNoneByDefault() {
+        assertThat(ApiConfig.fromMap(Map.of()).trustedProxies()).isEmpty();
+        assertThat(ApiConfig.fromMap(Map.of()).sharePasswordAttemptsPerMinute()).isEqualTo(10);
+        assertThat(ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", " 10.0.0.0/24, 10.0.1.0/24 ,fd00::/8,192.0.2.7"))
+                .trustedProxies()).containsExactly("10.0.0.0/24", "10.0.1.0/24", "fd00::/8", "192.0.2.7");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", "10.0.0.0/33")))
+                .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("10.0.0.0/33");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", "load-balancer.internal")))
+                .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", "0")))
+                .hasMessageContaining("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE");
+    }
 }

@@ -82,18 +82,33 @@ public final class ReadModelFeed implements AutoCloseable {
         publish(ChangeType.VERSION_REMOVED, removed, AuditTypes.VERSION_DELETED);
     }
 
-    /** Stores a thumbnail in the derivatives bucket and attaches it to the version. */
-    public synchronized FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
-        String thumbKey = "_derivatives/thumbnails/" + key + "/" + versionId + "/" + size + ".png";
-        s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"), RequestBody.fromBytes(png));
+    /** Stores a thumbnail in the derivatives bucket and attaches it to the version (of a 640x480 original). */
+    public FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
+        return attachThumbnails(key, versionId, 640, 480, List.of(new Rendition(size, size, size * 3 / 4, png)));
+    }
+
+    /** One thumbnail to store: its nominal size, real pixel size and encoded bytes. */
+    public record Rendition(int size, int width, int height, byte[] png) {
+    }
+
+    /** Stores several thumbnails and attaches them, with the original's real dimensions, as the processors do. */
+    public synchronized FileVersion attachThumbnails(String key, String versionId, int originalWidth, int originalHeight,
+                                                     List<Rendition> renditions) {
+        List<Thumbnail> thumbnails = new ArrayList<>();
+        for (Rendition r : renditions) {
+            String thumbKey = "_derivatives/thumbnails/" + key + "/" + versionId + "/" + r.size() + ".png";
+            s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"),
+                    RequestBody.fromBytes(r.png()));
+            thumbnails.add(new Thumbnail(r.size(), r.width(), r.height(), "image/png", derivativesBucket, thumbKey,
+                    r.png().length));
+        }
         List<FileVersion> history = histories.get(key);
         for (int i = 0; i < history.size(); i++) {
             FileVersion v = history.get(i);
             if (v.versionId().equals(versionId)) {
                 FileVersion.Derivatives d = v.derivatives();
                 FileVersion updated = v.withDerivatives(new FileVersion.Derivatives(d == null ? null : d.contentType(),
-                        640, 480, "abc", null, List.of(new Thumbnail(size, size, size * 3 / 4, "image/png",
-                        derivativesBucket, thumbKey, png.length)), null));
+                        originalWidth, originalHeight, "abc", null, thumbnails, null));
                 history.set(i, updated);
                 publish(ChangeType.DERIVATIVES_ATTACHED, updated, AuditTypes.DERIVATIVES_ATTACHED);
                 return updated;

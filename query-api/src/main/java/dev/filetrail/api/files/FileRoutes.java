@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
@@ -193,7 +194,7 @@ public final class FileRoutes {
     private void recordIssued(Context ctx, ApiKeys.ApiKeyInfo caller, ObjectPath path, CloudFrontSigner.SignedUrl url) {
         commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
                 path.bucket(), path.key(), null, path.versionId(), url.expiresAt(), null, null, "key:" + caller.id(),
-                ctx.ip(), Instant.now()));
+                ClientAddress.of(ctx), Instant.now()));
     }
 
     private void requireSourceBucket(String bucket) {

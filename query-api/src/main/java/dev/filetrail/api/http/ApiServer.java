@@ -34,7 +34,7 @@ public final class ApiServer implements AutoCloseable {
     /** The feature handlers the server routes to. */
     public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
                            Authorizer authorizer, Readiness readiness, OpenApiDocument openApi,
-                           PrometheusMeterRegistry registry) {
+                           PrometheusMeterRegistry registry, ClientAddress clientAddress) {
     }
 
     public ApiServer(int port, Handlers h) {
@@ -78,8 +78,11 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/v1/audit", h.audit()::query);
             cfg.routes.get("/s/{token}", h.sharePage()::get);
             cfg.routes.post("/s/{token}", h.sharePage()::post);
+            cfg.routes.get("/s/{token}/download", h.sharePage()::download);
+            cfg.routes.get("/s/{token}/preview/{size}", h.sharePage()::preview);
 
             cfg.routes.before(ctx -> ctx.attribute("filetrail.start", System.nanoTime()));
+            cfg.routes.before(h.clientAddress()::remember);
             cfg.routes.after(ctx -> record(ctx, h.registry()));
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(ShareCommands.CommandNotAccepted.class, (e, ctx) -> problem(ctx,

@@ -7,6 +7,7 @@ import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
@@ -87,7 +88,7 @@ public final class ShareRoutes {
         ShareCommand command = new ShareCommand(commandId, ShareCommand.Type.CREATE, linkId, request.bucket(),
                 request.key(), ShareSecrets.tokenHash(token), request.versionId(), request.expiresAt(),
                 request.password() == null ? null : ShareSecrets.hashPassword(request.password()),
-                request.allowDownload(), "key:" + caller.id(), ctx.ip(), Instant.now());
+                request.allowDownload(), "key:" + caller.id(), ClientAddress.of(ctx), Instant.now());
         waits.expect(commandId);
         commands.send(command);
         String url = config.publicBaseUrl() + "/s/" + token;
@@ -122,7 +123,7 @@ public final class ShareRoutes {
         String commandId = UUID.randomUUID().toString();
         waits.expect(commandId);
         commands.send(new ShareCommand(commandId, ShareCommand.Type.REVOKE, link.linkId(), link.bucket(), link.key(),
-                null, null, null, null, null, "key:" + caller.id(), ctx.ip(), Instant.now()));
+                null, null, null, null, null, "key:" + caller.id(), ClientAddress.of(ctx), Instant.now()));
         Optional<ShareLink> projected = waits.await(commandId, link.linkId(), config.shareCreateWait());
         if (projected.isEmpty()) {
             ctx.status(202).header("Location", "/v1/shares/" + link.linkId()).json(LinkView.of(link));

@@ -309,7 +309,7 @@ class ApiRoutesTest {
                 documented.add(m.getKey().toUpperCase() + " " + path.getKey())));
         List<String> expected = new ArrayList<>(byTemplate.keySet());
         expected.addAll(List.of("GET /health", "GET /ready", "GET /metrics", "GET /openapi.json", "GET /s/{token}",
-                "POST /s/{token}"));
+                "POST /s/{token}", "GET /s/{token}/download", "GET /s/{token}/preview/{size}"));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(expected);
         for (Operation op : byTemplate.values()) {
             JsonNode spec = doc.get("paths").get(op.pathTemplate()).get(op.method().toLowerCase());
