@@ -2,6 +2,7 @@ package dev.filetrail.api.files;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.Cursor;
@@ -83,17 +84,16 @@ public final class FileRoutes {
     public void list(Context ctx) {
         authorizer.require(ctx, Scope.READ);
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
-        String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
-        if (prefix.length() > 1024) {
-            throw ApiProblem.badRequest("prefix is longer than S3's 1024-byte keys");
-        }
+        String prefix = Requests.prefix(ctx.queryParam("prefix"));
         int limit = Requests.limit(ctx);
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
-        List<FileQueries.FileRow> rows = queries.list(bucket, prefix, cursor == null ? null : cursor.get(0), limit + 1);
+        String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
+        List<FileQueries.FileRow> rows = queries.list(bucket, prefix, after, limit + 1);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            next = Cursor.encode("files:" + bucket + ":" + prefix, rows.get(limit - 1).key());
+            // The stored form: a cursor never carries U+0000, so one that does is forged (400).
+            next = Cursor.encode("files:" + bucket + ":" + prefix, StoredKey.toColumn(rows.get(limit - 1).key()));
         }
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
