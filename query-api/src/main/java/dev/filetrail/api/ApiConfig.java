@@ -13,6 +13,9 @@ import java.util.function.Function;
  * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
+ * @param adminPort                port of {@code /health}, {@code /ready} and {@code /metrics}, never exposed by the
+ *                                 public load balancer (0 = a free one)
+ * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  */
 public record ApiConfig(
         int port,
@@ -41,7 +44,9 @@ public record ApiConfig(
         int shareRateLimitPerMinute,
         Duration shareCreateWait,
         long readyMaxLag,
-        boolean localMode) {
+        boolean localMode,
+        int adminPort,
+        Duration projectorStuckAfter) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -49,6 +54,12 @@ public record ApiConfig(
     public ApiConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("API_PORT must be 0..65535, got " + port);
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new IllegalArgumentException("API_ADMIN_PORT must be 0..65535, got " + adminPort);
+        }
+        if (projectorStuckAfter.isNegative() || projectorStuckAfter.isZero()) {
+            throw new IllegalArgumentException("PROJECTOR_STUCK_AFTER must be positive, got " + projectorStuckAfter);
         }
         if (!databaseSchema.matches("[a-z_][a-z0-9_]{0,40}")) {
             throw new IllegalArgumentException("DATABASE_SCHEMA must match [a-z_][a-z0-9_]{0,40}, got " + databaseSchema);
@@ -117,7 +128,9 @@ public record ApiConfig(
                 e.integer("SHARE_RATE_LIMIT_PER_MINUTE", 60),
                 Duration.parse(e.str("SHARE_CREATE_WAIT", "PT5S")),
                 Long.parseLong(e.str("READY_MAX_LAG", "10000")),
-                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")));
+                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")),
+                e.integer("API_ADMIN_PORT", 9090),
+                Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -133,7 +146,8 @@ public record ApiConfig(
                 databasePoolSize, newKafka, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode, adminPort,
+                projectorStuckAfter);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -141,7 +155,8 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode, adminPort,
+                projectorStuckAfter);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -149,7 +164,8 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode, adminPort,
+                projectorStuckAfter);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -157,7 +173,7 @@ public record ApiConfig(
                 databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode, adminPort, projectorStuckAfter);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -1,12 +1,13 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.admin.AdminServer;
+import dev.filetrail.api.admin.Readiness;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.OpenApiDocument;
-import dev.filetrail.api.http.Readiness;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.shares.ShareCommands;
@@ -17,11 +18,6 @@ import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.TopicSetup;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -34,19 +30,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, and the
- * Javalin HTTP API. {@link #start()} brings all three up; {@link #close()} stops them in reverse.
+ * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, the Javalin
+ * HTTP API on the public port and {@code /health}, {@code /ready}, {@code /metrics} on the admin port.
+ * {@link #start()} brings them up; {@link #close()} stops them in reverse.
  */
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
 
     private ApiConfig config;
     private final CloudFrontKeyPair keyPair;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ReadModelDatabase database;
     private Projector projector;
     private ApiServer server;
+    private AdminServer adminServer;
     private ApiKeys apiKeys;
 
     public QueryApi(ApiConfig config) {
@@ -76,10 +74,6 @@ public final class QueryApi implements AutoCloseable {
                     config.cloudFrontDomain());
         }
         try {
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
             database = ReadModelDatabase.forApi(config, "query-api");
             resources.add(database);
             database.migrate();
@@ -105,13 +99,17 @@ public final class QueryApi implements AutoCloseable {
                     new SharePage(links, files, signer, commands, config, registry),
                     new AuditRoutes(dataSource, authorizer),
                     authorizer,
-                    new Readiness(dataSource, admin, projector, config.readyMaxLag()),
+                    projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
                     registry));
             resources.add(server);
             server.start();
-            log.info("query api started port={} schema={} cloudFront={} keyPairId={}", server.port(),
-                    config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
+            adminServer = new AdminServer(config.adminPort(), registry, projector::isRunning,
+                    new Readiness(dataSource, admin, projector, config.readyMaxLag(), config.projectorStuckAfter()));
+            resources.add(adminServer);
+            adminServer.start();
+            log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={}", server.port(),
+                    adminServer.port(), config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
             return this;
         } catch (RuntimeException e) {
             close();
@@ -129,6 +127,11 @@ public final class QueryApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
+    public int adminPort() {
+        return adminServer.port();
     }
 
     public ApiConfig config() {

@@ -1,26 +1,32 @@
-package dev.filetrail.api.http;
+package dev.filetrail.api.admin;
 
 import dev.filetrail.api.projection.Projector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 
-/** {@code /ready}: PostgreSQL answers, Kafka answers, and the projection is running and close behind. */
+/**
+ * {@code /ready}: PostgreSQL answers, Kafka answers, and the projection is running, close behind, and not stuck
+ * retrying one batch for longer than {@code stuckAfter}.
+ */
 public final class Readiness {
     private final DataSource dataSource;
     private final Admin admin;
     private final Projector projector;
     private final long maxLag;
+    private final Duration stuckAfter;
 
-    public Readiness(DataSource dataSource, Admin admin, Projector projector, long maxLag) {
+    public Readiness(DataSource dataSource, Admin admin, Projector projector, long maxLag, Duration stuckAfter) {
         this.dataSource = dataSource;
         this.admin = admin;
         this.projector = projector;
         this.maxLag = maxLag;
+        this.stuckAfter = stuckAfter;
     }
 
     /** Each check's outcome, and whether all passed. */
@@ -49,12 +55,18 @@ public final class Readiness {
             ready = false;
         }
         long lag = projector.lag();
+        Duration retrying = projector.retrying();
         Map<String, Object> projection = new LinkedHashMap<>();
         projection.put("running", projector.isRunning());
         projection.put("lag", lag);
         projection.put("maxLag", maxLag);
+        projection.put("retryingSeconds", retrying.toMillis() / 1000.0);
+        projection.put("stuckAfterSeconds", stuckAfter.toMillis() / 1000.0);
+        if (projector.retryReason() != null) {
+            projection.put("retryReason", projector.retryReason());
+        }
         checks.put("projection", projection);
-        if (!projector.isRunning() || lag < 0 || lag > maxLag) {
+        if (!projector.isRunning() || lag < 0 || lag > maxLag || retrying.compareTo(stuckAfter) > 0) {
             ready = false;
         }
         return new Report(ready, checks);

@@ -15,13 +15,14 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Javalin server: routes, RFC 9457 errors, request metrics, health, readiness, Prometheus metrics and the
- * OpenAPI document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
+ * The Javalin server on the public port: routes, RFC 9457 errors, request metrics, liveness and the OpenAPI
+ * document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
  * let {@code %2F} through undecoded.
  */
 public final class ApiServer implements AutoCloseable {
@@ -33,7 +34,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The feature handlers the server routes to. */
     public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
-                           Authorizer authorizer, Readiness readiness, OpenApiDocument openApi,
+                           Authorizer authorizer, BooleanSupplier alive, OpenApiDocument openApi,
                            PrometheusMeterRegistry registry) {
     }
 
@@ -47,13 +48,11 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
             cfg.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
 
-            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
-            cfg.routes.get("/ready", ctx -> {
-                Readiness.Report report = h.readiness().check();
-                ctx.status(report.ready() ? 200 : 503).json(report);
+            // Liveness only: /ready and /metrics are on the admin port, which the public load balancer never exposes.
+            cfg.routes.get("/health", ctx -> {
+                boolean up = h.alive().getAsBoolean();
+                ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
             });
-            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(h.registry().scrape()));
             cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
             cfg.routes.get("/v1/ping", ctx -> {
                 h.authorizer().require(ctx, Scope.READ);
