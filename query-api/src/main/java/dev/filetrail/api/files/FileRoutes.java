@@ -16,6 +16,8 @@ import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.share.ShareCommand;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,8 +115,8 @@ public final class FileRoutes {
                 metadata = new Metadata(d.contentType(), d.width(), d.height(), d.sha256(), d.exif(), d.failureReason());
                 for (Thumbnail t : d.thumbnails() == null ? List.<Thumbnail>of() : d.thumbnails()) {
                     thumbnails.add(new ThumbnailView(t.size(), t.width(), t.height(), t.contentType(), t.bytes(),
-                            filePath(path.bucket(), path.key()) + "/versions/"
-                                    + ObjectPath.encodeSegment(file.currentVersionId()) + "/thumbnails/" + t.size() + "/url"));
+                            route(path.bucket(), path.key(), "/versions/"
+                                    + ObjectPath.encodeSegment(file.currentVersionId()) + "/thumbnails/" + t.size() + "/url")));
                 }
             }
         }
@@ -222,5 +224,14 @@ public final class FileRoutes {
 
     public static String filePath(String bucket, String key) {
         return "/v1/buckets/" + bucket + "/files/" + ObjectPath.encodeSegment(key);
+    }
+
+    /** A route under a file: the key in the path, or in {@code ?key=} when a path cannot carry it (U+0000). */
+    public static String route(String bucket, String key, String suffix) {
+        if (key.indexOf('\u0000') < 0) {
+            return filePath(bucket, key) + suffix;
+        }
+        return "/v1/buckets/" + bucket + "/files/" + ObjectPath.KEY_IN_QUERY + suffix + "?key="
+                + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 }
