@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class ProjectorService implements AutoCloseable {
     private final ApiConfig config;
     private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private ReadModelDatabase database;
     private Projector projector;
     private AdminServer adminServer;
 
@@ -33,7 +35,7 @@ public final class ProjectorService implements AutoCloseable {
 
     public ProjectorService start() {
         try {
-            ReadModelDatabase database = ReadModelDatabase.forApi(config, "projector");
+            database = ReadModelDatabase.forApi(config, "projector");
             resources.add(database);
             database.migrate();
             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
@@ -58,6 +60,10 @@ public final class ProjectorService implements AutoCloseable {
 
     public Projector projector() {
         return projector;
+    }
+
+    public DataSource dataSource() {
+        return database.dataSource();
     }
 
     /** The admin port, resolved when configured as 0. */

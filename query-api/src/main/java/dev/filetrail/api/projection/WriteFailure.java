@@ -1,5 +1,6 @@
 package dev.filetrail.api.projection;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,18 +24,27 @@ record WriteFailure(boolean dataError, String sqlState, String reason) {
     static final Set<String> DATA_CLASSES = Set.of("21", "22", "23", "44", "54");
 
     static WriteFailure of(SQLException failure) {
-        SQLException first = null;
+        SQLException data = null;
+        SQLException other = null;
         for (SQLException e : chain(failure)) {
-            if (e.getSQLState() != null && e.getSQLState().length() == 5) {
-                if (DATA_CLASSES.contains(e.getSQLState().substring(0, 2))) {
-                    return new WriteFailure(true, e.getSQLState(), describe(e));
+            String state = e.getSQLState();
+            if (state == null || state.length() != 5) {
+                continue;
+            }
+            // The driver's batch exception repeats the whole statement; the server's own error follows it.
+            boolean better = !(e instanceof BatchUpdateException);
+            if (DATA_CLASSES.contains(state.substring(0, 2))) {
+                if (data == null || better && data instanceof BatchUpdateException) {
+                    data = e;
                 }
-                if (first == null) {
-                    first = e;
-                }
+            } else if (other == null || better && other instanceof BatchUpdateException) {
+                other = e;
             }
         }
-        SQLException named = first == null ? failure : first;
+        if (data != null) {
+            return new WriteFailure(true, data.getSQLState(), describe(data));
+        }
+        SQLException named = other == null ? failure : other;
         return new WriteFailure(false, named.getSQLState(), describe(named));
     }
 
@@ -62,8 +72,10 @@ record WriteFailure(boolean dataError, String sqlState, String reason) {
         return all;
     }
 
+    /** One line: the SQLSTATE and the message (a reason is logged and stored, never split over lines). */
     private static String describe(SQLException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return (e.getSQLState() == null ? "" : "SQLSTATE " + e.getSQLState() + ": ") + message;
+        return ((e.getSQLState() == null ? "" : "SQLSTATE " + e.getSQLState() + ": ") + message)
+                .replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }
