@@ -106,6 +106,29 @@ final class ReadModelWriter {
         audits.putIfAbsent(event.id(), event);
     }
 
+    /**
+     * The read-model row a record writes, to tell whether a later record of the same row supersedes it: a version
+     * (bucket, key, versionId), a head or a link (their record key); null for audit events, which are only ever
+     * inserted once, and for a record that cannot be read.
+     */
+    static List<String> rowOf(ConsumerRecord<String, byte[]> record) {
+        try {
+            return switch (record.topic()) {
+                case Topics.FILE_VERSIONS -> {
+                    if (record.value() == null) {
+                        yield null;
+                    }
+                    FileVersionChange change = Json.read(record.value(), FileVersionChange.class);
+                    yield List.of(record.topic(), change.bucket(), change.key(), change.versionId());
+                }
+                case Topics.FILES, Topics.SHARE_LINKS -> record.key() == null ? null : List.of(record.topic(), record.key());
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     int pendingRows() {
         return versionUpserts.size() + versionDeletes.size() + heads.size() + links.size() + audits.size();
     }
