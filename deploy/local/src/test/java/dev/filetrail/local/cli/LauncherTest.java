@@ -75,7 +75,7 @@ class LauncherTest {
         java.io.PrintWriter writer = new java.io.PrintWriter(out, true);
         assertThat(FiletrailCommand.run(java.util.Map.of(), writer, writer, "--help")).isZero();
         assertThat(out.toString()).contains("local", "bridge", "streams", "api", "projector", "backfill", "replay",
-                "rebuild", "reconcile", "dlq", "keys", "topics", "Exit codes:");
+                "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "Exit codes:");
     }
 
 }
