@@ -6,8 +6,6 @@ import dev.filetrail.api.projection.ProjectionListener;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.events.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,46 +14,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The projector run alone ({@code filetrail projector}): its own pool and migrations, topics ensured, and the same
- * admin port as the API ({@code API_ADMIN_PORT}: {@code /health}, {@code /ready}, {@code /metrics}).
+ * The read side's own parts: pool and migrations, topics, the projector, and the admin port ({@code API_ADMIN_PORT}:
+ * {@code /health}, {@code /ready}, {@code /metrics}). Run alone as {@code filetrail projector} ({@link #start()}),
+ * and by {@link QueryApi}, which adds the HTTP API between starting the projector and serving the admin port.
  */
 public final class ProjectorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProjectorService.class);
 
     private final ApiConfig config;
-    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final PrometheusMeterRegistry registry;
+    private final ResourceStack resources = new ResourceStack();
     private ReadModelDatabase database;
+    private Admin admin;
     private Projector projector;
     private AdminServer adminServer;
 
     public ProjectorService(ApiConfig config) {
-        this.config = config;
+        this(config, AdminServer.registryWithJvmMetrics());
     }
 
+    public ProjectorService(ApiConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** The projector alone: {@link #open()}, {@link #startProjector}, {@link #serveAdmin()}. */
     public ProjectorService start() {
         try {
-            database = ReadModelDatabase.forApi(config, "projector");
-            resources.add(database);
-            database.migrate();
-            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
-            resources.add(admin);
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
-            projector = Projector.forApi(config, database.dataSource(), registry, ProjectionListener.NONE);
-            resources.add(projector);
-            projector.start();
-            adminServer = new AdminServer(config.adminPort(), registry, projector::isRunning, new Readiness(
-                    database.dataSource(), admin, projector, config.readyMaxLag(), config.projectorStuckAfter()));
-            resources.add(adminServer);
-            adminServer.start();
+            open().startProjector(ProjectionListener.NONE).serveAdmin();
             log.info("projector started alone group={} schema={} adminPort={}", config.projectorGroupId(),
-                    config.databaseSchema(), adminServer.port());
+                    config.databaseSchema(), adminPort());
             return this;
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Opens the pool, applies the migrations and creates missing topics. */
+    public ProjectorService open() {
+        database = resources.push(ReadModelDatabase.forApi(config, "query-api"));
+        database.migrate();
+        admin = resources.push(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafkaBootstrapServers())));
+        new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
+                .ensure(admin);
+        return this;
+    }
+
+    /** Starts the projector; {@code listener} hears of each committed batch. */
+    public ProjectorService startProjector(ProjectionListener listener) {
+        projector = resources.push(Projector.forApi(config, database.dataSource(), registry, listener));
+        projector.start();
+        return this;
+    }
+
+    /** Serves {@code /health}, {@code /ready} and {@code /metrics} on the admin port. */
+    public ProjectorService serveAdmin() {
+        adminServer = resources.push(new AdminServer(config.adminPort(), registry, projector::isRunning,
+                new Readiness(database.dataSource(), admin, projector, config.readyMaxLag(),
+                        config.projectorStuckAfter())));
+        adminServer.start();
+        return this;
     }
 
     public Projector projector() {
@@ -73,13 +93,6 @@ public final class ProjectorService implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("close failed resource={} reason={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }

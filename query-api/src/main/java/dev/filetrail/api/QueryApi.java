@@ -1,7 +1,6 @@
 package dev.filetrail.api;
 
 import dev.filetrail.api.admin.AdminServer;
-import dev.filetrail.api.admin.Readiness;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
@@ -17,15 +16,9 @@ import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
-import dev.filetrail.events.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +33,9 @@ public final class QueryApi implements AutoCloseable {
     private ApiConfig config;
     private final CloudFrontKeyPair keyPair;
     private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ReadModelDatabase database;
-    private Projector projector;
+    private final ResourceStack resources = new ResourceStack();
+    private ProjectorService core;
     private ApiServer server;
-    private AdminServer adminServer;
     private ApiKeys apiKeys;
 
     public QueryApi(ApiConfig config) {
@@ -74,26 +65,18 @@ public final class QueryApi implements AutoCloseable {
                     config.cloudFrontDomain());
         }
         try {
-            database = ReadModelDatabase.forApi(config, "query-api");
-            resources.add(database);
-            database.migrate();
-            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
-            resources.add(admin);
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
-            DataSource dataSource = database.dataSource();
+            core = resources.push(new ProjectorService(config, registry)).open();
+            DataSource dataSource = core.dataSource();
             apiKeys = new ApiKeys(dataSource);
-            ShareCommands commands = new ShareCommands(config.kafkaBootstrapServers());
-            resources.add(commands);
+            ShareCommands commands = resources.push(new ShareCommands(config.kafkaBootstrapServers()));
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);
-            projector = Projector.forApi(config, dataSource, registry, waits);
-            resources.add(projector);
-            projector.start();
+            core.startProjector(waits);
+            Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             CloudFrontSigner signer = new CloudFrontSigner(config.cloudFrontDomain(), keyPair);
             Authorizer authorizer = new Authorizer(apiKeys);
-            server = new ApiServer(config.port(), new ApiServer.Handlers(
+            server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     new FileRoutes(files, signer, commands, authorizer, config),
                     new ShareRoutes(links, waits, commands, files, authorizer, config),
                     new SharePage(links, files, signer, commands, config, registry),
@@ -101,15 +84,12 @@ public final class QueryApi implements AutoCloseable {
                     authorizer,
                     projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
-                    registry));
-            resources.add(server);
+                    registry)));
             server.start();
-            adminServer = new AdminServer(config.adminPort(), registry, projector::isRunning,
-                    new Readiness(dataSource, admin, projector, config.readyMaxLag(), config.projectorStuckAfter()));
-            resources.add(adminServer);
-            adminServer.start();
+            // Ready only once the public port answers too.
+            core.serveAdmin();
             log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={}", server.port(),
-                    adminServer.port(), config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
+                    core.adminPort(), config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
             return this;
         } catch (RuntimeException e) {
             close();
@@ -131,7 +111,7 @@ public final class QueryApi implements AutoCloseable {
 
     /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
     public int adminPort() {
-        return adminServer.port();
+        return core.adminPort();
     }
 
     public ApiConfig config() {
@@ -153,11 +133,11 @@ public final class QueryApi implements AutoCloseable {
     }
 
     public Projector projector() {
-        return projector;
+        return core.projector();
     }
 
     public DataSource dataSource() {
-        return database.dataSource();
+        return core.dataSource();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -166,13 +146,6 @@ public final class QueryApi implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("close failed resource={} reason={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }
