@@ -69,6 +69,7 @@ public final class Projector implements AutoCloseable {
     /** {@link System#nanoTime()} when the batch now being written first failed; 0 while writes succeed. */
     private volatile long retryingSince;
     private volatile String retryReason;
+    private long lastCommitWarning = System.nanoTime() - 120_000_000_000L;
 
     /**
      * @param lockName name of the read model this projector writes; a rebuild takes the same lock exclusively
@@ -319,7 +320,16 @@ public final class Projector implements AutoCloseable {
         });
         if (!commit.isEmpty()) {
             consumer.commitAsync(commit, (done, error) -> {
-                if (error != null) {
+                if (error == null) {
+                    return;
+                }
+                // A commit lost to a rebalance is routine and the next one catches up; one that keeps failing (an
+                // ACL, a missing group permission) blinds the lag alarm, so it is said at WARN once a minute.
+                long now = System.nanoTime();
+                if (now - lastCommitWarning > 60_000_000_000L) {
+                    lastCommitWarning = now;
+                    log.warn("projector offsets not committed to Kafka group={} reason={}", groupId, error.toString());
+                } else {
                     log.debug("projector offsets not committed to Kafka group={} reason={}", groupId, error.toString());
                 }
             });
