@@ -20,6 +20,9 @@ import java.util.function.Function;
  *                                 {@code <schema>_keys}, which rebuilds never touch
  * @param trustedProxies           CIDRs whose {@code X-Forwarded-For} is believed; empty = never believe it
  * @param sharePasswordAttemptsPerMinute wrong share-link passwords allowed per link, and per client, per minute
+ * @param adminPort                port of {@code /health}, {@code /ready} and {@code /metrics}, never exposed by the
+ *                                 public load balancer (0 = a free one)
+ * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  */
 public record ApiConfig(
         int port,
@@ -47,7 +50,9 @@ public record ApiConfig(
         long readyMaxLag,
         boolean localMode,
         List<String> trustedProxies,
-        int sharePasswordAttemptsPerMinute) {
+        int sharePasswordAttemptsPerMinute,
+        int adminPort,
+        Duration projectorStuckAfter) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -55,6 +60,12 @@ public record ApiConfig(
     public ApiConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("API_PORT must be 0..65535, got " + port);
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new IllegalArgumentException("API_ADMIN_PORT must be 0..65535, got " + adminPort);
+        }
+        if (projectorStuckAfter.isNegative() || projectorStuckAfter.isZero()) {
+            throw new IllegalArgumentException("PROJECTOR_STUCK_AFTER must be positive, got " + projectorStuckAfter);
         }
         if (!databaseSchema.matches("[a-z_][a-z0-9_]{0,40}")) {
             throw new IllegalArgumentException("DATABASE_SCHEMA must match [a-z_][a-z0-9_]{0,40}, got " + databaseSchema);
@@ -124,7 +135,9 @@ public record ApiConfig(
                 Long.parseLong(e.str("READY_MAX_LAG", "10000")),
                 Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")),
                 ClientAddress.parseList(e.str("TRUSTED_PROXIES", "")),
-                e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10));
+                e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10),
+                e.integer("API_ADMIN_PORT", 9090),
+                Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -142,7 +155,7 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -151,7 +164,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -160,7 +173,7 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -169,7 +182,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

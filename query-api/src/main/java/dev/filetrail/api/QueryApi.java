@@ -1,5 +1,6 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
@@ -7,7 +8,6 @@ import dev.filetrail.api.http.ApiServer;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.OpenApiDocument;
-import dev.filetrail.api.http.Readiness;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.shares.ShareCommands;
@@ -18,24 +18,17 @@ import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.kafka.RequiredTopics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, and the
- * Javalin HTTP API. {@link #start()} brings all three up; {@link #close()} stops them in reverse.
+ * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, the Javalin
+ * HTTP API on the public port and {@code /health}, {@code /ready}, {@code /metrics} on the admin port.
+ * {@link #start()} brings them up; {@link #close()} stops them in reverse.
  */
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
@@ -45,10 +38,9 @@ public final class QueryApi implements AutoCloseable {
 
     private ApiConfig config;
     private final CloudFrontSigner signer;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ReadModelDatabase database;
-    private Projector projector;
+    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
+    private final ResourceStack resources = new ResourceStack();
+    private ProjectorService core;
     private ApiServer server;
     private ApiKeys apiKeys;
 
@@ -75,42 +67,32 @@ public final class QueryApi implements AutoCloseable {
                     config.cloudFrontDomain());
         }
         try {
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
-            database = ReadModelDatabase.forApi(config, "query-api");
-            resources.add(database);
-            database.migrate();
-            Admin admin = config.kafka().newAdmin();
-            resources.add(admin);
-            RequiredTopics.verify(admin, TOPICS);
-            DataSource dataSource = database.dataSource();
+            core = resources.push(new ProjectorService(config, registry, TOPICS)).open();
+            DataSource dataSource = core.dataSource();
             apiKeys = new ApiKeys(dataSource);
-            ShareCommands commands = new ShareCommands(config.kafka());
-            resources.add(commands);
+            ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);
-            projector = Projector.forApi(config, dataSource, registry, waits);
-            resources.add(projector);
-            projector.start();
+            core.startProjector(waits);
+            Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
-            server = new ApiServer(config.port(), new ApiServer.Handlers(
+            server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     new FileRoutes(files, signer, commands, authorizer, config),
                     new ShareRoutes(links, waits, commands, files, authorizer, config),
                     new SharePage(links, files, signer, commands, apiKeys, config, registry),
                     new AuditRoutes(dataSource, authorizer),
                     authorizer,
-                    new Readiness(dataSource, admin, projector, config.readyMaxLag(), signer),
+                    projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
                     registry,
-                    new ClientAddress(config.trustedProxies())));
-            resources.add(server);
+                    new ClientAddress(config.trustedProxies()))));
             server.start();
-            log.info("query api started port={} schema={} cloudFront={} keyPairId={} urlSigning={}", server.port(),
-                    config.databaseSchema(), config.cloudFrontDomain(), config.cloudFrontKeyPairId(),
-                    signer.available() ? "available" : "unavailable");
+            // Ready only once the public port answers too.
+            core.serveAdmin(signer);
+            log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={} urlSigning={}",
+                    server.port(), core.adminPort(), config.databaseSchema(), config.cloudFrontDomain(),
+                    config.cloudFrontKeyPairId(), signer.available() ? "available" : "unavailable");
             return this;
         } catch (RuntimeException e) {
             close();
@@ -128,6 +110,11 @@ public final class QueryApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
+    public int adminPort() {
+        return core.adminPort();
     }
 
     public ApiConfig config() {
@@ -150,11 +137,11 @@ public final class QueryApi implements AutoCloseable {
     }
 
     public Projector projector() {
-        return projector;
+        return core.projector();
     }
 
     public DataSource dataSource() {
-        return database.dataSource();
+        return core.dataSource();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -163,13 +150,6 @@ public final class QueryApi implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("close failed resource={} reason={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }

@@ -63,6 +63,7 @@ public final class ApiFixture implements AutoCloseable {
         CloudFrontKeyPair keyPair = CloudFrontKeyPair.generate(ApiConfig.LOCAL_KEY_PAIR_ID);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("API_PORT", "0");
+        env.put("API_ADMIN_PORT", "0");
         env.put("DATABASE_URL", db);
         env.putAll(kafka.settings(KafkaRole.API).environment());
         env.put("S3_ENDPOINT", s3.endpoint().toString());
@@ -88,6 +89,24 @@ public final class ApiFixture implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + api.port();
+    }
+
+    /** The admin port's base URL: {@code /health}, {@code /ready}, {@code /metrics}. */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + api.adminPort();
+    }
+
+    /** The status a GET of {@code url} answers, or -1 when the request fails. */
+    public static int status(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
     }
 
     public HttpResponse<String> get(String rawPath, String key) {

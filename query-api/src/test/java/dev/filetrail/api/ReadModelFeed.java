@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -122,13 +123,13 @@ public final class ReadModelFeed implements AutoCloseable {
         return history == null || history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
-    /** Sends a raw value to a topic (bad-input tests). */
-    public void sendRaw(String topic, String recordKey, byte[] value) {
-        send(topic, recordKey, value);
+    /** Sends a raw value to a topic (bad-input tests); returns where it landed. */
+    public RecordMetadata sendRaw(String topic, String recordKey, byte[] value) {
+        return send(topic, recordKey, value);
     }
 
-    public void sendJson(String topic, String recordKey, Object value) {
-        send(topic, recordKey, Json.write(value));
+    public RecordMetadata sendJson(String topic, String recordKey, Object value) {
+        return send(topic, recordKey, Json.write(value));
     }
 
     private void publish(ChangeType type, FileVersion version, String auditType) {
@@ -160,9 +161,9 @@ public final class ReadModelFeed implements AutoCloseable {
         return String.format("%016X", ++sequence);
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private RecordMetadata send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }

@@ -137,14 +137,7 @@ public final class ShareRoutes {
         int limit = Requests.limit(ctx);
         String kind = "shares:" + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
-        Instant after = null;
-        if (cursor != null) {
-            try {
-                after = Instant.parse(cursor.get(0));
-            } catch (DateTimeParseException e) {
-                throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
-            }
-        }
+        Instant after = cursor == null ? null : Cursor.instant(cursor.get(0));
         List<ShareLink> links = store.forFile(path.bucket(), path.key(), after, cursor == null ? null : cursor.get(1),
                 limit + 1);
         String next = null;
@@ -209,6 +202,7 @@ public final class ShareRoutes {
             if (!expiresAt.isAfter(Instant.now())) {
                 throw ApiProblem.badRequest("expiresAt must be in the future");
             }
+            Requests.storedInstant("expiresAt", expiresAt);
         }
         String password = text(node, "password", false);
         if (password != null && (password.isEmpty() || password.length() > 1024)) {

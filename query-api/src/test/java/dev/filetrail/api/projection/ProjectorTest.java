@@ -2,7 +2,9 @@ package dev.filetrail.api.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.ProjectorService;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.ReadModelFeed;
 import dev.filetrail.embedded.junit.RealParts;
@@ -12,12 +14,18 @@ import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.filetrail.events.kafka.KafkaRole;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -100,25 +108,25 @@ class ProjectorTest {
     }
 
     @Test
-    void runsAloneWithHealthAndMetrics(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+    void runsAloneWithTheAdminEndpoints(KafkaCluster kafka, PostgresServer postgres) throws Exception {
         String url = postgres.createDatabase("alone");
-        java.util.Map<String, String> env = new java.util.HashMap<>(kafka.settings(KafkaRole.API).environment());
-        env.putAll(java.util.Map.of("API_PORT", "0", "DATABASE_URL", url,
+        Map<String, String> env = new java.util.HashMap<>(kafka.settings(KafkaRole.API).environment());
+        env.putAll(Map.of("API_PORT", "0", "API_ADMIN_PORT", "0", "DATABASE_URL", url,
                 "PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-alone-" + System.nanoTime()));
-        dev.filetrail.api.ApiConfig config = dev.filetrail.api.ApiConfig.fromMap(env);
-        try (Projector projector = Projector.open(config)) {
-            projector.start();
-            var http = java.net.http.HttpClient.newHttpClient();
-            ApiFixture.await("projector caught up", () -> projector.lag() == 0);
-            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + projector.metricsPort() + "/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        ApiConfig config = ApiConfig.fromMap(env);
+        try (ProjectorService service = new ProjectorService(config).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            String admin = "http://127.0.0.1:" + service.adminPort();
+            ApiFixture.await("projector caught up", () -> service.projector().lag() == 0);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(admin + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
-            var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + projector.metricsPort() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("filetrail_projector_lag");
+            ApiFixture.await("ready", () -> ApiFixture.status(http, admin + "/ready") == 200);
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("filetrail_projector_lag", "filetrail_projector_retrying_seconds");
+            assertThat(ApiFixture.status(http, admin + "/nothing")).isEqualTo(404);
         }
     }
 }

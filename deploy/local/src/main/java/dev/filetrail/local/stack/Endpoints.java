@@ -8,9 +8,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}. */
+/**
+ * Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}.
+ *
+ * @param apiAdmin the query API's admin port: {@code /health}, {@code /ready}, {@code /metrics}
+ */
 public record Endpoints(
         String api,
+        String apiAdmin,
         String cloudFrontEdge,
         String s3,
         String sqs,
@@ -71,6 +76,7 @@ public record Endpoints(
     public Map<String, String> table() {
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("Query API", api);
+        rows.put("Query API admin", apiAdmin + "  (/health, /ready, /metrics)");
         rows.put("CloudFront edge", cloudFrontEdge);
         rows.put("S3", s3 + "  (buckets " + sourceBucket + ", " + derivativesBucket + ")");
         rows.put("SQS", ingestQueueUrl + "  (DLQ " + ingestDlqUrl + ")");

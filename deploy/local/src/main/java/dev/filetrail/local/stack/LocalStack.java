@@ -81,6 +81,7 @@ public final class LocalStack implements AutoCloseable {
         deleteTree(out.resolve("kafka"));
         deleteTree(out.resolve("streams-state"));
         int apiPort = FreePort.orFree(config.apiPort());
+        int apiAdminPort = FreePort.orFree(config.apiAdminPort());
         int edgePort = FreePort.orFree(config.edgePort());
         int bridgeMetricsPort = FreePort.pick();
         int streamsMetricsPort = FreePort.pick();
@@ -137,6 +138,7 @@ public final class LocalStack implements AutoCloseable {
         // visible within a few hundred ms here, where a batch-throughput deployment would choose longer.
         env.put("STREAMS_COMMIT_INTERVAL_MS", "100");
         env.put("API_PORT", String.valueOf(apiPort));
+        env.put("API_ADMIN_PORT", String.valueOf(apiAdminPort));
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
         env.put("CLOUDFRONT_URL", "http://127.0.0.1:" + edgePort);
         env.put("DATABASE_URL", databaseUrl);
@@ -169,6 +171,7 @@ public final class LocalStack implements AutoCloseable {
 
         endpoints = new Endpoints(
                 "http://127.0.0.1:" + apiPort,
+                "http://127.0.0.1:" + apiAdminPort,
                 "http://127.0.0.1:" + edgePort,
                 s3.endpoint().toString(),
                 sqsServer.endpoint().toString(),

@@ -9,6 +9,7 @@ import java.util.Map;
  */
 public record LocalStackConfig(
         int apiPort,
+        int apiAdminPort,
         int edgePort,
         int s3Port,
         int sqsPort,
@@ -32,6 +33,7 @@ public record LocalStackConfig(
     public static LocalStackConfig fromEnvironment(Map<String, String> env, Path workingDir) {
         return new LocalStackConfig(
                 intOf(env, "LOCAL_API_PORT", 8080),
+                intOf(env, "LOCAL_API_ADMIN_PORT", 9090),
                 intOf(env, "LOCAL_EDGE_PORT", 8081),
                 intOf(env, "LOCAL_S3_PORT", 9000),
                 intOf(env, "LOCAL_SQS_PORT", 9324),
@@ -59,7 +61,7 @@ public record LocalStackConfig(
 
     /** Every port 0 (free ones), output under {@code outputDir}: for tests and benchmarks beside a running stack. */
     public static LocalStackConfig ephemeral(Path outputDir) {
-        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
+        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
                 "filetrail-local", "filetrail-local-derivatives", 3, true);
     }
 

@@ -62,7 +62,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private long projectorLag() throws Exception {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().api() + "/ready"))
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().apiAdmin() + "/ready"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode lag = Json.read(ready.body(), JsonNode.class).findValue("lag");
         return lag == null ? -1 : lag.asLong();
