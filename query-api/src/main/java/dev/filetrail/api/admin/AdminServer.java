@@ -56,6 +56,19 @@ public final class AdminServer implements AutoCloseable {
                         exchange.getRequestMethod() + " is not allowed here; allowed: GET, HEAD"));
                 return;
             }
+            try {
+                route(exchange, registry, alive, readiness);
+            } catch (RuntimeException e) {
+                // The JDK server would close the connection without a word: say what failed instead.
+                log.error("admin request failed path={} reason={}", exchange.getRequestURI().getPath(), e.toString(), e);
+                problem(exchange, new ApiProblem(500, "internal", "Internal server error",
+                        "the admin endpoint failed; the error is logged"));
+            }
+        });
+    }
+
+    private static void route(HttpExchange exchange, PrometheusMeterRegistry registry, BooleanSupplier alive,
+                              Readiness readiness) throws IOException {
             switch (exchange.getRequestURI().getPath()) {
                 case "/health" -> {
                     boolean up = alive.getAsBoolean();
@@ -71,7 +84,6 @@ public final class AdminServer implements AutoCloseable {
                 default -> problem(exchange, new ApiProblem(404, "no-route", "Not found",
                         "the admin port serves /health, /ready and /metrics"));
             }
-        });
     }
 
     /** A Prometheus registry with the JVM's own meters bound, as both services expose it. */

@@ -77,7 +77,6 @@ public final class Readiness {
         if (!projector.isRunning() || lag < 0 || lag > maxLag || retrying.compareTo(stuckAfter) > 0) {
             ready = false;
         }
-        checks.put("urlSigning", signer.unavailableReason().map(reason -> "UNAVAILABLE: " + reason).orElse("UP"));
         if (signer != null) {
             checks.put("urlSigning", signer.unavailableReason().map(reason -> "UNAVAILABLE: " + reason).orElse("UP"));
         }

@@ -11,6 +11,9 @@ import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.history.FileVersion;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,9 +81,12 @@ class UrlSigningWithoutKeyTest {
     }
 
     @Test
-    void readyStaysReadyAndSaysWhyUrlsCannotBeSigned() {
-        ApiFixture.await("ready", () -> f.get("/ready", null).statusCode() == 200);
-        String signing = ApiFixture.json(f.get("/ready", null)).path("checks").path("urlSigning").asText();
+    void readyStaysReadyAndSaysWhyUrlsCannotBeSigned() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String ready = f.adminUrl() + "/ready";
+        ApiFixture.await("ready", () -> ApiFixture.status(http, ready) == 200);
+        String signing = ApiFixture.json(http.send(HttpRequest.newBuilder(URI.create(ready)).build(),
+                HttpResponse.BodyHandlers.ofString())).path("checks").path("urlSigning").asText();
         assertThat(signing).startsWith("UNAVAILABLE").contains("CLOUDFRONT_PRIVATE_KEY");
     }
 
