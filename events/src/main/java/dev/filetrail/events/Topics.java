@@ -12,12 +12,14 @@ public final class Topics {
     public static final String SHARE_LINKS = "filetrail.share-links.v1";
     public static final String AUDIT = "filetrail.audit.v1";
     public static final String INGEST_DLQ = "filetrail.ingest-dlq.v1";
+    public static final String STREAMS_DLQ = "filetrail.streams-dlq.v1";
 
     /** Topics whose records are the latest state per key, so Kafka may compact them. */
     public static final List<String> COMPACTED = List.of(FILES, SHARE_LINKS);
 
     public static final List<String> ALL = List.of(
-            OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS, FILE_VERSIONS, FILES, SHARE_LINKS, AUDIT, INGEST_DLQ);
+            OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS, FILE_VERSIONS, FILES, SHARE_LINKS, AUDIT, INGEST_DLQ,
+            STREAMS_DLQ);
 
     private Topics() {
     }

@@ -2,11 +2,13 @@ package dev.filetrail.streams;
 
 import dev.filetrail.events.TopicSetup;
 import dev.filetrail.streams.http.MetricsServer;
+import dev.filetrail.streams.http.StreamsReadiness;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +29,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The metadata-streams service: creates the topics, runs the topology with exactly-once, serves metrics. */
+/**
+ * The metadata-streams service: creates the topics, runs the topology with exactly-once and its dead-letter
+ * handlers, serves metrics, liveness and readiness.
+ */
 public final class MetadataStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataStreams.class);
 
@@ -35,6 +40,7 @@ public final class MetadataStreams implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MetadataTopology topology;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private final StreamsReadiness readiness;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
@@ -43,6 +49,7 @@ public final class MetadataStreams implements AutoCloseable {
         this.config = config;
         unifyRocksDbTags(registry);
         this.topology = MetadataTopology.of(config, registry);
+        this.readiness = new StreamsReadiness(config.stuckAfter(), Clock.systemUTC());
     }
 
     /**
@@ -58,7 +65,7 @@ public final class MetadataStreams implements AutoCloseable {
         return config;
     }
 
-    /** The Kafka Streams settings this service runs with. */
+    /** The Kafka Streams settings this service runs with, but for the topology's error handling (see start). */
     public static Properties streamsProperties(MetadataStreamsConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -91,22 +98,27 @@ public final class MetadataStreams implements AutoCloseable {
             ensureSuffixedOutputs(admin);
         }
         CountDownLatch running = new CountDownLatch(1);
-        streams = new KafkaStreams(topology.build(), streamsProperties(config));
+        Properties properties = streamsProperties(config);
+        properties.putAll(topology.errorHandling());
+        streams = new KafkaStreams(topology.build(), properties);
         streams.setStateListener((newState, oldState) -> {
             state.set(newState);
+            readiness.stateChanged(newState);
             log.info("streams state applicationId={} from={} to={}", config.applicationId(), oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            readiness.threadFailed(e);
             log.error("stream thread failed applicationId={}; replacing the thread", config.applicationId(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         if (config.metricsPort() >= 0) {
-            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health,
+                    readiness::check);
         }
         streams.start();
         try {
@@ -122,11 +134,21 @@ public final class MetadataStreams implements AutoCloseable {
         return this;
     }
 
-    /** Kafka Streams state now; RUNNING and REBALANCING count as healthy. */
+    /** Kafka Streams state now; RUNNING and REBALANCING count as healthy (alive). */
     public MetricsServer.Health health() {
         KafkaStreams.State s = state.get();
         return new MetricsServer.Health(s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
-                s.name());
+                s.name(), null);
+    }
+
+    /** Whether the streams are doing their work, or have been stuck for longer than STREAMS_STUCK_AFTER_MS. */
+    public MetricsServer.Health ready() {
+        return readiness.check();
+    }
+
+    /** The recorder of this instance's dead letters (counts by kind). */
+    public dev.filetrail.streams.deadletters.DeadLetterRecorder deadLetters() {
+        return topology.deadLetters();
     }
 
     public KafkaStreams.State state() {
