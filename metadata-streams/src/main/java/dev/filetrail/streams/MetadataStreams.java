@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,6 +27,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,7 @@ public final class MetadataStreams implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
+    private ScheduledExecutorService progressSampler;
 
     public MetadataStreams(MetadataStreamsConfig config) {
         this.config = config;
@@ -121,6 +126,12 @@ public final class MetadataStreams implements AutoCloseable {
                     readiness::check);
         }
         streams.start();
+        progressSampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "streams-progress-" + config.applicationId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        progressSampler.scheduleWithFixedDelay(this::sampleProgress, 1, 1, TimeUnit.SECONDS);
         try {
             if (!running.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("streams did not reach RUNNING within " + config.startTimeout()
@@ -132,6 +143,23 @@ public final class MetadataStreams implements AutoCloseable {
         }
         log.info("metadata streams running applicationId={} metricsPort={}", config.applicationId(), metricsPort());
         return this;
+    }
+
+    /** Hands readiness the committed and end offsets of the local tasks' input partitions. */
+    private void sampleProgress() {
+        try {
+            Map<org.apache.kafka.common.TopicPartition, Long> committed = new HashMap<>();
+            Map<org.apache.kafka.common.TopicPartition, Long> end = new HashMap<>();
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    committed.putAll(task.committedOffsets());
+                    end.putAll(task.endOffsets());
+                }
+            }
+            readiness.sample(committed, end);
+        } catch (RuntimeException e) {
+            log.debug("progress not sampled applicationId={} error={}", config.applicationId(), e.toString());
+        }
     }
 
     /** Kafka Streams state now; RUNNING and REBALANCING count as healthy (alive). */
@@ -200,6 +228,9 @@ public final class MetadataStreams implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (progressSampler != null) {
+            progressSampler.shutdownNow();
+        }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;

@@ -80,6 +80,8 @@ public final class MetadataTopology {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeFailureHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ApplyFailureHandler.class,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class,
+                // No global stores here; set so Kafka Streams does not warn that the handler skips them.
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                 DeadLetterRecorder.CONFIG, deadLetters);
     }
 

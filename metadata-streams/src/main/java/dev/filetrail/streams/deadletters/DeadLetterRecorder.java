@@ -122,7 +122,7 @@ public final class DeadLetterRecorder {
     }
 
     /** The key as text for a log line: control characters escaped (no forged lines), long keys cut. */
-    static String printable(byte[] key) {
+    public static String printable(byte[] key) {
         if (key == null) {
             return "null";
         }

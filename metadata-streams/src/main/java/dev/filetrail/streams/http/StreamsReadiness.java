@@ -3,14 +3,18 @@ package dev.filetrail.streams.http;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Whether the streams are doing their work, for {@code /ready}: not before they first reach RUNNING, not in a
- * state that does no work, not after rebalancing for longer than the bound, and not while stream threads keep
- * failing (each failure within the bound of the one before) for longer than the bound. A single failed thread,
- * which Kafka Streams replaces, does not make the service unready; a thread that fails on the same thing again and
- * again (a broker that refuses an output, a store that cannot be opened) does, until the failures stop for a bound.
+ * Whether the streams are doing their work, for {@code /ready}. Not ready: before they first reach RUNNING; in a
+ * state that does no work; after rebalancing for longer than the bound; while an input partition of a local task
+ * has records past its committed offset and that offset has not moved for the bound (a record the task cannot get
+ * past, a broker that refuses its commits); while stream threads keep failing, each within the bound of the one
+ * before, for longer than the bound. One failed thread, which Kafka Streams replaces, or a moment of lag does not
+ * make the service unready.
  */
 public final class StreamsReadiness {
     private final Duration bound;
@@ -21,6 +25,11 @@ public final class StreamsReadiness {
     private Instant failingSince;
     private Instant lastFailure;
     private String lastError;
+    private final Map<TopicPartition, Progress> progress = new HashMap<>();
+
+    /** One input partition: its committed offset, since when it has had that value, whether it lags, last seen. */
+    private record Progress(long committed, Instant since, boolean lagging, Instant seen) {
+    }
 
     /** @param bound how long the streams may be stuck before they count as not ready */
     public StreamsReadiness(Duration bound, Clock clock) {
@@ -44,6 +53,22 @@ public final class StreamsReadiness {
         lastError = error.toString();
     }
 
+    /**
+     * Takes the committed and end offsets of the input partitions of the tasks running here now (a partition a task
+     * has not read the end of yet has no end offset). A partition keeps its history while it is not seen (its task
+     * restoring after a failure), and counts only if it was seen within the bound.
+     */
+    public synchronized void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
+        Instant now = clock.instant();
+        end.forEach((partition, endOffset) -> {
+            long offset = committed.getOrDefault(partition, -1L);
+            boolean lagging = endOffset != null && endOffset >= 0 && endOffset > Math.max(offset, 0);
+            Progress before = progress.get(partition);
+            Instant since = before != null && before.committed() == offset ? before.since() : now;
+            progress.put(partition, new Progress(offset, since, lagging, now));
+        });
+    }
+
     /** Ready now, or why not. */
     public synchronized MetricsServer.Health check() {
         Instant now = clock.instant();
@@ -53,14 +78,27 @@ public final class StreamsReadiness {
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
             return notReady("state " + state);
         }
-        if (state == KafkaStreams.State.REBALANCING && !stateSince.plus(bound).isAfter(now)) {
+        if (state == KafkaStreams.State.REBALANCING && expired(stateSince, now)) {
             return notReady("rebalancing for " + seconds(stateSince, now) + " s (bound " + bound.toSeconds() + " s)");
         }
-        if (lastFailure != null && lastFailure.plus(bound).isAfter(now) && !failingSince.plus(bound).isAfter(now)) {
+        for (Map.Entry<TopicPartition, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            if (p.lagging() && !expired(p.seen(), now) && expired(p.since(), now)) {
+                return notReady(e.getKey() + " has records past committed offset " + p.committed()
+                        + " and has not moved for " + seconds(p.since(), now) + " s (bound " + bound.toSeconds() + " s)"
+                        + (lastError == null ? "" : ", last thread failure: " + lastError));
+            }
+        }
+        if (lastFailure != null && !expired(lastFailure, now) && expired(failingSince, now)) {
             return notReady("stream threads failing for " + seconds(failingSince, now) + " s (bound "
                     + bound.toSeconds() + " s), last: " + lastError);
         }
         return new MetricsServer.Health(true, state.name(), null);
+    }
+
+    /** At least the bound has passed since {@code since}. */
+    private boolean expired(Instant since, Instant now) {
+        return !since.plus(bound).isAfter(now);
     }
 
     private MetricsServer.Health notReady(String reason) {
