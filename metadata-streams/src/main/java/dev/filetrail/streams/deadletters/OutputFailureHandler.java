@@ -31,8 +31,8 @@ public final class OutputFailureHandler implements ProductionExceptionHandler {
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        log.error("streams output refused, the task fails and retries topic={} outputTopic={} partition={} offset={} "
-                + "error={}", context.topic(), record.topic(), context.partition(), context.offset(), exception.toString());
+        log.error("streams output refused, the task fails and retries outputTopic={} task={} error={}", record.topic(),
+                context.taskId(), exception.toString());
         return Response.fail();
     }
 

@@ -11,10 +11,10 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * Whether the streams are doing their work, for {@code /ready}. Not ready: before they first reach RUNNING; in a
  * state that does no work; after rebalancing for longer than the bound; while an input partition of a local task
- * has records past its committed offset and that offset has not moved for the bound (a record the task cannot get
- * past, a broker that refuses its commits); while stream threads keep failing, each within the bound of the one
- * before, for longer than the bound. One failed thread, which Kafka Streams replaces, or a moment of lag does not
- * make the service unready.
+ * has had records past its committed offset, without that offset moving, for the bound (a record the task cannot
+ * get past, a broker that refuses its outputs or commits); while stream threads keep failing, each within the bound
+ * of the one before, for longer than the bound. One failed thread, which Kafka Streams replaces, or a moment of lag
+ * does not make the service unready.
  */
 public final class StreamsReadiness {
     private final Duration bound;
@@ -26,9 +26,13 @@ public final class StreamsReadiness {
     private Instant lastFailure;
     private String lastError;
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
+    private Instant runningSince;
 
-    /** One input partition: its committed offset, since when it has had that value, whether it lags, last seen. */
-    private record Progress(long committed, Instant since, boolean lagging, Instant seen) {
+    /**
+     * One input partition: its committed offset, whether records wait past it, since when both are so, and when a
+     * local task last had it.
+     */
+    private record Progress(long committed, boolean lagging, Instant since, Instant seen) {
     }
 
     /** @param bound how long the streams may be stuck before they count as not ready */
@@ -41,7 +45,10 @@ public final class StreamsReadiness {
     public synchronized void stateChanged(KafkaStreams.State newState) {
         state = newState;
         stateSince = clock.instant();
-        wasRunning |= newState == KafkaStreams.State.RUNNING;
+        if (newState == KafkaStreams.State.RUNNING) {
+            wasRunning = true;
+            runningSince = stateSince;
+        }
     }
 
     public synchronized void threadFailed(Throwable error) {
@@ -54,18 +61,19 @@ public final class StreamsReadiness {
     }
 
     /**
-     * Takes the committed and end offsets of the input partitions of the tasks running here now (a partition a task
-     * has not read the end of yet has no end offset). A partition keeps its history while it is not seen (its task
-     * restoring after a failure), and counts only if it was seen within the bound.
+     * Takes the committed and end offsets of the input partitions of the tasks running here now. A partition keeps
+     * its history while its task is away: a failed thread's tasks wait for the next rebalance, and after one a task
+     * may restore before it shows. It counts while it has been seen since the last rebalance completed, so a
+     * partition that moved to another instance stops counting.
      */
     public synchronized void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
         Instant now = clock.instant();
         end.forEach((partition, endOffset) -> {
             long offset = committed.getOrDefault(partition, -1L);
-            boolean lagging = endOffset != null && endOffset >= 0 && endOffset > Math.max(offset, 0);
+            boolean lagging = endOffset != null && endOffset > Math.max(offset, 0);
             Progress before = progress.get(partition);
-            Instant since = before != null && before.committed() == offset ? before.since() : now;
-            progress.put(partition, new Progress(offset, since, lagging, now));
+            boolean same = before != null && before.committed() == offset && before.lagging() == lagging;
+            progress.put(partition, new Progress(offset, lagging, same ? before.since() : now, now));
         });
     }
 
@@ -83,7 +91,7 @@ public final class StreamsReadiness {
         }
         for (Map.Entry<TopicPartition, Progress> e : progress.entrySet()) {
             Progress p = e.getValue();
-            if (p.lagging() && !expired(p.seen(), now) && expired(p.since(), now)) {
+            if (p.lagging() && expired(p.since(), now) && !p.seen().isBefore(runningSince)) {
                 return notReady(e.getKey() + " has records past committed offset " + p.committed()
                         + " and has not moved for " + seconds(p.since(), now) + " s (bound " + bound.toSeconds() + " s)"
                         + (lastError == null ? "" : ", last thread failure: " + lastError));
