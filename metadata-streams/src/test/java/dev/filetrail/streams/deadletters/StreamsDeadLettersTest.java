@@ -67,16 +67,16 @@ class StreamsDeadLettersTest {
         String bucket = RealKafka.unique("dlq-bucket");
         MetadataStreamsConfig config = RealKafka.config(kafka, app, dir);
         try (MetadataStreams streams = new MetadataStreams(config).start()) {
+            // All three under one key, so in one partition, in this order: the upload waits behind the poison.
+            ObjectEvent upload = Facts.put(bucket, "fresh.txt", "v1", "02", at(2));
+            byte[] key = utf8(upload.recordKey());
             RecordHeaders headers = new RecordHeaders();
             headers.add("trace-id", utf8("t-1"));
             byte[] garbage = utf8("{\"Records\": not an event");
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, null, utf8(bucket + "/poison.txt"), garbage,
-                    headers));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, null, key, garbage, headers));
             ObjectEvent misKeyed = Facts.put(bucket, "a.txt", "v0", "01", at(1));
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, utf8(bucket + "/not-a.txt"),
-                    Json.write(misKeyed)));
-            ObjectEvent upload = Facts.put(bucket, "fresh.txt", "v1", "02", at(2));
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, utf8(upload.recordKey()), Json.write(upload)));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, key, Json.write(misKeyed)));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, key, Json.write(upload)));
 
             RealKafka.await(Duration.ofSeconds(60), () -> RealKafka.readAll(kafka, config.outputTopics().files(),
                             FileHead.class).stream().anyMatch(r -> r.key().equals(upload.recordKey())),
@@ -90,7 +90,7 @@ class StreamsDeadLettersTest {
             StreamsDeadLetter undecodable = parked.stream().filter(l -> "decode".equals(l.kind())).findFirst()
                     .orElseThrow();
             assertThat(undecodable.value()).isEqualTo(garbage);
-            assertThat(undecodable.keyText()).isEqualTo(bucket + "/poison.txt");
+            assertThat(undecodable.keyText()).isEqualTo(upload.recordKey());
             assertThat(undecodable.sourceTopic()).isEqualTo(Topics.OBJECT_EVENTS);
             assertThat(undecodable.sourceOffset()).isNotNegative();
             assertThat(undecodable.reason()).startsWith("not a valid ObjectEvent");
