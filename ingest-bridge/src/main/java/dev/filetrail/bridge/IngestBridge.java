@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class IngestBridge implements AutoCloseable {
     IngestBridge(BridgeConfig config, AfterProduceHook afterProduce) {
         this.config = config;
         this.afterProduce = afterProduce;
-        this.readiness = new Readiness(Duration.ofMillis(config.stuckAfterMs()), Clock.systemUTC());
+        this.readiness = new Readiness(Duration.ofMillis(config.stuckAfterMs()), Instant::now);
         this.sqs = AwsClients.sqs(config);
         this.producer = BridgeProducer.connect(config.kafkaBootstrapServers(), config.kafkaDeliveryTimeoutMs(),
                 "filetrail-ingest-bridge", config.kafkaLingerMs());

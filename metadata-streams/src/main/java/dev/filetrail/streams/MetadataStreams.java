@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ public final class MetadataStreams implements AutoCloseable {
         this.config = config;
         unifyRocksDbTags(registry);
         this.topology = MetadataTopology.of(config, registry);
-        this.readiness = new StreamsReadiness(config.stuckAfter(), Clock.systemUTC());
+        this.readiness = new StreamsReadiness(config.stuckAfter(), Instant::now);
     }
 
     /**

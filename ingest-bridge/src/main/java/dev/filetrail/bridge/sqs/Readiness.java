@@ -1,9 +1,9 @@
 package dev.filetrail.bridge.sqs;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Whether the pollers are getting messages through, for {@code /ready}: stuck once batches (or SQS calls) have
@@ -13,20 +13,23 @@ import java.util.Optional;
  */
 public final class Readiness {
     private final Duration bound;
-    private final Clock clock;
+    private final Supplier<Instant> clock;
     private Instant failingSince;
     private Instant dueBack;
     private String lastError;
 
-    /** @param bound how long the bridge may keep failing before it counts as not ready */
-    public Readiness(Duration bound, Clock clock) {
+    /**
+     * @param bound how long the bridge may keep failing before it counts as not ready
+     * @param clock the time now ({@code Instant::now}; tests move their own)
+     */
+    public Readiness(Duration bound, Supplier<Instant> clock) {
         this.bound = bound;
         this.clock = clock;
     }
 
     /** Something failed; what it left on the queue is due back after {@code dueBackIn}. */
     public synchronized void failed(String error, Duration dueBackIn) {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         if (failingSince == null) {
             failingSince = now;
         }
@@ -43,14 +46,14 @@ public final class Readiness {
 
     /** A receive found nothing while this poller had nothing in flight. */
     public synchronized void idle() {
-        if (dueBack != null && !clock.instant().isBefore(dueBack)) {
+        if (dueBack != null && !clock.get().isBefore(dueBack)) {
             succeeded();
         }
     }
 
     /** Why the bridge is stuck, or empty while it is not. */
     public synchronized Optional<String> stuck() {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         if (failingSince == null || failingSince.plus(bound).isAfter(now)) {
             return Optional.empty();
         }

@@ -3,7 +3,8 @@ package dev.filetrail.streams.deadletters;
 import dev.filetrail.events.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,19 +15,12 @@ import org.slf4j.LoggerFactory;
  * Parks an input the processor could not apply and lets the task go on; fails the task (which Kafka Streams then
  * retries) when the failure came from Kafka or a store rather than from the record.
  */
-public final class ApplyFailureHandler implements ProcessingExceptionHandler {
+public final class ApplyFailureHandler extends RecorderConfigured implements ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplyFailureHandler.class);
-
-    private DeadLetterRecorder recorder;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        recorder = Failures.recorder(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (!Failures.aboutTheRecord(exception)) {
+        if (!aboutTheRecord(exception)) {
             log.warn("streams processing failed, the record is retried topic={} partition={} offset={} task={} error={}",
                     context.topic(), context.partition(), context.offset(), context.taskId(), exception.toString());
             return Response.fail();
@@ -52,5 +46,15 @@ public final class ApplyFailureHandler implements ProcessingExceptionHandler {
                     source.timestamp(), headers);
         }
         return Response.resume(List.of(recorder.letter(DeadLetterKind.APPLY, source, key, value, exception)));
+    }
+
+    /**
+     * Kafka's own exceptions (a store, the producer, the broker, a rebalance) say nothing about the record being
+     * processed: parking it would lose a good record, so the task must fail and retry. Everything else thrown while
+     * a record is applied (the topology's {@code BadInputException}, or a bug met by this record's data) is about
+     * the record.
+     */
+    private static boolean aboutTheRecord(Exception e) {
+        return !(e instanceof KafkaException) || e instanceof SerializationException;
     }
 }

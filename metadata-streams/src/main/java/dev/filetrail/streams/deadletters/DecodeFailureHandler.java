@@ -1,20 +1,12 @@
 package dev.filetrail.streams.deadletters;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /** Parks an input whose bytes are not a record of its topic's type, and lets the task go on. */
-public final class DecodeFailureHandler implements DeserializationExceptionHandler {
-    private DeadLetterRecorder recorder;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        recorder = Failures.recorder(configs);
-    }
-
+public final class DecodeFailureHandler extends RecorderConfigured implements DeserializationExceptionHandler {
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                 Exception exception) {

@@ -1,7 +1,6 @@
 package dev.filetrail.streams.deadletters;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -15,15 +14,8 @@ import org.slf4j.LoggerFactory;
  * whole transaction whatever a handler answers, so skipping it is not an option (the processor refuses outputs
  * too large for Kafka before sending them, which is the refusal a record can cause).
  */
-public final class OutputFailureHandler implements ProductionExceptionHandler {
+public final class OutputFailureHandler extends RecorderConfigured implements ProductionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(OutputFailureHandler.class);
-
-    private DeadLetterRecorder recorder;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        recorder = Failures.recorder(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,

@@ -1,10 +1,10 @@
 package dev.filetrail.streams.http;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -18,7 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class StreamsReadiness {
     private final Duration bound;
-    private final Clock clock;
+    private final Supplier<Instant> clock;
     private KafkaStreams.State state = KafkaStreams.State.CREATED;
     private Instant stateSince;
     private boolean wasRunning;
@@ -35,16 +35,19 @@ public final class StreamsReadiness {
     private record Progress(long committed, boolean lagging, Instant since, Instant seen) {
     }
 
-    /** @param bound how long the streams may be stuck before they count as not ready */
-    public StreamsReadiness(Duration bound, Clock clock) {
+    /**
+     * @param bound how long the streams may be stuck before they count as not ready
+     * @param clock the time now ({@code Instant::now}; tests move their own)
+     */
+    public StreamsReadiness(Duration bound, Supplier<Instant> clock) {
         this.bound = bound;
         this.clock = clock;
-        this.stateSince = clock.instant();
+        this.stateSince = clock.get();
     }
 
     public synchronized void stateChanged(KafkaStreams.State newState) {
         state = newState;
-        stateSince = clock.instant();
+        stateSince = clock.get();
         if (newState == KafkaStreams.State.RUNNING) {
             wasRunning = true;
             runningSince = stateSince;
@@ -52,7 +55,7 @@ public final class StreamsReadiness {
     }
 
     public synchronized void threadFailed(Throwable error) {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         if (failingSince == null || lastFailure.plus(bound).isBefore(now)) {
             failingSince = now;
         }
@@ -67,7 +70,7 @@ public final class StreamsReadiness {
      * partition that moved to another instance stops counting.
      */
     public synchronized void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         end.forEach((partition, endOffset) -> {
             long offset = committed.getOrDefault(partition, -1L);
             boolean lagging = endOffset != null && endOffset > Math.max(offset, 0);
@@ -79,7 +82,7 @@ public final class StreamsReadiness {
 
     /** Ready now, or why not. */
     public synchronized MetricsServer.Health check() {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         if (!wasRunning) {
             return notReady("starting: not RUNNING yet");
         }
