@@ -12,9 +12,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * Whether the streams are doing their work, for {@code /ready}. Not ready: before they first reach RUNNING; in a
  * state that does no work; after rebalancing for longer than the bound; while an input partition of a local task
  * has had records past its committed offset, without that offset moving, for the bound (a record the task cannot
- * get past, a broker that refuses its outputs or commits); while stream threads keep failing, each within the bound
- * of the one before, for longer than the bound. One failed thread, which Kafka Streams replaces, or a moment of lag
- * does not make the service unready.
+ * get past, a broker that refuses its outputs or commits); once a stream thread failed and the bound passed without
+ * the streams showing they keep up again (a committed offset moving, or every partition here caught up). A moment of
+ * lag, or one failed thread that Kafka Streams replaces and that then catches up, does not make the service unready.
  */
 public final class StreamsReadiness {
     private final Duration bound;
@@ -23,7 +23,6 @@ public final class StreamsReadiness {
     private Instant stateSince;
     private boolean wasRunning;
     private Instant failingSince;
-    private Instant lastFailure;
     private String lastError;
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
     private Instant runningSince;
@@ -55,11 +54,9 @@ public final class StreamsReadiness {
     }
 
     public synchronized void threadFailed(Throwable error) {
-        Instant now = clock.get();
-        if (failingSince == null || lastFailure.plus(bound).isBefore(now)) {
-            failingSince = now;
+        if (failingSince == null) {
+            failingSince = clock.get();
         }
-        lastFailure = now;
         lastError = error.toString();
     }
 
@@ -71,13 +68,21 @@ public final class StreamsReadiness {
      */
     public synchronized void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
         Instant now = clock.get();
-        end.forEach((partition, endOffset) -> {
-            long offset = committed.getOrDefault(partition, -1L);
-            boolean lagging = endOffset != null && endOffset > Math.max(offset, 0);
-            Progress before = progress.get(partition);
+        boolean moved = false;
+        boolean lags = false;
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            long offset = committed.getOrDefault(e.getKey(), -1L);
+            boolean lagging = e.getValue() != null && e.getValue() > Math.max(offset, 0);
+            Progress before = progress.get(e.getKey());
+            moved |= before != null && before.committed() != offset;
+            lags |= lagging;
             boolean same = before != null && before.committed() == offset && before.lagging() == lagging;
-            progress.put(partition, new Progress(offset, lagging, same ? before.since() : now, now));
-        });
+            progress.put(e.getKey(), new Progress(offset, lagging, same ? before.since() : now, now));
+        }
+        // After a thread failure, the streams are trusted again once they show they keep up.
+        if (moved || (!end.isEmpty() && !lags)) {
+            failingSince = null;
+        }
     }
 
     /** Ready now, or why not. */
@@ -100,9 +105,9 @@ public final class StreamsReadiness {
                         + (lastError == null ? "" : ", last thread failure: " + lastError));
             }
         }
-        if (lastFailure != null && !expired(lastFailure, now) && expired(failingSince, now)) {
-            return notReady("stream threads failing for " + seconds(failingSince, now) + " s (bound "
-                    + bound.toSeconds() + " s), last: " + lastError);
+        if (failingSince != null && expired(failingSince, now)) {
+            return notReady("a stream thread failed " + seconds(failingSince, now) + " s ago and the streams have not "
+                    + "caught up since (bound " + bound.toSeconds() + " s), last failure: " + lastError);
         }
         return new MetricsServer.Health(true, state.name(), null);
     }
