@@ -11,9 +11,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -148,15 +151,17 @@ public final class MetadataStreams implements AutoCloseable {
     /** Hands readiness the committed and end offsets of the local tasks' input partitions. */
     private void sampleProgress() {
         try {
-            Map<org.apache.kafka.common.TopicPartition, Long> committed = new HashMap<>();
-            Map<org.apache.kafka.common.TopicPartition, Long> end = new HashMap<>();
+            Set<TopicPartition> assigned = new HashSet<>();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            Map<TopicPartition, Long> end = new HashMap<>();
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
                 for (TaskMetadata task : thread.activeTasks()) {
+                    assigned.addAll(task.topicPartitions());
                     committed.putAll(task.committedOffsets());
                     end.putAll(task.endOffsets());
                 }
             }
-            readiness.sample(committed, end);
+            readiness.sample(assigned, committed, end);
         } catch (RuntimeException e) {
             log.debug("progress not sampled applicationId={} error={}", config.applicationId(), e.toString());
         }

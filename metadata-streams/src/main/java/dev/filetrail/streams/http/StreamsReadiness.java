@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -13,8 +14,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * state that does no work; after rebalancing for longer than the bound; while an input partition of a local task
  * has had records past its committed offset, without that offset moving, for the bound (a record the task cannot
  * get past, a broker that refuses its outputs or commits); once a stream thread failed and the bound passed without
- * the streams showing they keep up again (a committed offset moving, or every partition here caught up). A moment of
- * lag, or one failed thread that Kafka Streams replaces and that then catches up, does not make the service unready.
+ * the streams showing they keep up again (every partition here caught up, or moved past where it stood at the
+ * failure). A moment of lag, or one failed thread that Kafka Streams replaces and that then catches up, does not make
+ * the service unready.
  */
 public final class StreamsReadiness {
     private final Duration bound;
@@ -24,6 +26,8 @@ public final class StreamsReadiness {
     private boolean wasRunning;
     private Instant failingSince;
     private String lastError;
+    /** While failing: each partition's committed offset when the failure happened (or when first seen after it). */
+    private Map<TopicPartition, Long> atFailure;
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
     private Instant runningSince;
 
@@ -56,32 +60,44 @@ public final class StreamsReadiness {
     public synchronized void threadFailed(Throwable error) {
         if (failingSince == null) {
             failingSince = clock.get();
+            atFailure = new HashMap<>();
+            progress.forEach((partition, p) -> atFailure.put(partition, p.committed()));
         }
         lastError = error.toString();
     }
 
     /**
-     * Takes the committed and end offsets of the input partitions of the tasks running here now. A partition keeps
-     * its history while its task is away: a failed thread's tasks wait for the next rebalance, and after one a task
-     * may restore before it shows. It counts while it has been seen since the last rebalance completed, so a
-     * partition that moved to another instance stops counting.
+     * Takes the input partitions of the tasks running here now, with the committed and end offsets known for them (a
+     * task that has not fetched yet knows no end). A partition keeps its history while its task is away: a failed
+     * thread's tasks wait for the next rebalance, and after one a task may restore before it shows. It counts while
+     * it has been seen since the last rebalance completed, so a partition that moved to another instance stops
+     * counting.
      */
-    public synchronized void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
+    public synchronized void sample(Set<TopicPartition> assigned, Map<TopicPartition, Long> committed,
+                                    Map<TopicPartition, Long> end) {
         Instant now = clock.get();
-        boolean moved = false;
-        boolean lags = false;
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            long offset = committed.getOrDefault(e.getKey(), -1L);
-            boolean lagging = e.getValue() != null && e.getValue() > Math.max(offset, 0);
-            Progress before = progress.get(e.getKey());
-            moved |= before != null && before.committed() != offset;
-            lags |= lagging;
+        boolean keepingUp = !assigned.isEmpty();
+        for (TopicPartition partition : assigned) {
+            Long endOffset = end.get(partition);
+            if (endOffset == null) {
+                keepingUp = false;
+                continue;
+            }
+            long offset = committed.getOrDefault(partition, -1L);
+            boolean lagging = endOffset > Math.max(offset, 0);
+            Progress before = progress.get(partition);
             boolean same = before != null && before.committed() == offset && before.lagging() == lagging;
-            progress.put(e.getKey(), new Progress(offset, lagging, same ? before.since() : now, now));
+            progress.put(partition, new Progress(offset, lagging, same ? before.since() : now, now));
+            if (atFailure != null) {
+                long then = atFailure.computeIfAbsent(partition, p -> offset);
+                keepingUp &= !lagging || offset > then;
+            }
         }
-        // After a thread failure, the streams are trusted again once they show they keep up.
-        if (moved || (!end.isEmpty() && !lags)) {
+        // After a thread failure the streams are trusted again once every partition here is caught up or has moved
+        // past where it stood when the failure happened.
+        if (atFailure != null && keepingUp) {
             failingSince = null;
+            atFailure = null;
         }
     }
 

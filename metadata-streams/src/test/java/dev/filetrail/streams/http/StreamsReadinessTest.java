@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -48,20 +50,21 @@ class StreamsReadinessTest {
 
     @Test
     void aPartitionWithRecordsPastAnOffsetThatDoesNotMoveIsStuckOnceTheBoundPasses() {
-        running().sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 10L, P1, 5L));
+        running();
+        sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 10L, P1, 5L));
         move(Duration.ofHours(1));
         // Idle for an hour, then a record arrives: lag since now, not since the offset last moved.
-        readiness.sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 11L, P1, 5L));
+        sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 11L, P1, 5L));
         assertThat(readiness.check().up()).isTrue();
         move(BOUND.minusSeconds(1));
-        readiness.sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 11L, P1, 5L));
+        sample(Map.of(P0, 10L, P1, 5L), Map.of(P0, 11L, P1, 5L));
         assertThat(readiness.check().up()).isTrue();
         move(Duration.ofSeconds(1));
         // The failed thread's task is gone until the next rebalance: the partition still counts.
-        readiness.sample(Map.of(), Map.of());
+        sample(Map.of(), Map.of());
         assertThat(readiness.check().reason()).contains(P0.toString()).contains("committed offset 10");
         // Moving on clears it.
-        readiness.sample(Map.of(P0, 11L), Map.of(P0, 11L));
+        sample(Map.of(P0, 11L), Map.of(P0, 11L));
         assertThat(readiness.check().up()).isTrue();
     }
 
@@ -69,7 +72,7 @@ class StreamsReadinessTest {
     void busyPartitionsThatCommitAreNotStuck() {
         running();
         for (long offset = 0; offset < 10; offset++) {
-            readiness.sample(Map.of(P0, offset * 100), Map.of(P0, offset * 100 + 500));
+            sample(Map.of(P0, offset * 100), Map.of(P0, offset * 100 + 500));
             move(BOUND.dividedBy(2));
         }
         assertThat(readiness.check().up()).isTrue();
@@ -77,35 +80,59 @@ class StreamsReadinessTest {
 
     @Test
     void aPartitionThatMovedToAnotherInstanceStopsCountingAfterTheRebalance() {
-        running().sample(Map.of(P0, 10L), Map.of(P0, 20L));
+        running();
+        sample(Map.of(P0, 10L), Map.of(P0, 20L));
         move(BOUND);
         assertThat(readiness.check().up()).isFalse();
         readiness.stateChanged(State.REBALANCING);
         readiness.stateChanged(State.RUNNING);
-        readiness.sample(Map.of(P1, 3L), Map.of(P1, 3L));
+        sample(Map.of(P1, 3L), Map.of(P1, 3L));
         assertThat(readiness.check().up()).isTrue();
     }
 
     @Test
     void aFailedThreadIsForgivenOnceTheStreamsKeepUpAgain() {
-        running().sample(Map.of(P0, 10L), Map.of(P0, 10L));
+        running();
+        sample(Map.of(P0, 10L), Map.of(P0, 10L));
         readiness.threadFailed(new IllegalStateException("once"));
         move(BOUND.minusSeconds(1));
         // Its tasks wait for the next rebalance: nothing here shows whether they keep up.
-        readiness.sample(Map.of(), Map.of());
+        sample(Map.of(), Map.of());
         assertThat(readiness.check().up()).isTrue();
-        readiness.sample(Map.of(P0, 10L), Map.of(P0, 10L));
+        sample(Map.of(P0, 10L), Map.of(P0, 10L));
         move(BOUND);
         assertThat(readiness.check().up()).as("caught up after the failure").isTrue();
 
         readiness.threadFailed(new IllegalStateException("again"));
         move(BOUND);
-        readiness.sample(Map.of(), Map.of());
+        sample(Map.of(), Map.of());
         assertThat(readiness.check().reason()).startsWith("a stream thread failed 60 s ago").endsWith("again");
-        readiness.sample(Map.of(P0, 10L), Map.of(P0, 12L));
+        sample(Map.of(P0, 10L), Map.of(P0, 12L));
         assertThat(readiness.check().up()).as("still behind").isFalse();
-        readiness.sample(Map.of(P0, 11L), Map.of(P0, 12L));
+        sample(Map.of(P0, 11L), Map.of(P0, 12L));
         assertThat(readiness.check().up()).as("its committed offset moved").isTrue();
+    }
+
+    @Test
+    void afterAFailureATaskThatHasNotFetchedYetProvesNothingAndAPartitionFirstSeenLaggingIsNotProgress() {
+        running().threadFailed(new IllegalStateException("poison"));
+        move(BOUND);
+        // Assigned again after the rebalance, P0 has not fetched (no end offset); P1 is caught up.
+        readiness.sample(Set.of(P0, P1), Map.of(P0, 10L, P1, 3L), Map.of(P1, 3L));
+        assertThat(readiness.check().up()).isFalse();
+        // P0 is first seen after the failure, lagging: where it stands now is where it stood.
+        sample(Map.of(P0, 10L, P1, 3L), Map.of(P0, 11L, P1, 3L));
+        sample(Map.of(P0, 10L, P1, 4L), Map.of(P0, 11L, P1, 5L));
+        assertThat(readiness.check().reason()).startsWith("a stream thread failed");
+        sample(Map.of(P0, 11L, P1, 5L), Map.of(P0, 11L, P1, 5L));
+        assertThat(readiness.check().up()).isTrue();
+    }
+
+    /** The local tasks hold the partitions named in either map. */
+    private void sample(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
+        Set<TopicPartition> assigned = new HashSet<>(committed.keySet());
+        assigned.addAll(end.keySet());
+        readiness.sample(assigned, committed, end);
     }
 
     private void move(Duration by) {
