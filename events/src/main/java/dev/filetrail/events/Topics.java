@@ -21,6 +21,9 @@ public final class Topics {
             OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS, FILE_VERSIONS, FILES, SHARE_LINKS, AUDIT, INGEST_DLQ,
             STREAMS_DLQ);
 
+    /** The streams' inputs, all keyed {@code bucket/key}: their partition counts must be equal. */
+    public static final List<String> CO_PARTITIONED = List.of(OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS);
+
     private Topics() {
     }
 

@@ -13,15 +13,25 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
-/** Builds the SQS and S3 clients the configuration describes. */
+/**
+ * Builds the SQS and S3 clients the configuration describes, tagged with the component that uses them: the SDK
+ * sends {@code app/filetrail-<component>} in its User-Agent (visible in CloudTrail), and the tests' call recorder
+ * attributes each call to that component's IAM role.
+ */
 public final class AwsClients {
+    /** The ingest bridge service (task role of the bridge). */
+    public static final String BRIDGE = "bridge";
+    /** Operator commands run from the launcher (backfill, dlq, reconcile; the ops task's role). */
+    public static final String OPS = "ops";
+
     private AwsClients() {
     }
 
-    public static SqsClient sqs(BridgeConfig config) {
+    public static SqsClient sqs(BridgeConfig config, String component) {
         SqsClientBuilder builder = SqsClient.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
+                .overrideConfiguration(o -> o.appId("filetrail-" + component))
                 .httpClient(UrlConnectionHttpClient.create());
         if (!config.sqsEndpoint().isBlank()) {
             builder.endpointOverride(URI.create(config.sqsEndpoint()));
@@ -29,10 +39,11 @@ public final class AwsClients {
         return builder.build();
     }
 
-    public static S3Client s3(BridgeConfig config) {
+    public static S3Client s3(BridgeConfig config, String component) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
+                .overrideConfiguration(o -> o.appId("filetrail-" + component))
                 .httpClient(UrlConnectionHttpClient.create());
         if (!config.s3Endpoint().isBlank()) {
             // Local S3 servers are addressed by path, not by bucket subdomain.

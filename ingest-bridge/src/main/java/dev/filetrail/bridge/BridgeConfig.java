@@ -1,11 +1,13 @@
 package dev.filetrail.bridge;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.util.function.Function;
 
 /**
  * Everything the ingest bridge (and its ops commands) needs, read once from the environment. Defaults point at
  * the local stack; tests build it with {@link #local()} and the {@code with…} copies.
  *
+ * @param kafka                  KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*: the bridge role's login
  * @param sqsEndpoint            SQS endpoint URL; empty means the AWS default endpoint for {@code region}
  * @param s3Endpoint             S3 endpoint URL used by backfill; empty means the AWS default endpoint
  * @param kafkaDeliveryTimeoutMs how long one record may take to be acknowledged before its message counts as
@@ -17,7 +19,7 @@ import java.util.function.Function;
  * @param stuckAfterMs           how long messages may keep failing, with none going through, before /ready says 503
  */
 public record BridgeConfig(
-        String kafkaBootstrapServers,
+        KafkaClientSettings kafka,
         String sqsEndpoint,
         String s3Endpoint,
         String queueUrl,
@@ -29,9 +31,6 @@ public record BridgeConfig(
         int waitTimeSeconds,
         int visibilityTimeoutSeconds,
         int metricsPort,
-        int topicPartitions,
-        short topicReplicationFactor,
-        long auditRetentionMs,
         int kafkaDeliveryTimeoutMs,
         long retryBackoffMaxMs,
         int shutdownGraceSeconds,
@@ -62,7 +61,7 @@ public record BridgeConfig(
                 "BRIDGE_BATCHES_IN_FLIGHT must be 1..100, was " + batchesInFlight);
         require(stuckAfterMs >= 1, "BRIDGE_STUCK_AFTER_MS must be positive, was " + stuckAfterMs);
         require(queueUrl != null && !queueUrl.isBlank(), "SQS_QUEUE_URL must be set");
-        require(kafkaBootstrapServers != null && !kafkaBootstrapServers.isBlank(), "KAFKA_BOOTSTRAP_SERVERS must be set");
+        require(kafka != null, "the Kafka client settings must be given");
     }
 
     /** The local stack's values: every default of {@link #fromEnvironment()}. */
@@ -77,7 +76,7 @@ public record BridgeConfig(
     /** Reads the configuration from any variable lookup (the environment, or a map in tests). */
     public static BridgeConfig from(Function<String, String> env) {
         return new BridgeConfig(
-                text(env, "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                KafkaClientSettings.fromEnvironment(env),
                 text(env, "SQS_ENDPOINT", "http://127.0.0.1:9324"),
                 text(env, "S3_ENDPOINT", "http://127.0.0.1:9000"),
                 text(env, "SQS_QUEUE_URL", DEFAULT_QUEUE_URL),
@@ -89,9 +88,6 @@ public record BridgeConfig(
                 number(env, "BRIDGE_WAIT_TIME_SECONDS", 20),
                 number(env, "BRIDGE_VISIBILITY_TIMEOUT_SECONDS", 120),
                 number(env, "BRIDGE_METRICS_PORT", 9401),
-                number(env, "TOPIC_PARTITIONS", 6),
-                (short) number(env, "TOPIC_REPLICATION_FACTOR", 1),
-                Long.parseLong(text(env, "AUDIT_RETENTION_MS", "-1")),
                 number(env, "BRIDGE_KAFKA_DELIVERY_TIMEOUT_MS", 30_000),
                 Long.parseLong(text(env, "BRIDGE_RETRY_BACKOFF_MAX_MS", "30000")),
                 number(env, "BRIDGE_SHUTDOWN_GRACE_SECONDS", 30),
@@ -100,59 +96,59 @@ public record BridgeConfig(
                 Long.parseLong(text(env, "BRIDGE_STUCK_AFTER_MS", "120000")));
     }
 
-    public BridgeConfig withKafka(String bootstrapServers) {
-        return new BridgeConfig(bootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+    public BridgeConfig withKafka(KafkaClientSettings settings) {
+        return new BridgeConfig(settings, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withSqs(String endpoint, String queue) {
-        return new BridgeConfig(kafkaBootstrapServers, endpoint, s3Endpoint, queue, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, endpoint, s3Endpoint, queue, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withS3(String endpoint) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withPolling(int pollerCount, int waitSeconds, int visibilitySeconds) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollerCount, batchSize, waitSeconds, visibilitySeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollerCount, batchSize, waitSeconds, visibilitySeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withMetricsPort(int port) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, port, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, port,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withRetry(int deliveryTimeoutMs, long backoffMaxMs, int graceSeconds) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, deliveryTimeoutMs, backoffMaxMs, graceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                deliveryTimeoutMs, backoffMaxMs, graceSeconds,
                 kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withProducerPipeline(int lingerMs, int inFlight) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 lingerMs, inFlight, stuckAfterMs);
     }
 
     public BridgeConfig withStuckAfter(long ms) {
-        return new BridgeConfig(kafkaBootstrapServers, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
-                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort, topicPartitions,
-                topicReplicationFactor, auditRetentionMs, kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
                 kafkaLingerMs, batchesInFlight, ms);
     }
 

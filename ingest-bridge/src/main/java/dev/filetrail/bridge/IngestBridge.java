@@ -6,7 +6,8 @@ import dev.filetrail.bridge.sqs.AfterProduceHook;
 import dev.filetrail.bridge.sqs.QueuePoller;
 import dev.filetrail.bridge.sqs.Readiness;
 import dev.filetrail.bridge.sqs.VisibilityExtender;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.RequiredTopics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class IngestBridge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestBridge.class);
+    /** The topics the bridge writes. */
+    public static final List<String> TOPICS = List.of(Topics.OBJECT_EVENTS, Topics.PROCESSING_RESULTS, Topics.INGEST_DLQ);
 
     private final BridgeConfig config;
     private final SqsClient sqs;
@@ -58,21 +60,20 @@ public final class IngestBridge implements AutoCloseable {
         this.config = config;
         this.afterProduce = afterProduce;
         this.readiness = new Readiness(Duration.ofMillis(config.stuckAfterMs()), Instant::now);
-        this.sqs = AwsClients.sqs(config);
-        this.producer = BridgeProducer.connect(config.kafkaBootstrapServers(), config.kafkaDeliveryTimeoutMs(),
+        this.sqs = AwsClients.sqs(config, AwsClients.BRIDGE);
+        this.producer = BridgeProducer.connect(config.kafka(), config.kafkaDeliveryTimeoutMs(),
                 "filetrail-ingest-bridge", config.kafkaLingerMs());
         AtomicInteger threadNumber = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> daemon(r, "bridge-visibility-" + threadNumber.incrementAndGet()));
     }
 
-    /** Creates missing topics, starts the HTTP endpoints and the pollers. */
+    /** Checks the topics it writes exist (creating them is the operator's job), starts HTTP and the pollers. */
     public synchronized void start() {
         if (running) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
+        try (Admin admin = config.kafka().newAdmin()) {
+            RequiredTopics.verify(admin, TOPICS);
         }
         http = new HealthServer(config.metricsPort(), registry, () -> running, this::healthJson, this::notReady);
         http.start();
@@ -94,8 +95,8 @@ public final class IngestBridge implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(this::refreshQueueDepth, 0, 10, TimeUnit.SECONDS);
         running = true;
-        log.info("ingest bridge started queue={} pollers={} kafka={} metricsPort={}", config.queueUrl(),
-                config.pollers(), config.kafkaBootstrapServers(), http.port());
+        log.info("ingest bridge started queue={} pollers={} kafka={} identity={} metricsPort={}", config.queueUrl(),
+                config.pollers(), config.kafka().bootstrapServers(), config.kafka().identity(), http.port());
     }
 
     /** The port {@code /health} and {@code /metrics} listen on (useful when the configured port is 0). */

@@ -13,6 +13,7 @@ import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.Origin;
 import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,7 @@ class IngestBridgeTest {
 
     static BridgeConfig config(KafkaCluster kafka, EmbeddedSqs sqs, String queueUrl) {
         return BridgeConfig.local()
-                .withKafka(kafka.bootstrapServers())
+                .withKafka(kafka.settings(KafkaRole.BRIDGE))
                 .withSqs(sqs.endpoint().toString(), queueUrl)
                 .withPolling(2, 1, 3)
                 .withMetricsPort(0)
@@ -56,8 +57,8 @@ class IngestBridgeTest {
         String bucket = unique("modes");
         String queue = sqs.createQueueWithDlq(unique("modes"), 10, 3);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/");
-             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.PROCESSING_RESULTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.PROCESSING_RESULTS, bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String viaSns = client.sendMessage(b -> b.queueUrl(queue).messageBody(TestMessages.snsEnvelope(
@@ -94,7 +95,7 @@ class IngestBridgeTest {
             assertThat(results.until(r -> !r.isEmpty(), Duration.ofSeconds(30))).singleElement()
                     .satisfies(r -> assertThat(Json.read(r.value(), ProcessingResult.class)).isEqualTo(result));
 
-            try (KafkaRecords dlq = new KafkaRecords(kafka.bootstrapServers(), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
                     r -> letterId.equals(r.key()))) {
                 DeadLetter letter = Json.read(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value(),
                         DeadLetter.class);
@@ -161,7 +162,7 @@ class IngestBridgeTest {
         int messages = 40;
         Map<String, String> expectedIds = new java.util.HashMap<>();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
             for (int i = 0; i < messages; i++) {
                 List<String> keys = List.of("dir/file-" + i + ".txt", "dir/other " + i + ".txt");
                 String body = TestMessages.s3Put(bucket, keys, 1000L * i);
@@ -207,7 +208,7 @@ class IngestBridgeTest {
         BridgeConfig config = config(kafka, sqs, queue).withPolling(2, 1, 2);
         AtomicInteger batches = new AtomicInteger();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
              IngestBridge bridge = new IngestBridge(config, ids -> {
                  batches.incrementAndGet();
                  try {
@@ -231,7 +232,7 @@ class IngestBridgeTest {
         String queue = sqs.createQueueWithDlq(unique("shutdown"), 10, 30);
         CountDownLatch inBatch = new CountDownLatch(1);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
             IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue).withPolling(1, 1, 30), ids -> {
                 inBatch.countDown();
                 try {

@@ -1,6 +1,7 @@
 package dev.filetrail.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
@@ -8,6 +9,8 @@ import dev.filetrail.embedded.sqs.EmbeddedSqs;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.kafka.RequiredTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,12 +39,20 @@ class KafkaOutageTest {
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0); SqsClient client = sqs.client()) {
             BridgeConfig config = BridgeConfig.local()
-                    .withKafka(kafka.bootstrapServers())
+                    .withKafka(kafka.settings(KafkaRole.BRIDGE))
                     .withSqs(sqs.endpoint().toString(), queue)
                     .withPolling(2, 1, 3)
                     .withMetricsPort(0)
                     .withRetry(3_000, 1_000, 15)
                     .withStuckAfter(3_000);
+            // A fresh cluster has no topics: the bridge refuses to start and names each one it needs.
+            try (IngestBridge early = new IngestBridge(config)) {
+                assertThatThrownBy(early::start).isInstanceOf(RequiredTopics.NotReadyException.class)
+                        .hasMessageContaining("topic filetrail.object-events.v1 is missing")
+                        .hasMessageContaining("topic filetrail.processing-results.v1 is missing")
+                        .hasMessageContaining("topic filetrail.ingest-dlq.v1 is missing");
+            }
+            kafka.createFiletrailTopics();
             try (IngestBridge bridge = new IngestBridge(config)) {
                 bridge.start();
                 Future<?> load = sender.submit(() -> {
@@ -51,7 +62,7 @@ class KafkaOutageTest {
                         pause(20);
                     }
                 });
-                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
                     early.until(r -> r.size() >= 30, Duration.ofSeconds(60));
                 }
                 kafka.stop();
@@ -73,7 +84,7 @@ class KafkaOutageTest {
 
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(120))).isTrue();
                 awaitStatus(bridge, "/ready", 200, Duration.ofSeconds(60));
-                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
                     Set<String> keys = all.until(r -> r.stream().map(x -> x.key()).distinct().count() >= messages,
                                     Duration.ofSeconds(60)).stream()
                             .map(r -> Json.read(r.value(), ObjectEvent.class).key()).collect(Collectors.toSet());

@@ -1,6 +1,8 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.RequiredTopics;
+import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.streams.http.MetricsServer;
 import dev.filetrail.streams.http.StreamsReadiness;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -10,11 +12,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -22,12 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TaskMetadata;
@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata-streams service: creates the topics, runs the topology with exactly-once and its dead-letter
+ * The metadata-streams service: checks its topics, runs the topology with exactly-once and its dead-letter
  * handlers, serves metrics, liveness and readiness.
  */
 public final class MetadataStreams implements AutoCloseable {
@@ -73,16 +73,21 @@ public final class MetadataStreams implements AutoCloseable {
         return config;
     }
 
-    /** The Kafka Streams settings this service runs with, but for the topology's error handling (see start). */
-    public static Properties streamsProperties(MetadataStreamsConfig config) {
-        Properties p = new Properties();
+    /**
+     * The Kafka Streams settings this service runs with, but for the connection (from {@code config.kafka()}) and
+     * the topology's error handling (see start).
+     */
+    public static Map<String, Object> streamsSettings(MetadataStreamsConfig config) {
+        Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        // Changelogs and repartition topics get the contract topics' min.insync.replicas (TopicSetup's rule).
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                new TopicSetup(1, config.replicationFactor(), -1).minInsyncReplicas());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Results are merged with events by timestamp; a task waits for data already on the broker (Kafka's
         // default), which keeps replays in the same order as the first run.
@@ -95,20 +100,23 @@ public final class MetadataStreams implements AutoCloseable {
         return p;
     }
 
-    /** Creates missing topics, starts the streams and waits (bounded by the start timeout) until RUNNING. */
+    /**
+     * Checks that its input and output topics exist and the inputs are co-partitioned (creating them is the
+     * operator's job), starts the streams and waits (bounded by the start timeout) until RUNNING.
+     */
     public synchronized MetadataStreams start() {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers()))) {
-            new TopicSetup(config.partitions(), config.replicationFactor(), config.auditRetentionMs()).ensure(admin);
-            ensureSuffixedOutputs(admin);
+        List<String> topics = new ArrayList<>(Topics.CO_PARTITIONED);
+        topics.addAll(config.outputTopics().all());
+        try (Admin admin = config.kafka().newAdmin()) {
+            RequiredTopics.verify(admin, topics);
         }
         CountDownLatch running = new CountDownLatch(1);
-        Properties properties = streamsProperties(config);
-        properties.putAll(topology.errorHandling());
-        streams = new KafkaStreams(topology.build(), properties);
+        Map<String, Object> settings = streamsSettings(config);
+        settings.putAll(topology.errorHandling());
+        streams = config.kafka().newStreams(topology.build(), settings);
         streams.setStateListener((newState, oldState) -> {
             state.set(newState);
             readiness.stateChanged(newState);
@@ -204,31 +212,6 @@ public final class MetadataStreams implements AutoCloseable {
     /** The bound metrics port, or -1 when not serving. */
     public int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.port();
-    }
-
-    private void ensureSuffixedOutputs(Admin admin) {
-        OutputTopics outputs = config.outputTopics();
-        if (outputs.isStandard()) {
-            return;
-        }
-        Map<String, NewTopic> standard = new HashMap<>();
-        new TopicSetup(config.partitions(), config.replicationFactor(), config.auditRetentionMs()).definitions()
-                .forEach(t -> standard.put(t.name(), t));
-        List<String> bases = OutputTopics.standard().all();
-        for (int i = 0; i < bases.size(); i++) {
-            NewTopic base = standard.get(bases.get(i));
-            NewTopic topic = new NewTopic(outputs.all().get(i), base.numPartitions(), base.replicationFactor())
-                    .configs(base.configs());
-            try {
-                admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("could not create topic " + topic.name(), e.getCause());
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("could not create topic " + topic.name(), e);
-            }
-        }
     }
 
     @Override

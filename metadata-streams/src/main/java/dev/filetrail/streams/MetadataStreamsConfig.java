@@ -1,5 +1,6 @@
 package dev.filetrail.streams;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -9,14 +10,15 @@ import java.util.Objects;
  * Everything the metadata-streams service is configured with, read from environment variables whose defaults
  * point at the local stack.
  *
- * @param kafkaBootstrapServers KAFKA_BOOTSTRAP_SERVERS
+ * @param kafka                 KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*: the streams role's login
  * @param applicationId         STREAMS_APPLICATION_ID: Kafka Streams application id (consumer group, store and
  *                              changelog prefix); a new id rebuilds all state from the retained log
  * @param stateDir              STREAMS_STATE_DIR: where RocksDB keeps the local stores
  * @param threads               STREAMS_THREADS: stream threads in this instance
  * @param standbyReplicas       STREAMS_STANDBY_REPLICAS: warm copies of each store on other instances
- * @param partitions            TOPIC_PARTITIONS: partitions of topics this service creates
- * @param replicationFactor     TOPIC_REPLICATION_FACTOR: replication of topics, changelogs and repartitions
+ * @param partitions            TOPIC_PARTITIONS: partitions of a rebuild's side-by-side output topics
+ * @param replicationFactor     TOPIC_REPLICATION_FACTOR: replication of Kafka Streams' changelog and repartition
+ *                              topics (and of a rebuild's side-by-side outputs)
  * @param auditRetentionMs      AUDIT_RETENTION_MS: retention of the audit topic, -1 forever
  * @param metricsPort           STREAMS_METRICS_PORT: port of /metrics and /health, 0 picks a free one, -1 none
  * @param auditSource           AUDIT_SOURCE: CloudEvents {@code source} of every audit event
@@ -30,7 +32,7 @@ import java.util.Objects;
  *                              rebalancing, or failing stream threads again and again before /ready answers 503
  */
 public record MetadataStreamsConfig(
-        String kafkaBootstrapServers,
+        KafkaClientSettings kafka,
         String applicationId,
         Path stateDir,
         int threads,
@@ -52,7 +54,7 @@ public record MetadataStreamsConfig(
     public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(2);
 
     public MetadataStreamsConfig {
-        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(auditSource, "auditSource");
@@ -80,7 +82,7 @@ public record MetadataStreamsConfig(
     /** Reads the given variables, with local-stack defaults for the absent ones. */
     public static MetadataStreamsConfig fromEnvironment(Map<String, String> env) {
         return new MetadataStreamsConfig(
-                get(env, "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                KafkaClientSettings.fromEnvironment(env),
                 get(env, "STREAMS_APPLICATION_ID", DEFAULT_APPLICATION_ID),
                 Path.of(get(env, "STREAMS_STATE_DIR", defaultStateDir().toString())),
                 Integer.parseInt(get(env, "STREAMS_THREADS", "1")),
@@ -100,55 +102,62 @@ public record MetadataStreamsConfig(
                         String.valueOf(DEFAULT_STUCK_AFTER.toMillis())))));
     }
 
-    /** The local stack's settings against the given broker (the local stack runs every service in one JVM). */
-    public static MetadataStreamsConfig local(String kafkaBootstrapServers) {
-        return fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers));
+    /** The local stack's settings against the given broker and login (tests and benchmarks). */
+    public static MetadataStreamsConfig local(KafkaClientSettings kafka) {
+        return fromEnvironment(kafka.environment());
+    }
+
+    /** The same service logging in otherwise (a rebuild runs as the ops role). */
+    public MetadataStreamsConfig withKafka(KafkaClientSettings settings) {
+        return new MetadataStreamsConfig(settings, applicationId, stateDir, threads, standbyReplicas, partitions,
+                replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
+                startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withApplicationId(String id) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, id, stateDir, threads, standbyReplicas, partitions,
+        return new MetadataStreamsConfig(kafka, id, stateDir, threads, standbyReplicas, partitions,
                 replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
                 startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withStateDir(Path dir) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, dir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, dir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
                 outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withMetricsPort(int port) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, port, auditSource, dedupeHorizon, outputTopicSuffix,
                 startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withOutputTopicSuffix(String suffix) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, suffix,
                 startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withPartitions(int count) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 count, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
                 outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withThreads(int count) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, count, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, count, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
                 outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withCommitInterval(Duration interval) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
                 outputTopicSuffix, startTimeout, interval, stuckAfter);
     }
 
     public MetadataStreamsConfig withStuckAfter(Duration bound) {
-        return new MetadataStreamsConfig(kafkaBootstrapServers, applicationId, stateDir, threads, standbyReplicas,
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
                 outputTopicSuffix, startTimeout, commitInterval, bound);
     }

@@ -3,7 +3,8 @@ package dev.filetrail.streams;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.events.Json;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.streams.replay.StreamsRebuild;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -60,20 +60,20 @@ public final class MetadataStreamsBenchmark {
             produce(kafka, events, i -> Facts.put("bench", "obj-" + i, "v1", String.format("%016X", 16L), at(i)));
             // First pair on a cold JVM (as the original benchmark measured), then the same pair again on warm
             // code: a long-running service lives in the second; the first mostly measures the JIT compiler.
-            double coldPass = run(kafka, "pass-cold", passThrough(), null);
-            double coldHistory = run(kafka, "hist-cold", null, null);
-            double pass = run(kafka, "pass", passThrough(), null);
-            double io = run(kafka, "io-only", ioOnly(3), null);
-            double ioMin = run(kafka, "io-min", ioOnly(1), null);
+            double coldPass = run(kafka, app("pass-cold"), passThrough(), null);
+            double coldHistory = run(kafka, app("hist-cold"), null, null);
+            double pass = run(kafka, app("pass"), passThrough(), null);
+            double io = run(kafka, app("io-only"), ioOnly(3), null);
+            double ioMin = run(kafka, app("io-min"), ioOnly(1), null);
             Path state = Files.createTempDirectory("bench-state-");
-            Run history = runHistory(kafka, "hist-many", state);
+            Run history = runHistory(kafka, app("hist-many"), state);
             results.put("3b io-only events/s (history's record count, no parsing)", Math.round(io));
             results.put("3c io-only / passthrough", String.format("%.2f", io / pass));
             results.put("3d history / io-only", String.format("%.2f", history.rate / io));
             results.put("3f io-min events/s (one logged store put, three outputs, no parsing)", Math.round(ioMin));
             results.put("3g io-min / passthrough", String.format("%.2f", ioMin / pass));
             Map<String, Long> topics = topicBytes(kafka, List.of(Topics.OBJECT_EVENTS, Topics.FILE_VERSIONS,
-                    Topics.FILES, Topics.AUDIT, "bench.passthrough"));
+                    Topics.FILES, Topics.AUDIT, "filetrail.bench.passthrough"));
             System.out.println("topic bytes on the broker (lz4): " + topics);
             results.put("3e history output bytes per input byte (on the broker, lz4)", String.format("%.1f",
                     // two history runs (cold and warm) wrote the outputs, one producer wrote the input
@@ -85,8 +85,8 @@ public final class MetadataStreamsBenchmark {
             results.put("1 passthrough events/s", Math.round(pass));
             results.put("2 history events/s (N objects x 1 version)", Math.round(history.rate));
             results.put("3 history / passthrough", String.format("%.2f", history.rate / pass));
-            Map<String, Long> rocks = rocksBytes(state.resolve("hist-many"));
-            Map<String, Long> changelogs = changelogBytes(kafka, "hist-many");
+            Map<String, Long> rocks = rocksBytes(state.resolve(app("hist-many")));
+            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-many"));
             long rocksTotal = rocks.values().stream().mapToLong(Long::longValue).sum();
             long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
             double perMillion = 1_000_000.0 / events;
@@ -103,12 +103,12 @@ public final class MetadataStreamsBenchmark {
             produce(kafka, events, i -> Facts.put("bench", "logs/app.log", String.format("v%08d", i),
                     String.format("%016X", (i + 1L) * 16), at(i)));
             Path state = Files.createTempDirectory("bench-state-");
-            Run one = runHistory(kafka, "hist-one", state);
+            Run one = runHistory(kafka, app("hist-one"), state);
             results.put("4 history events/s (1 object x N versions)", Math.round(one.rate));
             double many = ((Number) results.get("2 history events/s (N objects x 1 version)")).doubleValue();
             results.put("5 many-objects / one-object rate ratio", String.format("%.2f", many / one.rate));
-            Map<String, Long> rocks = rocksBytes(state.resolve("hist-one"));
-            Map<String, Long> changelogs = changelogBytes(kafka, "hist-one");
+            Map<String, Long> rocks = rocksBytes(state.resolve(app("hist-one")));
+            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-one"));
             long rocksTotal = rocks.values().stream().mapToLong(Long::longValue).sum();
             long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
             results.put("a rocksdb bytes per version (1 object x N versions)", rocksTotal / events);
@@ -124,6 +124,11 @@ public final class MetadataStreamsBenchmark {
     private record Run(double rate) {
     }
 
+    /** Application ids under the streams prefix, the only ones a role may run. */
+    private static String app(String name) {
+        return KafkaRole.STREAMS_APPLICATION_PREFIX + "-bench-" + name;
+    }
+
     private static Instant at(int i) {
         return T0.plusMillis(i);
     }
@@ -131,21 +136,20 @@ public final class MetadataStreamsBenchmark {
     private static void setup(KafkaCluster kafka) throws Exception {
         try (Admin admin = kafka.admin()) {
             new TopicSetup(PARTITIONS, (short) 1, -1).ensure(admin);
-            admin.createTopics(List.of(new NewTopic("bench.passthrough", PARTITIONS, (short) 1),
-                    new NewTopic("bench.io.io-a", PARTITIONS, (short) 1),
-                    new NewTopic("bench.io.io-b", PARTITIONS, (short) 1),
-                    new NewTopic("bench.io.io-c", PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("filetrail.bench.passthrough", PARTITIONS, (short) 1),
+                    new NewTopic("filetrail.bench.io.io-a", PARTITIONS, (short) 1),
+                    new NewTopic("filetrail.bench.io.io-b", PARTITIONS, (short) 1),
+                    new NewTopic("filetrail.bench.io.io-c", PARTITIONS, (short) 1))).all().get();
         }
     }
 
     private static void produce(KafkaCluster kafka, int n, IntFunction<ObjectEvent> event) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.OPS).newProducer(p,
+                new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 ObjectEvent e = event.apply(i);
                 producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS, e.recordKey(), Json.write(e)));
@@ -157,7 +161,7 @@ public final class MetadataStreamsBenchmark {
     private static Topology passThrough() {
         Topology t = new Topology();
         t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS);
-        t.addSink("out", "bench.passthrough", new StringSerializer(), new ByteArraySerializer(), "in");
+        t.addSink("out", "filetrail.bench.passthrough", new StringSerializer(), new ByteArraySerializer(), "in");
         return t;
     }
 
@@ -197,7 +201,7 @@ public final class MetadataStreamsBenchmark {
                     org.apache.kafka.common.serialization.Serdes.ByteArray()), "io");
         }
         for (String sink : sinks) {
-            t.addSink("out-" + sink, "bench.io." + sink, new StringSerializer(), new ByteArraySerializer(), "io");
+            t.addSink("out-" + sink, "filetrail.bench.io." + sink, new StringSerializer(), new ByteArraySerializer(), "io");
         }
         return t;
     }
@@ -227,11 +231,12 @@ public final class MetadataStreamsBenchmark {
      */
     private static double run(KafkaCluster kafka, String app, Topology topology, Path stateDir) throws Exception {
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("bench-state-");
-        MetadataStreamsConfig config = MetadataStreamsConfig.local(kafka.bootstrapServers()).withApplicationId(app)
+        // The ops role: it may run any application id under the streams prefix and write the bench.* topics.
+        MetadataStreamsConfig config = MetadataStreamsConfig.local(kafka.settings(KafkaRole.OPS)).withApplicationId(app)
                 .withStateDir(dir).withPartitions(PARTITIONS).withMetricsPort(-1).withThreads(THREADS)
                 .withCommitInterval(java.time.Duration.ofMillis(Long.getLong("bench.commitMs",
                         MetadataStreamsConfig.DEFAULT_COMMIT_INTERVAL.toMillis())));
-        Properties props = MetadataStreams.streamsProperties(config);
+        Map<String, Object> props = MetadataStreams.streamsSettings(config);
         Topology built = topology;
         if (built == null) {
             MetadataTopology metadata = MetadataTopology.of(config,
@@ -242,7 +247,7 @@ public final class MetadataStreamsBenchmark {
         long inputs;
         try (Admin admin = kafka.admin()) {
             inputs = StreamsRebuild.retainedRecords(admin, List.of(Topics.OBJECT_EVENTS));
-            try (KafkaStreams streams = new KafkaStreams(built, props)) {
+            try (KafkaStreams streams = config.kafka().newStreams(built, props)) {
                 streams.start();
                 long first = 0;
                 long firstCpu = 0;

@@ -9,6 +9,7 @@ import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,13 +35,12 @@ class MetadataStreamsTest {
     @Test
     void twoInstancesShareThePartitionsAndTogetherProduceTheRightHistory(KafkaCluster kafka, @TempDir Path dir)
             throws Exception {
-        RealKafka.ensureTopics(kafka);
         try (var admin = kafka.admin()) {
             int partitions = admin.describeTopics(List.of(Topics.OBJECT_EVENTS)).allTopicNames().get()
                     .get(Topics.OBJECT_EVENTS).partitions().size();
             assertThat(partitions).isGreaterThanOrEqualTo(2);
         }
-        String app = RealKafka.unique("two");
+        String app = RealKafka.applicationId("two");
         String bucket = RealKafka.unique("two-bucket");
         MetadataStreamsConfig base = RealKafka.config(kafka, app, dir.resolve("a"));
         try (MetadataStreams a = new MetadataStreams(base).start();
@@ -109,7 +109,7 @@ class MetadataStreamsTest {
     @Test
     void configurationComesFromTheEnvironmentWithLocalDefaults() {
         MetadataStreamsConfig defaults = MetadataStreamsConfig.fromEnvironment(Map.of());
-        assertThat(defaults.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(defaults.kafka()).isEqualTo(KafkaClientSettings.plaintext("127.0.0.1:9092"));
         assertThat(defaults.applicationId()).isEqualTo("filetrail-metadata-streams");
         assertThat(defaults.threads()).isEqualTo(1);
         assertThat(defaults.standbyReplicas()).isZero();
@@ -125,8 +125,8 @@ class MetadataStreamsTest {
         assertThat(set.partitions()).isEqualTo(12);
         assertThat(set.auditSource()).isEqualTo("urn:x");
         assertThat(set.outputTopics().files()).isEqualTo(Topics.FILES + ".v");
-        assertThat(MetadataStreams.streamsProperties(set).get("processing.guarantee")).isEqualTo("exactly_once_v2");
-        assertThat(MetadataStreams.streamsProperties(set).get("num.standby.replicas")).isEqualTo(1);
+        assertThat(MetadataStreams.streamsSettings(set).get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        assertThat(MetadataStreams.streamsSettings(set).get("num.standby.replicas")).isEqualTo(1);
         assertThat(defaults.stuckAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(MetadataStreamsConfig.fromEnvironment(Map.of("STREAMS_STUCK_AFTER_MS", "5000")).stuckAfter())
                 .isEqualTo(Duration.ofSeconds(5));

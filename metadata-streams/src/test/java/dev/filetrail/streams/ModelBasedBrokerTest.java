@@ -28,11 +28,10 @@ class ModelBasedBrokerTest {
         String fixed = System.getProperty("model.seed");
         long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
         System.out.println("ModelBasedBrokerTest seed=" + seed + " (rerun with -Dmodel.seed=" + seed + ")");
-        RealKafka.ensureTopics(kafka);
         String bucket = RealKafka.unique("model");
         Scenario scenario = Scenario.generate(bucket, seed, 16, 3_000);
         RealKafka.produce(kafka, scenario.deliveries);
-        String app = RealKafka.unique("model-app");
+        String app = RealKafka.applicationId("model-app");
         MetadataStreamsConfig config = RealKafka.config(kafka, app, state);
         try (MetadataStreams streams = new MetadataStreams(config).start()) {
             RealKafka.awaitCaughtUp(kafka, app, Duration.ofSeconds(150));

@@ -1,7 +1,7 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.JsonSerde;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.streams.replay.StreamsRebuild;
 import java.nio.file.Path;
@@ -25,10 +25,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Helpers for tests against the shared real broker: topics, configs, producing, reading back, waiting. */
+/**
+ * Helpers for tests against the shared real broker: configs, producing, reading back, waiting. The service runs as
+ * the streams role; what a test produces and reads back goes through the ops role, as an operator's tool would.
+ */
 public final class RealKafka {
-    /** Partitions of the shared topics when this module's tests create them. */
-    public static final int PARTITIONS = 3;
+    /** Partitions of the shared topics (created by the shared cluster) and of each test's output topics. */
+    public static final int PARTITIONS = KafkaCluster.TEST_PARTITIONS;
 
     private RealKafka() {
     }
@@ -37,30 +40,35 @@ public final class RealKafka {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    public static void ensureTopics(KafkaCluster kafka) {
-        try (Admin admin = kafka.admin()) {
-            new TopicSetup(PARTITIONS, (short) 1, -1).ensure(admin);
-        }
+    /** An application id of its own under the streams role's prefix (the only ids that role may run). */
+    public static String applicationId(String name) {
+        return unique(KafkaRole.STREAMS_APPLICATION_PREFIX + "-" + name);
     }
 
-    /** A service config for a test: its own application id, state dir and output topics; metrics on a free port. */
+    /**
+     * A service config for a test, logged in as the streams role: its own application id, state dir and output
+     * topics (created here by the ops role, as the operator would); metrics on a free port.
+     */
     public static MetadataStreamsConfig config(KafkaCluster kafka, String applicationId, Path stateDir) {
-        return MetadataStreamsConfig.local(kafka.bootstrapServers())
+        MetadataStreamsConfig config = MetadataStreamsConfig.local(kafka.settings(KafkaRole.STREAMS))
                 .withApplicationId(applicationId)
                 .withStateDir(stateDir)
                 .withPartitions(PARTITIONS)
                 .withMetricsPort(0)
                 .withOutputTopicSuffix("." + applicationId);
+        try (Admin admin = kafka.admin()) {
+            StreamsRebuild.createOutputTopics(admin, config);
+        }
+        return config;
     }
 
     /** Produces the scenario's deliveries in order, with rising timestamps so streams merge the inputs in order. */
     public static void produce(KafkaCluster kafka, List<Scenario.Delivery> deliveries) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.OPS).newProducer(p,
+                new StringSerializer(), new ByteArraySerializer())) {
             long ts = System.currentTimeMillis();
             for (Scenario.Delivery d : deliveries) {
                 producer.send(new ProducerRecord<>(d.topic(), null, ++ts, d.key(), d.value()));
@@ -72,12 +80,11 @@ public final class RealKafka {
     /** Every committed record of a topic, read from the beginning to the end offsets as of now. */
     public static <T> List<ConsumerRecord<String, T>> readAll(KafkaCluster kafka, String topic, Class<T> type) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                JsonSerde.of(type).deserializer())) {
+        try (KafkaConsumer<String, T> consumer = kafka.settings(KafkaRole.OPS).newConsumer(p,
+                new StringDeserializer(), JsonSerde.of(type).deserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic)) {
                 parts.add(new TopicPartition(topic, info.partition()));

@@ -1,8 +1,11 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.http.ClientAddress;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -10,9 +13,16 @@ import java.util.function.Function;
  * Everything the query API (HTTP server, projector, URL signer) needs, read from environment variables whose
  * defaults point at the local stack.
  *
- * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated
+ * @param kafka                    KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*: the api role's login
+ * @param cloudFrontPrivateKeyPath PEM private key; when null and {@code localMode}, a key pair is generated, and
+ *                                 when null otherwise the API starts with URL signing unavailable (503s)
  * @param databaseSchema           schema holding the read model (rebuilds swap it); API keys live in
  *                                 {@code <schema>_keys}, which rebuilds never touch
+ * @param trustedProxies           CIDRs whose {@code X-Forwarded-For} is believed; empty = never believe it
+ * @param sharePasswordAttemptsPerMinute wrong share-link passwords allowed per link, and per client, per minute
+ * @param adminPort                port of {@code /health}, {@code /ready} and {@code /metrics}, never exposed by the
+ *                                 public load balancer (0 = a free one)
+ * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  */
 public record ApiConfig(
         int port,
@@ -22,10 +32,7 @@ public record ApiConfig(
         String databasePassword,
         String databaseSchema,
         int databasePoolSize,
-        String kafkaBootstrapServers,
-        int topicPartitions,
-        short topicReplicationFactor,
-        long auditRetentionMs,
+        KafkaClientSettings kafka,
         String projectorGroupId,
         String cloudFrontDomain,
         String cloudFrontKeyPairId,
@@ -41,7 +48,11 @@ public record ApiConfig(
         int shareRateLimitPerMinute,
         Duration shareCreateWait,
         long readyMaxLag,
-        boolean localMode) {
+        boolean localMode,
+        List<String> trustedProxies,
+        int sharePasswordAttemptsPerMinute,
+        int adminPort,
+        Duration projectorStuckAfter) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -49,6 +60,12 @@ public record ApiConfig(
     public ApiConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("API_PORT must be 0..65535, got " + port);
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new IllegalArgumentException("API_ADMIN_PORT must be 0..65535, got " + adminPort);
+        }
+        if (projectorStuckAfter.isNegative() || projectorStuckAfter.isZero()) {
+            throw new IllegalArgumentException("PROJECTOR_STUCK_AFTER must be positive, got " + projectorStuckAfter);
         }
         if (!databaseSchema.matches("[a-z_][a-z0-9_]{0,40}")) {
             throw new IllegalArgumentException("DATABASE_SCHEMA must match [a-z_][a-z0-9_]{0,40}, got " + databaseSchema);
@@ -59,11 +76,13 @@ public record ApiConfig(
         if (signedUrlTtl.isNegative() || signedUrlTtl.isZero() || signedUrlTtl.compareTo(signedUrlMaxTtl) > 0) {
             throw new IllegalArgumentException("SIGNED_URL_TTL must be within (0, SIGNED_URL_MAX_TTL], got " + signedUrlTtl);
         }
+        trustedProxies = List.copyOf(trustedProxies);
+        new ClientAddress(trustedProxies);
+        if (sharePasswordAttemptsPerMinute < 1) {
+            throw new IllegalArgumentException("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE must be at least 1");
+        }
         if (shareRateLimitPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_RATE_LIMIT_PER_MINUTE must be at least 1");
-        }
-        if (cloudFrontPrivateKeyPath == null && !localMode) {
-            throw new IllegalArgumentException("CLOUDFRONT_PRIVATE_KEY_PATH is required unless FILETRAIL_LOCAL_MODE=true");
         }
         if (cloudFrontKeyPairId == null || cloudFrontKeyPairId.isBlank()) {
             throw new IllegalArgumentException("CLOUDFRONT_KEY_PAIR_ID must not be blank");
@@ -98,10 +117,7 @@ public record ApiConfig(
                 e.str("DATABASE_PASSWORD", "postgres"),
                 e.str("DATABASE_SCHEMA", "filetrail"),
                 e.integer("DATABASE_POOL_SIZE", 10),
-                e.str("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                e.integer("TOPIC_PARTITIONS", 6),
-                (short) e.integer("TOPIC_REPLICATION_FACTOR", 1),
-                Long.parseLong(e.str("AUDIT_RETENTION_MS", "-1")),
+                KafkaClientSettings.fromEnvironment(get),
                 e.str("PROJECTOR_GROUP_ID", "filetrail-query-projector"),
                 e.str("CLOUDFRONT_URL", "http://127.0.0.1:8081"),
                 e.str("CLOUDFRONT_KEY_PAIR_ID", LOCAL_KEY_PAIR_ID),
@@ -117,47 +133,56 @@ public record ApiConfig(
                 e.integer("SHARE_RATE_LIMIT_PER_MINUTE", 60),
                 Duration.parse(e.str("SHARE_CREATE_WAIT", "PT5S")),
                 Long.parseLong(e.str("READY_MAX_LAG", "10000")),
-                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")));
+                Boolean.parseBoolean(e.str("FILETRAIL_LOCAL_MODE", keyPath.isEmpty() ? "true" : "false")),
+                ClientAddress.parseList(e.str("TRUSTED_PROXIES", "")),
+                e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10),
+                e.integer("API_ADMIN_PORT", 9090),
+                Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
-    public static ApiConfig local(int port, String databaseUrl, String kafkaBootstrapServers, String s3Endpoint,
+    public static ApiConfig local(int port, String databaseUrl, KafkaClientSettings kafka, String s3Endpoint,
                                   String cloudFrontDomain) {
-        return fromMap(Map.of()).with(port, databaseUrl, kafkaBootstrapServers, s3Endpoint, cloudFrontDomain);
+        return fromMap(Map.of()).with(port, databaseUrl, kafka, s3Endpoint, cloudFrontDomain);
     }
 
     /** A copy pointing at other endpoints (port 0 picks a free one); the public base URL follows the port. */
-    public ApiConfig with(int newPort, String newDatabaseUrl, String newKafka, String newS3, String newCloudFront) {
+    public ApiConfig with(int newPort, String newDatabaseUrl, KafkaClientSettings newKafka, String newS3,
+                          String newCloudFront) {
         String base = newPort == 0 ? publicBaseUrl : "http://127.0.0.1:" + newPort;
         return new ApiConfig(newPort, base, newDatabaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, newKafka, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, newKafka,
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
         return new ApiConfig(port, url, databaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
         return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, schema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
         return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, databaseSchema,
-                databasePoolSize, kafkaBootstrapServers, topicPartitions, topicReplicationFactor, auditRetentionMs,
+                databasePoolSize, kafka,
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
-                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode);
+                derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

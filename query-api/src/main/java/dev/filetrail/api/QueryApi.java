@@ -1,12 +1,13 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.OpenApiDocument;
-import dev.filetrail.api.http.Readiness;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.shares.ShareCommands;
@@ -16,36 +17,30 @@ import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
-import dev.filetrail.events.TopicSetup;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.filetrail.events.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, and the
- * Javalin HTTP API. {@link #start()} brings all three up; {@link #close()} stops them in reverse.
+ * The query API service: PostgreSQL read model (Flyway), the projector that fills it from Kafka, the Javalin
+ * HTTP API on the public port and {@code /health}, {@code /ready}, {@code /metrics} on the admin port.
+ * {@link #start()} brings them up; {@link #close()} stops them in reverse.
  */
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+    /** The topics the API reads (the projector's) and writes (share commands); the operator creates them. */
+    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS,
+            Topics.AUDIT, Topics.SHARE_COMMANDS);
 
     private ApiConfig config;
-    private final CloudFrontKeyPair keyPair;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private ReadModelDatabase database;
-    private Projector projector;
+    private final CloudFrontSigner signer;
+    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
+    private final ResourceStack resources = new ResourceStack();
+    private ProjectorService core;
     private ApiServer server;
     private ApiKeys apiKeys;
 
@@ -55,63 +50,49 @@ public final class QueryApi implements AutoCloseable {
 
     /**
      * @param keyPair the CloudFront key pair to sign with; null loads it from the configured path, or in local
-     *                mode without a path generates one (hand {@link #cloudFrontPublicKey()} to the edge)
+     *                mode without a path generates one (hand {@link #cloudFrontPublicKey()} to the edge); a
+     *                missing or unusable key leaves URL signing unavailable (503) rather than failing the start
      */
     public QueryApi(ApiConfig config, CloudFrontKeyPair keyPair) {
         this.config = config;
-        if (keyPair != null) {
-            this.keyPair = keyPair;
-        } else if (config.cloudFrontPrivateKeyPath() != null) {
-            this.keyPair = CloudFrontKeyPair.load(config.cloudFrontKeyPairId(), config.cloudFrontPrivateKeyPath());
-        } else {
-            this.keyPair = CloudFrontKeyPair.generate(config.cloudFrontKeyPairId());
-        }
+        this.signer = keyPair != null ? new CloudFrontSigner(config.cloudFrontDomain(), keyPair)
+                : CloudFrontSigner.forConfig(config);
     }
 
     public QueryApi start() {
         if (config.port() == 0) {
             // Port 0 (tests, parallel stacks): fix the port now, so share URLs can name it.
             int port = freePort();
-            config = config.with(port, config.databaseUrl(), config.kafkaBootstrapServers(), config.s3Endpoint(),
+            config = config.with(port, config.databaseUrl(), config.kafka(), config.s3Endpoint(),
                     config.cloudFrontDomain());
         }
         try {
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
-            database = ReadModelDatabase.forApi(config, "query-api");
-            resources.add(database);
-            database.migrate();
-            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
-            resources.add(admin);
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
-            DataSource dataSource = database.dataSource();
+            core = resources.push(new ProjectorService(config, registry, TOPICS)).open();
+            DataSource dataSource = core.dataSource();
             apiKeys = new ApiKeys(dataSource);
-            ShareCommands commands = new ShareCommands(config.kafkaBootstrapServers());
-            resources.add(commands);
+            ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);
-            projector = Projector.forApi(config, dataSource, registry, waits);
-            resources.add(projector);
-            projector.start();
+            core.startProjector(waits);
+            Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
-            CloudFrontSigner signer = new CloudFrontSigner(config.cloudFrontDomain(), keyPair);
             Authorizer authorizer = new Authorizer(apiKeys);
-            server = new ApiServer(config.port(), new ApiServer.Handlers(
+            server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     new FileRoutes(files, signer, commands, authorizer, config),
                     new ShareRoutes(links, waits, commands, files, authorizer, config),
-                    new SharePage(links, files, signer, commands, config, registry),
+                    new SharePage(links, files, signer, commands, apiKeys, config, registry),
                     new AuditRoutes(dataSource, authorizer),
                     authorizer,
-                    new Readiness(dataSource, admin, projector, config.readyMaxLag()),
+                    projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
-                    registry));
-            resources.add(server);
+                    registry,
+                    new ClientAddress(config.trustedProxies()))));
             server.start();
-            log.info("query api started port={} schema={} cloudFront={} keyPairId={}", server.port(),
-                    config.databaseSchema(), config.cloudFrontDomain(), keyPair.keyPairId());
+            // Ready only once the public port answers too.
+            core.serveAdmin(signer);
+            log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={} urlSigning={}",
+                    server.port(), core.adminPort(), config.databaseSchema(), config.cloudFrontDomain(),
+                    config.cloudFrontKeyPairId(), signer.available() ? "available" : "unavailable");
             return this;
         } catch (RuntimeException e) {
             close();
@@ -131,6 +112,11 @@ public final class QueryApi implements AutoCloseable {
         return server.port();
     }
 
+    /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
+    public int adminPort() {
+        return core.adminPort();
+    }
+
     public ApiConfig config() {
         return config;
     }
@@ -140,21 +126,22 @@ public final class QueryApi implements AutoCloseable {
         return apiKeys;
     }
 
+    /** The signing key pair; an error naming the missing key when URL signing is unavailable. */
     public CloudFrontKeyPair cloudFrontKeyPair() {
-        return keyPair;
+        return signer.keyPair();
     }
 
     /** The public half of the signing key: what the local {@link dev.filetrail.api.edge.CloudFrontEdge} trusts. */
     public PublicKey cloudFrontPublicKey() {
-        return keyPair.publicKey();
+        return signer.keyPair().publicKey();
     }
 
     public Projector projector() {
-        return projector;
+        return core.projector();
     }
 
     public DataSource dataSource() {
-        return database.dataSource();
+        return core.dataSource();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -163,13 +150,6 @@ public final class QueryApi implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("close failed resource={} reason={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }

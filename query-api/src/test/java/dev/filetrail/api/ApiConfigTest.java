@@ -22,6 +22,14 @@ class ApiConfigTest {
         assertThat(config.localMode()).isTrue();
         assertThat(config.s3Endpoint()).isEqualTo("http://127.0.0.1:9000");
         assertThat(ApiConfig.fromMap(Map.of("S3_ENDPOINT", "")).s3Endpoint()).isNull();
+        assertThat(config.adminPort()).isEqualTo(9090);
+        assertThat(config.projectorStuckAfter()).isEqualTo(Duration.ofMinutes(1));
+        ApiConfig set = ApiConfig.fromMap(Map.of("API_ADMIN_PORT", "0", "PROJECTOR_STUCK_AFTER", "PT5S"));
+        assertThat(set.adminPort()).isZero();
+        assertThat(set.projectorStuckAfter()).isEqualTo(Duration.ofSeconds(5));
+        // Copies keep them.
+        assertThat(set.with(0, "jdbc:x", set.kafka(), null, "http://cf").adminPort()).isZero();
+        assertThat(set.withProjector("g", "s").projectorStuckAfter()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -29,10 +37,14 @@ class ApiConfigTest {
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SIGNED_URL_TTL", "PT2H")))
                 .hasMessageContaining("SIGNED_URL_TTL");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_PORT", "eighty"))).hasMessageContaining("API_PORT");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_ADMIN_PORT", "70000")))
+                .hasMessageContaining("API_ADMIN_PORT");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("PROJECTOR_STUCK_AFTER", "PT0S")))
+                .hasMessageContaining("PROJECTOR_STUCK_AFTER");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("DATABASE_SCHEMA", "x; drop")))
                 .hasMessageContaining("DATABASE_SCHEMA");
-        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false")))
-                .hasMessageContaining("CLOUDFRONT_PRIVATE_KEY_PATH");
+        // Not an error: without a key the API starts and only signed URLs answer 503 (urls.UrlSigningWithoutKeyTest).
+        assertThat(ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false")).cloudFrontPrivateKeyPath()).isNull();
     }
 
     @Test
@@ -46,5 +58,19 @@ class ApiConfigTest {
                 .isEqualTo("rw-------");
         assertThat(CloudFrontKeyPair.load("K1", config.cloudFrontPrivateKeyPath()).privateKey().getEncoded())
                 .isEqualTo(generated.privateKey().getEncoded());
+    }
+
+    @Test
+    void trustedProxiesAreCidrsAndNoneByDefault() {
+        assertThat(ApiConfig.fromMap(Map.of()).trustedProxies()).isEmpty();
+        assertThat(ApiConfig.fromMap(Map.of()).sharePasswordAttemptsPerMinute()).isEqualTo(10);
+        assertThat(ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", " 10.0.0.0/24, 10.0.1.0/24 ,fd00::/8,192.0.2.7"))
+                .trustedProxies()).containsExactly("10.0.0.0/24", "10.0.1.0/24", "fd00::/8", "192.0.2.7");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", "10.0.0.0/33")))
+                .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("10.0.0.0/33");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("TRUSTED_PROXIES", "load-balancer.internal")))
+                .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", "0")))
+                .hasMessageContaining("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE");
     }
 }

@@ -1,11 +1,15 @@
 package dev.filetrail.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.edge.CloudFrontEdge;
+import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.keys.Scope;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +41,16 @@ public final class ApiFixture implements AutoCloseable {
 
     public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
                       Duration shareWait, int rateLimit) {
+        this(name, kafka, postgres, s3, standInTopology, shareWait, rateLimit, Map.of());
+    }
+
+    /**
+     * @param apiEnvironment more variables for the API; when they configure the signing key (any
+     *                       {@code CLOUDFRONT_PRIVATE_KEY*} or {@code FILETRAIL_LOCAL_MODE}), the API resolves its
+     *                       key from them instead of being handed the one the edge trusts
+     */
+    public ApiFixture(String name, KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, boolean standInTopology,
+                      Duration shareWait, int rateLimit, Map<String, String> apiEnvironment) {
         int n = COUNTER.incrementAndGet();
         String unique = name + "-" + n + "-" + Long.toHexString(System.nanoTime()).substring(6);
         this.bucket = ("src-" + unique).toLowerCase();
@@ -49,22 +63,25 @@ public final class ApiFixture implements AutoCloseable {
         CloudFrontKeyPair keyPair = CloudFrontKeyPair.generate(ApiConfig.LOCAL_KEY_PAIR_ID);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("API_PORT", "0");
+        env.put("API_ADMIN_PORT", "0");
         env.put("DATABASE_URL", db);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.putAll(kafka.settings(KafkaRole.API).environment());
         env.put("S3_ENDPOINT", s3.endpoint().toString());
         env.put("SOURCE_BUCKET", bucket);
         env.put("DERIVATIVES_BUCKET", derivativesBucket);
-        env.put("PROJECTOR_GROUP_ID", "projector-" + unique);
+        env.put("PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-" + unique);
         env.put("SHARE_CREATE_WAIT", shareWait.toString());
         env.put("SHARE_RATE_LIMIT_PER_MINUTE", String.valueOf(rateLimit));
-        env.put("TOPIC_PARTITIONS", "3");
+        env.putAll(apiEnvironment);
+        boolean ownKey = apiEnvironment.keySet().stream()
+                .anyMatch(k -> k.startsWith("CLOUDFRONT_PRIVATE_KEY") || k.equals("FILETRAIL_LOCAL_MODE"));
         ApiConfig base = ApiConfig.fromMap(env);
         this.edge = CloudFrontEdge.forApi(base, keyPair.publicKey(), 0).start();
-        ApiConfig withEdge = base.with(0, db, kafka.bootstrapServers(), s3.endpoint().toString(), edge.url());
-        this.api = new QueryApi(withEdge, keyPair).start();
+        ApiConfig withEdge = base.with(0, db, base.kafka(), s3.endpoint().toString(), edge.url());
+        this.api = new QueryApi(withEdge, ownKey ? null : keyPair).start();
         this.config = api.config();
-        this.feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, derivativesBucket);
-        this.standIn = standInTopology ? new StreamsStandIn(kafka.bootstrapServers(), bucket, feed).start() : null;
+        this.feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, derivativesBucket);
+        this.standIn = standInTopology ? new StreamsStandIn(kafka.settings(KafkaRole.STREAMS), bucket, feed).start() : null;
         for (Scope scope : Scope.values()) {
             keys.put(scope.wireName(), api.apiKeys().create("test-" + scope.wireName(), EnumSet.of(scope)).plaintext());
         }
@@ -72,6 +89,24 @@ public final class ApiFixture implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + api.port();
+    }
+
+    /** The admin port's base URL: {@code /health}, {@code /ready}, {@code /metrics}. */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + api.adminPort();
+    }
+
+    /** The status a GET of {@code url} answers, or -1 when the request fails. */
+    public static int status(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
     }
 
     public HttpResponse<String> get(String rawPath, String key) {
@@ -113,6 +148,20 @@ public final class ApiFixture implements AutoCloseable {
 
     public String admin() {
         return keys.get("admin");
+    }
+
+    /** The API path of one file of this fixture's bucket, its key sent as one encoded segment. */
+    public String filePath(String key) {
+        return "/v1/buckets/" + bucket + "/files/" + ObjectPath.encodeSegment(key);
+    }
+
+    /** A response body as JSON; an assertion error showing the body when it is not. */
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.body());
+        }
     }
 
     /** Polls until {@code condition} holds; fails with {@code what} after 30 s. */

@@ -25,10 +25,16 @@ public final class HistoryBenchmark {
     record Result(String route, double requestsPerSecond, String p50, String p99, long non2xx) {
     }
 
+    /** The broker with its topics, as the operator would have created them. */
+    private static EmbeddedKafka started(EmbeddedKafka kafka) {
+        kafka.createFiletrailTopics();
+        return kafka;
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(0);
+        try (EmbeddedKafka kafka = started(EmbeddedKafka.start(0));
              PostgresServer postgres = PostgresServer.start(0);
              EmbeddedS3 s3 = EmbeddedS3.start(0);
              ApiFixture f = new ApiFixture("bench", kafka, postgres, s3, false, Duration.ofSeconds(1), 60)) {

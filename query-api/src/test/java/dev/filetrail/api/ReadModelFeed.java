@@ -10,16 +10,17 @@ import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.processing.Thumbnail;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -37,11 +38,10 @@ public final class ReadModelFeed implements AutoCloseable {
     private final Map<String, List<FileVersion>> histories = new HashMap<>();
     private long sequence = 0x10000;
 
-    public ReadModelFeed(String bootstrap, EmbeddedS3 s3, String bucket, String derivativesBucket) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    /** @param kafka the streams role's login: the feed writes what metadata-streams would */
+    public ReadModelFeed(KafkaClientSettings kafka, EmbeddedS3 s3, String bucket, String derivativesBucket) {
+        this.producer = kafka.newProducer(Map.of(ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
+                new ByteArraySerializer());
         this.s3 = s3.client();
         this.bucket = bucket;
         this.derivativesBucket = derivativesBucket;
@@ -83,18 +83,33 @@ public final class ReadModelFeed implements AutoCloseable {
         publish(ChangeType.VERSION_REMOVED, removed, AuditTypes.VERSION_DELETED);
     }
 
-    /** Stores a thumbnail in the derivatives bucket and attaches it to the version. */
-    public synchronized FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
-        String thumbKey = "_derivatives/thumbnails/" + key + "/" + versionId + "/" + size + ".png";
-        s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"), RequestBody.fromBytes(png));
+    /** Stores a thumbnail in the derivatives bucket and attaches it to the version (of a 640x480 original). */
+    public FileVersion attachThumbnail(String key, String versionId, int size, byte[] png) {
+        return attachThumbnails(key, versionId, 640, 480, List.of(new Rendition(size, size, size * 3 / 4, png)));
+    }
+
+    /** One thumbnail to store: its nominal size, real pixel size and encoded bytes. */
+    public record Rendition(int size, int width, int height, byte[] png) {
+    }
+
+    /** Stores several thumbnails and attaches them, with the original's real dimensions, as the processors do. */
+    public synchronized FileVersion attachThumbnails(String key, String versionId, int originalWidth, int originalHeight,
+                                                     List<Rendition> renditions) {
+        List<Thumbnail> thumbnails = new ArrayList<>();
+        for (Rendition r : renditions) {
+            String thumbKey = "_derivatives/thumbnails/" + key + "/" + versionId + "/" + r.size() + ".png";
+            s3.putObject(b -> b.bucket(derivativesBucket).key(thumbKey).contentType("image/png"),
+                    RequestBody.fromBytes(r.png()));
+            thumbnails.add(new Thumbnail(r.size(), r.width(), r.height(), "image/png", derivativesBucket, thumbKey,
+                    r.png().length));
+        }
         List<FileVersion> history = histories.get(key);
         for (int i = 0; i < history.size(); i++) {
             FileVersion v = history.get(i);
             if (v.versionId().equals(versionId)) {
                 FileVersion.Derivatives d = v.derivatives();
                 FileVersion updated = v.withDerivatives(new FileVersion.Derivatives(d == null ? null : d.contentType(),
-                        640, 480, "abc", null, List.of(new Thumbnail(size, size, size * 3 / 4, "image/png",
-                        derivativesBucket, thumbKey, png.length)), null));
+                        originalWidth, originalHeight, "abc", null, thumbnails, null));
                 history.set(i, updated);
                 publish(ChangeType.DERIVATIVES_ATTACHED, updated, AuditTypes.DERIVATIVES_ATTACHED);
                 return updated;
@@ -108,13 +123,13 @@ public final class ReadModelFeed implements AutoCloseable {
         return history == null || history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
-    /** Sends a raw value to a topic (bad-input tests). */
-    public void sendRaw(String topic, String recordKey, byte[] value) {
-        send(topic, recordKey, value);
+    /** Sends a raw value to a topic (bad-input tests); returns where it landed. */
+    public RecordMetadata sendRaw(String topic, String recordKey, byte[] value) {
+        return send(topic, recordKey, value);
     }
 
-    public void sendJson(String topic, String recordKey, Object value) {
-        send(topic, recordKey, Json.write(value));
+    public RecordMetadata sendJson(String topic, String recordKey, Object value) {
+        return send(topic, recordKey, Json.write(value));
     }
 
     private void publish(ChangeType type, FileVersion version, String auditType) {
@@ -146,9 +161,9 @@ public final class ReadModelFeed implements AutoCloseable {
         return String.format("%016X", ++sequence);
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private RecordMetadata send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }

@@ -7,19 +7,19 @@ import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,15 +40,12 @@ public final class StreamsStandIn implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
 
-    public StreamsStandIn(String bootstrap, String bucket, ReadModelFeed feed) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "stand-in-" + bucket);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    /** @param kafka the streams role's login, whose group prefix the stand-in's group uses */
+    public StreamsStandIn(KafkaClientSettings kafka, String bucket, ReadModelFeed feed) {
+        this.consumer = kafka.newConsumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, KafkaRole.STREAMS_APPLICATION_PREFIX + "-stand-in-" + bucket,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = kafka.newProducer(Map.of(), new StringSerializer(), new ByteArraySerializer());
         this.bucket = bucket;
         this.feed = feed;
     }

@@ -32,6 +32,11 @@ public final class ContextValues {
         return optional(key).map(text -> parse(key, text, Integer::parseInt)).orElse(fallback);
     }
 
+    /** A whole number, or empty when unset: for settings whose absence means "do not set it at all". */
+    public Optional<Integer> optionalInteger(String key) {
+        return optional(key).map(text -> parse(key, text, Integer::parseInt));
+    }
+
     public double decimal(String key, double fallback) {
         return optional(key).map(text -> parse(key, text, Double::parseDouble)).orElse(fallback);
     }

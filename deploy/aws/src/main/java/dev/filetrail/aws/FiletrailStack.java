@@ -11,6 +11,7 @@ import dev.filetrail.aws.security.DataKey;
 import dev.filetrail.aws.services.FiletrailServices;
 import dev.filetrail.aws.storage.FileBuckets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
@@ -62,7 +63,8 @@ public final class FiletrailStack extends Stack {
         alarms = new OperationalAlarms(this, "Alarms", config, new OperationalAlarms.Watched(
                 ingest.queue(), ingest.deadLetters(), processors.failures(),
                 List.of(processors.thumbnailer(), processors.metadata()),
-                kafka.clusterName(), services.loadBalancer()));
+                kafka.clusterName(), services.loadBalancer(), Map.of("bridge", services.logs("bridge"),
+                "streams", services.logs("streams"), "api", services.logs("api"))));
 
         output("SourceBucketName", buckets.source().getBucketName(), "Bucket the files are stored in (versioned)");
         output("DerivativesBucketName", buckets.derivatives().getBucketName(), "Bucket of thumbnails");
@@ -84,6 +86,7 @@ public final class FiletrailStack extends Stack {
         output("EcsClusterName", services.cluster().getClusterName(), "ECS cluster of the services");
         output("OpsTaskDefinitionArn", services.ops().getTaskDefinitionArn(), "Task definition for ops commands");
         output("OpsSecurityGroupId", services.opsSecurity().getSecurityGroupId(), "Security group for ops tasks");
+        output("OpsLogGroupName", services.logs("ops").getLogGroupName(), "Output of ops tasks (aws logs tail)");
         output("PrivateSubnetIds", String.join(",", network.vpc().getPrivateSubnets().stream()
                 .map(subnet -> subnet.getSubnetId()).toList()), "Subnets for ops tasks");
         services.repository().ifPresent(repo ->

@@ -38,13 +38,13 @@ public record StackConfig(
             "lambdaJar", "lambdaLayer", "lambdaTimeoutSeconds", "thumbnailerMemoryMb", "metadataMemoryMb",
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
-            "kafkaVolumeGb", "kafkaStorageMode",
+            "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor", "auditRetentionMs",
             "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
             "streamsCpu", "streamsMemoryMb", "streamsMinTasks", "streamsMaxTasks",
-            "apiCpu", "apiMemoryMb", "apiMinTasks", "apiMaxTasks",
-            "apiCertificateArn", "apiAllowedCidr", "apiHealthPath",
+            "apiCpu", "apiMemoryMb", "apiMinTasks", "apiMaxTasks", "opsCpu", "opsMemoryMb",
+            "apiCertificateArn", "apiDomainName", "apiAllowedCidr", "apiHealthPath",
             "cloudFrontPublicKeyPem", "cloudFrontPublicKeyFile", "cdnPriceClass", "cdnDomainName", "cdnCertificateArn",
             "alarmEmail", "billingAlarmUsd", "anomalyThresholdUsd", "costMonitor", "maxMessageAgeSeconds",
             "maxConsumerLagSeconds", "api5xxPercent", "lambdaErrorThreshold");
@@ -101,7 +101,7 @@ public record StackConfig(
                         ctx.integer("abortIncompleteMultipartDays", 7)),
                 new Ingest(
                         ctx.integer("visibilityTimeoutSeconds", 120),
-                        ctx.integer("dlqMaxReceives", 5),
+                        ctx.integer("dlqMaxReceives", 100),
                         ctx.integer("ingestRetentionDays", 7),
                         ctx.integer("dlqRetentionDays", 14)),
                 new Processing(
@@ -110,8 +110,8 @@ public record StackConfig(
                         ctx.integer("lambdaTimeoutSeconds", 60),
                         ctx.integer("thumbnailerMemoryMb", 2048),
                         ctx.integer("metadataMemoryMb", 1024),
-                        ctx.integer("thumbnailerConcurrency", 50),
-                        ctx.integer("metadataConcurrency", 20),
+                        ctx.optionalInteger("thumbnailerConcurrency"),
+                        ctx.optionalInteger("metadataConcurrency"),
                         ctx.integer("lambdaRetryAttempts", 2)),
                 new Kafka(
                         ctx.optional("kafkaBootstrapServers"),
@@ -120,7 +120,12 @@ public record StackConfig(
                         ctx.integer("kafkaBrokersPerAz", 1),
                         ctx.string("kafkaVersion", "3.9.x"),
                         ctx.integer("kafkaVolumeGb", 1000),
-                        ctx.string("kafkaStorageMode", "TIERED").toUpperCase(Locale.ROOT)),
+                        ctx.string("kafkaStorageMode", "TIERED").toUpperCase(Locale.ROOT),
+                        ctx.integer("kafkaTopicPartitions", 12),
+                        // Three copies, or one per broker of a smaller MSK cluster.
+                        ctx.integer("kafkaReplicationFactor", ctx.optional("kafkaBootstrapServers").isPresent() ? 3
+                                : Math.min(3, zoneCount * ctx.integer("kafkaBrokersPerAz", 1))),
+                        Long.parseLong(ctx.string("auditRetentionMs", "-1"))),
                 new Database(
                         ctx.optional("databaseUrl"),
                         ctx.optional("databaseSecretArn"),
@@ -138,9 +143,12 @@ public record StackConfig(
                                 ctx.integer("streamsMinTasks", 2), ctx.integer("streamsMaxTasks", 6)),
                         new ServiceSize(ctx.integer("apiCpu", 1024), ctx.integer("apiMemoryMb", 2048),
                                 ctx.integer("apiMinTasks", 2), ctx.integer("apiMaxTasks", 10)),
+                        // One-off commands: rebuild --streams restores RocksDB state, so more memory than the bridge.
+                        new ServiceSize(ctx.integer("opsCpu", 1024), ctx.integer("opsMemoryMb", 4096), 1, 1),
                         ctx.optional("apiCertificateArn"),
+                        ctx.optional("apiDomainName"),
                         ctx.string("apiAllowedCidr", "0.0.0.0/0"),
-                        ctx.string("apiHealthPath", "/health")),
+                        ctx.string("apiHealthPath", "/ready")),
                 new Cdn(
                         ctx.optional("cloudFrontPublicKeyPem"),
                         ctx.optional("cloudFrontPublicKeyFile"),
@@ -218,22 +226,27 @@ public record StackConfig(
         }
     }
 
-    /** The thumbnailer and metadata Lambdas. */
+    /**
+     * The thumbnailer and metadata Lambdas. Reserved concurrency is unset by default: an account whose
+     * concurrency quota is small (new accounts get 10) cannot reserve any and would fail the deploy.
+     */
     public record Processing(Optional<String> lambdaJar, Optional<String> lambdaLayer, int timeoutSeconds,
-                             int thumbnailerMemoryMb, int metadataMemoryMb, int thumbnailerConcurrency,
-                             int metadataConcurrency, int retryAttempts) {
+                             int thumbnailerMemoryMb, int metadataMemoryMb, Optional<Integer> thumbnailerConcurrency,
+                             Optional<Integer> metadataConcurrency, int retryAttempts) {
         public Processing {
             require(timeoutSeconds >= 1 && timeoutSeconds <= 900, "lambdaTimeoutSeconds must be 1..900 (Lambda's limit)");
             require(thumbnailerMemoryMb >= 128 && thumbnailerMemoryMb <= 10_240, "thumbnailerMemoryMb must be 128..10240");
             require(metadataMemoryMb >= 128 && metadataMemoryMb <= 10_240, "metadataMemoryMb must be 128..10240");
-            require(thumbnailerConcurrency >= 1 && metadataConcurrency >= 1, "reserved concurrency must be at least 1");
+            require(thumbnailerConcurrency.orElse(1) >= 1 && metadataConcurrency.orElse(1) >= 1,
+                    "reserved concurrency must be at least 1");
             require(retryAttempts >= 0 && retryAttempts <= 2, "lambdaRetryAttempts must be 0..2 (Lambda's limit)");
         }
     }
 
     /** Amazon MSK, or an existing Kafka cluster when {@code kafkaBootstrapServers} is set. */
     public record Kafka(Optional<String> bootstrapServers, Optional<String> clusterArn, String instanceType,
-                        int brokersPerAz, String version, int volumeGb, String storageMode) {
+                        int brokersPerAz, String version, int volumeGb, String storageMode, int topicPartitions,
+                        int replicationFactor, long auditRetentionMs) {
         public Kafka {
             require(clusterArn.isEmpty() || bootstrapServers.isPresent(),
                     "kafkaClusterArn is only used with kafkaBootstrapServers (an existing cluster)");
@@ -242,6 +255,9 @@ public record StackConfig(
             require(brokersPerAz >= 1, "kafkaBrokersPerAz must be at least 1");
             require(volumeGb >= 1 && volumeGb <= 16_384, "kafkaVolumeGb must be 1..16384");
             require(Set.of("LOCAL", "TIERED").contains(storageMode), "kafkaStorageMode must be LOCAL or TIERED");
+            require(topicPartitions >= 1, "kafkaTopicPartitions must be at least 1");
+            require(replicationFactor >= 1, "kafkaReplicationFactor must be at least 1");
+            require(auditRetentionMs == -1 || auditRetentionMs > 0, "auditRetentionMs must be -1 (forever) or positive");
         }
 
         public boolean existing() {
@@ -266,11 +282,14 @@ public record StackConfig(
 
     /** The three ECS Fargate services run from one image of the {@code filetrail} launcher. */
     public record Services(Optional<String> imageUri, String imageTag, String cpuArchitecture, boolean paused,
-                           ServiceSize bridge, ServiceSize streams, ServiceSize api,
-                           Optional<String> apiCertificateArn, String apiAllowedCidr, String apiHealthPath) {
+                           ServiceSize bridge, ServiceSize streams, ServiceSize api, ServiceSize ops,
+                           Optional<String> apiCertificateArn, Optional<String> apiDomainName, String apiAllowedCidr,
+                           String apiHealthPath) {
         public Services {
             require(Set.of("ARM64", "X86_64").contains(cpuArchitecture), "cpuArchitecture must be ARM64 or X86_64");
             require(apiHealthPath.startsWith("/"), "apiHealthPath must start with /");
+            require(apiDomainName.isEmpty() || apiCertificateArn.isPresent(),
+                    "apiDomainName needs apiCertificateArn (an ACM certificate for that name in the stack's region)");
         }
     }
 

@@ -33,7 +33,15 @@ class StackConfigTest {
         assertThat(config.storage().noncurrentExpirationDays()).isEqualTo(365);
         assertThat(config.storage().abortIncompleteMultipartDays()).isEqualTo(7);
         assertThat(config.ingest().visibilityTimeoutSeconds()).isEqualTo(120);
-        assertThat(config.ingest().dlqMaxReceives()).isEqualTo(5);
+        assertThat(config.ingest().dlqMaxReceives()).isEqualTo(100);
+        assertThat(config.processing().thumbnailerConcurrency()).isEmpty();
+        assertThat(config.processing().metadataConcurrency()).isEmpty();
+        assertThat(config.processing().lambdaLayer()).isEmpty();
+        assertThat(config.services().apiHealthPath()).isEqualTo("/ready");
+        assertThat(config.kafka().topicPartitions()).isEqualTo(12);
+        assertThat(config.kafka().replicationFactor()).isEqualTo(3);
+        assertThat(config.kafka().auditRetentionMs()).isEqualTo(-1);
+        assertThat(config.services().ops().memoryMb()).isEqualTo(4096);
         assertThat(config.kafka().existing()).isFalse();
         assertThat(config.database().existing()).isFalse();
         assertThat(config.alarms().costMonitor()).isEqualTo(StackConfig.CostMonitor.TAG);
@@ -86,6 +94,26 @@ class StackConfigTest {
                 .hasMessageContaining("logRetentionDays");
         assertThatThrownBy(() -> config(Map.of("zoneCount", "1")))
                 .hasMessageContaining("2 or 3");
+    }
+
+    @Test
+    void topicsReplicateAsWidelyAsTheBrokersAllow() {
+        assertThat(config(Map.of("zoneCount", "2")).kafka().replicationFactor()).isEqualTo(2);
+        assertThat(config(Map.of("zoneCount", "2", "kafkaBrokersPerAz", "2")).kafka().replicationFactor()).isEqualTo(3);
+        assertThat(config(Map.of("kafkaBootstrapServers", "b:9092")).kafka().replicationFactor()).isEqualTo(3);
+        StackConfig.Kafka chosen = config(Map.of("kafkaBootstrapServers", "b:9092", "kafkaReplicationFactor", "1",
+                "kafkaTopicPartitions", "48", "auditRetentionMs", "86400000")).kafka();
+        assertThat(List.of(chosen.topicPartitions(), chosen.replicationFactor())).containsExactly(48, 1);
+        assertThat(chosen.auditRetentionMs()).isEqualTo(86_400_000L);
+        assertThatThrownBy(() -> config(Map.of("auditRetentionMs", "0"))).hasMessageContaining("auditRetentionMs");
+    }
+
+    @Test
+    void anApiDomainNeedsItsCertificate() {
+        assertThatThrownBy(() -> config(Map.of("apiDomainName", "api.example.com")))
+                .hasMessageContaining("apiCertificateArn");
+        assertThatThrownBy(() -> config(Map.of("thumbnailerConcurrency", "0")))
+                .hasMessageContaining("reserved concurrency");
     }
 
     @Test

@@ -8,17 +8,17 @@ import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,20 +36,15 @@ class RealPartsTest {
     @Test
     void kafkaTakesAndGivesBackARecord(KafkaCluster kafka) throws Exception {
         try (var admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic("smoke", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("filetrail.smoke", 1, (short) 1))).all().get();
         }
-        Properties producerProps = new Properties();
-        producerProps.put("bootstrap.servers", kafka.bootstrapServers());
-        producerProps.put("acks", "all");
-        try (var producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>("smoke", "k", "v")).get();
+        KafkaClientSettings ops = kafka.settings(KafkaRole.OPS);
+        try (var producer = ops.newProducer(Map.of("acks", "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("filetrail.smoke", "k", "v")).get();
         }
-        Properties consumerProps = new Properties();
-        consumerProps.put("bootstrap.servers", kafka.bootstrapServers());
-        consumerProps.put("group.id", "smoke");
-        consumerProps.put("auto.offset.reset", "earliest");
-        try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("smoke"));
+        try (var consumer = ops.newConsumer(Map.of("group.id", "filetrail-smoke", "auto.offset.reset", "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("filetrail.smoke"));
             ConsumerRecords<String, String> records = ConsumerRecords.empty();
             for (int i = 0; i < 50 && records.isEmpty(); i++) {
                 records = consumer.poll(Duration.ofMillis(200));
@@ -59,18 +54,27 @@ class RealPartsTest {
     }
 
     @Test
-    void embeddedKafkaSurvivesARestartWithItsData(KafkaCluster shared) throws Exception {
+    void theSharedBrokerComesWithEveryFiletrailTopic(KafkaCluster kafka) throws Exception {
+        try (var admin = kafka.admin()) {
+            assertThat(admin.listTopics().names().get()).containsAll(Topics.ALL);
+        }
+    }
+
+    @Test
+    void embeddedKafkaSurvivesARestartWithItsDataAndItsUsers(KafkaCluster shared) throws Exception {
         if (!(shared instanceof EmbeddedKafka)) {
             return; // an external cluster cannot be restarted from here
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            assertThat(kafka.secured()).isTrue();
             try (var admin = kafka.admin()) {
-                admin.createTopics(List.of(new NewTopic("durable", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("filetrail.durable", 1, (short) 1))).all().get();
             }
             kafka.stop();
             kafka.restart();
+            // SCRAM users and ACLs live in the metadata log, so the roles log in again as before.
             try (var admin = kafka.admin()) {
-                assertThat(admin.listTopics().names().get()).contains("durable");
+                assertThat(admin.listTopics().names().get()).contains("filetrail.durable");
             }
         }
     }

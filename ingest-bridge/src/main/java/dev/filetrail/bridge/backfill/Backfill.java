@@ -63,7 +63,7 @@ public final class Backfill implements AutoCloseable {
 
     /** Builds its own S3 client and producer from the bridge configuration; close it when done. */
     public static Backfill fromConfig(BridgeConfig config) {
-        return new Backfill(AwsClients.s3(config), BridgeProducer.connect(config.kafkaBootstrapServers(),
+        return new Backfill(AwsClients.s3(config, AwsClients.OPS), BridgeProducer.connect(config.kafka(),
                 config.kafkaDeliveryTimeoutMs(), "filetrail-backfill"), config.region(), Clock.systemUTC(), true);
     }
 

@@ -4,13 +4,13 @@ import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -35,19 +35,19 @@ public final class DeadLetters implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final SqsClient sqs;
     private final String queueUrl;
     private final String redriveGroup;
     private final boolean ownsSqs;
 
     /** With an SQS client the caller owns; {@code queueUrl} is where redriven bodies go. */
-    public DeadLetters(String bootstrapServers, SqsClient sqs, String queueUrl, String redriveGroup) {
-        this(bootstrapServers, sqs, queueUrl, redriveGroup, false);
+    public DeadLetters(KafkaClientSettings kafka, SqsClient sqs, String queueUrl, String redriveGroup) {
+        this(kafka, sqs, queueUrl, redriveGroup, false);
     }
 
-    private DeadLetters(String bootstrapServers, SqsClient sqs, String queueUrl, String redriveGroup, boolean ownsSqs) {
-        this.bootstrapServers = bootstrapServers;
+    private DeadLetters(KafkaClientSettings kafka, SqsClient sqs, String queueUrl, String redriveGroup, boolean ownsSqs) {
+        this.kafka = kafka;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.redriveGroup = redriveGroup;
@@ -55,7 +55,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     public static DeadLetters fromConfig(BridgeConfig config) {
-        return new DeadLetters(config.kafkaBootstrapServers(), AwsClients.sqs(config), config.queueUrl(),
+        return new DeadLetters(config.kafka(), AwsClients.sqs(config, AwsClients.OPS), config.queueUrl(),
                 DEFAULT_REDRIVE_GROUP, true);
     }
 
@@ -140,15 +140,14 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> consumer(String groupId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        return kafka.newConsumer(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {

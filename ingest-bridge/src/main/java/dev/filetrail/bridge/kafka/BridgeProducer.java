@@ -1,10 +1,11 @@
 package dev.filetrail.bridge.kafka;
 
 import dev.filetrail.bridge.BridgeConfig;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,19 +22,18 @@ public final class BridgeProducer implements AutoCloseable {
     }
 
     /** A producer with the default linger, for the ops commands (backfill, reconcile, redrive). */
-    public static BridgeProducer connect(String bootstrapServers, int deliveryTimeoutMs, String clientId) {
-        return connect(bootstrapServers, deliveryTimeoutMs, clientId, BridgeConfig.DEFAULT_KAFKA_LINGER_MS);
+    public static BridgeProducer connect(KafkaClientSettings kafka, int deliveryTimeoutMs, String clientId) {
+        return connect(kafka, deliveryTimeoutMs, clientId, BridgeConfig.DEFAULT_KAFKA_LINGER_MS);
     }
 
-    public static BridgeProducer connect(String bootstrapServers, int deliveryTimeoutMs, String clientId, int lingerMs) {
-        return new BridgeProducer(new KafkaProducer<>(properties(bootstrapServers, deliveryTimeoutMs, clientId, lingerMs),
+    public static BridgeProducer connect(KafkaClientSettings kafka, int deliveryTimeoutMs, String clientId, int lingerMs) {
+        return new BridgeProducer(kafka.newProducer(settings(deliveryTimeoutMs, clientId, lingerMs),
                 new StringSerializer(), new ByteArraySerializer()));
     }
 
-    /** The producer settings the exactly-once-to-readers contract rests on. */
-    public static Properties properties(String bootstrapServers, int deliveryTimeoutMs, String clientId, int lingerMs) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** The producer settings the exactly-once-to-readers contract rests on (the connection comes from the caller). */
+    public static Map<String, Object> settings(int deliveryTimeoutMs, String clientId, int lingerMs) {
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");

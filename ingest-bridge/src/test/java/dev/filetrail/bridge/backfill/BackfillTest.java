@@ -8,18 +8,17 @@ import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Json;
-import dev.filetrail.events.TopicSetup;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.Origin;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,9 +35,6 @@ class BackfillTest {
 
     @Test
     void backfillEmitsExactlyWhatListObjectVersionsReports(EmbeddedS3 s3, KafkaCluster kafka) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            new TopicSetup(6, (short) 1, -1).ensure(admin);
-        }
         String bucket = "backfill-" + UUID.randomUUID().toString().substring(0, 8);
         s3.createVersionedBucket(bucket);
         try (S3Client client = s3.client()) {
@@ -66,8 +62,8 @@ class BackfillTest {
             int total = listed.size();
 
             List<BackfillProgress> progress = new ArrayList<>();
-            try (BridgeProducer producer = BridgeProducer.connect(kafka.bootstrapServers(), 10_000, "backfill-test");
-                 KafkaRecords records = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/")) {
+            try (BridgeProducer producer = BridgeProducer.connect(kafka.settings(KafkaRole.OPS), 10_000, "backfill-test");
+                 KafkaRecords records = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
                 Backfill backfill = new Backfill(client, producer, "us-east-1", Clock.systemUTC()).withPageSize(25);
 
                 BackfillSummary dry = backfill.run(bucket, null, true, p -> { });

@@ -9,7 +9,8 @@ import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.kafka.TopicSetup;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class BridgeBenchmark {
      */
     private static Rate bridge(EmbeddedKafka kafka, EmbeddedSqs sqs, String queue, int pollers, int expected)
             throws InterruptedException {
-        BridgeConfig config = BridgeConfig.local().withKafka(kafka.bootstrapServers())
+        BridgeConfig config = BridgeConfig.local().withKafka(kafka.settings(KafkaRole.BRIDGE))
                 .withSqs(sqs.endpoint().toString(), queue).withPolling(pollers, 1, 60).withMetricsPort(0)
                 .withProducerPipeline(Integer.getInteger("bench.lingerMs", BridgeConfig.DEFAULT_KAFKA_LINGER_MS),
                         Integer.getInteger("bench.batchesInFlight", BridgeConfig.DEFAULT_BATCHES_IN_FLIGHT));
@@ -293,11 +294,10 @@ public final class BridgeBenchmark {
         }
     }
 
-    /** The bridge's own producer settings ({@link BridgeProducer#properties}), for both sides of the comparison. */
+    /** The bridge's own producer settings ({@link BridgeProducer#settings}), for both sides of the comparison. */
     private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka, String clientId) {
-        return new KafkaProducer<>(BridgeProducer.properties(kafka.bootstrapServers(), 30_000, clientId,
-                BridgeConfig.DEFAULT_KAFKA_LINGER_MS),
-                new StringSerializer(), new ByteArraySerializer());
+        return kafka.settings(KafkaRole.BRIDGE).newProducer(BridgeProducer.settings(30_000, clientId,
+                BridgeConfig.DEFAULT_KAFKA_LINGER_MS), new StringSerializer(), new ByteArraySerializer());
     }
 
     private static String batching(KafkaProducer<String, byte[]> producer) {

@@ -9,13 +9,12 @@ import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,15 +25,12 @@ class DeadLettersTest {
 
     @Test
     void listShowAndRedriveOnlyNewLettersUnlessAll(KafkaCluster kafka, EmbeddedSqs sqs) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            new TopicSetup(6, (short) 1, -1).ensure(admin);
-        }
         String marker = "dlq-" + UUID.randomUUID();
         String queue = sqs.createQueueWithDlq(marker, 10, 30);
         MessageTranslator translator = new MessageTranslator(queue, Clock.systemUTC());
-        try (BridgeProducer producer = BridgeProducer.connect(kafka.bootstrapServers(), 10_000, "dlq-test");
+        try (BridgeProducer producer = BridgeProducer.connect(kafka.settings(KafkaRole.BRIDGE), 10_000, "dlq-test");
              SqsClient client = sqs.client();
-             DeadLetters letters = new DeadLetters(kafka.bootstrapServers(), client, queue, "redrive-" + marker)) {
+             DeadLetters letters = new DeadLetters(kafka.settings(KafkaRole.OPS), client, queue, "filetrail-dlq-redrive-" + marker)) {
             DeadLetter first = park(producer, translator, "first " + marker);
             DeadLetter second = park(producer, translator, "{\"Records\":\"second " + marker + "\"}");
 

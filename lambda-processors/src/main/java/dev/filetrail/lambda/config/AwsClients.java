@@ -13,18 +13,24 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-/** Builds the S3 and SNS clients the handlers use, from a {@link LambdaConfig}. */
+/**
+ * Builds the S3 and SNS clients the handlers use, from a {@link LambdaConfig}, tagged with the processor that
+ * uses them ({@code app/filetrail-thumbnailer} in the User-Agent): CloudTrail shows which function called, and
+ * the tests' call recorder checks each call against that function's IAM role.
+ */
 public final class AwsClients {
     private AwsClients() {
     }
 
     /**
-     * An S3 client; with an endpoint override it uses path-style addressing (local S3 servers have no per-bucket
-     * host names) and only the checksums S3 requires, which every S3-compatible server accepts.
+     * An S3 client for {@code processor} ({@code ProcessingResult.THUMBNAILER} or {@code METADATA}); with an
+     * endpoint override it uses path-style addressing (local S3 servers have no per-bucket host names) and only
+     * the checksums S3 requires, which every S3-compatible server accepts.
      */
-    public static S3Client s3(LambdaConfig config) {
+    public static S3Client s3(LambdaConfig config, String processor) {
         var builder = S3Client.builder()
                 .httpClient(httpClient())
+                .overrideConfiguration(o -> o.appId("filetrail-" + processor))
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config));
         if (config.s3Endpoint() != null) {
@@ -36,9 +42,10 @@ public final class AwsClients {
         return builder.build();
     }
 
-    public static SnsClient sns(LambdaConfig config) {
+    public static SnsClient sns(LambdaConfig config, String processor) {
         var builder = SnsClient.builder()
                 .httpClient(httpClient())
+                .overrideConfiguration(o -> o.appId("filetrail-" + processor))
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config));
         if (config.snsEndpoint() != null) {

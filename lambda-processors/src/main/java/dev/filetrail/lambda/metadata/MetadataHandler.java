@@ -21,8 +21,8 @@ public final class MetadataHandler implements RequestHandler<SNSEvent, Void> {
     }
 
     public MetadataHandler(LambdaConfig config) {
-        this(config, AwsClients.s3(config),
-                new SnsResultPublisher(AwsClients.sns(config), config.resultsTopicArn()));
+        this(config, AwsClients.s3(config, ProcessingResult.METADATA),
+                new SnsResultPublisher(AwsClients.sns(config, ProcessingResult.METADATA), config.resultsTopicArn()));
     }
 
     /** For tests and the local stack, which run the handler in-process with their own clients. */

@@ -24,8 +24,8 @@ public final class MetadataQueueHandler implements RequestHandler<SQSEvent, SQSB
     }
 
     public MetadataQueueHandler(LambdaConfig config) {
-        this(config, AwsClients.s3(config),
-                new SnsResultPublisher(AwsClients.sns(config), config.resultsTopicArn()));
+        this(config, AwsClients.s3(config, ProcessingResult.METADATA),
+                new SnsResultPublisher(AwsClients.sns(config, ProcessingResult.METADATA), config.resultsTopicArn()));
     }
 
     public MetadataQueueHandler(LambdaConfig config, S3Client s3, ResultPublisher publisher) {

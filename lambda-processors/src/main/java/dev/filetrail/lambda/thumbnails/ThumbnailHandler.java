@@ -21,8 +21,8 @@ public final class ThumbnailHandler implements RequestHandler<SNSEvent, Void> {
     }
 
     public ThumbnailHandler(LambdaConfig config) {
-        this(config, AwsClients.s3(config),
-                new SnsResultPublisher(AwsClients.sns(config), config.resultsTopicArn()));
+        this(config, AwsClients.s3(config, ProcessingResult.THUMBNAILER),
+                new SnsResultPublisher(AwsClients.sns(config, ProcessingResult.THUMBNAILER), config.resultsTopicArn()));
     }
 
     /** For tests and the local stack, which run the handler in-process with their own clients. */

@@ -24,8 +24,8 @@ public final class ThumbnailQueueHandler implements RequestHandler<SQSEvent, SQS
     }
 
     public ThumbnailQueueHandler(LambdaConfig config) {
-        this(config, AwsClients.s3(config),
-                new SnsResultPublisher(AwsClients.sns(config), config.resultsTopicArn()));
+        this(config, AwsClients.s3(config, ProcessingResult.THUMBNAILER),
+                new SnsResultPublisher(AwsClients.sns(config, ProcessingResult.THUMBNAILER), config.resultsTopicArn()));
     }
 
     public ThumbnailQueueHandler(LambdaConfig config, S3Client s3, ResultPublisher publisher) {

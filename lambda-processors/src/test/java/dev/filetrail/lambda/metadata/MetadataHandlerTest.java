@@ -33,7 +33,7 @@ class MetadataHandlerTest {
     void setUp(EmbeddedS3 s3) {
         buckets = new SourceBuckets(s3);
         published = new CollectingPublisher();
-        handler = new MetadataHandler(buckets.config, buckets.s3, published);
+        handler = new MetadataHandler(buckets.config, buckets.s3For(ProcessingResult.METADATA), published);
     }
 
     private ProcessingResult process(String key, byte[] bytes) {

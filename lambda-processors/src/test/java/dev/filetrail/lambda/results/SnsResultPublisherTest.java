@@ -55,7 +55,7 @@ class SnsResultPublisherTest {
                             new SourceVersion("b", "a b.jpg", "v1", 3L, "e", "01", "ObjectCreated:Put"),
                             new Results.Facts("image/jpeg", 4, 3, 3L, "abc"), null,
                             List.of(new Thumbnail(64, 64, 48, "image/jpeg", "d", "thumbnails/b/a%20b.jpg/v1/64.jpg", 99)));
-            try (SnsClient sns = AwsClients.sns(config)) {
+            try (SnsClient sns = AwsClients.sns(config, ProcessingResult.THUMBNAILER)) {
                 new SnsResultPublisher(sns, config.resultsTopicArn()).publish(result);
             }
 

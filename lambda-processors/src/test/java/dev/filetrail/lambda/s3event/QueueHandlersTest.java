@@ -32,9 +32,9 @@ class QueueHandlersTest {
         CollectingPublisher thumbnails = new CollectingPublisher();
         CollectingPublisher metadata = new CollectingPublisher();
 
-        SQSBatchResponse thumbnailResponse = new ThumbnailQueueHandler(buckets.config, buckets.s3, thumbnails)
+        SQSBatchResponse thumbnailResponse = new ThumbnailQueueHandler(buckets.config, buckets.s3For(ProcessingResult.THUMBNAILER), thumbnails)
                 .handleRequest(LambdaEvents.sqsEvent(bodies), null);
-        SQSBatchResponse metadataResponse = new MetadataQueueHandler(buckets.config, buckets.s3, metadata)
+        SQSBatchResponse metadataResponse = new MetadataQueueHandler(buckets.config, buckets.s3For(ProcessingResult.METADATA), metadata)
                 .handleRequest(LambdaEvents.sqsEvent(bodies), null);
 
         for (SQSBatchResponse response : List.of(thumbnailResponse, metadataResponse)) {

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  */
 public final class SourceBuckets {
     public final EmbeddedS3 server;
+    /** The test's own client for set-up and inspection: untagged, so its calls are nobody's in IAM's eyes. */
     public final S3Client s3;
     public final String source;
     public final String derivatives;
@@ -33,7 +34,12 @@ public final class SourceBuckets {
         server.createVersionedBucket(derivatives);
         this.config = LambdaConfig.local().withS3(server.endpoint(), LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY,
                 derivatives);
-        this.s3 = AwsClients.s3(config);
+        this.s3 = server.client();
+    }
+
+    /** The client a processor builds for itself, tagged with its name as the Lambda's own is. */
+    public S3Client s3For(String processor) {
+        return AwsClients.s3(config, processor);
     }
 
     /** Puts an object and returns its created version as the notification names it. */

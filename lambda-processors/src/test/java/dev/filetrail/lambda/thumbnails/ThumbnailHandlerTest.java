@@ -38,7 +38,7 @@ class ThumbnailHandlerTest {
     void setUp(EmbeddedS3 s3) {
         buckets = new SourceBuckets(s3);
         published = new CollectingPublisher();
-        handler = new ThumbnailHandler(buckets.config, buckets.s3, published);
+        handler = new ThumbnailHandler(buckets.config, buckets.s3For(ProcessingResult.THUMBNAILER), published);
     }
 
     @Test
@@ -113,7 +113,7 @@ class ThumbnailHandlerTest {
 
         handler.handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
         // A second handler instance (a new Lambda container) must find the work done too.
-        new ThumbnailHandler(buckets.config, buckets.s3, published)
+        new ThumbnailHandler(buckets.config, buckets.s3For(ProcessingResult.THUMBNAILER), published)
                 .handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(version)), null);
 
         assertThat(published.results()).hasSize(3).allSatisfy(r -> assertThat(r).isEqualTo(first));

@@ -1,10 +1,13 @@
 package dev.filetrail.streams.replay;
 
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.streams.MetadataStreams;
 import dev.filetrail.streams.MetadataStreamsConfig;
+import dev.filetrail.streams.OutputTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -76,13 +79,14 @@ public final class StreamsRebuild {
                         : base.stateDir().resolveSibling(base.stateDir().getFileName() + "-" + request.newApplicationId()))
                 .withOutputTopicSuffix(request.outputTopicSuffix())
                 .withMetricsPort(0);
-        try (Admin admin = admin(base.kafkaBootstrapServers())) {
+        try (Admin admin = base.kafka().newAdmin()) {
             long inputRecords = retainedRecords(admin, INPUTS);
             if (request.dryRun()) {
                 log.info("rebuild dry run applicationId={} inputRecords={}", request.newApplicationId(), inputRecords);
                 return new Summary(request.newApplicationId(), true, false, inputRecords, inputRecords,
                         elapsed(started), null);
             }
+            createOutputTopics(admin, config);
             MetadataStreams streams = new MetadataStreams(config).start();
             long deadline = System.nanoTime() + request.timeout().toNanos();
             long lag = Long.MAX_VALUE;
@@ -152,8 +156,22 @@ public final class StreamsRebuild {
         }
     }
 
-    private static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    /**
+     * Creates the side-by-side output topics of a configuration whose outputs carry a suffix, with their contract
+     * topics' settings (a rebuild runs as the ops role, which may create topics; the streams service never does).
+     */
+    public static TopicSetup.Report createOutputTopics(Admin admin, MetadataStreamsConfig config) {
+        OutputTopics outputs = config.outputTopics();
+        if (outputs.isStandard()) {
+            return new TopicSetup.Report(List.of(), outputs.all(), Map.of());
+        }
+        TopicSetup setup = new TopicSetup(config.partitions(), config.replicationFactor(), config.auditRetentionMs());
+        List<String> contracts = OutputTopics.standard().all();
+        List<NewTopic> topics = new ArrayList<>();
+        for (int i = 0; i < contracts.size(); i++) {
+            topics.add(setup.definitionAs(contracts.get(i), outputs.all().get(i)));
+        }
+        return setup.ensure(admin, topics, false);
     }
 
     private static Duration elapsed(long startedNanos) {

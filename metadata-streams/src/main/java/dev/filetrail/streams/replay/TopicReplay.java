@@ -1,5 +1,6 @@
 package dev.filetrail.streams.replay;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,17 +65,18 @@ public final class TopicReplay {
                           Duration elapsed, boolean targetExists) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
 
-    public TopicReplay(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafka a login that may read the source and write the target (the ops role) */
+    public TopicReplay(KafkaClientSettings kafka) {
+        this.kafka = kafka;
     }
 
     public Summary replay(Request request, Consumer<Progress> progress) {
         long started = System.nanoTime();
         OptionalInt targetPartitions;
         int sourcePartitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = kafka.newAdmin()) {
             sourcePartitions = partitions(admin, request.sourceTopic());
             // A dry run only reads the source, so it may be planned before the target is created.
             targetPartitions = request.dryRun() ? partitionsIfExists(admin, request.targetTopic())
@@ -91,8 +92,10 @@ public final class TopicReplay {
         Map<Integer, Long> copiedByPartition = new TreeMap<>();
         long scanned = 0;
         long copied = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps());
-             KafkaProducer<byte[], byte[]> producer = request.dryRun() ? null : new KafkaProducer<>(producerProps())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.newConsumer(consumerProps(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = request.dryRun() ? null
+                     : kafka.newProducer(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> all = new ArrayList<>();
             for (int p = 0; p < sourcePartitions; p++) {
                 all.add(new TopicPartition(request.sourceTopic(), p));
@@ -180,9 +183,6 @@ public final class TopicReplay {
 
     private Map<String, Object> consumerProps() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Outputs of exactly-once producers: an aborted record was never a fact.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -191,9 +191,6 @@ public final class TopicReplay {
 
     private Map<String, Object> producerProps() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);

@@ -14,6 +14,7 @@ import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.OutputTopics;
 import dev.filetrail.streams.RealKafka;
 import dev.filetrail.streams.Scenario;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,19 +58,19 @@ class StreamsRebuildTest {
 
     @Test
     void aNewApplicationIdRebuildsExactlyTheSameOutputsFromTheRetainedLog(KafkaCluster kafka, @TempDir Path dir) {
-        RealKafka.ensureTopics(kafka);
         String bucket = RealKafka.unique("replay");
         Scenario scenario = Scenario.generate(bucket, 42, 8, 600);
         RealKafka.produce(kafka, scenario.deliveries);
-        String first = RealKafka.unique("replay-first");
+        String first = RealKafka.applicationId("replay-first");
         MetadataStreamsConfig config = RealKafka.config(kafka, first, dir.resolve("first"));
         try (MetadataStreams running = new MetadataStreams(config).start()) {
             RealKafka.awaitCaughtUp(kafka, first, Duration.ofSeconds(90));
             Map<String, List<String>> original = outputs(kafka, config.outputTopics(), bucket);
             assertThat(original.keySet()).anyMatch(k -> k.startsWith("links "));
 
-            StreamsRebuild rebuild = new StreamsRebuild(config);
-            String second = RealKafka.unique("replay-second");
+            // A rebuild is an operator's command: it runs as the ops role, which creates its side-by-side outputs.
+            StreamsRebuild rebuild = new StreamsRebuild(config.withKafka(kafka.settings(KafkaRole.OPS)));
+            String second = RealKafka.applicationId("replay-second");
             StreamsRebuild.Summary dry = rebuild.rebuild(new StreamsRebuild.Request(second, null, "." + second,
                     Duration.ofSeconds(5), true, true), p -> { });
             assertThat(dry.dryRun()).isTrue();
@@ -93,7 +94,8 @@ class StreamsRebuildTest {
 
     @Test
     void theRunningApplicationIdIsRefused(KafkaCluster kafka, @TempDir Path dir) {
-        MetadataStreamsConfig config = RealKafka.config(kafka, "same", dir);
+        MetadataStreamsConfig config = MetadataStreamsConfig.local(kafka.settings(KafkaRole.OPS))
+                .withApplicationId("same").withStateDir(dir);
         assertThatThrownBy(() -> new StreamsRebuild(config).rebuild(new StreamsRebuild.Request("same", null, null,
                 Duration.ofSeconds(1), true, true), p -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("application-reset");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.streams.RealKafka;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -33,11 +32,9 @@ class TopicReplayTest {
     private static final Instant BASE = Instant.parse("2025-06-01T00:00:00Z");
 
     private static List<ConsumerRecord<String, String>> read(KafkaCluster kafka, String topic, int partitions) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = kafka.settings(KafkaRole.OPS).newConsumer(Map.of(),
+                new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (int i = 0; i < partitions; i++) {
                 parts.add(new TopicPartition(topic, i));
@@ -54,18 +51,16 @@ class TopicReplayTest {
 
     @Test
     void replaysTheWindowKeepingKeyValueHeadersTimestampAndPartition(KafkaCluster kafka) throws Exception {
-        String source = RealKafka.unique("replay-src");
-        String target = RealKafka.unique("replay-dst");
+        String source = RealKafka.unique("filetrail.replay-src");
+        String target = RealKafka.unique("filetrail.replay-dst");
         try (Admin admin = kafka.admin()) {
             admin.createTopics(List.of(kept(source), kept(target)))
                     .all().get();
             awaitPartitions(admin, source, 2);
             awaitPartitions(admin, target, 2);
         }
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = kafka.settings(KafkaRole.OPS).newProducer(Map.of(),
+                new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 20; i++) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("h", ("header-" + i).getBytes(StandardCharsets.UTF_8));
@@ -73,7 +68,7 @@ class TopicReplayTest {
                         "value-" + i, headers)).get(); // acknowledged before the replay looks, on a topic just made
             }
         }
-        TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
+        TopicReplay replay = new TopicReplay(kafka.settings(KafkaRole.OPS));
         TopicReplay.Summary dry = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(5),
                 BASE.plusSeconds(14), target, true), x -> { });
         assertThat(dry.copied()).isEqualTo(10);
@@ -104,22 +99,20 @@ class TopicReplayTest {
 
     @Test
     void aDryRunCountsWithoutTheTargetTopicButStillNeedsTheSource(KafkaCluster kafka) throws Exception {
-        String source = RealKafka.unique("replay-dry-src");
-        String target = RealKafka.unique("replay-dry-missing");
+        String source = RealKafka.unique("filetrail.replay-dry-src");
+        String target = RealKafka.unique("filetrail.replay-dry-missing");
         try (Admin admin = kafka.admin()) {
             admin.createTopics(List.of(kept(source))).all().get();
             awaitPartitions(admin, source, 2);
         }
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = kafka.settings(KafkaRole.OPS).newProducer(Map.of(),
+                new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 8; i++) {
                 producer.send(new ProducerRecord<>(source, i % 2, BASE.plusSeconds(i).toEpochMilli(), "key-" + i,
                         "value-" + i)).get();
             }
         }
-        TopicReplay replay = new TopicReplay(kafka.bootstrapServers());
+        TopicReplay replay = new TopicReplay(kafka.settings(KafkaRole.OPS));
 
         TopicReplay.Summary dry = replay.replay(new TopicReplay.Request(source, BASE.plusSeconds(2),
                 BASE.plusSeconds(6), target, true), x -> { });
@@ -134,7 +127,7 @@ class TopicReplayTest {
 
         assertThatThrownBy(() -> replay.replay(new TopicReplay.Request(source, BASE, null, target, false), x -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(target);
-        String missingSource = RealKafka.unique("replay-dry-nosrc");
+        String missingSource = RealKafka.unique("filetrail.replay-dry-nosrc");
         assertThatThrownBy(() -> replay.replay(new TopicReplay.Request(missingSource, BASE, null, target, true),
                 x -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(missingSource);
     }

@@ -2,6 +2,7 @@ package dev.filetrail.api.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.Cursor;
@@ -16,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -71,14 +71,7 @@ public final class AuditRoutes {
         int limit = Requests.limit(ctx);
         String kind = "audit:" + filter;
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
-        Instant afterTime = null;
-        if (cursor != null) {
-            try {
-                afterTime = Instant.parse(cursor.get(0));
-            } catch (DateTimeParseException e) {
-                throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
-            }
-        }
+        Instant afterTime = cursor == null ? null : Cursor.instant(cursor.get(0));
         List<Row> rows = find(filter, afterTime, cursor == null ? null : cursor.get(1), limit + 1);
         String next = null;
         if (rows.size() > limit) {
@@ -101,7 +94,7 @@ public final class AuditRoutes {
         }
         if (filter.key() != null) {
             sql.append(" AND key = ?");
-            params.add(filter.key());
+            params.add(StoredKey.toColumn(filter.key()));
         }
         if (filter.type() != null) {
             sql.append(" AND type = ?");

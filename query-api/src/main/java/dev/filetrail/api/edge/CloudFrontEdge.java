@@ -1,23 +1,31 @@
 package dev.filetrail.api.edge;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.urls.CloudFrontSigner;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,14 +40,37 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The local stack's CloudFront: verifies canned-policy signed URLs exactly as CloudFront does and serves the
- * bytes of the signed version from S3. {@code /_derivatives/…} is served from the derivatives bucket, every
- * other path from the source bucket, as the two behaviours of the AWS distribution do.
+ * bytes of the signed version from S3 (a single {@code Range} too). {@code /_derivatives/…} is served from the
+ * derivatives bucket, every other path from the source bucket, as the two behaviours of the AWS distribution do.
+ * It runs on Jetty's non-blocking connector, so a connection that stalls holds no thread while it waits, and
+ * {@link Timeouts} close what stalls: see there.
  */
 public final class CloudFrontEdge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CloudFrontEdge.class);
+    private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d+-\\d*|-\\d+)");
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /**
+     * How long the edge waits on a client.
+     *
+     * @param read a request head must arrive within about this long of its first byte (between one and two of
+     *             these), and during an exchange no read or write may stall longer: a client trickling a request
+     *             or not reading its response is cut off
+     * @param idle a connection with no bytes either way for this long is closed: one that never sends a request,
+     *             or an idle keep-alive
+     */
+    public record Timeouts(Duration read, Duration idle) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+        public Timeouts {
+            if (read.isNegative() || read.isZero() || idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("edge timeouts must be positive: read=" + read + " idle=" + idle);
+            }
+        }
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final HeadReadTimeout headTimeout;
     private final CannedPolicyVerifier verifier;
     private final S3Client s3;
     private final String sourceBucket;
@@ -50,38 +81,63 @@ public final class CloudFrontEdge implements AutoCloseable {
      * @param publicBaseUrl the URL viewers use (what the signer signs), or null to take it from the Host header
      */
     public CloudFrontEdge(int port, String publicBaseUrl, Map<String, PublicKey> trustedKeys, S3Client s3,
-                          String sourceBucket, String derivativesBucket) {
+                          String sourceBucket, String derivativesBucket, Timeouts timeouts) {
         this.verifier = new CannedPolicyVerifier(trustedKeys);
         this.s3 = s3;
         this.sourceBucket = sourceBucket;
         this.derivativesBucket = derivativesBucket;
         this.publicBaseUrl = publicBaseUrl == null ? null
                 : publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
-        try {
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("CloudFront edge cannot listen on port " + port, e);
-        }
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "cloudfront-edge");
-            t.setDaemon(true);
-            return t;
+        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        threads.setName("cloudfront-edge");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // Signed paths are S3 keys, percent-encoded as they were signed: nothing may be normalised away.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setIdleTimeout(timeouts.read().toMillis());
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setIdleTimeout(timeouts.idle().toMillis());
+        this.headTimeout = new HeadReadTimeout(timeouts.read());
+        connector.addBean(headTimeout);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                CloudFrontEdge.this.handle(request, response, callback);
+                return true;
+            }
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+    }
+
+    public CloudFrontEdge(int port, String publicBaseUrl, Map<String, PublicKey> trustedKeys, S3Client s3,
+                          String sourceBucket, String derivativesBucket) {
+        this(port, publicBaseUrl, trustedKeys, s3, sourceBucket, derivativesBucket, Timeouts.DEFAULT);
     }
 
     /** The edge the local stack runs beside a query API: same buckets and S3, trusting the API's public key. */
     public static CloudFrontEdge forApi(ApiConfig config, PublicKey publicKey, int port) {
-        return new CloudFrontEdge(port, port == 0 ? null : config.cloudFrontDomain(),
-                Map.of(config.cloudFrontKeyPairId(), publicKey), s3Client(config), config.sourceBucket(),
-                config.derivativesBucket());
+        return forApi(config, publicKey, port, Timeouts.DEFAULT);
     }
 
-    /** An S3 client from the API's configuration: path-style for the local endpoint, the AWS default otherwise. */
+    public static CloudFrontEdge forApi(ApiConfig config, PublicKey publicKey, int port, Timeouts timeouts) {
+        return new CloudFrontEdge(port, port == 0 ? null : config.cloudFrontDomain(),
+                Map.of(config.cloudFrontKeyPairId(), publicKey), s3Client(config), config.sourceBucket(),
+                config.derivativesBucket(), timeouts);
+    }
+
+    /**
+     * An S3 client from the API's configuration: path-style for the local endpoint, the AWS default otherwise.
+     * Tagged {@code filetrail-edge}: its reads are CloudFront's, which the stack allows by the buckets' origin
+     * access control policies, and the tests' call recorder checks them against those.
+     */
     public static S3Client s3Client(ApiConfig config) {
         var builder = S3Client.builder()
                 .region(Region.of(config.awsRegion()))
+                .overrideConfiguration(o -> o.appId("filetrail-edge"))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(config.awsAccessKeyId(), config.awsSecretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create());
@@ -93,14 +149,24 @@ public final class CloudFrontEdge implements AutoCloseable {
     }
 
     public CloudFrontEdge start() {
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("CloudFront edge cannot listen on port " + connector.getPort(), e);
+        }
+        headTimeout.start();
         log.info("cloudfront edge started port={} sourceBucket={} derivativesBucket={}", port(), sourceBucket,
                 derivativesBucket);
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
+    }
+
+    /** Connections open right now (accepted and not yet closed by either side). */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
     }
 
     /** The URL the signer must sign for: the configured one, else this loopback address. */
@@ -108,74 +174,92 @@ public final class CloudFrontEdge implements AutoCloseable {
         return publicBaseUrl != null ? publicBaseUrl : "http://127.0.0.1:" + port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
+    private void handle(Request request, Response response, Callback callback) {
+        try {
+            String method = request.getMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                error(exchange, 405, "MethodNotAllowed", "This distribution is not configured to allow the HTTP request method");
+                error(response, callback, 405, "MethodNotAllowed",
+                        "This distribution is not configured to allow the HTTP request method");
                 return;
             }
-            URI uri = exchange.getRequestURI();
-            String base = publicBaseUrl != null ? publicBaseUrl
-                    : "http://" + exchange.getRequestHeaders().getFirst("Host");
-            CannedPolicyVerifier.Denial denial = verifier.verify(base, uri.getRawPath(), uri.getRawQuery(), Instant.now());
+            String rawPath = request.getHttpURI().getPath();
+            String rawQuery = request.getHttpURI().getQuery();
+            String base = publicBaseUrl != null ? publicBaseUrl : "http://" + request.getHeaders().get(HttpHeader.HOST);
+            CannedPolicyVerifier.Denial denial = verifier.verify(base, rawPath, rawQuery, Instant.now());
             if (denial != null) {
-                log.info("cloudfront edge denied path={} code={}", uri.getRawPath(), denial.code());
-                error(exchange, 403, denial.code(), denial.message());
+                log.info("cloudfront edge denied path={} code={}", rawPath, denial.code());
+                error(response, callback, 403, denial.code(), denial.message());
                 return;
             }
-            serve(exchange, uri, method.equals("HEAD"));
+            serve(request, response, callback, rawPath, rawQuery, method.equals("HEAD"));
         } catch (RuntimeException e) {
             log.error("cloudfront edge failed reason={}", e.toString(), e);
+            callback.failed(e);
         }
     }
 
-    private void serve(HttpExchange exchange, URI uri, boolean head) throws IOException {
-        String rawPath = uri.getRawPath();
+    private void serve(Request request, Response response, Callback callback, String rawPath, String rawQuery,
+                       boolean head) {
         String bucket;
         String key;
         String versionId = null;
         try {
+            key = ObjectPath.decode(rawPath.substring(1));
             if (rawPath.startsWith(CloudFrontSigner.DERIVATIVES_PREFIX)) {
                 bucket = derivativesBucket;
-                key = ObjectPath.decode(rawPath.substring(1));
             } else {
                 bucket = sourceBucket;
-                key = ObjectPath.decode(rawPath.substring(1));
-                versionId = queryValue(uri.getRawQuery(), "versionId");
+                versionId = queryValue(rawQuery, "versionId");
             }
         } catch (ApiProblem e) {
-            error(exchange, 400, "InvalidURI", "Couldn't parse the specified URI.");
+            error(response, callback, 400, "InvalidURI", "Couldn't parse the specified URI.");
             return;
         }
+        String range = request.getHeaders().get(HttpHeader.RANGE);
+        String finalRange = range != null && SINGLE_RANGE.matcher(range).matches() ? range : null;
         String finalVersion = versionId;
         try (ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(bucket).key(key)
-                .versionId(finalVersion))) {
+                .versionId(finalVersion).range(finalRange))) {
             GetObjectResponse meta = object.response();
-            var headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", meta.contentType() == null ? "application/octet-stream" : meta.contentType());
+            var headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, meta.contentType() == null ? "application/octet-stream" : meta.contentType());
             if (meta.eTag() != null) {
-                headers.set("ETag", meta.eTag());
+                headers.put(HttpHeader.ETAG, meta.eTag());
             }
             if (meta.versionId() != null) {
-                headers.set("x-amz-version-id", meta.versionId());
+                headers.put("x-amz-version-id", meta.versionId());
             }
-            headers.set("X-Cache", "Miss from cloudfront");
+            headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+            headers.put("X-Cache", "Miss from cloudfront");
+            if (meta.contentRange() != null) {
+                response.setStatus(206);
+                headers.put(HttpHeader.CONTENT_RANGE, meta.contentRange());
+            } else {
+                response.setStatus(200);
+            }
             long length = meta.contentLength() == null ? 0 : meta.contentLength();
+            headers.put(HttpHeader.CONTENT_LENGTH, length);
             if (head) {
-                headers.set("Content-Length", String.valueOf(length));
-                exchange.sendResponseHeaders(200, -1);
+                response.write(true, null, callback);
                 return;
             }
-            exchange.sendResponseHeaders(200, length == 0 ? -1 : length);
-            try (OutputStream out = exchange.getResponseBody(); InputStream in = object) {
+            // A client that stops reading makes this write block until the read timeout fails it.
+            try (OutputStream out = Content.Sink.asOutputStream(response); InputStream in = object) {
                 in.transferTo(out);
             }
+            callback.succeeded();
             log.info("cloudfront edge served bucket={} key={} versionId={} bytes={}", bucket, key, finalVersion, length);
         } catch (S3Exception e) {
-            int status = e.statusCode() == 404 ? 404 : e.statusCode() == 400 ? 400 : 502;
+            int status = switch (e.statusCode()) {
+                case 400, 404, 416 -> e.statusCode();
+                default -> 502;
+            };
             String code = e.awsErrorDetails() == null ? "Error" : e.awsErrorDetails().errorCode();
-            error(exchange, status, code, "The origin answered " + e.statusCode());
+            error(response, callback, status, code, "The origin answered " + e.statusCode());
+        } catch (java.io.IOException | RuntimeException e) {
+            log.info("cloudfront edge response cut off bucket={} key={} versionId={} reason={}", bucket, key,
+                    finalVersion, e.toString());
+            callback.failed(e);
         }
     }
 
@@ -191,19 +275,24 @@ public final class CloudFrontEdge implements AutoCloseable {
         return null;
     }
 
-    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+    private static void error(Response response, Callback callback, int status, String code, String message) {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
                 + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/xml");
-        exchange.getResponseHeaders().set("Server", "CloudFront");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/xml");
+        response.getHeaders().put(HttpHeader.SERVER, "CloudFront");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("cloudfront edge stop failed reason={}", e.toString());
+        }
+        headTimeout.close();
         s3.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.filetrail.api.files;
 
+import dev.filetrail.api.StoredKey;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.history.FileVersion;
 import java.sql.Connection;
@@ -38,14 +39,17 @@ public final class FileQueries {
     private static final String VERSION_COLUMNS = "version_id, ordering, sequencer, delete_marker, size, e_tag, "
             + "storage_class, created_at, requester, content_type, restore, tags_changed_at, derivatives";
 
-    /** Current (not deleted) files whose key starts with {@code prefix}, after {@code afterKey}, in key order. */
+    /**
+     * Current (not deleted) files whose key starts with {@code prefix}, after {@code afterKey}, in key order (UTF-8
+     * byte order); keys are compared in their {@link StoredKey} form, which keeps both order and prefixes.
+     */
     public List<FileRow> list(String bucket, String prefix, String afterKey, int limit) {
         String sql = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND NOT deleted"
                 + " AND key LIKE ? ESCAPE '\\' AND key > ? ORDER BY key LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, bucket);
-            s.setString(2, likePrefix(prefix));
-            s.setString(3, afterKey == null ? "" : afterKey);
+            s.setString(2, likePrefix(StoredKey.toColumn(prefix)));
+            s.setString(3, afterKey == null ? "" : StoredKey.toColumn(afterKey));
             s.setInt(4, limit);
             List<FileRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -63,7 +67,7 @@ public final class FileQueries {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND key = ?")) {
             s.setString(1, bucket);
-            s.setString(2, key);
+            s.setString(2, StoredKey.toColumn(key));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(fileRow(rs)) : Optional.empty();
             }
@@ -77,7 +81,7 @@ public final class FileQueries {
              PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS
                      + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?")) {
             s.setString(1, bucket);
-            s.setString(2, key);
+            s.setString(2, StoredKey.toColumn(key));
             s.setString(3, versionId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(versionRow(rs)) : Optional.empty();
@@ -95,7 +99,7 @@ public final class FileQueries {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             s.setString(i++, bucket);
-            s.setString(i++, key);
+            s.setString(i++, StoredKey.toColumn(key));
             if (afterOrdering != null) {
                 s.setString(i++, afterOrdering);
                 s.setString(i++, afterVersionId);
@@ -119,7 +123,7 @@ public final class FileQueries {
     }
 
     private static FileRow fileRow(ResultSet rs) throws SQLException {
-        return new FileRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5),
+        return new FileRow(rs.getString(1), StoredKey.fromColumn(rs.getString(2)), rs.getBoolean(3), rs.getString(4), rs.getString(5),
                 rs.getLong(6), rs.getLong(7), nullableLong(rs, 8), rs.getString(9), rs.getString(10),
                 rs.getString(11), instant(rs.getTimestamp(12)));
     }

@@ -2,8 +2,10 @@ package dev.filetrail.api.files;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
@@ -15,6 +17,8 @@ import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.share.ShareCommand;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,17 +87,16 @@ public final class FileRoutes {
     public void list(Context ctx) {
         authorizer.require(ctx, Scope.READ);
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
-        String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
-        if (prefix.length() > 1024) {
-            throw ApiProblem.badRequest("prefix is longer than S3's 1024-byte keys");
-        }
+        String prefix = Requests.prefix(ctx.queryParam("prefix"));
         int limit = Requests.limit(ctx);
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
-        List<FileQueries.FileRow> rows = queries.list(bucket, prefix, cursor == null ? null : cursor.get(0), limit + 1);
+        String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
+        List<FileQueries.FileRow> rows = queries.list(bucket, prefix, after, limit + 1);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            next = Cursor.encode("files:" + bucket + ":" + prefix, rows.get(limit - 1).key());
+            // The stored form: a cursor never carries U+0000, so one that does is forged (400).
+            next = Cursor.encode("files:" + bucket + ":" + prefix, StoredKey.toColumn(rows.get(limit - 1).key()));
         }
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
@@ -113,8 +116,8 @@ public final class FileRoutes {
                 metadata = new Metadata(d.contentType(), d.width(), d.height(), d.sha256(), d.exif(), d.failureReason());
                 for (Thumbnail t : d.thumbnails() == null ? List.<Thumbnail>of() : d.thumbnails()) {
                     thumbnails.add(new ThumbnailView(t.size(), t.width(), t.height(), t.contentType(), t.bytes(),
-                            filePath(path.bucket(), path.key()) + "/versions/"
-                                    + ObjectPath.encodeSegment(file.currentVersionId()) + "/thumbnails/" + t.size() + "/url"));
+                            route(path.bucket(), path.key(), "/versions/"
+                                    + ObjectPath.encodeSegment(file.currentVersionId()) + "/thumbnails/" + t.size() + "/url")));
                 }
             }
         }
@@ -193,7 +196,7 @@ public final class FileRoutes {
     private void recordIssued(Context ctx, ApiKeys.ApiKeyInfo caller, ObjectPath path, CloudFrontSigner.SignedUrl url) {
         commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
                 path.bucket(), path.key(), null, path.versionId(), url.expiresAt(), null, null, "key:" + caller.id(),
-                ctx.ip(), Instant.now()));
+                ClientAddress.of(ctx), Instant.now()));
     }
 
     private void requireSourceBucket(String bucket) {
@@ -222,5 +225,14 @@ public final class FileRoutes {
 
     public static String filePath(String bucket, String key) {
         return "/v1/buckets/" + bucket + "/files/" + ObjectPath.encodeSegment(key);
+    }
+
+    /** A route under a file: the key in the path, or in {@code ?key=} when a path cannot carry it (U+0000). */
+    public static String route(String bucket, String key, String suffix) {
+        if (key.indexOf('\u0000') < 0) {
+            return filePath(bucket, key) + suffix;
+        }
+        return "/v1/buckets/" + bucket + "/files/" + ObjectPath.KEY_IN_QUERY + suffix + "?key="
+                + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 }

@@ -16,7 +16,9 @@ import java.util.List;
  * that a key sent as one segment with {@code %2F} and a key sent as several segments both work. Route words
  * are matched from the end: {@code …/versions}, {@code …/versions/{v}/url}, {@code …/versions/{v}/thumbnails/{n}/url},
  * {@code …/thumbnails/{n}/url}, {@code …/shares}; everything before them is the key. A key whose own last
- * segments spell a route word must be sent as one encoded segment, which is never ambiguous.
+ * segments spell a route word must be sent as one encoded segment, which is never ambiguous. A key no URL path can
+ * carry (U+0000: Jetty refuses {@code %00} in any path before routing) is sent as the query parameter {@code key},
+ * with the single segment {@value #KEY_IN_QUERY} in its place: {@code …/files/~/versions?key=a%00b}.
  */
 public record ObjectPath(String bucket, String key, Target target, String versionId, Integer thumbnailSize) {
 
@@ -24,8 +26,13 @@ public record ObjectPath(String bucket, String key, Target target, String versio
     public enum Target { FILE, VERSIONS, VERSION_URL, THUMBNAIL_URL, SHARES }
 
     private static final String PREFIX = "/v1/buckets/";
+    /** The key segment that says "the key is the {@code key} query parameter". */
+    public static final String KEY_IN_QUERY = "~";
 
-    public static ObjectPath parse(String rawPath) {
+    /**
+     * @param keyParameter the decoded {@code key} query parameter, or null when the key is in the path
+     */
+    public static ObjectPath parse(String rawPath, String keyParameter) {
         if (rawPath == null || !rawPath.startsWith(PREFIX)) {
             throw ApiProblem.notFound("no such route");
         }
@@ -59,6 +66,16 @@ public record ObjectPath(String bucket, String key, Target target, String versio
         } else if (n >= 2 && word(rest, n - 1, "shares")) {
             target = Target.SHARES;
             keyEnd = n - 1;
+        }
+        if (keyParameter != null) {
+            if (keyEnd != 1 || !KEY_IN_QUERY.equals(rest.get(0))) {
+                throw ApiProblem.badRequest("with the key as the 'key' query parameter, the path's key segment must be '"
+                        + KEY_IN_QUERY + "' (…/files/" + KEY_IN_QUERY + "/versions?key=…)");
+            }
+            if (versionId != null) {
+                Requests.versionId(versionId);
+            }
+            return new ObjectPath(bucket, Requests.key(keyParameter), target, versionId, size);
         }
         StringBuilder key = new StringBuilder();
         for (int i = 0; i < keyEnd; i++) {

@@ -10,31 +10,34 @@ import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.events.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Javalin server: routes, RFC 9457 errors, request metrics, health, readiness, Prometheus metrics and the
- * OpenAPI document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
+ * The Javalin server on the public port: routes, RFC 9457 errors, request metrics, liveness and the OpenAPI
+ * document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
  * let {@code %2F} through undecoded.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    private static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROBLEM_JSON = "application/problem+json";
     public static final long MAX_REQUEST_BYTES = 64 * 1024;
 
     private final Javalin app;
 
     /** The feature handlers the server routes to. */
     public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
-                           Authorizer authorizer, Readiness readiness, OpenApiDocument openApi,
-                           PrometheusMeterRegistry registry) {
+                           Authorizer authorizer, BooleanSupplier alive, OpenApiDocument openApi,
+                           PrometheusMeterRegistry registry, ClientAddress clientAddress) {
     }
 
     public ApiServer(int port, Handlers h) {
@@ -43,17 +46,17 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.port = port;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.http.prefer405over404 = true;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
             cfg.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
 
-            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
-            cfg.routes.get("/ready", ctx -> {
-                Readiness.Report report = h.readiness().check();
-                ctx.status(report.ready() ? 200 : 503).json(report);
+            // Liveness only: /ready and /metrics are on the admin port, which the public load balancer never exposes.
+            cfg.routes.get("/health", ctx -> {
+                boolean up = h.alive().getAsBoolean();
+                ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
             });
-            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(h.registry().scrape()));
             cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
             cfg.routes.get("/v1/ping", ctx -> {
                 h.authorizer().require(ctx, Scope.READ);
@@ -62,7 +65,7 @@ public final class ApiServer implements AutoCloseable {
 
             cfg.routes.get("/v1/buckets/{bucket}/files", h.files()::list);
             cfg.routes.get("/v1/buckets/{bucket}/files/<rest>", ctx -> {
-                ObjectPath path = ObjectPath.parse(ctx.req().getRequestURI());
+                ObjectPath path = ObjectPath.parse(ctx.req().getRequestURI(), ctx.queryParam("key"));
                 switch (path.target()) {
                     case FILE -> h.files().file(ctx, path);
                     case VERSIONS -> h.files().versions(ctx, path);
@@ -78,12 +81,22 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/v1/audit", h.audit()::query);
             cfg.routes.get("/s/{token}", h.sharePage()::get);
             cfg.routes.post("/s/{token}", h.sharePage()::post);
+            cfg.routes.get("/s/{token}/download", h.sharePage()::download);
+            cfg.routes.get("/s/{token}/preview/{size}", h.sharePage()::preview);
 
             cfg.routes.before(ctx -> ctx.attribute("filetrail.start", System.nanoTime()));
+            cfg.routes.before(h.clientAddress()::remember);
+            cfg.routes.beforeMatched("/v1/*", ApiServer::requireJsonBody);
             cfg.routes.after(ctx -> record(ctx, h.registry()));
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(ShareCommands.CommandNotAccepted.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(503, "kafka-unavailable", "Service unavailable", e.getMessage())));
+            cfg.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+                String allow = String.join(", ", e.getDetails().values());
+                ctx.header("Allow", allow);
+                problem(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed",
+                        ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allow));
+            });
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, new ApiProblem(e.getStatus(),
                     e.getStatus() == 404 ? "no-route" : "http-" + e.getStatus(), e.getMessage(),
                     e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage())));
@@ -93,6 +106,27 @@ public final class ApiServer implements AutoCloseable {
                         "the server could not answer; the error is logged"));
             });
         });
+    }
+
+    /** Every /v1 route that takes a body takes JSON: anything else is a 415 before the handler reads it. */
+    private static void requireJsonBody(Context ctx) {
+        if (ctx.method() != HandlerType.POST && ctx.method() != HandlerType.PUT && ctx.method() != HandlerType.PATCH) {
+            return;
+        }
+        String type = ctx.header("Content-Type");
+        String[] parts = type == null ? new String[] {""} : type.split(";");
+        boolean json = parts[0].trim().equalsIgnoreCase("application/json");
+        for (int i = 1; i < parts.length && json; i++) {
+            String[] param = parts[i].trim().split("=", 2);
+            if (param[0].trim().equalsIgnoreCase("charset")) {
+                json = param.length == 2 && param[1].trim().replace("\"", "").equalsIgnoreCase("utf-8");
+            }
+        }
+        if (!json) {
+            throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type", ctx.method() + " "
+                    + ctx.path() + " takes 'Content-Type: application/json' (UTF-8), got "
+                    + (type == null ? "no Content-Type" : "'" + type + "'"));
+        }
     }
 
     private static void problem(Context ctx, ApiProblem e) {

@@ -1,8 +1,12 @@
 package dev.filetrail.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.api.StoredKey;
+import dev.filetrail.api.StoredTime;
 import dev.filetrail.events.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -40,7 +44,7 @@ public final class Cursor {
             }
             List<String> values = new ArrayList<>();
             for (JsonNode v : node.get("v")) {
-                if (!v.isTextual()) {
+                if (!v.isTextual() || v.asText().indexOf('\u0000') >= 0) {
                     throw new IllegalArgumentException("malformed");
                 }
                 values.add(v.asText());
@@ -49,6 +53,28 @@ public final class Cursor {
         } catch (Exception e) {
             throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
         }
+    }
+
+    /** A key a cursor carries in its {@link StoredKey} form; 400 for a form no key produces. */
+    public static String storedKey(String value) {
+        try {
+            return StoredKey.fromColumn(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
+        }
+    }
+
+    /** An instant a cursor carries; 400 when it is not one, or not one the read model stores. */
+    public static Instant instant(String value) {
+        try {
+            Instant instant = Instant.parse(value);
+            if (StoredTime.contains(instant)) {
+                return instant;
+            }
+        } catch (DateTimeParseException e) {
+            // answered below, as any other forged cursor
+        }
+        throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
     }
 
     static String utf8(byte[] bytes) {

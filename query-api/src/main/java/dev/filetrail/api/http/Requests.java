@@ -1,6 +1,8 @@
 package dev.filetrail.api.http;
 
+import dev.filetrail.api.StoredTime;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -33,12 +35,22 @@ public final class Requests {
         if (value == null || value.isEmpty()) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiProblem.badRequest(name + " must be an ISO-8601 instant such as 2024-01-31T12:00:00Z, got '"
                     + value + "'");
         }
+        return storedInstant(name, instant);
+    }
+
+    /** {@code instant} if the read model can store it; else 400 naming the field and the allowed range. */
+    public static Instant storedInstant(String name, Instant instant) {
+        if (!StoredTime.contains(instant)) {
+            throw ApiProblem.badRequest(name + " must be within " + StoredTime.RANGE + ", got " + instant);
+        }
+        return instant;
     }
 
     /** An S3 bucket name as S3 allows it (3..63 of a-z 0-9 . -). */
@@ -49,18 +61,41 @@ public final class Requests {
         return bucket;
     }
 
-    /** An S3 key: 1..1024 UTF-8 bytes, no control characters. */
+    /** An S3 key as S3 allows it: 1..1024 bytes of UTF-8, any character (control characters and U+0000 too). */
     public static String key(String key) {
         if (key == null || key.isEmpty()) {
             throw ApiProblem.badRequest("key must not be empty");
         }
-        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
-            throw ApiProblem.badRequest("key is longer than S3's 1024 bytes");
+        return utf8AtMost1024("key", key);
+    }
+
+    /**
+     * A listing prefix: at most 1024 bytes of UTF-8, no U+0000 (a key may hold one and lists under any prefix
+     * before it; a prefix holding one is refused).
+     */
+    public static String prefix(String prefix) {
+        if (prefix == null) {
+            return "";
         }
-        if (key.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-            throw ApiProblem.badRequest("key contains control characters");
+        if (prefix.indexOf('\u0000') >= 0) {
+            throw ApiProblem.badRequest("prefix must not contain U+0000 (%00)");
         }
-        return key;
+        return utf8AtMost1024("prefix", prefix);
+    }
+
+    private static String utf8AtMost1024(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiProblem.badRequest(name + " is not valid Unicode (a lone surrogate at char " + i + ")");
+            }
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > 1024) {
+            throw ApiProblem.badRequest(name + " is longer than S3's 1024 bytes of UTF-8");
+        }
+        return value;
     }
 
     public static String versionId(String versionId) {

@@ -125,6 +125,19 @@ public final class ApiKeys {
         return keys;
     }
 
+    /** The name a key was given (revoked or not), for showing who created something. */
+    public Optional<String> name(String id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT name FROM api_keys WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not look up API key " + id, e);
+        }
+    }
+
     /** The active key a presented plaintext names, if the secret matches; empty for anything else. */
     public Optional<ApiKeyInfo> verify(String plaintext) {
         if (plaintext == null || !plaintext.startsWith(PREFIX) || plaintext.length() > 200) {

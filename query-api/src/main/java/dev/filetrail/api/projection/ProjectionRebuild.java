@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,8 +69,10 @@ public final class ProjectionRebuild {
         long[] records = {0};
         try (rebuilt; liveDb) {
             ReadModelDatabase.migrate(rebuilt.dataSource(), target, "classpath:db/readmodel");
-            try (Projector projector = new Projector(rebuilt.dataSource(), config.kafkaBootstrapServers(),
-                    "filetrail-rebuild-" + stamp, target, new SimpleMeterRegistry(), ProjectionListener.NONE)) {
+            // Under the projector's group prefix, so the api role may run it as well as the ops role.
+            try (Projector projector = new Projector(rebuilt.dataSource(), config.kafka(),
+                    config.projectorGroupId() + "-rebuild-" + stamp, target, new SimpleMeterRegistry(),
+                    ProjectionListener.NONE)) {
                 projector.subscribe();
                 catchUp(projector, ends, "catch-up", progress, records, started);
                 try (Connection connection = liveDb.dataSource().getConnection()) {
@@ -133,10 +134,8 @@ public final class ProjectionRebuild {
     }
 
     private Map<TopicPartition, Long> endOffsets() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> consumer = config.kafka().newConsumer(
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             Map<TopicPartition, Long> ends = new HashMap<>();
             for (String topic : Projector.TOPICS) {

@@ -1,20 +1,13 @@
 package dev.filetrail.api.projection;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.ReadModelDatabase;
+import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,21 +16,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Projects {@code file-versions}, {@code files}, {@code share-links} and {@code audit} into PostgreSQL. Each
  * poll is written in one transaction together with the next offsets of its partitions, and records below the
  * stored offset are skipped inside that transaction, so a crash, a rebalance or a second projector never loses
- * or doubles a row.
+ * or doubles a row. A record that can never be written is parked in {@code projection_rejects} and the rest of
+ * its batch applied; a transient failure is retried with back-off, and {@link #retrying()} says for how long.
  */
 public final class Projector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
@@ -57,7 +50,6 @@ public final class Projector implements AutoCloseable {
             Topics.AUDIT);
 
     private final DataSource dataSource;
-    private final String bootstrapServers;
     private final String groupId;
     private final String lockName;
     private final ProjectionListener listener;
@@ -73,22 +65,22 @@ public final class Projector implements AutoCloseable {
     private volatile Thread thread;
     private volatile Throwable failure;
     private long lastLagCheck;
-    private ReadModelDatabase ownedDatabase;
-    private HttpServer metricsServer;
+    /** {@link System#nanoTime()} when the batch now being written first failed; 0 while writes succeed. */
+    private volatile long retryingSince;
+    private volatile String retryReason;
+    private long lastCommitWarning = System.nanoTime() - 120_000_000_000L;
 
     /**
      * @param lockName name of the read model this projector writes; a rebuild takes the same lock exclusively
      *                 to switch schemas while no batch is being written
      */
-    public Projector(DataSource dataSource, String bootstrapServers, String groupId, String lockName,
+    public Projector(DataSource dataSource, KafkaClientSettings kafka, String groupId, String lockName,
                      MeterRegistry registry, ProjectionListener listener) {
         this.dataSource = dataSource;
-        this.bootstrapServers = bootstrapServers;
         this.groupId = groupId;
         this.lockName = lockName;
         this.listener = listener;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -96,77 +88,22 @@ public final class Projector implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.applied = Counter.builder("filetrail_projector_records").tag("outcome", "applied").register(registry);
         this.skipped = Counter.builder("filetrail_projector_records").tag("outcome", "skipped").register(registry);
         this.rejected = Counter.builder("filetrail_projector_records").tag("outcome", "rejected").register(registry);
         this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
         registry.gauge("filetrail_projector_lag", lag);
+        Gauge.builder("filetrail_projector_retrying_seconds", this, p -> p.retrying().toMillis() / 1000.0)
+                .description("how long the projector has been retrying one batch after transient failures")
+                .register(registry);
     }
 
     /** The projector of the query API's own read model, as {@link dev.filetrail.api.QueryApi} runs it. */
     public static Projector forApi(ApiConfig config, DataSource dataSource, MeterRegistry registry,
                                    ProjectionListener listener) {
-        return new Projector(dataSource, config.kafkaBootstrapServers(), config.projectorGroupId(),
+        return new Projector(dataSource, config.kafka(), config.projectorGroupId(),
                 config.databaseSchema(), registry, listener);
-    }
-
-    /**
-     * A projector running alone ({@code filetrail projector}): its own pool, migrations, topics ensured, and a
-     * small HTTP server on {@code config.port()} (0 = free) with {@code /health} and {@code /metrics}.
-     */
-    public static Projector open(ApiConfig config) {
-        ReadModelDatabase database = ReadModelDatabase.forApi(config, "projector");
-        try {
-            database.migrate();
-            ensureTopics(config);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Projector projector = forApi(config, database.dataSource(), registry, ProjectionListener.NONE);
-            projector.ownedDatabase = database;
-            projector.metricsServer = metricsServer(config.port(), registry, projector);
-            return projector;
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
-        }
-    }
-
-    private static HttpServer metricsServer(int port, PrometheusMeterRegistry registry, Projector projector) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-            server.createContext("/health", exchange -> respond(exchange, projector.isRunning() ? 200 : 503,
-                    "application/json", "{\"status\":\"" + (projector.isRunning() ? "UP" : "DOWN") + "\",\"lag\":"
-                            + projector.lag() + "}"));
-            server.createContext("/metrics", exchange -> respond(exchange, 200,
-                    "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-            server.start();
-            log.info("projector metrics listening port={}", server.getAddress().getPort());
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException("projector metrics cannot listen on port " + port, e);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-        try (exchange) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
-    }
-
-    /** Port of the standalone projector's /health and /metrics server, or -1 when it has none. */
-    public int metricsPort() {
-        return metricsServer == null ? -1 : metricsServer.getAddress().getPort();
-    }
-
-    static void ensureTopics(ApiConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers()))) {
-            new TopicSetup(config.topicPartitions(), config.topicReplicationFactor(), config.auditRetentionMs())
-                    .ensure(admin);
-        }
     }
 
     /** Subscribes and starts the poll loop on its own thread. */
@@ -210,39 +147,83 @@ public final class Projector implements AutoCloseable {
         }
     }
 
-    /** One poll and its transaction; returns the number of records the poll returned. */
+    /** One poll and its transaction(s); returns the number of records the poll returned. */
     int pollOnce(Duration timeout) {
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
         if (!records.isEmpty()) {
             Timer.Sample sample = Timer.start();
-            writeWithRetry(records);
+            List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+            records.forEach(batch::add);
+            writeWithRetry(batch);
             sample.stop(batchTimer);
         }
         updateLag();
         return records.count();
     }
 
-    private void writeWithRetry(ConsumerRecords<String, byte[]> records) {
+    /**
+     * Writes a batch, retrying transient failures with back-off until they pass; nothing is committed by a failed
+     * attempt, and what a bisection committed before the failure is skipped by offset on the next one.
+     */
+    private void writeWithRetry(List<ConsumerRecord<String, byte[]>> records) {
         long backoff = 100;
         while (true) {
             try {
-                write(records);
+                writeOrBisect(records);
+                retryingSince = 0;
+                retryReason = null;
                 return;
             } catch (SQLException e) {
                 if (!running.get() && thread != null) {
                     throw new IllegalStateException("projector stopping with an unwritten batch", e);
                 }
-                // PostgreSQL away: the batch is not committed and its offsets neither, so retrying loses nothing.
-                log.warn("projector batch failed, retrying group={} backoffMs={} reason={}", groupId, backoff,
-                        e.getMessage());
+                WriteFailure failure = WriteFailure.of(e);
+                if (retryingSince == 0) {
+                    retryingSince = System.nanoTime();
+                }
+                retryReason = failure.reason();
+                log.warn("projector batch failed, retrying group={} records={} retryingSeconds={} backoffMs={} "
+                                + "sqlState={} reason={}", groupId, records.size(), retrying().toSeconds(), backoff,
+                        failure.sqlState(), failure.reason());
                 sleep(backoff);
                 backoff = Math.min(5_000, backoff * 2);
             }
         }
     }
 
-    private void write(ConsumerRecords<String, byte[]> records) throws SQLException {
+    /**
+     * Writes {@code records} in one transaction. When a data error fails it, the records are split in halves, each
+     * written in a fresh transaction of its own, down to the one record that cannot be written, which is parked in
+     * {@code projection_rejects} with its offset; every other record is applied. Fresh transactions rather than
+     * savepoints keep one shape for every write (rows and offsets together), and a transient failure in the middle
+     * only repeats the halves not yet committed.
+     */
+    private void writeOrBisect(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
+        try {
+            write(records);
+        } catch (SQLException e) {
+            WriteFailure failure = WriteFailure.of(e);
+            if (!failure.dataError()) {
+                throw e;
+            }
+            if (records.size() == 1) {
+                reject(records.get(0), failure.reason());
+                return;
+            }
+            int half = records.size() / 2;
+            writeOrBisect(records.subList(0, half));
+            writeOrBisect(records.subList(half, records.size()));
+        }
+    }
+
+    /** Records in partition and offset order, as a poll returns them. */
+    private void write(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
         ReadModelWriter writer = new ReadModelWriter();
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
+                    .add(record);
+        }
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         int applyCount = 0;
         int skipCount = 0;
@@ -250,11 +231,11 @@ public final class Projector implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 lockShared(connection);
-                Map<TopicPartition, Long> stored = lockOffsets(connection, records.partitions());
-                for (TopicPartition partition : records.partitions()) {
-                    long floor = stored.getOrDefault(partition, 0L);
+                Map<TopicPartition, Long> stored = lockOffsets(connection, byPartition.keySet());
+                for (Map.Entry<TopicPartition, List<ConsumerRecord<String, byte[]>>> partition : byPartition.entrySet()) {
+                    long floor = stored.getOrDefault(partition.getKey(), 0L);
                     long next = floor;
-                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    for (ConsumerRecord<String, byte[]> record : partition.getValue()) {
                         if (record.offset() < floor) {
                             skipCount++;
                             continue;
@@ -263,7 +244,7 @@ public final class Projector implements AutoCloseable {
                         applyCount++;
                         next = record.offset() + 1;
                     }
-                    nextOffsets.put(partition, next);
+                    nextOffsets.put(partition.getKey(), next);
                 }
                 writer.flush(connection);
                 storeOffsets(connection, nextOffsets);
@@ -273,19 +254,91 @@ public final class Projector implements AutoCloseable {
                 throw e;
             }
         }
-        committed.putAll(nextOffsets);
+        committed(nextOffsets);
         applied.increment(applyCount - writer.rejects().size());
         skipped.increment(skipCount);
-        rejected.increment(writer.rejects().size());
         for (ReadModelWriter.Reject reject : writer.rejects()) {
-            log.error("projector rejected record topic={} partition={} offset={} recordKey={} reason={}",
-                    reject.record().topic(), reject.record().partition(), reject.record().offset(),
-                    reject.record().key(), reject.reason());
+            rejected(reject.record(), reject.reason());
         }
         listener.committed(writer.projectedLinks());
     }
 
+    /** Parks one record in {@code projection_rejects} and moves its partition past it, in one transaction. */
+    private void reject(ConsumerRecord<String, byte[]> record, String reason) throws SQLException {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Map<TopicPartition, Long> next = Map.of(partition, record.offset() + 1);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                lockShared(connection);
+                if (lockOffsets(connection, List.of(partition)).getOrDefault(partition, 0L) > record.offset()) {
+                    // Another projector of this read model got past it first.
+                    connection.rollback();
+                    skipped.increment();
+                    return;
+                }
+                ReadModelWriter.insertRejects(connection, List.of(new ReadModelWriter.Reject(record, reason)));
+                storeOffsets(connection, next);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        committed(next);
+        rejected(record, reason);
+    }
+
+    private void rejected(ConsumerRecord<String, byte[]> record, String reason) {
+        rejected.increment();
+        // The alarm in deploy/aws matches the start of this line.
+        log.error("projector rejected record topic={} partition={} offset={} recordKey={} reason={}", record.topic(),
+                record.partition(), record.offset(), printable(record.key()), reason);
+    }
+
+    /** A key as one log token: JSON-quoted, so control characters cannot forge or break log lines. */
+    static String printable(String key) {
+        return key == null ? "null" : Json.writeString(key);
+    }
+
+    /**
+     * Offsets PostgreSQL has just committed: remembered, and committed to the consumer group too (asynchronously,
+     * best effort) so Kafka's and MSK's consumer-lag metrics see the projector. PostgreSQL stays their source of
+     * truth: on assignment the projector seeks to the stored offsets, whatever the group holds.
+     */
+    private void committed(Map<TopicPartition, Long> offsets) {
+        committed.putAll(offsets);
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        var assignment = consumer.assignment();
+        offsets.forEach((partition, offset) -> {
+            if (assignment.contains(partition)) {
+                commit.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        if (!commit.isEmpty()) {
+            consumer.commitAsync(commit, (done, error) -> {
+                if (error == null) {
+                    return;
+                }
+                // A commit lost to a rebalance is routine and the next one catches up; one that keeps failing (an
+                // ACL, a missing group permission) blinds the lag alarm, so it is said at WARN once a minute.
+                long now = System.nanoTime();
+                if (now - lastCommitWarning > 60_000_000_000L) {
+                    lastCommitWarning = now;
+                    log.warn("projector offsets not committed to Kafka group={} reason={}", groupId, error.toString());
+                } else {
+                    log.debug("projector offsets not committed to Kafka group={} reason={}", groupId, error.toString());
+                }
+            });
+        }
+    }
+
     private void lockShared(Connection connection) throws SQLException {
+        lockShared(connection, lockName);
+    }
+
+    /** Takes the read model's lock shared for this transaction: rebuilds wait for it to switch schemas. */
+    static void lockShared(Connection connection, String lockName) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
             lock.setLong(1, lockKey(lockName));
             lock.execute();
@@ -297,7 +350,7 @@ public final class Projector implements AutoCloseable {
         return 0x46494C45L << 32 | (readModel.hashCode() & 0xffffffffL);
     }
 
-    private static Map<TopicPartition, Long> lockOffsets(Connection connection, Collection<TopicPartition> partitions)
+    static Map<TopicPartition, Long> lockOffsets(Connection connection, Collection<TopicPartition> partitions)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO projection_offsets (topic, partition, next_offset) VALUES (?, ?, 0) ON CONFLICT DO NOTHING")) {
@@ -322,7 +375,7 @@ public final class Projector implements AutoCloseable {
         return stored;
     }
 
-    private static void storeOffsets(Connection connection, Map<TopicPartition, Long> offsets) throws SQLException {
+    static void storeOffsets(Connection connection, Map<TopicPartition, Long> offsets) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE projection_offsets SET next_offset = GREATEST(next_offset, ?), updated_at = now() "
                         + "WHERE topic = ? AND partition = ?")) {
@@ -415,16 +468,23 @@ public final class Projector implements AutoCloseable {
         return Map.copyOf(committed);
     }
 
+    /** How long the batch now being written has been retried after transient failures; zero while writes succeed. */
+    public Duration retrying() {
+        long since = retryingSince;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    /** Why the batch now being written failed last, or null while writes succeed. */
+    public String retryReason() {
+        return retryingSince == 0 ? null : retryReason;
+    }
+
     public boolean isRunning() {
         return running.get() && stopped.getCount() > 0 && failure == null;
     }
 
     public Throwable failure() {
         return failure;
-    }
-
-    public String bootstrapServers() {
-        return bootstrapServers;
     }
 
     @Override
@@ -438,12 +498,6 @@ public final class Projector implements AutoCloseable {
             }
         } else if (thread == null) {
             consumer.close(Duration.ofSeconds(5));
-        }
-        if (metricsServer != null) {
-            metricsServer.stop(0);
-        }
-        if (ownedDatabase != null) {
-            ownedDatabase.close();
         }
     }
 

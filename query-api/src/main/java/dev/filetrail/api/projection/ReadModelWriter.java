@@ -1,6 +1,8 @@
 package dev.filetrail.api.projection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.api.StoredKey;
+import dev.filetrail.api.StoredTime;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
@@ -13,9 +15,7 @@ import dev.filetrail.events.share.ShareLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +106,29 @@ final class ReadModelWriter {
         audits.putIfAbsent(event.id(), event);
     }
 
+    /**
+     * The read-model row a record writes, to tell whether a later record of the same row supersedes it: a version
+     * (bucket, key, versionId), a head or a link (their record key); null for audit events, which are only ever
+     * inserted once, and for a record that cannot be read.
+     */
+    static List<String> rowOf(ConsumerRecord<String, byte[]> record) {
+        try {
+            return switch (record.topic()) {
+                case Topics.FILE_VERSIONS -> {
+                    if (record.value() == null) {
+                        yield null;
+                    }
+                    FileVersionChange change = Json.read(record.value(), FileVersionChange.class);
+                    yield List.of(record.topic(), change.bucket(), change.key(), change.versionId());
+                }
+                case Topics.FILES, Topics.SHARE_LINKS -> record.key() == null ? null : List.of(record.topic(), record.key());
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     int pendingRows() {
         return versionUpserts.size() + versionDeletes.size() + heads.size() + links.size() + audits.size();
     }
@@ -133,7 +156,7 @@ final class ReadModelWriter {
                     INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
                         e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
                         derivatives, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, now())
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now())
                     ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
                         sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
                         size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
@@ -145,7 +168,7 @@ final class ReadModelWriter {
                     FileVersion v = entry.getValue();
                     List<String> pk = entry.getKey();
                     upsert.setString(1, pk.get(0));
-                    upsert.setString(2, pk.get(1));
+                    upsert.setString(2, StoredKey.toColumn(pk.get(1)));
                     upsert.setString(3, pk.get(2));
                     upsert.setString(4, ordering(v));
                     upsert.setString(5, v.sequencer());
@@ -153,11 +176,11 @@ final class ReadModelWriter {
                     setLong(upsert, 7, v.size());
                     upsert.setString(8, v.eTag());
                     upsert.setString(9, v.storageClass());
-                    upsert.setTimestamp(10, timestamp(v.createdAt()));
+                    upsert.setTimestamp(10, StoredTime.toColumn(v.createdAt(), "createdAt"));
                     upsert.setString(11, v.requester());
                     upsert.setString(12, v.derivatives() == null ? null : v.derivatives().contentType());
                     upsert.setString(13, v.restore() == null ? null : Json.writeString(v.restore()));
-                    upsert.setTimestamp(14, timestamp(v.tagsChangedAt()));
+                    upsert.setTimestamp(14, StoredTime.toColumn(v.tagsChangedAt(), "tagsChangedAt"));
                     upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
                     upsert.addBatch();
                 }
@@ -169,7 +192,7 @@ final class ReadModelWriter {
                     "DELETE FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?")) {
                 for (List<String> pk : versionDeletes.keySet()) {
                     delete.setString(1, pk.get(0));
-                    delete.setString(2, pk.get(1));
+                    delete.setString(2, StoredKey.toColumn(pk.get(1)));
                     delete.setString(3, pk.get(2));
                     delete.addBatch();
                 }
@@ -208,13 +231,13 @@ final class ReadModelWriter {
                 FileHead h = entry.getValue();
                 if (h == null) {
                     delete.setString(1, entry.getKey().get(0));
-                    delete.setString(2, entry.getKey().get(1));
+                    delete.setString(2, StoredKey.toColumn(entry.getKey().get(1)));
                     delete.addBatch();
                     deletes = true;
                     continue;
                 }
                 upsert.setString(1, h.bucket());
-                upsert.setString(2, h.key());
+                upsert.setString(2, StoredKey.toColumn(h.key()));
                 upsert.setBoolean(3, h.deleted());
                 upsert.setString(4, h.currentVersionId());
                 upsert.setString(5, h.latestVersionId());
@@ -224,7 +247,7 @@ final class ReadModelWriter {
                 upsert.setString(9, h.eTag());
                 upsert.setString(10, h.contentType());
                 upsert.setString(11, h.storageClass());
-                upsert.setTimestamp(12, timestamp(h.lastModified()));
+                upsert.setTimestamp(12, StoredTime.toColumn(h.lastModified(), "lastModified"));
                 upsert.addBatch();
                 upserts = true;
             }
@@ -268,23 +291,23 @@ final class ReadModelWriter {
                 }
                 upsert.setString(1, l.linkId());
                 upsert.setString(2, l.bucket());
-                upsert.setString(3, l.key());
+                upsert.setString(3, StoredKey.toColumn(l.key()));
                 upsert.setString(4, l.tokenSha256());
                 upsert.setString(5, l.pinnedVersionId());
                 upsert.setString(6, l.resolvedVersionId());
                 upsert.setString(7, l.status().name());
-                upsert.setString(8, l.statusReason());
-                upsert.setTimestamp(9, timestamp(l.expiresAt()));
+                upsert.setString(8, StoredKey.toColumn(l.statusReason()));
+                upsert.setTimestamp(9, StoredTime.toColumn(l.expiresAt(), "expiresAt"));
                 upsert.setString(10, l.passwordHash());
                 upsert.setBoolean(11, l.allowDownload());
                 upsert.setString(12, l.createdBy());
-                upsert.setTimestamp(13, timestamp(l.createdAt()));
-                upsert.setTimestamp(14, timestamp(l.revokedAt()));
+                upsert.setTimestamp(13, StoredTime.toColumn(l.createdAt(), "createdAt"));
+                upsert.setTimestamp(14, StoredTime.toColumn(l.revokedAt(), "revokedAt"));
                 upsert.setString(15, l.revokedBy());
                 upsert.setLong(16, l.accessCount());
-                upsert.setTimestamp(17, timestamp(l.lastAccessAt()));
+                upsert.setTimestamp(17, StoredTime.toColumn(l.lastAccessAt(), "lastAccessAt"));
                 upsert.setString(18, l.lastCommandId());
-                upsert.setTimestamp(19, timestamp(l.updatedAt()));
+                upsert.setTimestamp(19, StoredTime.toColumn(l.updatedAt(), "updatedAt"));
                 upsert.addBatch();
                 upserts = true;
                 projectedLinks.add(l);
@@ -304,16 +327,16 @@ final class ReadModelWriter {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO audit_events (id, type, source, subject, time, bucket, key, event)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::json) ON CONFLICT (id) DO NOTHING""")) {
             for (CloudEvent e : audits.values()) {
                 String[] file = fileOf(e);
                 insert.setString(1, e.id());
                 insert.setString(2, e.type());
                 insert.setString(3, e.source());
-                insert.setString(4, e.subject());
-                insert.setTimestamp(5, timestamp(e.time()));
+                insert.setString(4, StoredKey.toColumn(e.subject()));
+                insert.setTimestamp(5, StoredTime.toColumn(e.time(), "time"));
                 insert.setString(6, file[0]);
-                insert.setString(7, file[1]);
+                insert.setString(7, StoredKey.toColumn(file[1]));
                 insert.setString(8, Json.writeString(e));
                 insert.addBatch();
             }
@@ -334,9 +357,13 @@ final class ReadModelWriter {
     }
 
     private void writeRejects(Connection connection) throws SQLException {
-        if (rejects.isEmpty()) {
-            return;
+        if (!rejects.isEmpty()) {
+            insertRejects(connection, rejects);
         }
+    }
+
+    /** Parks records with their reasons, raw bytes and offsets, inside the caller's transaction. */
+    static void insertRejects(Connection connection, List<Reject> rejects) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO projection_rejects (topic, partition, record_offset, record_key, reason, payload)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
@@ -344,8 +371,8 @@ final class ReadModelWriter {
                 insert.setString(1, r.record().topic());
                 insert.setInt(2, r.record().partition());
                 insert.setLong(3, r.record().offset());
-                insert.setString(4, r.record().key());
-                insert.setString(5, r.reason().length() > 2000 ? r.reason().substring(0, 2000) : r.reason());
+                insert.setString(4, StoredKey.toColumn(r.record().key()));
+                insert.setString(5, reasonColumn(r.reason()));
                 insert.setBytes(6, r.record().value());
                 insert.addBatch();
             }
@@ -375,7 +402,9 @@ final class ReadModelWriter {
         }
     }
 
-    static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
+    /** A reason as the rejects table keeps it: bounded, and without U+0000 (a decoder may quote the bad input). */
+    static String reasonColumn(String reason) {
+        String bounded = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
+        return bounded.replace("\u0000", "\\u0000");
     }
 }

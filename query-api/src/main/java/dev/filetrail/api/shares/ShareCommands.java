@@ -4,7 +4,9 @@ import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.share.ShareCommand;
 import java.time.Duration;
-import java.util.Properties;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,16 +24,15 @@ public final class ShareCommands implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShareCommands.class);
     private final KafkaProducer<String, byte[]> producer;
 
-    public ShareCommands(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public ShareCommands(KafkaClientSettings kafka) {
+        Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producer = kafka.newProducer(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Sends and waits for the broker's acknowledgement; a failure is an exception, never a silent loss. */

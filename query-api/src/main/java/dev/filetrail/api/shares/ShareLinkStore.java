@@ -1,5 +1,6 @@
 package dev.filetrail.api.shares;
 
+import dev.filetrail.api.StoredKey;
 import dev.filetrail.events.share.ShareLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +40,7 @@ public final class ShareLinkStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             s.setString(i++, bucket);
-            s.setString(i++, key);
+            s.setString(i++, StoredKey.toColumn(key));
             if (afterId != null) {
                 s.setTimestamp(i++, Timestamp.from(afterCreated));
                 s.setString(i++, afterId);
@@ -69,8 +70,9 @@ public final class ShareLinkStore {
     }
 
     private static ShareLink link(ResultSet rs) throws SQLException {
-        return new ShareLink(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), ShareLink.Status.valueOf(rs.getString(7)), rs.getString(8), instant(rs, 9),
+        return new ShareLink(rs.getString(1), rs.getString(2), StoredKey.fromColumn(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), ShareLink.Status.valueOf(rs.getString(7)),
+                StoredKey.fromColumn(rs.getString(8)), instant(rs, 9),
                 rs.getString(10), rs.getBoolean(11), rs.getString(12), instant(rs, 13), instant(rs, 14),
                 rs.getString(15), rs.getLong(16), instant(rs, 17), rs.getString(18), instant(rs, 19));
     }

@@ -2,148 +2,279 @@ package dev.filetrail.api.shares;
 
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.http.ClientAddress;
+import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
+import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.javalin.http.Context;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public page a share link opens: file name, size, thumbnail and a download button with a fresh signed
- * URL, or a password form first. Expired, revoked and unknown tokens get one identical 404 page, and each
- * client address is rate-limited.
+ * The public page a share link opens, and the two routes it links to. The page names only the file (never
+ * the bucket or the key's folders); its preview ({@code /s/{token}/preview/{size}}) and download
+ * ({@code /s/{token}/download}) check the link again on every request and answer with a redirect to a
+ * CloudFront URL signed for one minute, so the page carries no signed URL that outlives the link. A password
+ * link asks first and then remembers, for this browser, with a signed cookie ({@link UnlockCookie}).
+ * Expired, revoked and unknown tokens get one identical 404 page; each client address is rate-limited, and
+ * wrong passwords are throttled per link and per client.
  */
 public final class SharePage {
     private static final Logger log = LoggerFactory.getLogger(SharePage.class);
+    private static final Duration REDIRECT_TTL = Duration.ofMinutes(1);
+    private static final String NOT_FOUND_TITLE = "Link not found";
+    private static final String NOT_FOUND_TEXT = "This link does not exist, has expired or was revoked. "
+            + "Ask the person who shared it for a new link.";
+
     private final ShareLinkStore store;
     private final FileQueries files;
     private final CloudFrontSigner signer;
     private final ShareCommands commands;
-    private final ClientRateLimiter limiter;
+    private final ApiKeys keys;
     private final ApiConfig config;
+    private final RateLimiter limiter;
+    private final PasswordAttempts attempts;
+    private final UnlockCookie unlock;
+    private final TextPreview textPreview;
+    private final String basePath;
     private final Counter opened;
     private final Counter refused;
+    private final Counter wrongPassword;
+    private final Counter throttled;
 
     public SharePage(ShareLinkStore store, FileQueries files, CloudFrontSigner signer, ShareCommands commands,
-                     ApiConfig config, MeterRegistry registry) {
+                     ApiKeys keys, ApiConfig config, MeterRegistry registry) {
         this.store = store;
         this.files = files;
         this.signer = signer;
         this.commands = commands;
-        this.limiter = new ClientRateLimiter(config.shareRateLimitPerMinute());
+        this.keys = keys;
         this.config = config;
-        this.opened = Counter.builder("filetrail_share_page").tag("outcome", "opened").register(registry);
-        this.refused = Counter.builder("filetrail_share_page").tag("outcome", "refused").register(registry);
+        this.limiter = new RateLimiter(config.shareRateLimitPerMinute());
+        this.attempts = new PasswordAttempts(config.sharePasswordAttemptsPerMinute());
+        // Without a signing key (a first deploy) the cookie's secret is this process's own: an unlocked browser
+        // is asked for the password again by another instance or after a restart, until the key is in place.
+        this.unlock = new UnlockCookie(signer.available() ? signer.keyPair().privateKey().getEncoded()
+                : processSecret(), config.publicBaseUrl().startsWith("https:"));
+        this.textPreview = new TextPreview(signer);
+        String path = URI.create(config.publicBaseUrl()).getRawPath();
+        this.basePath = path == null ? "" : path;
+        this.opened = outcome(registry, "opened");
+        this.refused = outcome(registry, "refused");
+        this.wrongPassword = outcome(registry, "wrong_password");
+        this.throttled = outcome(registry, "throttled");
+    }
+
+    private static Counter outcome(MeterRegistry registry, String outcome) {
+        return Counter.builder("filetrail_share_page").tag("outcome", outcome).register(registry);
+    }
+
+    /** A link that opens, with the version it shows, found for one request. */
+    private record Found(String token, ShareLink link, FileQueries.VersionRow version, String client) {
     }
 
     public void get(Context ctx) {
-        open(ctx, null);
+        page(ctx, null);
     }
 
     public void post(Context ctx) {
         String password = ctx.formParam("password");
-        open(ctx, password == null ? "" : password);
+        page(ctx, password == null ? "" : password);
     }
 
-    private void open(Context ctx, String password) {
-        secureHeaders(ctx);
-        if (!limiter.tryAcquire(ctx.ip(), System.nanoTime())) {
-            ctx.header("Retry-After", String.valueOf(limiter.retryAfterSeconds(ctx.ip())));
-            page(ctx, 429, "Too many requests", "<p>Too many requests from your address. Try again shortly.</p>");
+    /** {@code GET /s/{token}/download}: a redirect to the version's bytes, if the link allows downloads. */
+    public void download(Context ctx) {
+        Optional<Found> found = findUnlocked(ctx);
+        if (found.isEmpty()) {
             return;
         }
-        String token = ctx.pathParam("token");
-        Optional<ShareLink> found = ShareSecrets.looksLikeToken(token)
-                ? store.byTokenHash(ShareSecrets.tokenHash(token))
-                        .filter(l -> ShareSecrets.sameHash(l.tokenSha256(), ShareSecrets.tokenHash(token)))
-                : Optional.empty();
-        Instant now = Instant.now();
-        if (found.isEmpty() || !found.get().opensAt(now)) {
+        Found f = found.get();
+        if (!f.link().allowDownload()) {
             refused.increment();
-            notFound(ctx);
+            message(ctx, 403, "Download disabled", "The person who shared this file turned downloads off.");
             return;
         }
-        ShareLink link = found.get();
-        if (link.passwordHash() != null) {
+        redirect(ctx, f, signer.sourceVersion(f.link().key(), f.link().resolvedVersionId(), REDIRECT_TTL), "download");
+    }
+
+    /** {@code GET /s/{token}/preview/{size}}: a redirect to one thumbnail the page may show. */
+    public void preview(Context ctx) {
+        Optional<Found> found = findUnlocked(ctx);
+        if (found.isEmpty()) {
+            return;
+        }
+        Found f = found.get();
+        Optional<Thumbnail> thumbnail = Optional.empty();
+        try {
+            thumbnail = Renditions.bySize(Renditions.allowed(f.link().allowDownload(), f.version()),
+                    Integer.parseInt(ctx.pathParam("size")));
+        } catch (NumberFormatException e) {
+            // not a size: no such preview
+        }
+        if (thumbnail.isEmpty()) {
+            message(ctx, 404, "No such preview", "This link has no preview of that size.");
+            return;
+        }
+        redirect(ctx, f, signer.derivative(thumbnail.get().key(), REDIRECT_TTL), "preview");
+    }
+
+    private void page(Context ctx, String password) {
+        Optional<Found> found = find(ctx);
+        if (found.isEmpty()) {
+            return;
+        }
+        Found f = found.get();
+        ShareLink link = f.link();
+        Instant now = Instant.now();
+        if (!unlocked(ctx, link)) {
             if (password == null) {
                 passwordForm(ctx, 200, null);
                 return;
             }
-            if (!ShareSecrets.verifyPassword(password, link.passwordHash())) {
-                log.info("share page wrong password linkId={}", link.linkId());
-                passwordForm(ctx, 401, "That password is not right.");
+            PasswordAttempts.Admission admission = attempts.admit(link.linkId(), f.client(), System.nanoTime());
+            if (!admission.admitted()) {
+                throttled.increment();
+                log.info("share page password throttled linkId={} client={} byLink={} retryAfter={}", link.linkId(),
+                        f.client(), admission.byLink(), admission.retryAfterSeconds());
+                ctx.header("Retry-After", String.valueOf(admission.retryAfterSeconds()));
+                passwordForm(ctx, 429, (admission.byLink() ? "Too many wrong passwords for this link."
+                        : "Too many wrong passwords from your address.") + " Try again in "
+                        + seconds(admission.retryAfterSeconds()) + ".");
                 return;
             }
-        }
-        Optional<FileQueries.VersionRow> version = files.version(link.bucket(), link.key(), link.resolvedVersionId());
-        if (version.isEmpty() || version.get().deleteMarker()) {
-            refused.increment();
-            notFound(ctx);
+            if (!ShareSecrets.verifyPassword(password, link.passwordHash())) {
+                wrongPassword.increment();
+                log.info("share page wrong password linkId={} client={}", link.linkId(), f.client());
+                passwordForm(ctx, 401, "That password is not right. Check it and try again.");
+                return;
+            }
+            attempts.succeeded(link.linkId(), f.client());
+            // Post/redirect/get: a reload shows the file instead of sending the password again.
+            ctx.header("Set-Cookie", unlock.issue(f.token(), link.linkId(), link.passwordHash(), now));
+            ctx.status(303).header("Location", pagePath(f.token()));
             return;
         }
-        render(ctx, link, version.get());
+        render(ctx, f, now);
         opened.increment();
         commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.RECORD_ACCESS,
                 link.linkId(), link.bucket(), link.key(), link.tokenSha256(), link.resolvedVersionId(), null, null,
-                null, "public", ctx.ip(), now));
-        log.info("share page opened linkId={} bucket={} key={} versionId={}", link.linkId(), link.bucket(), link.key(),
-                link.resolvedVersionId());
+                null, "public", f.client(), now));
+        log.info("share page opened linkId={} bucket={} key={} versionId={} client={}", link.linkId(), link.bucket(),
+                link.key(), link.resolvedVersionId(), f.client());
     }
 
-    private void render(Context ctx, ShareLink link, FileQueries.VersionRow version) {
-        String name = link.key().substring(link.key().lastIndexOf('/') + 1);
-        if (name.isEmpty()) {
-            name = link.key();
+    /** The link and version behind the request's token, or empty once a 404 or 429 page has been answered. */
+    private Optional<Found> find(Context ctx) {
+        secureHeaders(ctx);
+        String client = ClientAddress.of(ctx);
+        if (!limiter.tryAcquire(client, System.nanoTime())) {
+            long retryAfter = limiter.retryAfterSeconds(client);
+            ctx.header("Retry-After", String.valueOf(retryAfter));
+            message(ctx, 429, "Too many requests", "Too many requests from your address. Try again in "
+                    + seconds(retryAfter) + ".");
+            return Optional.empty();
         }
-        StringBuilder body = new StringBuilder();
-        Optional<Thumbnail> thumbnail = version.derivatives() == null || version.derivatives().thumbnails() == null
-                ? Optional.empty()
-                : version.derivatives().thumbnails().stream().max(Comparator.comparingInt(Thumbnail::size));
-        thumbnail.ifPresent(t -> body.append("<img id=\"thumbnail\" alt=\"\" src=\"")
-                .append(escape(signer.derivative(t.key(), config.signedUrlTtl()).url())).append("\" width=\"")
-                .append(t.width()).append("\" height=\"").append(t.height()).append("\">"));
-        body.append("<h1 id=\"name\">").append(escape(name)).append("</h1>");
-        body.append("<p id=\"size\">").append(humanSize(version.size())).append("</p>");
-        if (version.contentType() != null) {
-            body.append("<p id=\"type\">").append(escape(version.contentType())).append("</p>");
+        String token = ctx.pathParam("token");
+        Optional<ShareLink> link = ShareSecrets.looksLikeToken(token)
+                ? store.byTokenHash(ShareSecrets.tokenHash(token))
+                        .filter(l -> ShareSecrets.sameHash(l.tokenSha256(), ShareSecrets.tokenHash(token)))
+                : Optional.empty();
+        Optional<FileQueries.VersionRow> version = link.filter(l -> l.opensAt(Instant.now()))
+                .flatMap(l -> files.version(l.bucket(), l.key(), l.resolvedVersionId()))
+                .filter(v -> !v.deleteMarker());
+        if (version.isEmpty()) {
+            refused.increment();
+            message(ctx, 404, NOT_FOUND_TITLE, NOT_FOUND_TEXT);
+            return Optional.empty();
         }
-        if (link.allowDownload()) {
-            String url = signer.sourceVersion(link.key(), link.resolvedVersionId(), config.signedUrlTtl()).url();
-            body.append("<p><a id=\"download\" class=\"button\" href=\"").append(escape(url))
-                    .append("\" download=\"").append(escape(name)).append("\">Download</a></p>");
-        } else {
-            body.append("<p id=\"no-download\">The owner has not allowed downloads of this file.</p>");
+        return Optional.of(new Found(token, link.get(), version.get(), client));
+    }
+
+    /** As {@link #find}, and a password link must be unlocked in this browser: else back to the form (303). */
+    private Optional<Found> findUnlocked(Context ctx) {
+        Optional<Found> found = find(ctx);
+        if (found.isPresent() && !unlocked(ctx, found.get().link())) {
+            ctx.status(303).header("Location", pagePath(found.get().token()));
+            return Optional.empty();
         }
-        page(ctx, 200, name, body.toString());
+        return found;
+    }
+
+    private boolean unlocked(Context ctx, ShareLink link) {
+        return link.passwordHash() == null
+                || unlock.unlocks(ctx.cookie(UnlockCookie.NAME), link.linkId(), link.passwordHash(), Instant.now());
+    }
+
+    private void render(Context ctx, Found f, Instant now) {
+        ShareLink link = f.link();
+        FileQueries.VersionRow version = f.version();
+        String name = fileName(link.key());
+        String contentType = version.contentType();
+        boolean signing = signer.available();
+        // Previews, text and downloads all go through signed URLs: without the key the page still names the file.
+        List<Thumbnail> renditions = signing ? Renditions.allowed(link.allowDownload(), version) : List.of();
+        SharePageView.Image image = renditions.isEmpty() ? null : image(f.token(), renditions);
+        // A text preview is the file's own bytes, so a link without downloads never gets one.
+        TextPreview.Lines text = signing && image == null && link.allowDownload()
+                && TextPreview.applies(contentType, version.size())
+                ? textPreview.read(link.key(), link.resolvedVersionId(), version.size()).orElse(null)
+                : null;
+        String html = SharePageView.file(new SharePageView.FileView(name, contentType, version.size(),
+                signing && link.allowDownload() ? f.token() + "/download" : null, image, text, link.followsLatest(),
+                version.createdAt(), link.expiresAt(), sharedBy(link), !signing && link.allowDownload()), now);
+        ctx.status(200).contentType("text/html; charset=utf-8").result(html);
+    }
+
+    /** Relative URLs (the page is {@code …/s/{token}}), one per rendition, for the browser to choose by width. */
+    private static SharePageView.Image image(String token, List<Thumbnail> renditions) {
+        Thumbnail largest = renditions.get(renditions.size() - 1);
+        Thumbnail fallback = renditions.stream().filter(t -> t.width() >= 512).findFirst().orElse(largest);
+        String srcset = renditions.stream().map(t -> token + "/preview/" + t.size() + " " + t.width() + "w")
+                .collect(Collectors.joining(", "));
+        return new SharePageView.Image(token + "/preview/" + fallback.size(), srcset, SharePageView.IMAGE_SIZES,
+                largest.width(), largest.height());
+    }
+
+    /** The name of the API key that created the link, which is who the link records as its sharer. */
+    private String sharedBy(ShareLink link) {
+        String createdBy = link.createdBy();
+        if (createdBy == null || !createdBy.startsWith("key:")) {
+            return null;
+        }
+        return keys.name(createdBy.substring(4)).orElse(null);
+    }
+
+    private void redirect(Context ctx, Found f, CloudFrontSigner.SignedUrl url, String what) {
+        ShareLink link = f.link();
+        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, link.linkId(),
+                link.bucket(), link.key(), null, link.resolvedVersionId(), url.expiresAt(), null, null,
+                "share:" + link.linkId(), f.client(), Instant.now()));
+        log.info("share {} issued linkId={} bucket={} key={} versionId={} client={}", what, link.linkId(), link.bucket(),
+                link.key(), link.resolvedVersionId(), f.client());
+        ctx.status(302).header("Location", url.url());
+    }
+
+    private String pagePath(String token) {
+        return basePath + "/s/" + token;
     }
 
     private void passwordForm(Context ctx, int status, String error) {
-        String body = (error == null ? "" : "<p id=\"error\" role=\"alert\">" + escape(error) + "</p>")
-                + "<form id=\"password-form\" method=\"post\"><label for=\"password\">This link is protected by a "
-                + "password.</label><input id=\"password\" name=\"password\" type=\"password\" required autofocus>"
-                + "<button id=\"open\" type=\"submit\">Open</button></form>";
-        page(ctx, status, "Password required", body);
+        ctx.status(status).contentType("text/html; charset=utf-8").result(SharePageView.passwordForm(error));
     }
 
-    private void notFound(Context ctx) {
-        page(ctx, 404, "Link not found",
-                "<h1>Link not found</h1><p>This link does not exist, has expired or was revoked.</p>");
-    }
-
-    private void page(Context ctx, int status, String title, String body) {
-        ctx.status(status).contentType("text/html; charset=utf-8").result("<!doctype html><html lang=\"en\"><head>"
-                + "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>"
-                + escape(title) + " · Filetrail</title><style>body{font-family:sans-serif;max-width:40em;margin:3em auto}"
-                + ".button{display:inline-block;padding:.6em 1.2em;background:#1f6feb;color:#fff;border-radius:6px;"
-                + "text-decoration:none}</style></head><body>" + body + "</body></html>");
+    private static void message(Context ctx, int status, String title, String text) {
+        ctx.status(status).contentType("text/html; charset=utf-8").result(SharePageView.message(title, text));
     }
 
     private void secureHeaders(Context ctx) {
@@ -151,40 +282,25 @@ public final class SharePage {
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src "
+        // Previews are same-origin routes that redirect to the distribution: img-src needs both.
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
                 + config.cloudFrontDomain() + "; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
     }
 
-    static String humanSize(Long bytes) {
-        if (bytes == null) {
-            return "";
-        }
-        if (bytes < 1024) {
-            return bytes + " bytes";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    /** The key's last segment: the page never shows the folders above it. */
+    static String fileName(String key) {
+        String trimmed = key.replaceAll("/+$", "");
+        String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        return name.isEmpty() ? "file" : name;
     }
 
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+    private static byte[] processSecret() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return secret;
     }
 
+    private static String seconds(long seconds) {
+        return seconds == 1 ? "1 second" : seconds + " seconds";
+    }
 }

@@ -7,6 +7,7 @@ import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
@@ -87,7 +88,7 @@ public final class ShareRoutes {
         ShareCommand command = new ShareCommand(commandId, ShareCommand.Type.CREATE, linkId, request.bucket(),
                 request.key(), ShareSecrets.tokenHash(token), request.versionId(), request.expiresAt(),
                 request.password() == null ? null : ShareSecrets.hashPassword(request.password()),
-                request.allowDownload(), "key:" + caller.id(), ctx.ip(), Instant.now());
+                request.allowDownload(), "key:" + caller.id(), ClientAddress.of(ctx), Instant.now());
         waits.expect(commandId);
         commands.send(command);
         String url = config.publicBaseUrl() + "/s/" + token;
@@ -122,7 +123,7 @@ public final class ShareRoutes {
         String commandId = UUID.randomUUID().toString();
         waits.expect(commandId);
         commands.send(new ShareCommand(commandId, ShareCommand.Type.REVOKE, link.linkId(), link.bucket(), link.key(),
-                null, null, null, null, null, "key:" + caller.id(), ctx.ip(), Instant.now()));
+                null, null, null, null, null, "key:" + caller.id(), ClientAddress.of(ctx), Instant.now()));
         Optional<ShareLink> projected = waits.await(commandId, link.linkId(), config.shareCreateWait());
         if (projected.isEmpty()) {
             ctx.status(202).header("Location", "/v1/shares/" + link.linkId()).json(LinkView.of(link));
@@ -136,14 +137,7 @@ public final class ShareRoutes {
         int limit = Requests.limit(ctx);
         String kind = "shares:" + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
-        Instant after = null;
-        if (cursor != null) {
-            try {
-                after = Instant.parse(cursor.get(0));
-            } catch (DateTimeParseException e) {
-                throw ApiProblem.badRequest("cursor is not valid for this listing: pass back nextCursor unchanged");
-            }
-        }
+        Instant after = cursor == null ? null : Cursor.instant(cursor.get(0));
         List<ShareLink> links = store.forFile(path.bucket(), path.key(), after, cursor == null ? null : cursor.get(1),
                 limit + 1);
         String next = null;
@@ -208,6 +202,7 @@ public final class ShareRoutes {
             if (!expiresAt.isAfter(Instant.now())) {
                 throw ApiProblem.badRequest("expiresAt must be in the future");
             }
+            Requests.storedInstant("expiresAt", expiresAt);
         }
         String password = text(node, "password", false);
         if (password != null && (password.isEmpty() || password.length() > 1024)) {

@@ -209,16 +209,29 @@ class ApiRoutesTest {
     }
 
     @Test
-    void healthReadyAndMetrics() {
+    void readinessAndMetricsAreOnTheAdminPortOnly() {
         assertThat(f.get("/health", null).statusCode()).isEqualTo(200);
-        ApiFixture.await("ready", () -> f.get("/ready", null).statusCode() == 200);
-        JsonNode ready = json(f.get("/ready", null));
+        assertThat(admin("/health").statusCode()).isEqualTo(200);
+        ApiFixture.await("ready", () -> admin("/ready").statusCode() == 200);
+        JsonNode ready = json(admin("/ready"));
         assertThat(ready.get("checks").get("postgresql").asText()).isEqualTo("UP");
         assertThat(ready.get("checks").get("kafka").asText()).startsWith("UP");
-        HttpResponse<String> metrics = f.get("/metrics", null);
+        assertThat(ready.get("checks").get("projection").get("retryingSeconds").asDouble()).isZero();
+        HttpResponse<String> metrics = admin("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("filetrail_projector_records_total", "filetrail_http_requests_seconds_count",
                 "jvm_memory_used_bytes");
+        for (String adminOnly : List.of("/ready", "/metrics")) {
+            HttpResponse<String> publicPort = f.get(adminOnly, null);
+            assertThat(publicPort.statusCode()).as(adminOnly + " on the public port").isEqualTo(404);
+            assertThat(publicPort.body()).doesNotContain("filetrail_projector", "postgresql");
+        }
+        assertThat(f.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.adminUrl() + "/ready"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), null).statusCode()).isEqualTo(405);
+    }
+
+    static HttpResponse<String> admin(String path) {
+        return f.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.adminUrl() + path)).GET(), null);
     }
 
     /** One row of the route × scope table: the status an allowed caller gets. */
@@ -308,8 +321,8 @@ class ApiRoutesTest {
         doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(m ->
                 documented.add(m.getKey().toUpperCase() + " " + path.getKey())));
         List<String> expected = new ArrayList<>(byTemplate.keySet());
-        expected.addAll(List.of("GET /health", "GET /ready", "GET /metrics", "GET /openapi.json", "GET /s/{token}",
-                "POST /s/{token}"));
+        expected.addAll(List.of("GET /health", "GET /openapi.json", "GET /s/{token}", "POST /s/{token}",
+                "GET /s/{token}/download", "GET /s/{token}/preview/{size}"));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(expected);
         for (Operation op : byTemplate.values()) {
             JsonNode spec = doc.get("paths").get(op.pathTemplate()).get(op.method().toLowerCase());
@@ -330,7 +343,7 @@ class ApiRoutesTest {
                         .startsWith("application/problem+json");
             }
         }
-        for (String publicPath : List.of("/health", "/ready", "/metrics", "/openapi.json")) {
+        for (String publicPath : List.of("/health", "/openapi.json")) {
             HttpResponse<String> r = f.get(publicPath, null);
             assertThat(doc.get("paths").get(publicPath).get("get").get("responses").has(String.valueOf(r.statusCode())))
                     .as(publicPath).isTrue();

@@ -2,7 +2,9 @@ package dev.filetrail.api.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.ProjectorService;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.ReadModelFeed;
 import dev.filetrail.embedded.junit.RealParts;
@@ -10,14 +12,19 @@ import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.TopicSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.filetrail.events.kafka.KafkaRole;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,15 +36,12 @@ class ProjectorTest {
     void projectsOnceAcrossRestartsAndConcurrentProjectorsAndKeepsBadRecords(KafkaCluster kafka,
                                                                            PostgresServer postgres, EmbeddedS3 s3)
             throws Exception {
-        try (Admin admin = kafka.admin()) {
-            new TopicSetup(3, (short) 1, -1).ensure(admin);
-        }
         String bucket = "proj-" + Long.toHexString(System.nanoTime());
         s3.createVersionedBucket(bucket);
         String url = postgres.createDatabase("projector");
         try (ReadModelDatabase db = new ReadModelDatabase(url, PostgresServer.USER, PostgresServer.PASSWORD,
                 "filetrail", "filetrail_keys", 8, "test");
-             ReadModelFeed feed = new ReadModelFeed(kafka.bootstrapServers(), s3, bucket, bucket)) {
+             ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket)) {
             db.migrate();
             List<String> kept = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -47,7 +51,7 @@ class ProjectorTest {
             feed.removeVersion("doc.txt", removed);
             feed.sendRaw(Topics.FILE_VERSIONS, bucket + "/doc.txt", "{not json".getBytes(StandardCharsets.UTF_8));
 
-            Projector first = new Projector(db.dataSource(), kafka.bootstrapServers(), "p1-" + bucket, "filetrail",
+            Projector first = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p1-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             first.start();
             ApiFixture.await("first batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 4
@@ -59,9 +63,9 @@ class ProjectorTest {
             }
             // Two projectors with different groups write the same read model at once: the offsets stored with
             // the rows make every record count once.
-            Projector second = new Projector(db.dataSource(), kafka.bootstrapServers(), "p2-" + bucket, "filetrail",
+            Projector second = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p2-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
-            Projector third = new Projector(db.dataSource(), kafka.bootstrapServers(), "p3-" + bucket, "filetrail",
+            Projector third = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p3-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             second.start();
             third.start();
@@ -104,24 +108,25 @@ class ProjectorTest {
     }
 
     @Test
-    void runsAloneWithHealthAndMetrics(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+    void runsAloneWithTheAdminEndpoints(KafkaCluster kafka, PostgresServer postgres) throws Exception {
         String url = postgres.createDatabase("alone");
-        dev.filetrail.api.ApiConfig config = dev.filetrail.api.ApiConfig.fromMap(java.util.Map.of(
-                "API_PORT", "0", "DATABASE_URL", url, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TOPIC_PARTITIONS", "3", "PROJECTOR_GROUP_ID", "alone-" + System.nanoTime()));
-        try (Projector projector = Projector.open(config)) {
-            projector.start();
-            var http = java.net.http.HttpClient.newHttpClient();
-            ApiFixture.await("projector caught up", () -> projector.lag() == 0);
-            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + projector.metricsPort() + "/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        Map<String, String> env = new java.util.HashMap<>(kafka.settings(KafkaRole.API).environment());
+        env.putAll(Map.of("API_PORT", "0", "API_ADMIN_PORT", "0", "DATABASE_URL", url,
+                "PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-alone-" + System.nanoTime()));
+        ApiConfig config = ApiConfig.fromMap(env);
+        try (ProjectorService service = new ProjectorService(config).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            String admin = "http://127.0.0.1:" + service.adminPort();
+            ApiFixture.await("projector caught up", () -> service.projector().lag() == 0);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(admin + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
-            var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + projector.metricsPort() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("filetrail_projector_lag");
+            ApiFixture.await("ready", () -> ApiFixture.status(http, admin + "/ready") == 200);
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("filetrail_projector_lag", "filetrail_projector_retrying_seconds");
+            assertThat(ApiFixture.status(http, admin + "/nothing")).isEqualTo(404);
         }
     }
 }

@@ -116,6 +116,26 @@ final class Chromium implements AutoCloseable {
         call("Page.navigate", Map.of("url", url));
     }
 
+    /** Emulates a screen of {@code width} x {@code height} CSS pixels at one device pixel per CSS pixel. */
+    void viewport(int width, int height, boolean mobile) throws Exception {
+        call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
+                "mobile", mobile));
+    }
+
+    /** A PNG of what the viewport shows. */
+    byte[] screenshot() throws Exception {
+        return java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png"))
+                .get("data").asText());
+    }
+
+    /** Presses a key as a keyboard would (Tab moves the focus as it does for a person). */
+    void press(String key, int keyCode) throws Exception {
+        for (String type : List.of("rawKeyDown", "keyUp")) {
+            call("Input.dispatchKeyEvent", Map.of("type", type, "key", key, "code", key,
+                    "windowsVirtualKeyCode", keyCode, "nativeVirtualKeyCode", keyCode));
+        }
+    }
+
     /** Evaluates a JavaScript expression in the page and returns its value as text. */
     String eval(String expression) throws Exception {
         JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,

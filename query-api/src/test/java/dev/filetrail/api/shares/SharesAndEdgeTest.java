@@ -151,8 +151,17 @@ class SharesAndEdgeTest {
         assertThat(page.body()).contains("ünï cødé+100%.txt").contains("17 bytes").contains("id=\"download\"");
         Matcher href = Pattern.compile("id=\"download\" class=\"button\" href=\"([^\"]+)\"").matcher(page.body());
         assertThat(href.find()).isTrue();
-        HttpResponse<byte[]> download = fetch(href.group(1).replace("&amp;", "&"));
+        assertThat(href.group(1)).isEqualTo(token + "/download");
+        HttpResponse<String> redirect = f.get("/s/" + href.group(1), null);
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        String signed = redirect.headers().firstValue("Location").orElseThrow();
+        assertThat(signed).startsWith(f.edge.url() + "/").contains("Signature=");
+        long ttl = Long.parseLong(param(URI.create(signed).getRawQuery(), "Expires")) - Instant.now().getEpochSecond();
+        assertThat(ttl).as("download redirects are signed for a minute").isBetween(50L, 62L);
+        HttpResponse<byte[]> download = fetch(signed);
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo("version one bytes");
+        ApiFixture.await("download audited", () -> json(f.get("/v1/audit?bucket=" + f.bucket + "&type="
+                + AuditTypes.URL_ISSUED, f.admin())).get("events").findValuesAsText("linkId").contains(id));
 
         ApiFixture.await("access counted", () -> json(f.get("/v1/shares/" + id, f.admin())).get("accessCount").asLong() >= 1);
         ApiFixture.await("opening audited", () -> json(f.get("/v1/audit?bucket=" + f.bucket + "&type="
@@ -170,6 +179,7 @@ class SharesAndEdgeTest {
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(gone.body()).isEqualTo(unknown.body()).isEqualTo(garbage.body());
+        assertThat(f.get("/s/" + token + "/download", null).statusCode()).as("revoked: no more downloads").isEqualTo(404);
     }
 
     @Test
@@ -203,11 +213,33 @@ class SharesAndEdgeTest {
                 .POST(HttpRequest.BodyPublishers.ofString("password=wrong")), null);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("id=\"error\"").doesNotContain("Signature=");
+        assertThat(f.get(path + "/download", null).statusCode()).as("locked: back to the form").isEqualTo(303);
         HttpResponse<String> right = f.send(HttpRequest.newBuilder(URI.create(f.baseUrl() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("password=correct+horse")), null);
-        assertThat(right.statusCode()).isEqualTo(200);
-        assertThat(right.body()).contains("id=\"download\"").contains("Signature=");
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(right.headers().firstValue("Location")).hasValue(path);
+        String setCookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("ft_unlock=").contains("Path=" + path).contains("HttpOnly")
+                .contains("SameSite=Strict").contains("Max-Age=1800");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        HttpResponse<String> unlocked = f.send(HttpRequest.newBuilder(URI.create(f.baseUrl() + path))
+                .header("Cookie", cookie), null);
+        assertThat(unlocked.statusCode()).isEqualTo(200);
+        assertThat(unlocked.body()).contains("id=\"download\"").doesNotContain("Signature=");
+        HttpResponse<String> download = f.send(HttpRequest.newBuilder(URI.create(f.baseUrl() + path + "/download"))
+                .header("Cookie", cookie), null);
+        assertThat(download.statusCode()).isEqualTo(302);
+        assertThat(download.headers().firstValue("Location").orElseThrow()).contains("Signature=");
+
+        String forged = cookie.substring(0, cookie.length() - 2) + (cookie.endsWith("A") ? "BB" : "AA");
+        assertThat(f.send(HttpRequest.newBuilder(URI.create(f.baseUrl() + path + "/download")).header("Cookie", forged),
+                null).statusCode()).as("a forged cookie unlocks nothing").isEqualTo(303);
+        String other = json(f.post("/v1/shares", f.keys.get("share"), "{\"bucket\":\"" + f.bucket + "\",\"key\":"
+                + Json.writeString(KEY) + ",\"password\":\"correct horse\"}")).get("url").asText();
+        String otherPath = other.substring(other.indexOf("/s/"));
+        assertThat(f.send(HttpRequest.newBuilder(URI.create(f.baseUrl() + otherPath + "/download"))
+                .header("Cookie", cookie), null).statusCode()).as("one link's cookie opens no other").isEqualTo(303);
     }
 
     @Test

@@ -18,6 +18,9 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBal
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.FilterPattern;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.logs.MetricFilter;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.IQueue;
@@ -30,10 +33,26 @@ public final class OperationalAlarms extends Construct {
             KafkaAccess.STREAMS_APPLICATION_ID, KafkaAccess.OBJECT_EVENTS,
             KafkaAccess.API_CONSUMER_GROUP, KafkaAccess.FILE_VERSIONS);
 
-    /** What is watched. */
+    /**
+     * The line each service logs once per record it parks instead of applying (the nothing-blocks rule): a parked
+     * record is data the read model does not show until someone looks, so the first one alarms.
+     */
+    public record ParkedRecords(String id, String service, String phrase, String what) {
+    }
+
+    public static final List<ParkedRecords> PARKED = List.of(
+            new ParkedRecords("BridgeDeadLetters", "bridge", "message dead-lettered",
+                    "the ingest bridge parked an SQS message on filetrail.ingest-dlq.v1 (filetrail dlq list)"),
+            new ParkedRecords("StreamsDeadLetters", "streams", "streams record dead-lettered",
+                    "metadata-streams parked a record it cannot apply"),
+            new ParkedRecords("ProjectorRejects", "api", "projector rejected record",
+                    "the projector parked a record in projection_rejects"));
+    public static final String METRIC_NAMESPACE = "Filetrail";
+
+    /** What is watched; {@code serviceLogs} maps bridge, streams and api to their containers' log groups. */
     public record Watched(IQueue ingestQueue, IQueue deadLetters, IQueue processingFailures,
                           List<IFunction> functions, Optional<String> kafkaClusterName,
-                          ApplicationLoadBalancer loadBalancer) {
+                          ApplicationLoadBalancer loadBalancer, Map<String, ILogGroup> serviceLogs) {
     }
 
     private final Topic topic;
@@ -74,6 +93,21 @@ public final class OperationalAlarms extends Construct {
                                 .period(Duration.minutes(1))
                                 .build(),
                         alarms.maxConsumerLagSeconds(), ComparisonOperator.GREATER_THAN_THRESHOLD, 5, 5)));
+
+        for (ParkedRecords parked : PARKED) {
+            // Quoted: CloudWatch matches the exact phrase (a bare hyphenated term would not parse as one).
+            MetricFilter filter = MetricFilter.Builder.create(this, parked.id() + "Filter")
+                    .logGroup(watched.serviceLogs().get(parked.service()))
+                    .filterPattern(FilterPattern.literal("\"" + parked.phrase() + "\""))
+                    .metricNamespace(METRIC_NAMESPACE)
+                    .metricName(parked.id())
+                    .metricValue("1")
+                    .build();
+            alarm(parked.id(), prefix + "-" + parked.service() + "-parked-records",
+                    "Parked records: " + parked.what() + "; its log line says which and why",
+                    filter.metric(sumPer(Duration.minutes(1))),
+                    0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, 1);
+        }
 
         for (IFunction function : watched.functions()) {
             String name = function.getNode().getId();

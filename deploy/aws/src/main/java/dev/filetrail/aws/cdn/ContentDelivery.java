@@ -79,8 +79,9 @@ public final class ContentDelivery extends Construct {
                 .build();
         keyGroup = KeyGroup.Builder.create(this, "UrlSigners").items(List.of(publicKey)).build();
 
-        // The private half never enters the template: the stack makes an empty secret and the operator puts the
-        // PEM in it (README, "After the first deploy"). The generated value is only a placeholder.
+        // The private half never enters the template: the stack makes the secret and the operator puts the PEM in
+        // it (README, "First deploy, step by step"). Until then it holds a generated placeholder, with which the
+        // API starts anyway and answers signed-URL requests with 503 (never a crash loop on the placeholder).
         Secret.Builder secret = Secret.Builder.create(this, "UrlSigningPrivateKey")
                 .secretName(prefix + "/cloudfront-private-key")
                 .description("PEM private key for CloudFront signed URLs; replace the generated placeholder")

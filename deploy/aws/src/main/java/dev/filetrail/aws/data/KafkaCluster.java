@@ -5,7 +5,10 @@ import dev.filetrail.aws.StackConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.filetrail.events.kafka.KafkaRole;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -13,6 +16,7 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -35,13 +39,20 @@ public final class KafkaCluster extends Construct {
     public static final int IAM_PORT = 9098;
 
     private final String bootstrapServers;
+    private final int topicPartitions;
+    private final short replicationFactor;
+    private final boolean tiered;
     private final Optional<String> clusterArn;
     private final Optional<String> clusterName;
+    private final Optional<Role> auditReader;
     private final SecurityGroup securityGroup;
 
     public KafkaCluster(Construct scope, String id, StackConfig config, IVpc vpc, Optional<IKey> key) {
         super(scope, id);
         StackConfig.Kafka kafka = config.kafka();
+        topicPartitions = kafka.topicPartitions();
+        replicationFactor = (short) kafka.replicationFactor();
+        tiered = !kafka.existing() && "TIERED".equals(kafka.storageMode());
         if (kafka.existing()) {
             bootstrapServers = kafka.bootstrapServers().orElseThrow();
             clusterArn = kafka.clusterArn();
@@ -53,11 +64,16 @@ public final class KafkaCluster extends Construct {
                         "kafkaBootstrapServers without kafkaClusterArn: services get no Kafka IAM permissions and "
                                 + "no consumer-lag alarm; the cluster must authenticate them some other way");
             }
+            auditReader = clusterArn.map(this::auditReaderRole);
             return;
         }
 
         int brokers = config.zoneCount() * kafka.brokersPerAz();
-        int replication = Math.min(3, brokers);
+        if (kafka.replicationFactor() > brokers) {
+            throw new IllegalArgumentException("kafkaReplicationFactor " + kafka.replicationFactor() + " exceeds the "
+                    + brokers + " brokers of the cluster (zoneCount x kafkaBrokersPerAz)");
+        }
+        int replication = kafka.replicationFactor();
         String name = config.stackName().toLowerCase() + "-kafka";
         securityGroup = SecurityGroup.Builder.create(this, "Brokers")
                 .vpc(vpc).description("MSK brokers: IAM/TLS clients from the Filetrail services only")
@@ -148,10 +164,49 @@ public final class KafkaCluster extends Construct {
         bootstrapServers = brokersLookup.getResponseField("BootstrapBrokerStringSaslIam");
         clusterArn = Optional.of(arn);
         clusterName = Optional.of(name);
+        auditReader = clusterArn.map(this::auditReaderRole);
+    }
+
+    /**
+     * The audit-reader role: audit consumers in this account assume it to read {@code filetrail.audit.v1} (and
+     * commit offsets in their {@code filetrail-audit-*} groups), and nothing else.
+     */
+    private Role auditReaderRole(String arn) {
+        Role role = Role.Builder.create(this, "AuditReaderRole")
+                .assumedBy(new AccountPrincipal(Aws.ACCOUNT_ID))
+                .description("Filetrail audit consumers: read filetrail.audit.v1 only")
+                .build();
+        KafkaAccess.statements(KafkaRole.AUDIT_READER, arn).forEach(role::addToPrincipalPolicy);
+        CfnOutput.Builder.create(this, "AuditReaderRoleArn").value(role.getRoleArn())
+                .description("IAM role audit consumers assume to read filetrail.audit.v1 (MSK IAM)").build();
+        return role;
+    }
+
+    /** The audit consumers' role, when the services authenticate with IAM. */
+    public Optional<Role> auditReader() {
+        return auditReader;
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * What every Kafka-using container is given: where the cluster is, how to log in (MSK IAM over TLS when the
+     * stack knows the MSK cluster), and how the operator's {@code filetrail topics create} makes topics (the streams
+     * also use the replication factor for their internal topics).
+     */
+    public Map<String, String> clientEnvironment() {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (clusterArn.isPresent()) {
+            env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+            env.put("KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
+        }
+        env.put("TOPIC_PARTITIONS", Integer.toString(topicPartitions));
+        env.put("TOPIC_REPLICATION_FACTOR", Integer.toString(replicationFactor));
+        env.put("TOPIC_REMOTE_STORAGE", Boolean.toString(tiered));
+        return env;
     }
 
     /** The MSK cluster ARN, when the services authenticate with IAM. */

@@ -7,19 +7,18 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where the Lambda code and layer come from: the {@code lambdaJar} / {@code lambdaLayer} context paths, or,
- * when unset, placeholder folders shipped in deploy/aws/assets so that synth works before lambda-processors is built.
+ * Where the Lambda code and the optional layer come from: the {@code lambdaJar} / {@code lambdaLayer} context
+ * paths; without a jar, a placeholder folder shipped in deploy/aws/assets so that synth works before
+ * lambda-processors is built. The shaded jar carries every library the handlers use, so no layer is needed.
  */
-public record LambdaAssets(Path code, Path layer, boolean placeholderCode, boolean placeholderLayer) {
+public record LambdaAssets(Path code, Optional<Path> layer, boolean placeholderCode) {
     public static final String PLACEHOLDER_CODE = "placeholder-lambda-code";
-    public static final String PLACEHOLDER_LAYER = "placeholder-lambda-layer";
 
     public static LambdaAssets from(StackConfig.Processing processing) {
         return new LambdaAssets(
                 resolve(processing.lambdaJar(), "lambdaJar").orElse(ModuleHome.asset(PLACEHOLDER_CODE)),
-                resolve(processing.lambdaLayer(), "lambdaLayer").orElse(ModuleHome.asset(PLACEHOLDER_LAYER)),
-                processing.lambdaJar().isEmpty(),
-                processing.lambdaLayer().isEmpty());
+                resolve(processing.lambdaLayer(), "lambdaLayer"),
+                processing.lambdaJar().isEmpty());
     }
 
     private static Optional<Path> resolve(Optional<String> configured, String key) {

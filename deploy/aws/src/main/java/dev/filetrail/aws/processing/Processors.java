@@ -34,7 +34,7 @@ import software.constructs.Construct;
 
 /**
  * The thumbnailer and metadata-extractor Lambdas, subscribed to the object-events topic with filter policies,
- * their shared libraries in one layer, and the queue where failed invocations end up.
+ * an optional layer of shared libraries, and the queue where failed invocations end up.
  */
 public final class Processors extends Construct {
     public static final String THUMBNAIL_HANDLER = "dev.filetrail.lambda.thumbnails.ThumbnailHandler::handleRequest";
@@ -55,7 +55,7 @@ public final class Processors extends Construct {
     private final Function thumbnailer;
     private final Function metadata;
     private final Queue failures;
-    private final LayerVersion layer;
+    private final Optional<LayerVersion> layer;
 
     /** What the functions read and write. */
     public record Wiring(IBucket source, IBucket derivatives, ITopic objectEvents, ITopic results, Optional<IKey> key) {
@@ -70,10 +70,6 @@ public final class Processors extends Construct {
             Annotations.of(this).addWarningV2("filetrail:placeholder-lambda-code",
                     "Lambda code is a placeholder: pass -c lambdaJar=<lambda-processors shaded jar> before deploying");
         }
-        if (assets.placeholderLayer()) {
-            Annotations.of(this).addWarningV2("filetrail:placeholder-lambda-layer",
-                    "Lambda layer is a placeholder: pass -c lambdaLayer=<zip or folder with java/lib/*.jar>");
-        }
 
         Queue.Builder failuresBuilder = Queue.Builder.create(this, "Failures")
                 .queueName(prefix + "-processing-failures")
@@ -84,21 +80,21 @@ public final class Processors extends Construct {
                 () -> failuresBuilder.encryption(QueueEncryption.SQS_MANAGED));
         failures = failuresBuilder.build();
 
-        layer = LayerVersion.Builder.create(this, "SharedLibraries")
+        layer = assets.layer().map(path -> LayerVersion.Builder.create(this, "SharedLibraries")
                 .layerVersionName(prefix + "-processing-libraries")
-                .description("Image codecs and metadata extraction shared by the processors")
-                .code(Code.fromAsset(assets.layer().toString()))
+                .description("Libraries shared by the processors")
+                .code(Code.fromAsset(path.toString()))
                 .compatibleRuntimes(List.of(Runtime.JAVA_21))
                 .compatibleArchitectures(List.of(Architecture.ARM_64))
                 // Old layer versions stay until no function refers to them.
                 .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+                .build());
 
         Code code = Code.fromAsset(assets.code().toString());
         thumbnailer = function("Thumbnailer", prefix + "-thumbnailer", THUMBNAIL_HANDLER, code, config,
-                processing.thumbnailerMemoryMb(), processing.thumbnailerConcurrency(), wiring, true);
+                processing.thumbnailerMemoryMb(), processing.thumbnailerConcurrency(), wiring, "thumbnails");
         metadata = function("Metadata", prefix + "-metadata", METADATA_HANDLER, code, config,
-                processing.metadataMemoryMb(), processing.metadataConcurrency(), wiring, false);
+                processing.metadataMemoryMb(), processing.metadataConcurrency(), wiring, "metadata");
 
         List<String> suffixes = new ArrayList<>();
         IMAGE_SUFFIXES.forEach(s -> {
@@ -124,7 +120,7 @@ public final class Processors extends Construct {
         return failures;
     }
 
-    public LayerVersion layer() {
+    public Optional<LayerVersion> layer() {
         return layer;
     }
 
@@ -144,7 +140,7 @@ public final class Processors extends Construct {
     }
 
     private Function function(String id, String name, String handler, Code code, StackConfig config,
-                              int memoryMb, int concurrency, Wiring wiring, boolean writesDerivatives) {
+                              int memoryMb, Optional<Integer> concurrency, Wiring wiring, String derivativesKind) {
         StackConfig.Processing processing = config.processing();
         LogGroup logs = LogGroups.create(this, id + "Logs", config, RemovalPolicy.DESTROY);
         // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy, whose log actions
@@ -159,11 +155,17 @@ public final class Processors extends Construct {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
                 .resources(List.of(wiring.source().arnForObjects("*"))).build());
-        if (writesDerivatives) {
-            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                    .actions(List.of("s3:PutObject"))
-                    .resources(List.of(wiring.derivatives().arnForObjects(DERIVATIVES_PREFIX + "*"))).build());
-        }
+        // Each processor keeps its own folder: derivatives, and last the result marker a redelivered event
+        // finds (read first, written last), so the work is never redone.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:PutObject"))
+                .resources(List.of(wiring.derivatives().arnForObjects(DERIVATIVES_PREFIX + derivativesKind + "/*")))
+                .build());
+        // A missing marker, thumbnail or source version must read as 404 (not done yet, gone), which S3
+        // answers only to a caller that may list the bucket; otherwise it is 403 and the event fails for good.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(wiring.source().getBucketArn(), wiring.derivatives().getBucketArn())).build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("sns:Publish"))
                 .resources(List.of(wiring.results().getTopicArn())).build());
@@ -180,18 +182,19 @@ public final class Processors extends Construct {
         // Short-lived handlers start faster with C1 only; the work is mostly in native-like codec loops anyway.
         environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
-        return Function.Builder.create(this, id)
+        Function.Builder function = Function.Builder.create(this, id)
                 .functionName(name)
                 .runtime(Runtime.JAVA_21)
                 // Graviton: about 20% cheaper per GB-second than x86 for the same Java code.
                 .architecture(Architecture.ARM_64)
                 .handler(handler)
                 .code(code)
-                .layers(List.of(layer))
+                .layers(layer.map(List::of).orElse(List.of()))
                 .memorySize(memoryMb)
-                .timeout(Duration.seconds(processing.timeoutSeconds()))
-                // Caps what a burst of uploads can cost and leaves account concurrency for everything else.
-                .reservedConcurrentExecutions(concurrency)
+                .timeout(Duration.seconds(processing.timeoutSeconds()));
+        // When set, caps what a burst of uploads can cost and leaves account concurrency for everything else.
+        concurrency.ifPresent(function::reservedConcurrentExecutions);
+        return function
                 .role(role)
                 .logGroup(logs)
                 .environment(environment)

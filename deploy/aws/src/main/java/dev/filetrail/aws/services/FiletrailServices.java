@@ -5,11 +5,11 @@ import dev.filetrail.aws.StackConfig;
 import dev.filetrail.aws.data.Database;
 import dev.filetrail.aws.data.KafkaAccess;
 import dev.filetrail.aws.data.KafkaCluster;
+import dev.filetrail.events.kafka.KafkaRole;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
@@ -44,6 +44,8 @@ import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.HealthCheck;
+import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.PortMapping;
@@ -57,7 +59,6 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBal
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
 import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
-import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
 import software.amazon.awscdk.services.elasticloadbalancingv2.RedirectOptions;
@@ -66,6 +67,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.sns.ITopic;
@@ -79,6 +81,13 @@ import software.constructs.Construct;
  */
 public final class FiletrailServices extends Construct {
     public static final int API_PORT = 8080;
+    /** The API's /health, /ready and /metrics (API_ADMIN_PORT): the load balancer checks it, no listener exposes it. */
+    public static final int API_ADMIN_PORT = 9090;
+    /** Where the bridge and the streams serve /health, /ready and /metrics, inside their tasks only. */
+    public static final int BRIDGE_METRICS_PORT = 9401;
+    public static final int STREAMS_METRICS_PORT = 9402;
+    /** The readiness path the bridge's and the streams' container health checks probe. */
+    public static final String READY_PATH = "/ready";
     private static final Pattern ECR_URI =
             Pattern.compile("^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)(?::([^@]+))?(?:@(.+))?$");
 
@@ -98,6 +107,7 @@ public final class FiletrailServices extends Construct {
     private final Repository repository;
     private final String apiUrl;
     private final SecurityGroup opsSecurity;
+    private final Map<String, LogGroup> logs = new LinkedHashMap<>();
 
     public FiletrailServices(Construct scope, String id, StackConfig config, Wiring wiring) {
         super(scope, id);
@@ -130,7 +140,8 @@ public final class FiletrailServices extends Construct {
 
         Map<String, String> common = new LinkedHashMap<>();
         common.put("AWS_REGION", Aws.REGION);
-        common.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafka().bootstrapServers());
+        // Bootstrap servers, the MSK IAM login, and the topics' partitions and replication (KafkaCluster).
+        common.putAll(wiring.kafka().clientEnvironment());
         // The services default to the local stack's endpoints and keys; empty values select AWS's own endpoints
         // and the task role's credentials (the SDK default chain).
         common.put("S3_ENDPOINT", "");
@@ -140,10 +151,8 @@ public final class FiletrailServices extends Construct {
         common.put("AWS_SECRET_ACCESS_KEY", "");
         common.put("SOURCE_BUCKET", wiring.source().getBucketName());
         common.put("DERIVATIVES_BUCKET", wiring.derivatives().getBucketName());
-        if (wiring.kafka().clusterArn().isPresent()) {
-            common.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-            common.put("KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
-        }
+        // Retention of filetrail.audit.v1, applied by `filetrail topics create` (-1 keeps it forever).
+        common.put("AUDIT_RETENTION_MS", Long.toString(config.kafka().auditRetentionMs()));
 
         // --- ingest bridge: SQS -> Kafka
         Map<String, String> bridgeEnv = new LinkedHashMap<>(common);
@@ -151,20 +160,16 @@ public final class FiletrailServices extends Construct {
         bridgeEnv.put("BRIDGE_VISIBILITY_TIMEOUT_SECONDS", Integer.toString(config.ingest().visibilityTimeoutSeconds()));
         bridgeEnv.put("SNS_OBJECT_EVENTS_TOPIC_ARN", wiring.objectEvents().getTopicArn());
         bridgeEnv.put("SNS_PROCESSING_RESULTS_TOPIC_ARN", wiring.processingResults().getTopicArn());
+        bridgeEnv.put("BRIDGE_METRICS_PORT", Integer.toString(BRIDGE_METRICS_PORT));
         FargateTaskDefinition bridgeTask = task("Bridge", "bridge", services.bridge(), image, bridgeEnv, Map.of(),
-                config, false);
+                config, List.of(), Optional.of(readinessCheck(BRIDGE_METRICS_PORT, Duration.seconds(60), 3)));
         bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes"))
                 .resources(List.of(wiring.ingestQueue().getQueueArn())).build());
-        // Backfill lists every version of the existing bucket (ListObjectVersions).
-        bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:ListBucketVersions"))
-                .resources(List.of(wiring.source().getBucketArn())).build());
         wiring.key().ifPresent(k -> bridgeTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kms:Decrypt")).resources(List.of(k.getKeyArn())).build()));
-        kafka(wiring, bridgeTask, access -> access.produces(
-                KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.INGEST_DLQ));
+        kafka(wiring, bridgeTask, KafkaRole.BRIDGE);
         bridge = service("Bridge", prefix + "-bridge", bridgeTask, services.bridge(), services.paused(), wiring);
         // Queue depth, not CPU: the bridge waits on SQS and Kafka, so a backlog is the signal that it is short.
         scaling(bridge, services.bridge(), services.paused()).ifPresent(bridgeScaling -> bridgeScaling.scaleOnMetric("QueueDepth", BasicStepScalingPolicyProps.builder()
@@ -180,13 +185,11 @@ public final class FiletrailServices extends Construct {
         // --- metadata-streams: Kafka Streams
         Map<String, String> streamsEnv = new LinkedHashMap<>(common);
         streamsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
+        streamsEnv.put("STREAMS_METRICS_PORT", Integer.toString(STREAMS_METRICS_PORT));
+        // Restoring state from the changelogs after a rebalance takes a while: ten misses in a row, not three.
         FargateTaskDefinition streamsTask = task("Streams", "streams", services.streams(), image, streamsEnv, Map.of(),
-                config, false);
-        kafka(wiring, streamsTask, access -> access
-                .consumes(KafkaAccess.STREAMS_APPLICATION_ID,
-                        KafkaAccess.OBJECT_EVENTS, KafkaAccess.PROCESSING_RESULTS, KafkaAccess.SHARE_COMMANDS)
-                .produces(KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
-                .streamsApplication(KafkaAccess.STREAMS_APPLICATION_ID));
+                config, List.of(), Optional.of(readinessCheck(STREAMS_METRICS_PORT, Duration.seconds(300), 10)));
+        kafka(wiring, streamsTask, KafkaRole.STREAMS);
         streams = service("Streams", prefix + "-streams", streamsTask, services.streams(), services.paused(), wiring);
         scaling(streams, services.streams(), services.paused()).ifPresent(scaling -> scaling.scaleOnCpuUtilization(
                 "Cpu", CpuUtilizationScalingProps.builder()
@@ -197,21 +200,22 @@ public final class FiletrailServices extends Construct {
         // --- query-api behind an ALB
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
         apiEnv.put("API_PORT", Integer.toString(API_PORT));
+        apiEnv.put("API_ADMIN_PORT", Integer.toString(API_ADMIN_PORT));
+        // X-Forwarded-For is believed only from the load balancer, which lives in the public subnets.
+        apiEnv.put("TRUSTED_PROXIES", String.join(",", wiring.vpc().getPublicSubnets().stream()
+                .map(subnet -> subnet.getIpv4CidrBlock()).toList()));
         apiEnv.put("PROJECTOR_GROUP_ID", KafkaAccess.API_CONSUMER_GROUP);
         apiEnv.put("FILETRAIL_LOCAL_MODE", "false");
         apiEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
         apiEnv.put("CLOUDFRONT_URL", Fn.join("", List.of("https://", wiring.cdnDomain())));
         apiEnv.put("CLOUDFRONT_KEY_PAIR_ID", wiring.cdnKeyPairId());
-        Map<String, Secret> apiSecrets = new LinkedHashMap<>();
-        // Injected by ECS at start from Secrets Manager: the values never appear in the task definition.
-        apiSecrets.put("DATABASE_USER", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
-        apiSecrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
+        Map<String, Secret> apiSecrets = new LinkedHashMap<>(databaseSecrets(wiring));
+        // Until the operator puts the PEM there, this holds the generated placeholder: the API then starts
+        // anyway and answers signed-URL requests with 503 naming the missing key (never a crash loop).
         apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
-        FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config, true);
-        kafka(wiring, apiTask, access -> access
-                .consumes(KafkaAccess.API_CONSUMER_GROUP,
-                        KafkaAccess.FILE_VERSIONS, KafkaAccess.FILES, KafkaAccess.SHARE_LINKS, KafkaAccess.AUDIT)
-                .produces(KafkaAccess.SHARE_COMMANDS));
+        FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config,
+                List.of(API_PORT, API_ADMIN_PORT), Optional.empty());
+        kafka(wiring, apiTask, KafkaRole.API);
         api = service("Api", prefix + "-api", apiTask, services.api(), services.paused(), wiring);
         wiring.database().allowFrom(api, "query-api to PostgreSQL");
 
@@ -240,7 +244,7 @@ public final class FiletrailServices extends Construct {
                     .port(80).protocol(ApplicationProtocol.HTTP).open(false)
                     .defaultAction(ListenerAction.redirect(RedirectOptions.builder().protocol("HTTPS").port("443").permanent(true).build()))
                     .build());
-            apiUrl = "https://" + loadBalancer.getLoadBalancerDnsName();
+            apiUrl = "https://" + services.apiDomainName().orElse(loadBalancer.getLoadBalancerDnsName());
         } else {
             Annotations.of(this).addWarningV2("filetrail:api-without-tls",
                     "The API listens on plain HTTP: pass -c apiCertificateArn=<ACM certificate> for HTTPS");
@@ -249,26 +253,43 @@ public final class FiletrailServices extends Construct {
                     .port(80).protocol(ApplicationProtocol.HTTP).open(false).build());
             apiUrl = "http://" + loadBalancer.getLoadBalancerDnsName();
         }
+        // Share links name the address users reach the API at.
+        apiTask.getDefaultContainer().addEnvironment("PUBLIC_BASE_URL", apiUrl);
         apiTargets = listener.addTargets("Api", AddApplicationTargetsProps.builder()
                 .port(API_PORT)
                 .protocol(ApplicationProtocol.HTTP)
-                .targets(List.of(api))
-                .healthCheck(HealthCheck.builder().path(services.apiHealthPath())
+                .targets(List.of(api.loadBalancerTarget(LoadBalancerTargetOptions.builder()
+                        .containerName("api").containerPort(API_PORT).build())))
+                // Readiness on the admin port, which only this check reaches: no listener forwards to it.
+                .healthCheck(software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck.builder()
+                        .path(services.apiHealthPath())
+                        .port(Integer.toString(API_ADMIN_PORT))
                         .healthyThresholdCount(2).interval(Duration.seconds(15)).build())
                 .deregistrationDelay(Duration.seconds(30))
                 .build());
+        api.getConnections().allowFrom(loadBalancer, Port.tcp(API_ADMIN_PORT), "load balancer health checks");
         scaling(api, services.api(), services.paused()).ifPresent(apiScaling -> {
             apiScaling.scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder().targetUtilizationPercent(60).build());
             apiScaling.scaleOnRequestCount("Requests", RequestCountScalingProps.builder()
                     .requestsPerTarget(1_000).targetGroup(apiTargets).build());
         });
 
-        // --- ops: one-off commands (creating topics, replays), run with `aws ecs run-task`; no service.
-        ops = task("Ops", "ops", services.bridge(), image, new LinkedHashMap<>(common), Map.of(), config, false);
-        kafka(wiring, ops, KafkaAccess::administersTopics);
+        // --- ops: one-off commands (topics, backfill, replay, rebuild, reconcile, dlq, keys), run with
+        // `aws ecs run-task` and a command override; no service. It reads the variables of every service it
+        // operates on.
+        Map<String, String> opsEnv = new LinkedHashMap<>(common);
+        opsEnv.put("SQS_QUEUE_URL", wiring.ingestQueue().getQueueUrl());
+        opsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
+        opsEnv.put("PROJECTOR_GROUP_ID", KafkaAccess.API_CONSUMER_GROUP);
+        opsEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
+        ops = task("Ops", "ops", services.ops(), image, opsEnv, databaseSecrets(wiring), config, List.of(),
+                Optional.empty());
+        kafka(wiring, ops, KafkaRole.OPS);
+        opsGrants(wiring, ops);
         opsSecurity = SecurityGroup.Builder.create(this, "OpsSecurity")
                 .vpc(wiring.vpc()).description("Filetrail one-off ops tasks").allowAllOutbound(true).build();
         wiring.kafka().allowFrom(opsSecurity, "ops tasks to Kafka");
+        wiring.database().allowFrom(opsSecurity, "ops tasks to PostgreSQL");
     }
 
     public Cluster cluster() {
@@ -299,6 +320,11 @@ public final class FiletrailServices extends Construct {
         return apiTargets;
     }
 
+    /** The log group of a container ({@code bridge}, {@code streams}, {@code api}, {@code ops}). */
+    public LogGroup logs(String container) {
+        return logs.get(container);
+    }
+
     /** The security group to pass to {@code aws ecs run-task} for the ops task. */
     public SecurityGroup opsSecurity() {
         return opsSecurity;
@@ -327,9 +353,50 @@ public final class FiletrailServices extends Construct {
         return ContainerImage.fromEcrRepository(existing, tagOrDigest);
     }
 
+    /** Injected by ECS at start from Secrets Manager: the values never appear in the task definition. */
+    private static Map<String, Secret> databaseSecrets(Wiring wiring) {
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        secrets.put("DATABASE_USER", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
+        secrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
+        return secrets;
+    }
+
+    /**
+     * Exactly the AWS calls the ops commands make (deploy/aws's IamParityTest proves them against the calls the
+     * tests recorded): backfill and reconcile list the source bucket's versions, dlq redrive sends to the ingest queue.
+     */
+    private static void opsGrants(Wiring wiring, FargateTaskDefinition ops) {
+        ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucketVersions"))
+                .resources(List.of(wiring.source().getBucketArn())).build());
+        ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sqs:SendMessage"))
+                .resources(List.of(wiring.ingestQueue().getQueueArn())).build());
+        wiring.key().ifPresent(k -> ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                // SQS asks KMS for a data key when a message enters the encrypted queue.
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of(k.getKeyArn())).build()));
+    }
+
+    /**
+     * ECS replaces a task whose {@code /ready} keeps failing (the service is stuck). The probe is the launcher's
+     * own {@code filetrail probe}, so the check needs nothing in the image beyond the launcher.
+     */
+    private static HealthCheck readinessCheck(int port, Duration startPeriod, int retries) {
+        return HealthCheck.builder()
+                .command(List.of("CMD", "filetrail", "probe", "http://127.0.0.1:" + port + READY_PATH))
+                // A JVM starts for each probe: leave it time, and probe twice a minute at most.
+                .interval(Duration.seconds(30))
+                .timeout(Duration.seconds(10))
+                .retries(retries)
+                .startPeriod(startPeriod)
+                .build();
+    }
+
     private FargateTaskDefinition task(String id, String command, StackConfig.ServiceSize size, ContainerImage image,
                                        Map<String, String> environment, Map<String, Secret> secrets,
-                                       StackConfig config, boolean servesHttp) {
+                                       StackConfig config, List<Integer> ports,
+                                       Optional<HealthCheck> health) {
         Role taskRole = Role.Builder.create(this, id + "TaskRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("Filetrail " + command + " task")
@@ -356,21 +423,21 @@ public final class FiletrailServices extends Construct {
                 // Time to finish in-flight messages and commit offsets before SIGKILL.
                 .stopTimeout(Duration.seconds(60))
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
-                        .logGroup(LogGroups.create(this, id + "Logs", config, RemovalPolicy.DESTROY))
+                        .logGroup(logs.computeIfAbsent(command,
+                                c -> LogGroups.create(this, id + "Logs", config, RemovalPolicy.DESTROY)))
                         .streamPrefix(command).build()));
-        if (servesHttp) {
-            container.portMappings(List.of(PortMapping.builder().containerPort(API_PORT).build()));
+        health.ifPresent(container::healthCheck);
+        if (!ports.isEmpty()) {
+            container.portMappings(ports.stream().map(port -> PortMapping.builder().containerPort(port).build()).toList());
         }
         task.addContainer(command, container.build());
         return task;
     }
 
-    private void kafka(Wiring wiring, FargateTaskDefinition task, Consumer<KafkaAccess> grants) {
-        wiring.kafka().clusterArn().ifPresent(arn -> {
-            KafkaAccess access = new KafkaAccess(arn);
-            grants.accept(access);
-            access.statements().forEach(task.getTaskRole()::addToPrincipalPolicy);
-        });
+    /** The task role's MSK IAM policy: the role table's permissions of {@code role} (KafkaAccess). */
+    private static void kafka(Wiring wiring, FargateTaskDefinition task, KafkaRole role) {
+        wiring.kafka().clusterArn().ifPresent(arn ->
+                KafkaAccess.statements(role, arn).forEach(task.getTaskRole()::addToPrincipalPolicy));
     }
 
     private FargateService service(String id, String name, FargateTaskDefinition task, StackConfig.ServiceSize size,

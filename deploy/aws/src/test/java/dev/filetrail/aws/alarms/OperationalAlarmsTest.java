@@ -29,7 +29,7 @@ class OperationalAlarmsTest {
                 .filter(p -> !p.get("AlarmActions").toString().contains("ScalingPolicy")
                         && !p.get("AlarmActions").toString().contains("TaskCountTarget"))
                 .toList();
-        assertThat(operational).hasSize(10).allSatisfy(p ->
+        assertThat(operational).hasSize(13).allSatisfy(p ->
                 assertThat(p.get("AlarmActions").toString()).contains("AlarmsTopic"));
         Synth.tuned().main().hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "ops@example.com",
@@ -79,6 +79,39 @@ class OperationalAlarmsTest {
         Synth.existing().main().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "EstimatedMaxTimeLag",
                 "Dimensions", Match.arrayWith(List.of(Map.of("Name", "Cluster Name", "Value", "prod")))));
+    }
+
+    @Test
+    void theProjectorsLagIsWatchedOnTheOffsetsItCommitsToKafka() {
+        // The projector commits its offsets to Kafka after each PostgreSQL commit, so MSK publishes
+        // EstimatedMaxTimeLag for its group on the busiest topic it reads.
+        assertThat(OperationalAlarms.WATCHED_LAG).containsEntry("filetrail-query-projector", "filetrail.file-versions.v1");
+        DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm("filetrail-consumer-lag-filetrail-query-projector",
+                Map.of("Dimensions", Match.arrayWith(List.of(Map.of("Name", "Topic", "Value", "filetrail.file-versions.v1"))),
+                        "Statistic", "Maximum", "ComparisonOperator", "GreaterThanThreshold")));
+    }
+
+    @Test
+    void theFirstParkedRecordOfEachKindAlarmsFromTheServicesLogs() {
+        Map<String, String> phrases = Map.of(
+                "bridge", "message dead-lettered", "streams", "streams record dead-lettered",
+                "api", "projector rejected record");
+        for (OperationalAlarms.ParkedRecords parked : OperationalAlarms.PARKED) {
+            assertThat(parked.phrase()).isEqualTo(phrases.get(parked.service()));
+            String logGroup = "Services" + Character.toUpperCase(parked.service().charAt(0)) + parked.service().substring(1)
+                    + "Logs";
+            DEFAULTS.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                    "LogGroupName", Map.of("Ref", Match.stringLikeRegexp(logGroup + "[0-9A-F]{8}")),
+                    "FilterPattern", "\"" + parked.phrase() + "\"",
+                    "MetricTransformations", List.of(Match.objectLike(Map.of(
+                            "MetricNamespace", "Filetrail", "MetricName", parked.id(), "MetricValue", "1")))));
+            DEFAULTS.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(
+                    "filetrail-" + parked.service() + "-parked-records", Map.of(
+                            "Namespace", "Filetrail", "MetricName", parked.id(), "Statistic", "Sum",
+                            "Threshold", 0, "ComparisonOperator", "GreaterThanThreshold", "EvaluationPeriods", 1,
+                            "TreatMissingData", "notBreaching")));
+        }
+        DEFAULTS.resourceCountIs("AWS::Logs::MetricFilter", 3);
     }
 
     @Test

@@ -30,7 +30,7 @@ class DataStoresTest {
     }
 
     @Test
-    void onlyTheServicesReachTheBrokersAndOnlyTheApiReachesPostgres() {
+    void onlyTheServicesReachTheBrokersAndOnlyTheApiAndOpsTasksReachPostgres() {
         Map<String, Map<String, Object>> ingress = Synth.resources(Synth.defaults().json(), "AWS::EC2::SecurityGroupIngress");
         List<Map<String, Object>> kafka = ingress.values().stream().map(Synth::properties)
                 .filter(p -> p.get("GroupId").toString().contains("KafkaBrokers")).toList();
@@ -47,10 +47,10 @@ class DataStoresTest {
 
         List<Map<String, Object>> database = ingress.values().stream().map(Synth::properties)
                 .filter(p -> p.get("GroupId").toString().contains("DatabaseCluster")).toList();
-        assertThat(database).singleElement().satisfies(rule -> {
-            assertThat(rule.get("FromPort")).isEqualTo(5432);
-            assertThat(rule.get("SourceSecurityGroupId").toString()).contains("ServicesApiSecurity");
-        });
+        assertThat(database).hasSize(2).allSatisfy(rule -> assertThat(rule.get("FromPort")).isEqualTo(5432))
+                .extracting(rule -> rule.get("SourceSecurityGroupId").toString())
+                .anySatisfy(s -> assertThat(s).contains("ServicesApiSecurity"))
+                .anySatisfy(s -> assertThat(s).contains("ServicesOpsSecurity"));
     }
 
     @Test
@@ -101,8 +101,8 @@ class DataStoresTest {
         EXISTING.hasResourceProperties("AWS::IAM::Policy", Map.of(
                 "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of(
                         "Effect", "Allow",
-                        "Action", List.of("kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"),
-                        "Resource", Match.arrayWith(List.of(
-                                "arn:aws:kafka:eu-west-1:111122223333:topic/prod/1111-2222-3333/filetrail.object-events.v1"))))))));
+                        "Action", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                        "Resource",
+                        "arn:aws:kafka:eu-west-1:111122223333:topic/prod/1111-2222-3333/filetrail.object-events.v1"))))));
     }
 }

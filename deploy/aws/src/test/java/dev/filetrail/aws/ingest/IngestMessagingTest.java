@@ -22,7 +22,9 @@ class IngestMessagingTest {
                 "SqsManagedSseEnabled", true,
                 "RedrivePolicy", Map.of(
                         "deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IngestDeadLetters.*"), "Arn")),
-                        "maxReceiveCount", 5)));
+                        // Enough receives to ride out a Kafka outage of most of an hour at the bridge's back-off
+                        // (README): an outage must not move S3 events into the DLQ.
+                        "maxReceiveCount", 100)));
         DEFAULTS.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "QueueName", "filetrail-ingest-dlq", "SqsManagedSseEnabled", true));
     }

@@ -14,23 +14,38 @@ class ProcessorsTest {
     private static final Template DEFAULTS = Synth.defaults().main();
 
     @Test
-    void bothProcessorsRunJava21WithReservedConcurrencyAndTheSharedLayer() {
-        Map<String, Object> layer = Map.of("Ref", Match.stringLikeRegexp("ProcessingSharedLibraries.*"));
+    void bothProcessorsRunJava21WithoutReservedConcurrencyOrLayerByDefault() {
         DEFAULTS.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "filetrail-thumbnailer",
                 "Runtime", "java21",
                 "Handler", "dev.filetrail.lambda.thumbnails.ThumbnailHandler::handleRequest",
                 "Architectures", List.of("arm64"),
-                "ReservedConcurrentExecutions", 50,
-                "MemorySize", 2048,
-                "Layers", List.of(layer)));
+                "MemorySize", 2048));
         DEFAULTS.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "filetrail-metadata",
                 "Runtime", "java21",
-                "Handler", "dev.filetrail.lambda.metadata.MetadataHandler::handleRequest",
-                "ReservedConcurrentExecutions", 20,
-                "Layers", List.of(layer)));
-        DEFAULTS.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
+                "Handler", "dev.filetrail.lambda.metadata.MetadataHandler::handleRequest"));
+        // An account with a small concurrency quota (new accounts: 10) cannot reserve any: unset deploys anywhere.
+        assertThat(Synth.resources(Synth.defaults().json(), "AWS::Lambda::Function").values()).map(Synth::properties)
+                .filteredOn(p -> String.valueOf(p.get("Handler")).startsWith("dev.filetrail"))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p).doesNotContainKeys("ReservedConcurrentExecutions", "Layers"));
+        DEFAULTS.resourceCountIs("AWS::Lambda::LayerVersion", 0);
+    }
+
+    @Test
+    void reservedConcurrencyAndALayerWhenAsked() {
+        Template capped = Synth.of(Map.of("thumbnailerConcurrency", "50", "metadataConcurrency", "20")).main();
+        capped.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "filetrail-thumbnailer", "ReservedConcurrentExecutions", 50));
+        capped.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "filetrail-metadata", "ReservedConcurrentExecutions", 20));
+
+        Map<String, Object> layer = Map.of("Ref", Match.stringLikeRegexp("ProcessingSharedLibraries.*"));
+        Template tuned = Synth.tuned().main();
+        tuned.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "filetrail-thumbnailer", "Layers", List.of(layer)));
+        tuned.hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
                 "CompatibleRuntimes", List.of("java21"), "CompatibleArchitectures", List.of("arm64")));
     }
 
@@ -73,11 +88,9 @@ class ProcessorsTest {
     }
 
     @Test
-    void placeholderAssetsAreUsedAndFlaggedUntilRealOnesAreGiven() {
+    void placeholderCodeIsUsedAndFlaggedUntilTheJarIsGiven() {
         Synth.defaults().annotations().hasWarning("/Filetrail/Processing",
                 Match.stringLikeRegexp("Lambda code is a placeholder.*"));
-        Synth.defaults().annotations().hasWarning("/Filetrail/Processing",
-                Match.stringLikeRegexp("Lambda layer is a placeholder.*"));
         Synth.tuned().annotations().hasNoWarning("/Filetrail/Processing", Match.anyValue());
         // The real jar is a file asset, unlike the placeholder folder: the code hash differs.
         assertThat(codeKey(Synth.tuned().main())).isNotEqualTo(codeKey(DEFAULTS));

@@ -146,8 +146,10 @@ class LeastPrivilegeTest {
     @Test
     void eachTaskRoleHasOnlyWhatItsServiceUses() {
         assertThat(actions("ServicesBridgeTaskRole"))
-                .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:ListBucketVersions", "kafka-cluster:WriteData")
-                .doesNotContain("kafka-cluster:ReadData", "kafka-cluster:CreateTopic", "s3:GetObject", "sns:Publish");
+                .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "kafka-cluster:WriteData")
+                .doesNotContain("kafka-cluster:ReadData", "kafka-cluster:CreateTopic", "sns:Publish", "sqs:SendMessage")
+                // Backfill and reconcile list the bucket from the ops task, never from the service.
+                .noneMatch(a -> a.startsWith("s3:"));
         assertThat(grants("ServicesBridgeTaskRole", "kafka-cluster:WriteData"))
                 .anyMatch(r -> r.contains("/filetrail.object-events.v1"))
                 .noneMatch(r -> r.contains("/filetrail.files.v1"));
@@ -157,7 +159,7 @@ class LeastPrivilegeTest {
                 .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("s3:") || a.startsWith("sns:"));
         // Streams may create only its own internal topics, never a contract topic.
         assertThat(grants("ServicesStreamsTaskRole", "kafka-cluster:CreateTopic"))
-                .isNotEmpty().allMatch(r -> r.contains("/filetrail-metadata-streams-*"));
+                .isNotEmpty().allMatch(r -> r.contains("/filetrail-metadata-streams*"));
 
         assertThat(actions("ServicesApiTaskRole"))
                 .doesNotContain("kafka-cluster:CreateTopic")
@@ -170,16 +172,25 @@ class LeastPrivilegeTest {
 
         // Only the ops task creates contract topics.
         assertThat(grants("ServicesOpsTaskRole", "kafka-cluster:CreateTopic")).anyMatch(r -> r.contains("/filetrail.*"));
+        // And only it lists the source bucket (backfill, reconcile) and sends to the ingest queue (dlq redrive).
+        assertThat(grants("ServicesOpsTaskRole", "s3:ListBucketVersions")).singleElement()
+                .satisfies(r -> assertThat(r).contains("BucketsSource"));
+        assertThat(grants("ServicesOpsTaskRole", "sqs:SendMessage")).singleElement()
+                .satisfies(r -> assertThat(r).contains("IngestQueue"));
+        assertThat(actions("ServicesOpsTaskRole")).noneMatch(a -> a.startsWith("s3:Get") || a.startsWith("s3:Put")
+                || a.equals("sqs:DeleteMessage") || a.startsWith("sns:"));
     }
 
     @Test
-    void lambdasMayWriteOnlyDerivativesAndOnlyUnderTheirPrefix() {
+    void lambdasMayWriteOnlyDerivativesAndOnlyUnderTheirOwnFolder() {
         assertThat(grants("ProcessingThumbnailerRole", "s3:PutObject")).singleElement().satisfies(r ->
-                assertThat(r).contains("BucketsDerivatives").contains("/_derivatives/*"));
+                assertThat(r).contains("BucketsDerivatives").contains("/_derivatives/thumbnails/*"));
+        assertThat(grants("ProcessingMetadataRole", "s3:PutObject")).singleElement().satisfies(r ->
+                assertThat(r).contains("BucketsDerivatives").contains("/_derivatives/metadata/*"));
         assertThat(grants("ProcessingThumbnailerRole", "s3:GetObjectVersion")).singleElement().satisfies(r ->
                 assertThat(r).contains("BucketsSource"));
-        assertThat(actions("ProcessingMetadataRole")).doesNotContain("s3:PutObject")
-                .contains("s3:GetObjectVersion", "sns:Publish");
+        assertThat(actions("ProcessingMetadataRole")).doesNotContain("s3:DeleteObject", "s3:PutObjectAcl")
+                .contains("s3:GetObjectVersion", "s3:ListBucket", "sns:Publish");
         assertThat(grants("ProcessingMetadataRole", "sns:Publish")).singleElement().satisfies(r ->
                 assertThat(r).contains("IngestProcessingResults"));
     }

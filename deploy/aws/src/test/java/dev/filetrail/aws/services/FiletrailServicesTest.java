@@ -61,10 +61,39 @@ class FiletrailServicesTest {
                 List.of(Match.stringLikeRegexp("CdnDistribution.*"), "DomainName"))))));
         env("api", "CLOUDFRONT_KEY_PAIR_ID", Map.of("Ref", Match.stringLikeRegexp("CdnUrlSigningKey.*")));
         DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
-                "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 8080))),
+                "PortMappings", Match.arrayWith(List.of(Match.objectLike(Map.of("ContainerPort", 8080)))),
                 "Secrets", Match.arrayWith(List.of(
                         Map.of("Name", "DATABASE_USER", "ValueFrom", Match.anyValue()),
                         Map.of("Name", "DATABASE_PASSWORD", "ValueFrom", Match.anyValue()))))));
+    }
+
+    @Test
+    void everyKafkaUsingContainerLogsInWithMskIamAndKnowsTheTopicsShape() {
+        // The services and the ops task read these through KafkaClientSettings and TopicSetup.
+        for (String container : List.of("bridge", "streams", "api", "ops")) {
+            env(container, "KAFKA_BOOTSTRAP_SERVERS", Map.of("Fn::GetAtt",
+                    List.of(Match.stringLikeRegexp("KafkaBootstrapBrokers.*"), "BootstrapBrokerStringSaslIam")));
+            env(container, "KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+            env(container, "KAFKA_SASL_MECHANISM", "AWS_MSK_IAM");
+            env(container, "TOPIC_REPLICATION_FACTOR", "3");
+            env(container, "TOPIC_PARTITIONS", "12");
+            env(container, "TOPIC_REMOTE_STORAGE", "true");
+        }
+        // An existing cluster named with its ARN: the same login; tiered storage is the operator's to know.
+        Template existing = Synth.existing().main();
+        for (String container : List.of("bridge", "streams", "api", "ops")) {
+            existing.hasResourceProperties("AWS::ECS::TaskDefinition", container(container, Map.of(
+                    "Environment", Match.arrayWith(List.of(
+                            Map.of("Name", "KAFKA_SECURITY_PROTOCOL", "Value", "SASL_SSL"),
+                            Map.of("Name", "KAFKA_SASL_MECHANISM", "Value", "AWS_MSK_IAM"),
+                            Map.of("Name", "TOPIC_REPLICATION_FACTOR", "Value", "3"),
+                            Map.of("Name", "TOPIC_REMOTE_STORAGE", "Value", "false"))))));
+        }
+        Template small = Synth.of(Map.of("zoneCount", "2", "kafkaTopicPartitions", "24")).main();
+        small.hasResourceProperties("AWS::ECS::TaskDefinition", container("ops", Map.of(
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "TOPIC_PARTITIONS", "Value", "24"),
+                        Map.of("Name", "TOPIC_REPLICATION_FACTOR", "Value", "2"))))));
     }
 
     private static void env(String container, String name, Object value) {
@@ -140,7 +169,7 @@ class FiletrailServicesTest {
                 "LoadBalancerAttributes", Match.arrayWith(List.of(
                         Map.of("Key", "routing.http.drop_invalid_header_fields.enabled", "Value", "true")))));
         DEFAULTS.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
-                "Port", 8080, "TargetType", "ip", "HealthCheckPath", "/health"));
+                "Port", 8080, "TargetType", "ip", "HealthCheckPath", "/ready", "HealthCheckPort", "9090"));
         DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
                 "ServiceName", "filetrail-api",
                 "LoadBalancers", List.of(Map.of("ContainerName", "api", "ContainerPort", 8080,
@@ -169,6 +198,112 @@ class FiletrailServicesTest {
                         .contains("CdnUrlSigningPrivateKey").contains("DatabaseClusterSecret"));
         assertThat(policies.entrySet()).filteredOn(e -> e.getKey().contains("TaskRole"))
                 .allSatisfy(e -> assertThat(e.getValue().toString()).doesNotContain("secretsmanager:"));
+    }
+
+    @Test
+    void theLoadBalancerChecksReadinessOnTheAdminPortThatNoListenerExposes() {
+        env("api", "API_ADMIN_PORT", "9090");
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
+                "PortMappings", List.of(Match.objectLike(Map.of("ContainerPort", 8080)),
+                        Match.objectLike(Map.of("ContainerPort", 9090))))));
+        // Traffic goes to 8080; /ready, /metrics live on 9090, which only the health check reaches.
+        DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
+                "ServiceName", "filetrail-api",
+                "LoadBalancers", List.of(Match.objectLike(Map.of("ContainerPort", 8080)))));
+        for (Template template : List.of(DEFAULTS, Synth.existing().main())) {
+            assertThat(Synth.resources(template.toJSON(), "AWS::ElasticLoadBalancingV2::Listener").values())
+                    .map(Synth::properties).isNotEmpty()
+                    .allSatisfy(listener -> assertThat(listener.get("Port")).isIn(80, 443));
+        }
+        DEFAULTS.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
+                "FromPort", 9090, "ToPort", 9090, "IpProtocol", "tcp",
+                "GroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesApiSecurity.*"), "GroupId")),
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("ServicesLoadBalancerSecurity.*"), "GroupId"))));
+        DEFAULTS.hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of(
+                "FromPort", 9090, "ToPort", 9090,
+                "GroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesLoadBalancerSecurity.*"), "GroupId"))));
+        // Nothing from the internet reaches 9090.
+        assertThat(Synth.resources(Synth.defaults().json(), "AWS::EC2::SecurityGroup").values()).map(Synth::properties)
+                .allSatisfy(group -> assertThat(String.valueOf(group.get("SecurityGroupIngress"))).doesNotContain("9090"));
+    }
+
+    @Test
+    void bridgeAndStreamsContainersProbeTheirReadiness() {
+        env("bridge", "BRIDGE_METRICS_PORT", "9401");
+        env("streams", "STREAMS_METRICS_PORT", "9402");
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("bridge", Map.of(
+                "HealthCheck", Match.objectLike(Map.of(
+                        "Command", List.of("CMD", "filetrail", "probe", "http://127.0.0.1:9401/ready"),
+                        "Retries", 3, "Timeout", 10, "Interval", 30)))));
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container("streams", Map.of(
+                "HealthCheck", Match.objectLike(Map.of(
+                        "Command", List.of("CMD", "filetrail", "probe", "http://127.0.0.1:9402/ready"),
+                        "StartPeriod", 300, "Retries", 10)))));
+    }
+
+    @Test
+    void shareLinksNameTheAddressUsersReachTheApiAt() {
+        env("api", "PUBLIC_BASE_URL", Map.of("Fn::Join", List.of("", List.of("http://",
+                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesLoadBalancer[0-9A-F]{8}"), "DNSName"))))));
+        Template named = Synth.of(Map.of("apiCertificateArn", "arn:aws:acm:ap-northeast-2:111122223333:certificate/a",
+                "apiDomainName", "files-api.example.com")).main();
+        named.hasResourceProperties("AWS::ECS::TaskDefinition", container("api", Map.of(
+                "Environment", Match.arrayWith(List.of(
+                        Map.of("Name", "PUBLIC_BASE_URL", "Value", "https://files-api.example.com"))))));
+        named.hasOutput("ApiUrl", Map.of("Value", "https://files-api.example.com"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void forwardedForIsBelievedOnlyFromTheLoadBalancersSubnets() {
+        List<String> publicCidrs = Synth.resources(Synth.defaults().json(), "AWS::EC2::Subnet").values().stream()
+                .map(Synth::properties)
+                .filter(p -> p.get("Tags").toString().contains("aws-cdk:subnet-type, Value=Public"))
+                .map(p -> (String) p.get("CidrBlock")).toList();
+        assertThat(publicCidrs).hasSize(3);
+        env("api", "TRUSTED_PROXIES", String.join(",", publicCidrs));
+    }
+
+    @Test
+    void everyServiceAndTheOpsTaskCreateTopicsWithTheStacksSettings() {
+        for (String container : List.of("bridge", "streams", "api", "ops")) {
+            env(container, "TOPIC_PARTITIONS", "12");
+            env(container, "TOPIC_REPLICATION_FACTOR", "3");
+            env(container, "AUDIT_RETENTION_MS", "-1");
+        }
+        // Two zones of one broker each hold two replicas, not three.
+        Synth.of(Map.of("zoneCount", "2")).main().hasResourceProperties("AWS::ECS::TaskDefinition", container("ops",
+                Map.of("Environment", Match.arrayWith(List.of(Map.of("Name", "TOPIC_REPLICATION_FACTOR", "Value", "2"))))));
+    }
+
+    @Test
+    void theOpsTaskReachesPostgresqlWithTheDatabaseSecretAndEveryServicesSettings() {
+        env("ops", "DATABASE_URL", Match.anyValue());
+        env("ops", "SQS_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("IngestQueue.*")));
+        env("ops", "SOURCE_BUCKET", Map.of("Ref", Match.stringLikeRegexp("BucketsSource.*")));
+        env("ops", "STREAMS_APPLICATION_ID", "filetrail-metadata-streams");
+        env("ops", "PROJECTOR_GROUP_ID", "filetrail-query-projector");
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "Family", "filetrail-ops", "Cpu", "1024", "Memory", "4096",
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Name", "ops",
+                        "Command", List.of("--help"),
+                        "Secrets", Match.arrayWith(List.of(
+                                Map.of("Name", "DATABASE_USER", "ValueFrom", Match.anyValue()),
+                                Map.of("Name", "DATABASE_PASSWORD", "ValueFrom", Match.anyValue()))))))));
+        Map<String, Map<String, Object>> policies = Synth.resources(Synth.defaults().json(), "AWS::IAM::Policy");
+        assertThat(policies).hasEntrySatisfying(
+                policies.keySet().stream().filter(id -> id.startsWith("ServicesOpsTaskExecutionRole")).findFirst().orElseThrow(),
+                policy -> assertThat(policy.toString()).contains("secretsmanager:GetSecretValue").contains("DatabaseClusterSecret"));
+        // The security-group path to Aurora (and to Kafka, as before).
+        DEFAULTS.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
+                "FromPort", 5432, "ToPort", 5432,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesOpsSecurity.*"), "GroupId"))));
+        DEFAULTS.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of(
+                "FromPort", 9098,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ServicesOpsSecurity.*"), "GroupId"))));
+        DEFAULTS.hasOutput("OpsLogGroupName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("ServicesOpsLogs.*"))));
     }
 
     @Test

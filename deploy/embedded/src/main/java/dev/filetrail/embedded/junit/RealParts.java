@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * JUnit 5 extension that hands tests the real parts ({@link KafkaCluster}, {@link PostgresServer},
  * {@link EmbeddedS3}, {@link EmbeddedSqs}) as parameters. Each part starts the first time a test asks for it
- * and is shared by every test in the JVM; the root store closes it when the run ends.
+ * and is shared by every test in the JVM; the root store closes it when the run ends. Kafka comes with the
+ * Filetrail topics already created (by the ops role, as an operator would).
  */
 public final class RealParts implements ParameterResolver {
 
@@ -27,7 +28,11 @@ public final class RealParts implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         if (type == KafkaCluster.class) {
-            return shared(context, KafkaCluster.class, KafkaCluster::fromEnvironment);
+            return shared(context, KafkaCluster.class, () -> {
+                KafkaCluster kafka = KafkaCluster.fromEnvironment();
+                kafka.createFiletrailTopics();
+                return kafka;
+            });
         }
         if (type == PostgresServer.class) {
             return shared(context, PostgresServer.class, () -> PostgresServer.start(0));

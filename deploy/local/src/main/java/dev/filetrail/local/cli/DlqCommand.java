@@ -313,7 +313,7 @@ final class DlqCommand implements Runnable {
 
         private SourceRedrive ingest(BridgeConfig config, List<String> ids, Consumer<String> each) {
             if (dryRun) {
-                RedrivePreview.Preview preview = new RedrivePreview(config.kafkaBootstrapServers(),
+                RedrivePreview.Preview preview = new RedrivePreview(config.kafka(),
                         DeadLetters.DEFAULT_REDRIVE_GROUP).preview(all, l -> each.accept(l.id()));
                 return new SourceRedrive(INGEST, config.queueUrl(), preview.wouldRedrive(), preview.alreadyRedriven(),
                         preview.unreadable(), ids);

@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
                 RebuildCommand.class,
                 ReconcileCommand.class,
                 DlqCommand.class,
+                RejectsCommand.class,
                 KeysCommand.class,
                 TopicsCommand.class,
+                ProbeCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +30,8 @@ import picocli.CommandLine.Command;
                 "0:success",
                 "1:the command failed (the message says why)",
                 "2:invalid command line",
-                "3:the command found differences or failures it did not repair"})
+                "3:the command found differences or failures it did not repair (reconcile), or left some "
+                        + "unresolved (dlq redrive, rejects retry)"})
 public final class FiletrailCommand {
     /** Exit code for a check that found problems (reconcile without --repair, redrive with failures). */
     public static final int FOUND_DIFFERENCES = 3;

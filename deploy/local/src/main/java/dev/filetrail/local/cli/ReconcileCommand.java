@@ -53,11 +53,11 @@ final class ReconcileCommand extends OpsCommand {
         ApiConfig api = ApiConfig.fromMap(env);
         AtomicReference<BridgeProducer> producer = new AtomicReference<>();
         ReconcileReport report;
-        try (S3Client s3 = AwsClients.s3(bridge);
+        try (S3Client s3 = AwsClients.s3(bridge, AwsClients.OPS);
              ReadModelDatabase readModel = new ReadModelDatabase(api.databaseUrl(), api.databaseUser(),
                      api.databasePassword(), api.databaseSchema(), api.keysSchema(), 2, "reconcile")) {
             Reconciler reconciler = new Reconciler(s3, readModel.dataSource(), () -> producer.updateAndGet(p -> p != null
-                    ? p : BridgeProducer.connect(bridge.kafkaBootstrapServers(), bridge.kafkaDeliveryTimeoutMs(),
+                    ? p : BridgeProducer.connect(bridge.kafka(), bridge.kafkaDeliveryTimeoutMs(),
                     "filetrail-reconcile")), bridge.region(), Clock.systemUTC());
             report = reconcile(reconciler, repair);
             if (repair && !dryRun && wait != null && !report.clean()) {

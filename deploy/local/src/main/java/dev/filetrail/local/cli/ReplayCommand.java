@@ -1,5 +1,7 @@
 package dev.filetrail.local.cli;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.streams.replay.TopicReplay;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
                 + "value, headers, timestamp (and partition, when both topics have as many), e.g. to refill an audit "
                 + "consumer that lost data.",
                 "Times: ISO-8601 (2025-01-31T12:00:00Z), a date (UTC), epoch ms, now, or an age (15m, 2h, 7d).",
-                "Configured by KAFKA_BOOTSTRAP_SERVERS (and TOPIC_REPLICATION_FACTOR for --create-target)."})
+                "Configured by KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* (the ops role: both topics "
+                        + "must start with filetrail.), and TOPIC_REPLICATION_FACTOR for --create-target."})
 final class ReplayCommand extends OpsCommand {
     @Option(names = "--topic", required = true, description = "The topic to read.")
     String topic;
@@ -46,13 +49,13 @@ final class ReplayCommand extends OpsCommand {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(env);
         if (topic.equals(into)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--into must differ from --topic: replaying " + topic + " into itself would duplicate it");
         }
         boolean created = false;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = kafka.newAdmin()) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             if (!topics.contains(topic)) {
                 throw new IllegalArgumentException("topic " + topic + " does not exist");
@@ -68,10 +71,12 @@ final class ReplayCommand extends OpsCommand {
                 }
                 int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(topic).partitions().size();
-                short replication = Short.parseShort(env.getOrDefault("TOPIC_REPLICATION_FACTOR", "1").trim());
+                TopicSetup setup = TopicSetup.fromEnvironment(env::get);
                 // Replayed records keep their original timestamps: the new topic keeps the source's retention, or Kafka
                 // would delete a window replayed from months ago at its next retention check.
-                admin.createTopics(List.of(new NewTopic(into, partitions, replication).configs(keptConfigs(admin, topic))))
+                Map<String, String> configs = keptConfigs(admin, topic);
+                configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(setup.minInsyncReplicas()));
+                admin.createTopics(List.of(new NewTopic(into, partitions, setup.replicationFactor()).configs(configs)))
                         .all().get(30, TimeUnit.SECONDS);
                 created = true;
             }
@@ -79,7 +84,7 @@ final class ReplayCommand extends OpsCommand {
         TopicReplay.Summary summary;
         try (ProgressBar bar = progress("replay " + topic, -1, "records")) {
             long[] copiedSoFar = {0};
-            summary = new TopicReplay(bootstrap).replay(
+            summary = new TopicReplay(kafka).replay(
                     new TopicReplay.Request(topic, from, to, into, dryRun),
                     p -> {
                         if (p.partitionDone()) {

@@ -1,8 +1,8 @@
 package dev.filetrail.local.cli;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.ProjectorService;
 import dev.filetrail.api.QueryApi;
-import dev.filetrail.api.projection.Projector;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.bridge.IngestBridge;
 import dev.filetrail.streams.MetadataStreams;
@@ -69,8 +69,7 @@ final class ServiceCommands {
     static final class ProjectorOnly implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            Projector projector = Projector.open(ApiConfig.fromEnvironment());
-            projector.start();
+            ProjectorService projector = new ProjectorService(ApiConfig.fromEnvironment()).start();
             return runUntilStopped(projector, "projector");
         }
     }

@@ -1,13 +1,10 @@
 package dev.filetrail.local.cli;
 
-import dev.filetrail.events.TopicSetup;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.TopicSetup;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,44 +24,50 @@ final class TopicsCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates whichever of Filetrail's topics are missing, with the retention and compaction their "
-                    + "contract states; existing topics are left exactly as they are. Run once per cluster (the AWS "
-                    + "stack runs it as a one-off task); every service also does it at start.",
-                    "Configured by KAFKA_BOOTSTRAP_SERVERS, TOPIC_PARTITIONS (6), TOPIC_REPLICATION_FACTOR (1), "
-                            + "AUDIT_RETENTION_MS (-1: forever)."})
+            description = {"Creates whichever of Filetrail's topics are missing, with their partitions, replication, "
+                    + "min.insync.replicas (replication - 1, at least 1), retention and compaction; existing topics are "
+                    + "compared with that and any drift is reported (exit 3), never changed. Run it as the ops role "
+                    + "before the services start: services only check that their topics exist.",
+                    "Configured by KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* (the ops role), "
+                            + "TOPIC_PARTITIONS (6), TOPIC_REPLICATION_FACTOR (1), AUDIT_RETENTION_MS (-1: forever), "
+                            + "TOPIC_REMOTE_STORAGE (false; true: MSK tiered storage on the topics kept forever)."})
     static final class Create extends OpsCommand {
-        @Option(names = "--dry-run", description = "List what would be created, create nothing.")
+        @Option(names = "--dry-run", description = "List what would be created and what drifted, create nothing.")
         boolean dryRun;
 
         /** The summary as printed. */
         record Result(String bootstrapServers, boolean dryRun, int partitions, short replicationFactor,
-                      long auditRetentionMs, List<String> created, List<String> existing) {
+                      int minInsyncReplicas, long auditRetentionMs, boolean remoteStorage, List<String> created,
+                      List<String> existing, Map<String, List<String>> drift) {
         }
 
         @Override
         public Integer call() throws Exception {
-            String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-            int partitions = Integer.parseInt(env.getOrDefault("TOPIC_PARTITIONS", "6").trim());
-            short replication = Short.parseShort(env.getOrDefault("TOPIC_REPLICATION_FACTOR", "1").trim());
-            long retention = Long.parseLong(env.getOrDefault("AUDIT_RETENTION_MS", "-1").trim());
-            TopicSetup setup = new TopicSetup(partitions, replication, retention);
-            List<String> wanted = setup.definitions().stream().map(NewTopic::name).toList();
-            Result result;
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                Set<String> before = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-                List<String> existing = wanted.stream().filter(before::contains).toList();
-                List<String> created = dryRun
-                        ? wanted.stream().filter(t -> !before.contains(t)).toList()
-                        : List.copyOf(setup.ensure(admin));
-                result = new Result(bootstrap, dryRun, partitions, replication, retention, created, existing);
+            KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(env);
+            TopicSetup setup = TopicSetup.fromEnvironment(env::get);
+            TopicSetup.Report report;
+            try (Admin admin = kafka.newAdmin()) {
+                report = setup.ensure(admin, setup.definitions(), dryRun);
             }
+            Result result = new Result(kafka.bootstrapServers(), dryRun, setup.partitions(), setup.replicationFactor(),
+                    setup.minInsyncReplicas(), setup.auditRetentionMs(), setup.remoteStorage(), report.created(),
+                    report.existing(), report.drift());
             print(result, out -> {
-                out.printf("Topics on %s (%d partitions, replication %d)%s%n", bootstrap, partitions, replication,
-                        dryRun ? " (dry run)" : "");
-                result.created().forEach(t -> out.printf("  %-10s %s%n", dryRun ? "would create" : "created", t));
-                result.existing().forEach(t -> out.printf("  %-10s %s%n", "exists", t));
+                out.printf("Topics on %s (%d partitions, replication %d, min.insync.replicas %d)%s%n",
+                        kafka.bootstrapServers(), setup.partitions(), setup.replicationFactor(),
+                        setup.minInsyncReplicas(), dryRun ? " (dry run)" : "");
+                result.created().forEach(t -> out.printf("  %-12s %s%n", dryRun ? "would create" : "created", t));
+                for (String topic : result.existing()) {
+                    List<String> drift = result.drift().get(topic);
+                    out.printf("  %-12s %s%s%n", drift == null ? "exists" : "DRIFTED", topic,
+                            drift == null ? "" : ": " + String.join(", ", drift));
+                }
+                if (report.drifted()) {
+                    out.println("  drifted topics are left as they are: change them by hand (kafka-configs, "
+                            + "kafka-topics --alter) or recreate them");
+                }
             });
-            return OK;
+            return report.drifted() ? FiletrailCommand.FOUND_DIFFERENCES : OK;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.filetrail.local.ops;
 
+import dev.filetrail.api.StoredKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import javax.sql.DataSource;
 /**
  * Filetrail's side: the read model's versions of a bucket in key order, streamed through a server-side cursor
  * (autocommit off, fetch size set), regrouped per key. The newest entry is the head's {@code latest_version_id}.
+ * Keys are stored in {@link StoredKey}'s form, whose byte order is the keys' own, so the merge order holds.
  */
 final class ReadModelListing extends KeyListing implements AutoCloseable {
     private static final String SQL = """
@@ -36,7 +38,7 @@ final class ReadModelListing extends KeyListing implements AutoCloseable {
             statement = connection.prepareStatement(SQL);
             statement.setFetchSize(fetchSize);
             statement.setString(1, bucket);
-            statement.setString(2, likePrefix(prefix));
+            statement.setString(2, likePrefix(StoredKey.toColumn(prefix)));
             rows = statement.executeQuery();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the read model of bucket " + bucket + ": " + e.getMessage(), e);
@@ -74,7 +76,7 @@ final class ReadModelListing extends KeyListing implements AutoCloseable {
         Timestamp created = rs.getTimestamp(5);
         long size = rs.getLong(6);
         Long sizeOrNull = rs.wasNull() ? null : size;
-        return new ObjectEntry(rs.getString(1), versionId, rs.getBoolean(3), rs.getString(4),
+        return new ObjectEntry(StoredKey.fromColumn(rs.getString(1)), versionId, rs.getBoolean(3), rs.getString(4),
                 versionId.equals(rs.getString(8)), created == null ? null : created.toInstant(), sizeOrNull,
                 rs.getString(7));
     }

@@ -3,15 +3,14 @@ package dev.filetrail.local.ops;
 import dev.filetrail.bridge.dlq.DeadLetter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,22 +28,21 @@ public final class RedrivePreview {
     public record Preview(long wouldRedrive, long alreadyRedriven, long unreadable, boolean all) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String redriveGroup;
 
-    public RedrivePreview(String bootstrapServers, String redriveGroup) {
-        this.bootstrapServers = bootstrapServers;
+    public RedrivePreview(KafkaClientSettings kafka, String redriveGroup) {
+        this.kafka = kafka;
         this.redriveGroup = redriveGroup;
     }
 
     public Preview preview(boolean all, Consumer<DeadLetter> each) {
         Map<TopicPartition, OffsetAndMetadata> committed = all ? Map.of() : committed();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long[] counts = new long[3];
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = kafka.newConsumer(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -81,7 +79,7 @@ public final class RedrivePreview {
     }
 
     private Map<TopicPartition, OffsetAndMetadata> committed() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = kafka.newAdmin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(admin.listConsumerGroupOffsets(redriveGroup)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
             offsets.keySet().removeIf(tp -> !tp.topic().equals(Topics.INGEST_DLQ));

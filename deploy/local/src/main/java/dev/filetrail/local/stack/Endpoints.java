@@ -8,9 +8,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}. */
+/**
+ * Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}.
+ *
+ * @param apiAdmin the query API's admin port: {@code /health}, {@code /ready}, {@code /metrics}
+ */
 public record Endpoints(
         String api,
+        String apiAdmin,
         String cloudFrontEdge,
         String s3,
         String sqs,
@@ -28,7 +33,25 @@ public record Endpoints(
         String processingResultsTopicArn,
         String ingestQueueUrl,
         String ingestDlqUrl,
-        String adminApiKey) {
+        String adminApiKey,
+        KafkaSecurity kafkaSecurity) {
+
+    /**
+     * How to log in to the local Kafka: per role wire name ({@code bridge}, …, {@code audit-reader}), a user;
+     * {@code alsoAccepted} lists mechanisms the broker takes besides {@code mechanism} with the same users (PLAIN,
+     * for librdkafka tools older than 2.6.1 whose SCRAM Kafka 4 refuses).
+     */
+    public record KafkaSecurity(String protocol, String mechanism, java.util.List<String> alsoAccepted,
+                                Map<String, User> users) {
+        /** An open broker ({@code LOCAL_KAFKA_AUTH=none}): PLAINTEXT, no users. */
+        public static KafkaSecurity open() {
+            return new KafkaSecurity("PLAINTEXT", null, java.util.List.of(), Map.of());
+        }
+    }
+
+    /** One SCRAM user. */
+    public record User(String username, String password) {
+    }
 
     public Path write(Path dir) {
         try {
@@ -53,11 +76,14 @@ public record Endpoints(
     public Map<String, String> table() {
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("Query API", api);
+        rows.put("Query API admin", apiAdmin + "  (/health, /ready, /metrics)");
         rows.put("CloudFront edge", cloudFrontEdge);
         rows.put("S3", s3 + "  (buckets " + sourceBucket + ", " + derivativesBucket + ")");
         rows.put("SQS", ingestQueueUrl + "  (DLQ " + ingestDlqUrl + ")");
         rows.put("SNS", sns + "  (topics " + objectEventsTopicArn + ", " + processingResultsTopicArn + ")");
-        rows.put("Kafka", kafka);
+        rows.put("Kafka", kafka + (kafkaSecurity.mechanism() == null ? "  (open: no login, no ACLs)"
+                : "  (" + kafkaSecurity.protocol() + " " + kafkaSecurity.mechanism() + ", one user per role: "
+                        + String.join(", ", kafkaSecurity.users().keySet()) + "; passwords in endpoints.json)"));
         rows.put("PostgreSQL", postgres);
         rows.put("Bridge metrics", bridgeMetrics);
         rows.put("Streams metrics", streamsMetrics);

@@ -12,6 +12,9 @@ import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.lambda.config.LambdaConfig;
 import dev.filetrail.lambda.metadata.MetadataHandler;
 import dev.filetrail.lambda.thumbnails.ThumbnailHandler;
@@ -29,10 +32,13 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
-    private Map<String, String> serviceEnvironment;
+    private final Map<KafkaRole, Map<String, String>> environments = new EnumMap<>(KafkaRole.class);
 
     private LocalStack() {
     }
@@ -75,12 +81,18 @@ public final class LocalStack implements AutoCloseable {
         deleteTree(out.resolve("kafka"));
         deleteTree(out.resolve("streams-state"));
         int apiPort = FreePort.orFree(config.apiPort());
+        int apiAdminPort = FreePort.orFree(config.apiAdminPort());
         int edgePort = FreePort.orFree(config.edgePort());
         int bridgeMetricsPort = FreePort.pick();
         int streamsMetricsPort = FreePort.pick();
         String region = LocalAws.REGION.id();
 
-        EmbeddedKafka kafka = keep(EmbeddedKafka.start(config.kafkaPort(), out.resolve("kafka"), true));
+        EmbeddedKafka kafka = keep(EmbeddedKafka.start(config.kafkaPort(), out.resolve("kafka"), true,
+                config.kafkaSecured()));
+        // The operator's step, done here as the ops role before any service starts: services only check topics.
+        try (Admin admin = kafka.admin()) {
+            new TopicSetup(config.topicPartitions(), (short) 1, -1).ensure(admin);
+        }
         String databaseUrl = config.externalDatabaseUrl();
         if (databaseUrl == null || databaseUrl.isBlank()) {
             PostgresServer postgres = keep(PostgresServer.start(config.postgresPort()));
@@ -107,7 +119,6 @@ public final class LocalStack implements AutoCloseable {
         notifications.notify(config.sourceBucket(), objectEventsTopic);
 
         Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("AWS_REGION", region);
         env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
@@ -127,12 +138,17 @@ public final class LocalStack implements AutoCloseable {
         // visible within a few hundred ms here, where a batch-throughput deployment would choose longer.
         env.put("STREAMS_COMMIT_INTERVAL_MS", "100");
         env.put("API_PORT", String.valueOf(apiPort));
+        env.put("API_ADMIN_PORT", String.valueOf(apiAdminPort));
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
         env.put("CLOUDFRONT_URL", "http://127.0.0.1:" + edgePort);
         env.put("DATABASE_URL", databaseUrl);
         env.put("DATABASE_USER", config.externalDatabaseUser());
         env.put("DATABASE_PASSWORD", config.externalDatabasePassword());
-        serviceEnvironment = Map.copyOf(env);
+        for (KafkaRole role : KafkaRole.values()) {
+            Map<String, String> roleEnv = new HashMap<>(env);
+            roleEnv.putAll(kafka.settings(role).environment());
+            environments.put(role, Map.copyOf(roleEnv));
+        }
 
         // The Lambdas and the bridge both hang off SNS, as in AWS: S3 → topic → {queue, thumbnailer, metadata}.
         LambdaConfig lambdaConfig = LambdaConfig.fromEnvironment(env);
@@ -141,11 +157,13 @@ public final class LocalStack implements AutoCloseable {
         sns.subscribe(objectEventsTopic, "lambda", lambdas.register("filetrail-metadata", new MetadataHandler(lambdaConfig)), false);
         sns.subscribe(resultsTopic, "sqs", ingestQueueArn, false);
 
-        MetadataStreams streams = keep(new MetadataStreams(MetadataStreamsConfig.fromEnvironment(env)));
+        // Each service logs in to Kafka as its own role, as each ECS task does with its task role.
+        MetadataStreams streams = keep(new MetadataStreams(MetadataStreamsConfig.fromEnvironment(
+                serviceEnvironment(KafkaRole.STREAMS))));
         streams.start();
-        IngestBridge bridge = keep(new IngestBridge(BridgeConfig.from(env::get)));
+        IngestBridge bridge = keep(new IngestBridge(BridgeConfig.from(serviceEnvironment(KafkaRole.BRIDGE)::get)));
         bridge.start();
-        QueryApi api = keep(new QueryApi(ApiConfig.fromMap(env)));
+        QueryApi api = keep(new QueryApi(ApiConfig.fromMap(serviceEnvironment(KafkaRole.API))));
         api.start();
         ApiConfig apiConfig = api.config();
         keep(CloudFrontEdge.forApi(apiConfig, api.cloudFrontPublicKey(), edgePort)).start();
@@ -153,6 +171,7 @@ public final class LocalStack implements AutoCloseable {
 
         endpoints = new Endpoints(
                 "http://127.0.0.1:" + apiPort,
+                "http://127.0.0.1:" + apiAdminPort,
                 "http://127.0.0.1:" + edgePort,
                 s3.endpoint().toString(),
                 sqsServer.endpoint().toString(),
@@ -170,7 +189,8 @@ public final class LocalStack implements AutoCloseable {
                 resultsTopic,
                 ingestQueueUrl,
                 ingestDlqUrl,
-                adminKey);
+                adminKey,
+                kafkaSecurity(kafka));
         Path file = endpoints.write(out);
         log.info("local stack started endpoints={}", file);
     }
@@ -179,9 +199,31 @@ public final class LocalStack implements AutoCloseable {
         return endpoints;
     }
 
-    /** The environment the services were configured with: what a separate service process would need. */
+    /**
+     * The environment the services were configured with, logged in as the ops role: what an operator's command
+     * run against this stack needs.
+     */
     public Map<String, String> serviceEnvironment() {
-        return serviceEnvironment;
+        return serviceEnvironment(KafkaRole.OPS);
+    }
+
+    /** The environment of a process that logs in to Kafka as {@code role}. */
+    public Map<String, String> serviceEnvironment(KafkaRole role) {
+        return environments.get(role);
+    }
+
+    private static Endpoints.KafkaSecurity kafkaSecurity(EmbeddedKafka kafka) {
+        if (!kafka.secured()) {
+            return Endpoints.KafkaSecurity.open();
+        }
+        Map<String, Endpoints.User> users = new LinkedHashMap<>();
+        for (KafkaRole role : KafkaRole.values()) {
+            KafkaClientSettings settings = kafka.settings(role);
+            users.put(role.wireName(), new Endpoints.User(settings.username(), settings.password()));
+        }
+        KafkaClientSettings any = kafka.settings(KafkaRole.OPS);
+        return new Endpoints.KafkaSecurity(any.protocol().name, any.mechanism().kafkaName(),
+                kafka.alsoAcceptedMechanisms(), users);
     }
 
     /** Stops every part, newest first, so services stop before the brokers they use. */

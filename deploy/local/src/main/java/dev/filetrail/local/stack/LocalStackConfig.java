@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * Configuration of the whole local stack: one port per part (0 picks a free one, as the tests do), where to write
- * {@code endpoints.json}, and an optional external PostgreSQL.
+ * {@code endpoints.json}, an optional external PostgreSQL, and whether Kafka enforces roles ({@code LOCAL_KAFKA_AUTH}).
  */
 public record LocalStackConfig(
         int apiPort,
+        int apiAdminPort,
         int edgePort,
         int s3Port,
         int sqsPort,
@@ -21,7 +22,8 @@ public record LocalStackConfig(
         Path outputDir,
         String sourceBucket,
         String derivativesBucket,
-        int topicPartitions) {
+        int topicPartitions,
+        boolean kafkaSecured) {
 
     public static final String OBJECT_EVENTS_TOPIC = "filetrail-object-events";
     public static final String PROCESSING_RESULTS_TOPIC = "filetrail-processing-results";
@@ -31,6 +33,7 @@ public record LocalStackConfig(
     public static LocalStackConfig fromEnvironment(Map<String, String> env, Path workingDir) {
         return new LocalStackConfig(
                 intOf(env, "LOCAL_API_PORT", 8080),
+                intOf(env, "LOCAL_API_ADMIN_PORT", 9090),
                 intOf(env, "LOCAL_EDGE_PORT", 8081),
                 intOf(env, "LOCAL_S3_PORT", 9000),
                 intOf(env, "LOCAL_SQS_PORT", 9324),
@@ -43,13 +46,23 @@ public record LocalStackConfig(
                 Path.of(env.getOrDefault("LOCAL_OUTPUT_DIR", workingDir.resolve("target/local-stack").toString())),
                 env.getOrDefault("SOURCE_BUCKET", "filetrail-local"),
                 env.getOrDefault("DERIVATIVES_BUCKET", "filetrail-local-derivatives"),
-                intOf(env, "TOPIC_PARTITIONS", 3));
+                intOf(env, "TOPIC_PARTITIONS", 3),
+                kafkaSecured(env.getOrDefault("LOCAL_KAFKA_AUTH", "scram")));
+    }
+
+    /** {@code scram} (default): the broker enforces roles and ACLs as MSK does; {@code none}: an open broker. */
+    private static boolean kafkaSecured(String auth) {
+        return switch (auth.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "scram", "" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("LOCAL_KAFKA_AUTH must be scram or none, not '" + auth + "'");
+        };
     }
 
     /** Every port 0 (free ones), output under {@code outputDir}: for tests and benchmarks beside a running stack. */
     public static LocalStackConfig ephemeral(Path outputDir) {
-        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
-                "filetrail-local", "filetrail-local-derivatives", 3);
+        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
+                "filetrail-local", "filetrail-local-derivatives", 3, true);
     }
 
     private static int intOf(Map<String, String> env, String name, int fallback) {

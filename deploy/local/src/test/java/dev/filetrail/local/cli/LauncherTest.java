@@ -29,7 +29,7 @@ class LauncherTest {
                 FiletrailCommand.class.getName(), "local", "--output", output.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        for (String part : List.of("API", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
+        for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
             builder.environment().put("LOCAL_" + part + "_PORT", "0");
         }
         Process process = builder.start();
@@ -53,6 +53,12 @@ class LauncherTest {
                     .await(Demo.versionsPath(endpoints.sourceBucket(), key), body -> body.path("versions").size() == 1,
                             Duration.ofSeconds(60));
             assertThat(history.path("versions").path(0).path("versionId").asText()).isEqualTo(versionId);
+            // Readiness and metrics answer on the admin port only.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            assertThat(status(http, endpoints.apiAdmin() + "/ready")).isEqualTo(200);
+            assertThat(status(http, endpoints.apiAdmin() + "/metrics")).isEqualTo(200);
+            assertThat(status(http, endpoints.api() + "/metrics")).isEqualTo(404);
+            assertThat(status(http, endpoints.api() + "/health")).isEqualTo(200);
             assertThat(readLog(log)).contains("Filetrail is running").contains(endpoints.api());
         } finally {
             process.destroy();
@@ -61,6 +67,11 @@ class LauncherTest {
             }
         }
         assertThat(process.exitValue()).as("exit after SIGTERM").isIn(0, 143);
+    }
+
+    private static int status(java.net.http.HttpClient http, String url) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static String readLog(Path log) throws Exception {
@@ -75,7 +86,7 @@ class LauncherTest {
         java.io.PrintWriter writer = new java.io.PrintWriter(out, true);
         assertThat(FiletrailCommand.run(java.util.Map.of(), writer, writer, "--help")).isZero();
         assertThat(out.toString()).contains("local", "bridge", "streams", "api", "projector", "backfill", "replay",
-                "rebuild", "reconcile", "dlq", "keys", "topics", "Exit codes:");
+                "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "Exit codes:");
     }
 
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.bridge.dlq.DeadLetter;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
+import dev.filetrail.embedded.LocalAws;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
@@ -18,6 +19,7 @@ import dev.filetrail.local.stack.ApiClient;
 import dev.filetrail.local.stack.Demo;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.local.stack.LocalStackConfig;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -225,7 +227,7 @@ class OpsCommandsTest {
         ObjectVersion classVersion = listing(legacyBucket).versions().stream()
                 .filter(v -> v.key().equals(classKey)).findFirst().orElseThrow();
         Instant now = Instant.now();
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "drift")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "drift")) {
             produce(producer, new ObjectEvent(EventIds.objectEventId(legacyBucket, phantomKey, phantomVersion, null,
                     "ObjectCreated:Put", now), legacyBucket, phantomKey, phantomVersion, null,
                     ObjectEventType.VERSION_CREATED, "ObjectCreated:Put", 5L, "abc", "STANDARD", now, "us-east-1",
@@ -275,7 +277,7 @@ class OpsCommandsTest {
         // A repeated repair of the same drift carries the same ids: readers drop it.
         List<String> audit = pipeline.query("SELECT count(*) FROM filetrail.audit_events WHERE bucket = '"
                 + legacyBucket + "'");
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "again")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "again")) {
             produce(producer, new ObjectEvent(EventIds.objectEventId(legacyBucket, phantomKey, phantomVersion, null,
                     "Reconcile:VersionRemoved", null), legacyBucket, phantomKey, phantomVersion, null,
                     ObjectEventType.VERSION_REMOVED, "Reconcile:VersionRemoved", null, null, null, Instant.now(),
@@ -317,7 +319,7 @@ class OpsCommandsTest {
     void streamsRebuildUnderANewApplicationIdGivesIdenticalHeads() throws Exception {
         pipeline.awaitIdle(IDLE);
         String suffix = ".rebuilt";
-        Run rebuild = run("rebuild", "--streams", "--application-id", "ops-test-rebuild", "--output-suffix", suffix,
+        Run rebuild = run("rebuild", "--streams", "--application-id", "filetrail-metadata-streams-ops-test-rebuild", "--output-suffix", suffix,
                 "--timeout", "PT3M", "--json");
         assertThat(rebuild.exit()).as(rebuild.err()).isZero();
         assertThat(rebuild.json().path("caughtUp").asBoolean()).isTrue();
@@ -331,7 +333,7 @@ class OpsCommandsTest {
     @Test
     @Order(6)
     void replayOfAWindowEqualsTheOriginalRecords() throws Exception {
-        String target = "ops-test.object-events-replay";
+        String target = "filetrail.ops-test.object-events-replay";
         Instant to = Instant.now();
         Run dryMissing = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(),
                 "--to", to.toString(), "--into", target, "--create-target", "--dry-run");
@@ -348,8 +350,7 @@ class OpsCommandsTest {
         assertThat(replay.json().path("copied").asLong()).isEqualTo(originalCount);
         assertThat(copy).isEqualTo(original);
         // The copy keeps the source's "forever": replayed records carry their original, possibly old, timestamps.
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", stack.endpoints().kafka()))) {
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaClientSettings.fromEnvironment(env).newAdmin()) {
             var resource = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, target);
             assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
@@ -369,7 +370,11 @@ class OpsCommandsTest {
     void deadLettersAreListedShownAndRedrivenIntoTheHistory() throws Exception {
         String queueUrl = stack.endpoints().ingestQueueUrl();
         String garbage = "not an S3 notification " + UUID.randomUUID();
-        try (var sqs = dev.filetrail.bridge.AwsClients.sqs(dev.filetrail.bridge.BridgeConfig.from(env::get))) {
+        // The test's own client, untagged: this send is set-up, not a call of any Filetrail component.
+        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(java.net.URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(garbage));
         }
         JsonNode listed = awaitJson(() -> run("dlq", "list", "--source", "ingest", "--json"),
@@ -390,7 +395,7 @@ class OpsCommandsTest {
         DeadLetter parked = DeadLetter.of("unsupported eventVersion (parser before the fix)",
                 notification(bucket, key, "v-redriven-1", "0055AED6DCD90281E5"), "sqs-" + UUID.randomUUID(), null,
                 queueUrl, 1, Instant.now());
-        try (BridgeProducer producer = BridgeProducer.connect(env.get("KAFKA_BOOTSTRAP_SERVERS"), 30_000, "dlq-test")) {
+        try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "dlq-test")) {
             producer.send(new OutboundRecord(Topics.INGEST_DLQ, parked.id(), Json.write(parked), "test")).get();
         }
 
@@ -689,10 +694,9 @@ class OpsCommandsTest {
     }
 
     private void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClientSettings.fromEnvironment(env).newConsumer(props,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -5,6 +5,7 @@ import dev.filetrail.events.Json;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.replay.StreamsRebuild;
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Test access to a running local stack's pipeline: waiting until it is idle, and reading the read model by SQL. */
 final class Pipeline implements AutoCloseable {
@@ -31,7 +31,7 @@ final class Pipeline implements AutoCloseable {
 
     Pipeline(LocalStack stack) {
         this.stack = stack;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafka()));
+        this.admin = KafkaClientSettings.fromEnvironment(stack.serviceEnvironment()).newAdmin();
     }
 
     /**
@@ -62,7 +62,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private long projectorLag() throws Exception {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().api() + "/ready"))
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(stack.endpoints().apiAdmin() + "/ready"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode lag = Json.read(ready.body(), JsonNode.class).findValue("lag");
         return lag == null ? -1 : lag.asLong();

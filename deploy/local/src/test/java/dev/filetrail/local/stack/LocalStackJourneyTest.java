@@ -96,4 +96,58 @@ class LocalStackJourneyTest {
         assertThat(Demo.thumbnails(file)).extracting(t -> t.path("size").asInt()).contains(64, 256, 1024);
         assertThat(file.toString()).contains("image/png");
     }
+
+    /**
+     * The broker as seen from outside the JVM with Debian's kcat and the credentials endpoints.json hands out: no
+     * login gets nothing; the audit reader reads the audit topic and is refused the files topic; the api user may not
+     * produce object events.
+     */
+    @Test
+    void kcatFromOutsideTheJvmIsHeldToTheRolesInEndpointsJson() throws Exception {
+        Endpoints endpoints = Endpoints.read(output.resolve("endpoints.json"));
+        assertThat(endpoints.kafkaSecurity().protocol()).isEqualTo("SASL_PLAINTEXT");
+        assertThat(endpoints.kafkaSecurity().mechanism()).isEqualTo("SCRAM-SHA-512");
+        assertThat(endpoints.kafkaSecurity().alsoAccepted()).containsExactly("PLAIN");
+        assertThat(endpoints.kafkaSecurity().users()).containsOnlyKeys("bridge", "streams", "api", "ops", "audit-reader");
+        String broker = endpoints.kafka();
+        String bucket = endpoints.sourceBucket();
+        String key = "journey/audited-" + System.nanoTime() + ".txt";
+        try (S3Client s3 = Demo.s3Client(endpoints)) {
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("audited"));
+        }
+        api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").size() >= 1, Duration.ofSeconds(60));
+
+        Kcat.Result anonymousList = Kcat.run(List.of("-b", broker, "-L", "-m", "5"), "", Duration.ofSeconds(30));
+        assertThat(anonymousList.exit()).as(anonymousList.toString()).isNotZero();
+        assertThat(anonymousList.out()).as(anonymousList.toString()).doesNotContain("filetrail.");
+        for (String topic : dev.filetrail.events.Topics.ALL) {
+            Kcat.Result anonymous = Kcat.run(List.of("-b", broker, "-C", "-t", topic, "-o", "beginning", "-e",
+                    "-q", "-m", "5"), "", Duration.ofSeconds(10));
+            assertThat(anonymous.exit()).as(topic + " " + anonymous).isNotZero();
+            assertThat(anonymous.out()).as(topic + " " + anonymous).isEmpty();
+        }
+
+        List<String> auditor = Kcat.login(endpoints, "audit-reader");
+        Kcat.Result audit = Kcat.run(concat(auditor, "-b", broker, "-C", "-t", "filetrail.audit.v1", "-o", "beginning",
+                "-e", "-q"), "", Duration.ofSeconds(60));
+        assertThat(audit.exit()).as(audit.toString()).isZero();
+        assertThat(audit.out()).as(audit.toString()).contains(key);
+
+        Kcat.Result files = Kcat.run(concat(auditor, "-b", broker, "-C", "-t", "filetrail.files.v1", "-o", "beginning",
+                "-e", "-q"), "", Duration.ofSeconds(30));
+        assertThat(files.exit()).as(files.toString()).isNotZero();
+        assertThat(files.out()).as(files.toString()).doesNotContain(key);
+        assertThat(files.err()).as(files.toString()).containsIgnoringCase("authorization failed");
+
+        Kcat.Result produce = Kcat.run(concat(Kcat.login(endpoints, "api"), "-b", broker, "-P", "-t",
+                "filetrail.object-events.v1", "-k", bucket + "/forged"), "{\"forged\":true}\n", Duration.ofSeconds(30));
+        assertThat(produce.exit()).as(produce.toString()).isNotZero();
+        assertThat(produce.err()).as(produce.toString()).containsIgnoringCase("authorization failed");
+    }
+
+    private static List<String> concat(List<String> login, String... args) {
+        List<String> all = new ArrayList<>(login);
+        all.addAll(List.of(args));
+        return all;
+    }
 }
