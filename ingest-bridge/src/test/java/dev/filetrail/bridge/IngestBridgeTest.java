@@ -128,7 +128,7 @@ class IngestBridgeTest {
         String tooLong = "k".repeat(1025);
         String notUtf8 = "photo-%C3%28.jpg";
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.bootstrapServers(), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String longBody = TestMessages.snsEnvelope("{\"Records\":[" + TestMessages.s3Record("ObjectCreated:Put",
@@ -143,7 +143,7 @@ class IngestBridgeTest {
             List<ConsumerRecord<String, byte[]>> got = events.until(r -> !r.isEmpty(), Duration.ofSeconds(60));
             assertThat(got).extracting(ConsumerRecord::key).containsExactly(bucket + "/next upload.jpg");
             Set<String> letterIds = Set.of(EventIds.sha256Hex(longId, longBody), EventIds.sha256Hex(badId, badBody));
-            try (KafkaRecords dlq = new KafkaRecords(kafka.bootstrapServers(), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
                     r -> letterIds.contains(r.key()))) {
                 List<String> reasons = dlq.until(r -> r.size() >= 2, Duration.ofSeconds(30)).stream()
                         .map(r -> Json.read(r.value(), DeadLetter.class).reason()).toList();

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -45,17 +44,23 @@ class StuckStreamsTest {
         }
     }
 
+    /** Sets the topic's {@code max.message.bytes}, as the operator (the ops role) would. */
+    private static void maxMessageBytes(KafkaCluster kafka, String topic, int bytes) throws Exception {
+        try (var admin = kafka.admin()) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)), AlterConfigOp.OpType.SET))))
+                    .all().get();
+        }
+    }
+
     @Test
     void aRecordTheBrokerKeepsRefusingMakesTheServiceUnreadyUntilFixed(KafkaCluster kafka, @TempDir Path dir)
             throws Exception {
-        RealKafka.ensureTopics(kafka);
-        String app = RealKafka.unique("stuck");
+        String app = RealKafka.applicationId("stuck");
         MetadataStreamsConfig config = RealKafka.config(kafka, app, dir).withStuckAfter(Duration.ofSeconds(5));
         String files = config.outputTopics().files();
-        try (var admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(files, RealKafka.PARTITIONS, (short) 1)
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "512")))).all().get();
-        }
+        maxMessageBytes(kafka, files, 512);
         // Its head (a key that does not compress, and more) is larger than the topic takes; transaction markers are not.
         byte[] noise = new byte[900];
         new java.util.Random(7).nextBytes(noise);
@@ -75,12 +80,7 @@ class StuckStreamsTest {
                     + streams.deadLetters().count(dev.filetrail.streams.deadletters.DeadLetterKind.PRODUCE))
                     .as("a good record is not parked for the broker's fault").isZero();
 
-            try (var admin = kafka.admin()) {
-                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, files);
-                admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024)),
-                        AlterConfigOp.OpType.SET)))).all().get();
-            }
+            maxMessageBytes(kafka, files, 4 * 1024 * 1024);
             RealKafka.await(Duration.ofSeconds(120), () -> RealKafka.readAll(kafka, files, FileHead.class).stream()
                     .anyMatch(r -> r.key().equals(upload.recordKey())), "the record did not go through once fixed");
             RealKafka.await(Duration.ofSeconds(60), () -> get(streams, "/ready").statusCode() == 200,

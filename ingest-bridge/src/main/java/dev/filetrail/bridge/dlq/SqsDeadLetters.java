@@ -60,7 +60,7 @@ public final class SqsDeadLetters implements AutoCloseable {
     }
 
     public static SqsDeadLetters fromConfig(BridgeConfig config) {
-        return new SqsDeadLetters(AwsClients.sqs(config), config.queueUrl(), true);
+        return new SqsDeadLetters(AwsClients.sqs(config, AwsClients.OPS), config.queueUrl(), true);
     }
 
     /** The dead-letter queue named by the ingest queue's redrive policy, or empty when it has none. */

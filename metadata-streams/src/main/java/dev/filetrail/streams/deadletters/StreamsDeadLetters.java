@@ -1,5 +1,6 @@
 package dev.filetrail.streams.deadletters;
 
+import dev.filetrail.events.kafka.KafkaClientSettings;
 import dev.filetrail.streams.MetadataStreamsConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,19 +48,20 @@ public final class StreamsDeadLetters {
     public record ReapplySummary(boolean dryRun, long reapplied, long alreadyReapplied, long unreadable) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String topic;
     private final String reapplyGroup;
 
-    public StreamsDeadLetters(String bootstrapServers, String topic, String reapplyGroup) {
-        this.bootstrapServers = bootstrapServers;
+    /** As whoever {@code kafka} logs in as: reading the topic, the group and writing the inputs is the ops role's. */
+    public StreamsDeadLetters(KafkaClientSettings kafka, String topic, String reapplyGroup) {
+        this.kafka = kafka;
         this.topic = topic;
         this.reapplyGroup = reapplyGroup;
     }
 
-    /** The dead-letter topic of the streams this configuration runs. */
+    /** The dead-letter topic of the streams this configuration runs, read with its Kafka login. */
     public static StreamsDeadLetters fromConfig(MetadataStreamsConfig config) {
-        return new StreamsDeadLetters(config.kafkaBootstrapServers(), config.outputTopics().deadLetters(),
+        return new StreamsDeadLetters(config.kafka(), config.outputTopics().deadLetters(),
                 DEFAULT_REAPPLY_GROUP);
     }
 
@@ -191,7 +193,6 @@ public final class StreamsDeadLetters {
 
     private KafkaConsumer<byte[], byte[]> consumer(String groupId) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Letters are written in the streams' transactions: an aborted one was never parked.
@@ -199,16 +200,15 @@ public final class StreamsDeadLetters {
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return kafka.newConsumer(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return kafka.newProducer(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private List<TopicPartition> assign(KafkaConsumer<byte[], byte[]> consumer) {

@@ -9,6 +9,7 @@ import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.streams.Facts;
 import dev.filetrail.streams.MetadataStreams;
@@ -42,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamsDeadLettersTest {
 
     private static void produce(KafkaCluster kafka, ProducerRecord<byte[], byte[]> record) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        // As the ops role: it may write the inputs and (standing in for an older topology) the dead-letter topic.
+        try (KafkaProducer<byte[], byte[]> producer = kafka.settings(KafkaRole.OPS).newProducer(
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(record).get();
         }
     }
@@ -62,8 +63,7 @@ class StreamsDeadLettersTest {
     @Test
     void poisonIsParkedOnceAndTheNextUploadIsServedAndLettersCanBeReapplied(KafkaCluster kafka, @TempDir Path dir)
             throws Exception {
-        RealKafka.ensureTopics(kafka);
-        String app = RealKafka.unique("dlq");
+        String app = RealKafka.applicationId("dlq");
         String bucket = RealKafka.unique("dlq-bucket");
         MetadataStreamsConfig config = RealKafka.config(kafka, app, dir);
         try (MetadataStreams streams = new MetadataStreams(config).start()) {
@@ -83,8 +83,9 @@ class StreamsDeadLettersTest {
                     "the upload after the poison was not served");
             RealKafka.awaitCaughtUp(kafka, app, Duration.ofSeconds(60));
 
-            StreamsDeadLetters dlq = new StreamsDeadLetters(kafka.bootstrapServers(), config.outputTopics().deadLetters(),
-                    RealKafka.unique("reapply"));
+            // The operator's side runs as the ops role, in a group of its own under the default group's name.
+            StreamsDeadLetters dlq = new StreamsDeadLetters(kafka.settings(KafkaRole.OPS),
+                    config.outputTopics().deadLetters(), RealKafka.unique(StreamsDeadLetters.DEFAULT_REAPPLY_GROUP));
             List<StreamsDeadLetter> parked = letters(dlq);
             assertThat(parked).as("exactly once: one letter per poison record").hasSize(2);
             StreamsDeadLetter undecodable = parked.stream().filter(l -> "decode".equals(l.kind())).findFirst()

@@ -57,6 +57,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Every operator command against one running local stack (real Kafka, PostgreSQL, S3, SQS and every service),
@@ -370,11 +371,7 @@ class OpsCommandsTest {
     void deadLettersAreListedShownAndRedrivenIntoTheHistory() throws Exception {
         String queueUrl = stack.endpoints().ingestQueueUrl();
         String garbage = "not an S3 notification " + UUID.randomUUID();
-        // The test's own client, untagged: this send is set-up, not a call of any Filetrail component.
-        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(java.net.URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
-                .credentialsProvider(LocalAws.credentials())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+        try (SqsClient sqs = testSqs()) {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(garbage));
         }
         JsonNode listed = awaitJson(() -> run("dlq", "list", "--source", "ingest", "--json"),
@@ -436,8 +433,8 @@ class OpsCommandsTest {
         String source = stack.endpoints().sourceBucket();
         String uploaded = prefix + "uploaded after the poison.txt";
         byte[] uploadKey = (source + "/" + uploaded).getBytes(StandardCharsets.UTF_8);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
-                "bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"), "acks", "all"),
+        // As the ops role (the stack's service environment): it may write the inputs and the dead-letter topic.
+        try (var producer = KafkaClientSettings.fromEnvironment(env).newProducer(Map.of("acks", "all"),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS, uploadKey,
@@ -493,7 +490,7 @@ class OpsCommandsTest {
         String key = "sqs-dlq-" + UUID.randomUUID().toString().substring(0, 8) + ".txt";
         String body = notification(bucket, key, "v-sqs-dlq-1", "0055AED6DCD90281F7");
         // Stands in for SQS moving a message there after maxReceiveCount receives (SqsDeadLettersTest makes SQS do it).
-        try (var sqs = dev.filetrail.bridge.AwsClients.sqs(dev.filetrail.bridge.BridgeConfig.from(env::get))) {
+        try (SqsClient sqs = testSqs()) {
             sqs.sendMessage(b -> b.queueUrl(stack.endpoints().ingestDlqUrl()).messageBody(body));
         }
         JsonNode listed = run("dlq", "list", "--source", "sqs", "--json").json();
@@ -515,6 +512,13 @@ class OpsCommandsTest {
         JsonNode history = api().await(Demo.versionsPath(bucket, key), j -> j.path("versions").size() == 1,
                 Duration.ofSeconds(60));
         assertThat(history.path("versions").get(0).path("versionId").asText()).isEqualTo("v-sqs-dlq-1");
+    }
+
+    /** The test's own SQS client, untagged: its sends are set-up, not calls of any Filetrail component. */
+    private SqsClient testSqs() {
+        return SqsClient.builder().endpointOverride(URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
     }
 
     private ApiClient api() {
