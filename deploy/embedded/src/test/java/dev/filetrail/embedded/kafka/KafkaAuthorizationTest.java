@@ -180,6 +180,12 @@ class KafkaAuthorizationTest {
         }
         try (Admin ops = kafka.admin()) {
             ops.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            // The controller has committed the topic; the broker's metadata cache, which answers the listing,
+            // catches up a moment later on a loaded machine.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ops.listTopics().names().get().contains(topic) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(ops.listTopics().names().get()).contains(topic);
         }
     }
