@@ -16,6 +16,7 @@ import java.util.function.Function;
  * @param shutdownGraceSeconds   how long {@code close()} waits for in-flight batches before releasing them
  * @param kafkaLingerMs          how long the producer gathers records into one request; pollers do not wait for it
  * @param batchesInFlight        SQS batches one poller may have awaiting Kafka's acknowledgement while it receives
+ * @param stuckAfterMs           how long messages may keep failing, with none going through, before /ready says 503
  */
 public record BridgeConfig(
         KafkaClientSettings kafka,
@@ -34,7 +35,8 @@ public record BridgeConfig(
         long retryBackoffMaxMs,
         int shutdownGraceSeconds,
         int kafkaLingerMs,
-        int batchesInFlight) {
+        int batchesInFlight,
+        long stuckAfterMs) {
 
     public static final String DEFAULT_QUEUE_URL = "http://127.0.0.1:9324/000000000000/filetrail-ingest";
     /**
@@ -57,6 +59,7 @@ public record BridgeConfig(
         require(kafkaLingerMs >= 0 && kafkaLingerMs <= 1000, "BRIDGE_KAFKA_LINGER_MS must be 0..1000, was " + kafkaLingerMs);
         require(batchesInFlight >= 1 && batchesInFlight <= 100,
                 "BRIDGE_BATCHES_IN_FLIGHT must be 1..100, was " + batchesInFlight);
+        require(stuckAfterMs >= 1, "BRIDGE_STUCK_AFTER_MS must be positive, was " + stuckAfterMs);
         require(queueUrl != null && !queueUrl.isBlank(), "SQS_QUEUE_URL must be set");
         require(kafka != null, "the Kafka client settings must be given");
     }
@@ -89,56 +92,64 @@ public record BridgeConfig(
                 Long.parseLong(text(env, "BRIDGE_RETRY_BACKOFF_MAX_MS", "30000")),
                 number(env, "BRIDGE_SHUTDOWN_GRACE_SECONDS", 30),
                 number(env, "BRIDGE_KAFKA_LINGER_MS", DEFAULT_KAFKA_LINGER_MS),
-                number(env, "BRIDGE_BATCHES_IN_FLIGHT", DEFAULT_BATCHES_IN_FLIGHT));
+                number(env, "BRIDGE_BATCHES_IN_FLIGHT", DEFAULT_BATCHES_IN_FLIGHT),
+                Long.parseLong(text(env, "BRIDGE_STUCK_AFTER_MS", "120000")));
     }
 
     public BridgeConfig withKafka(KafkaClientSettings settings) {
         return new BridgeConfig(settings, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withSqs(String endpoint, String queue) {
         return new BridgeConfig(kafka, endpoint, s3Endpoint, queue, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withS3(String endpoint) {
         return new BridgeConfig(kafka, sqsEndpoint, endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withPolling(int pollerCount, int waitSeconds, int visibilitySeconds) {
         return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollerCount, batchSize, waitSeconds, visibilitySeconds, metricsPort,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withMetricsPort(int port) {
         return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, port,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withRetry(int deliveryTimeoutMs, long backoffMaxMs, int graceSeconds) {
         return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
                 deliveryTimeoutMs, backoffMaxMs, graceSeconds,
-                kafkaLingerMs, batchesInFlight);
+                kafkaLingerMs, batchesInFlight, stuckAfterMs);
     }
 
     public BridgeConfig withProducerPipeline(int lingerMs, int inFlight) {
         return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
                 pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
                 kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
-                lingerMs, inFlight);
+                lingerMs, inFlight, stuckAfterMs);
+    }
+
+    public BridgeConfig withStuckAfter(long ms) {
+        return new BridgeConfig(kafka, sqsEndpoint, s3Endpoint, queueUrl, region, accessKey, secretKey,
+                pollers, batchSize, waitTimeSeconds, visibilityTimeoutSeconds, metricsPort,
+                kafkaDeliveryTimeoutMs, retryBackoffMaxMs, shutdownGraceSeconds,
+                kafkaLingerMs, batchesInFlight, ms);
     }
 
     private static String text(Function<String, String> env, String name, String fallback) {

@@ -4,15 +4,19 @@ import dev.filetrail.bridge.http.HealthServer;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.sqs.AfterProduceHook;
 import dev.filetrail.bridge.sqs.QueuePoller;
+import dev.filetrail.bridge.sqs.Readiness;
 import dev.filetrail.bridge.sqs.VisibilityExtender;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.RequiredTopics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +44,7 @@ public final class IngestBridge implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BridgeMetrics metrics = new BridgeMetrics(registry);
     private final AfterProduceHook afterProduce;
+    private final Readiness readiness;
     private final ScheduledExecutorService scheduler;
     private final List<QueuePoller> pollers = new ArrayList<>();
     private ExecutorService pollerThreads;
@@ -54,6 +59,7 @@ public final class IngestBridge implements AutoCloseable {
     IngestBridge(BridgeConfig config, AfterProduceHook afterProduce) {
         this.config = config;
         this.afterProduce = afterProduce;
+        this.readiness = new Readiness(Duration.ofMillis(config.stuckAfterMs()), Instant::now);
         this.sqs = AwsClients.sqs(config, AwsClients.BRIDGE);
         this.producer = BridgeProducer.connect(config.kafka(), config.kafkaDeliveryTimeoutMs(),
                 "filetrail-ingest-bridge", config.kafkaLingerMs());
@@ -69,7 +75,7 @@ public final class IngestBridge implements AutoCloseable {
         try (Admin admin = config.kafka().newAdmin()) {
             RequiredTopics.verify(admin, TOPICS);
         }
-        http = new HealthServer(config.metricsPort(), registry, () -> running, this::healthJson);
+        http = new HealthServer(config.metricsPort(), registry, () -> running, this::healthJson, this::notReady);
         http.start();
 
         MessageTranslator translator = new MessageTranslator(config.queueUrl(), Clock.systemUTC());
@@ -83,7 +89,7 @@ public final class IngestBridge implements AutoCloseable {
                 r -> daemon(r, "bridge-poller-" + pollerNumber.incrementAndGet()));
         for (int i = 0; i < config.pollers(); i++) {
             QueuePoller poller = new QueuePoller("poller-" + (i + 1), sqs, settings, translator, producer,
-                    visibility, metrics, afterProduce, Clock.systemUTC());
+                    visibility, metrics, afterProduce, Clock.systemUTC(), readiness);
             pollers.add(poller);
             pollerThreads.submit(poller);
         }
@@ -145,6 +151,11 @@ public final class IngestBridge implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("queue depth unavailable queue={} error={}", config.queueUrl(), e.toString());
         }
+    }
+
+    /** Why the bridge is not ready (stopped, or stuck for longer than BRIDGE_STUCK_AFTER_MS), or empty. */
+    public Optional<String> notReady() {
+        return running ? readiness.stuck() : Optional.of("stopped");
     }
 
     private String healthJson() {

@@ -24,6 +24,7 @@ class BridgeConfigTest {
         assertThat(config.accessKey()).isEqualTo("filetrail");
         assertThat(config.kafkaLingerMs()).isEqualTo(20);
         assertThat(config.batchesInFlight()).isEqualTo(10);
+        assertThat(config.stuckAfterMs()).isEqualTo(120_000);
     }
 
     @Test
@@ -47,5 +48,8 @@ class BridgeConfigTest {
                 .hasMessageContaining("BRIDGE_BATCHES_IN_FLIGHT");
         assertThatThrownBy(() -> BridgeConfig.from(Map.of("BRIDGE_KAFKA_LINGER_MS", "-1")::get))
                 .hasMessageContaining("BRIDGE_KAFKA_LINGER_MS");
+        assertThat(BridgeConfig.from(Map.of("BRIDGE_STUCK_AFTER_MS", "5000")::get).stuckAfterMs()).isEqualTo(5000);
+        assertThatThrownBy(() -> BridgeConfig.from(Map.of("BRIDGE_STUCK_AFTER_MS", "0")::get))
+                .hasMessageContaining("BRIDGE_STUCK_AFTER_MS");
     }
 }

@@ -121,6 +121,40 @@ class IngestBridgeTest {
     }
 
     @Test
+    void aKeyS3WouldRefuseIsDeadLetteredAndTheNextUploadGoesThrough(KafkaCluster kafka, EmbeddedSqs sqs)
+            throws Exception {
+        String bucket = unique("refused");
+        String queue = sqs.createQueueWithDlq(unique("refused"), 100, 3);
+        String tooLong = "k".repeat(1025);
+        String notUtf8 = "photo-%C3%28.jpg";
+        try (SqsClient client = sqs.client();
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
+            bridge.start();
+            String longBody = TestMessages.snsEnvelope("{\"Records\":[" + TestMessages.s3Record("ObjectCreated:Put",
+                    bucket, tooLong, "v1", "0A", 1L) + "]}", "sns-long");
+            String longId = client.sendMessage(b -> b.queueUrl(queue).messageBody(longBody)).messageId();
+            String badBody = "{\"Records\":[" + TestMessages.s3RecordEncoded("ObjectCreated:Put", bucket, notUtf8, "v1",
+                    "0B", 1L) + "]}";
+            String badId = client.sendMessage(b -> b.queueUrl(queue).messageBody(badBody)).messageId();
+            client.sendMessage(b -> b.queueUrl(queue).messageBody("{\"Records\":[" + TestMessages.s3Record(
+                    "ObjectCreated:Put", bucket, "next upload.jpg", "v2", "0C", 2L) + "]}"));
+
+            List<ConsumerRecord<String, byte[]>> got = events.until(r -> !r.isEmpty(), Duration.ofSeconds(60));
+            assertThat(got).extracting(ConsumerRecord::key).containsExactly(bucket + "/next upload.jpg");
+            Set<String> letterIds = Set.of(EventIds.sha256Hex(longId, longBody), EventIds.sha256Hex(badId, badBody));
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
+                    r -> letterIds.contains(r.key()))) {
+                List<String> reasons = dlq.until(r -> r.size() >= 2, Duration.ofSeconds(30)).stream()
+                        .map(r -> Json.read(r.value(), DeadLetter.class).reason()).toList();
+                assertThat(reasons).anyMatch(r -> r.startsWith("Records[0]: object key is 1025 bytes of UTF-8"))
+                        .anyMatch(r -> r.startsWith("Records[0]: object key is not UTF-8 once decoded"));
+            }
+            assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(30))).isTrue();
+        }
+    }
+
+    @Test
     void crashBetweenProduceAndDeleteLeavesDuplicatesWithOneEventIdAndNothingLost(KafkaCluster kafka, EmbeddedSqs sqs)
             throws Exception {
         String bucket = unique("crash");

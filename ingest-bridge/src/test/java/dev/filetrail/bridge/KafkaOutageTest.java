@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** A broker stopped and restarted while messages keep arriving: the bridge stops deleting, and loses nothing. */
+/**
+ * A broker stopped and restarted while messages keep arriving: the bridge stops deleting, and loses nothing;
+ * {@code /ready} says it is stuck once that has lasted the bound (while {@code /health} stays up), and ready again
+ * when messages go through.
+ */
 @ExtendWith(RealParts.class)
 class KafkaOutageTest {
 
@@ -39,7 +43,8 @@ class KafkaOutageTest {
                     .withSqs(sqs.endpoint().toString(), queue)
                     .withPolling(2, 1, 3)
                     .withMetricsPort(0)
-                    .withRetry(3_000, 1_000, 15);
+                    .withRetry(3_000, 1_000, 15)
+                    .withStuckAfter(3_000);
             // A fresh cluster has no topics: the bridge refuses to start and names each one it needs.
             try (IngestBridge early = new IngestBridge(config)) {
                 assertThatThrownBy(early::start).isInstanceOf(RequiredTopics.NotReadyException.class)
@@ -71,10 +76,14 @@ class KafkaOutageTest {
                 assertThat(bridge.metrics().count("bridge.messages.failed")).isGreaterThan(failedBefore);
                 assertThat(bridge.metrics().count("bridge.messages.deleted")).as("nothing deleted while Kafka is down")
                         .isLessThanOrEqualTo(deletedAtStop + 2 * config.batchSize());
+                awaitStatus(bridge, "/ready", 503, Duration.ofSeconds(60));
+                assertThat(get(bridge, "/ready").body()).contains("NOT_READY").contains("messages failing for");
+                assertThat(get(bridge, "/health").statusCode()).as("liveness is not readiness").isEqualTo(200);
                 kafka.restart();
                 load.get();
 
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(120))).isTrue();
+                awaitStatus(bridge, "/ready", 200, Duration.ofSeconds(60));
                 try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
                     Set<String> keys = all.until(r -> r.stream().map(x -> x.key()).distinct().count() >= messages,
                                     Duration.ofSeconds(60)).stream()
@@ -84,6 +93,27 @@ class KafkaOutageTest {
             }
         } finally {
             sender.shutdownNow();
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(IngestBridge bridge, String path) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + bridge.metricsPort() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitStatus(IngestBridge bridge, String path, int status, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (get(bridge, path).statusCode() != status) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(path + " did not answer " + status + " within " + timeout + ": "
+                        + get(bridge, path).body());
+            }
+            pause(100);
         }
     }
 

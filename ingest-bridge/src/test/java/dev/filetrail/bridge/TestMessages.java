@@ -43,7 +43,13 @@ public final class TestMessages {
     /** One S3 record as AWS documents it (eventVersion 2.1). */
     public static String s3Record(String eventName, String bucket, String key, String versionId, String sequencer,
                                   Long size) {
-        String encodedKey = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8);
+        return s3RecordEncoded(eventName, bucket, java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8),
+                versionId, sequencer, size);
+    }
+
+    /** A record whose key is given as it appears in the notification (form-URL-encoded, or not quite). */
+    public static String s3RecordEncoded(String eventName, String bucket, String encodedKey, String versionId,
+                                         String sequencer, Long size) {
         return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
                 + "\"eventTime\":\"2025-03-14T09:26:53.589Z\",\"eventName\":\"" + eventName + "\","
                 + "\"userIdentity\":{\"principalId\":\"AWS:AIDAJDPLRKLG7UEXAMPLE\"},"

@@ -1,6 +1,6 @@
 package dev.filetrail.streams;
 
-/** An input record the topology cannot act on; it is logged with its coordinates and skipped, never retried. */
+/** An input record the topology cannot act on: it is dead-lettered with this message as the reason, never retried. */
 public final class BadInputException extends RuntimeException {
     public BadInputException(String message) {
         super(message);

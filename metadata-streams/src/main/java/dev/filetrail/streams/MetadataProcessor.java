@@ -1,7 +1,6 @@
 package dev.filetrail.streams;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
@@ -20,40 +19,49 @@ import dev.filetrail.streams.shares.ShareLinks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor of the topology: reads the three co-partitioned inputs, drops ids already seen, hands each
- * record to version history or share links, and forwards what they emit to the four output sinks.
+ * The one processor of the topology: takes the three co-partitioned inputs (decoded by {@link InputDeserializer}),
+ * drops ids already seen, hands each record to version history or share links, and forwards what they emit to the
+ * four output sinks. Outputs are serialized here and forwarded only once the record is fully applied: a record that
+ * fails leaves no half of its outputs behind, and Kafka Streams still holds its original bytes for the dead letter
+ * (it lets them go at the first forwarded output).
  */
-final class MetadataProcessor implements Processor<String, byte[], String, Object>, Emitter {
+final class MetadataProcessor implements Processor<String, Object, String, byte[]>, Emitter {
     private static final Logger log = LoggerFactory.getLogger(MetadataProcessor.class);
 
     /** Longest stream time between sweeps of expired parked items (shorter when the horizon is). */
     private static final Duration PARKED_SWEEP_MAX_INTERVAL = Duration.ofHours(1);
 
-    /** The shared mapper's configuration, with the fast path for the inputs' one timestamp form. */
-    private static final ObjectMapper INPUT = Json.MAPPER.copy().registerModule(IsoInstants.module());
-    private static final ObjectReader OBJECT_EVENTS = INPUT.readerFor(ObjectEvent.class);
-    private static final ObjectReader RESULTS = INPUT.readerFor(ProcessingResult.class);
-    private static final ObjectReader COMMANDS = INPUT.readerFor(ShareCommand.class);
+    private static final ObjectWriter CHANGES = Json.MAPPER.writerFor(FileVersionChange.class);
+    private static final ObjectWriter HEADS = Json.MAPPER.writerFor(FileHead.class);
+    private static final ObjectWriter LINKS = Json.MAPPER.writerFor(ShareLink.class);
+    private static final ObjectWriter AUDIT = Json.MAPPER.writerFor(CloudEvent.class);
 
     private final AuditEvents audit;
     private final long dedupeHorizonMs;
     private final ProcessingMetrics metrics;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, byte[]> context;
     private VersionHistory history;
     private ShareLinks links;
     private VersionStore versions;
     private SeenIds seen;
     private long currentTimestamp;
+    /** The current record's outputs, serialized, with their sinks; forwarded when the record is done. */
+    private final List<Output> outputs = new ArrayList<>();
+
+    private record Output(String sink, Record<String, byte[]> record) {
+    }
 
     MetadataProcessor(AuditEvents audit, long dedupeHorizonMs, ProcessingMetrics metrics) {
         this.audit = audit;
@@ -62,7 +70,7 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.versions = new VersionStore(context.getStateStore(VersionStore.VERSIONS),
                 context.getStateStore(VersionStore.INDEX), context.getStateStore(VersionStore.HEADS),
@@ -74,7 +82,11 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
         // exactly what the first run did instead of everything at once. The punctuator only reclaims space; the
         // same rule is applied when a version arrives (VersionStore.unpark), whenever the punctuations fall.
         context.schedule(Duration.ofMillis(Math.min(dedupeHorizonMs, PARKED_SWEEP_MAX_INTERVAL.toMillis())),
-                PunctuationType.STREAM_TIME, streamTime -> versions.expireParked(streamTime));
+                PunctuationType.STREAM_TIME, streamTime -> {
+                    outputs.clear();
+                    versions.expireParked(streamTime);
+                    forwardOutputs();
+                });
     }
 
     /** Counts and logs a parked item whose version did not arrive within the horizon; nothing is emitted. */
@@ -88,79 +100,85 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
                 event ? item.event().eventId() : item.result().resultId(), item.parkedAt(), dedupeHorizonMs);
     }
 
+    /**
+     * Applies one input. A {@link BadInputException} (or any other failure of the record) propagates to Kafka
+     * Streams' processing handler, which dead-letters the record; nothing of it has been forwarded by then.
+     */
     @Override
-    public void process(Record<String, byte[]> record) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+    public void process(Record<String, Object> record) {
+        outputs.clear();
         currentTimestamp = record.timestamp();
         versions.beginRecord(record.timestamp(), context.currentStreamTimeMs());
         Instant recordTime = Instant.ofEpochMilli(record.timestamp());
-        String input = inputName(topic);
-        try {
-            if (record.value() == null) {
-                throw new BadInputException("null value");
-            }
-            String outcome = switch (input) {
-                case "object-events" -> objectEvent(record.key(), record.value(), recordTime);
-                case "processing-results" -> result(record.key(), record.value(), recordTime);
-                case "share-commands" -> command(record.key(), record.value(), recordTime);
-                default -> throw new BadInputException("record from unexpected topic " + topic);
-            };
-            metrics.record(input, outcome);
-        } catch (BadInputException e) {
-            metrics.record(input, "rejected");
-            RecordMetadata meta = context.recordMetadata().orElse(null);
-            log.error("input record rejected topic={} partition={} offset={} key={} reason={}", topic,
-                    meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.key(),
-                    e.getMessage());
+        Object value = record.value();
+        String input;
+        String outcome;
+        if (value instanceof ObjectEvent event) {
+            input = "object-events";
+            outcome = objectEvent(record.key(), event, recordTime);
+        } else if (value instanceof ProcessingResult result) {
+            input = "processing-results";
+            outcome = result(record.key(), result, recordTime);
+        } else if (value instanceof ShareCommand command) {
+            input = "share-commands";
+            outcome = command(record.key(), command, recordTime);
+        } else {
+            throw new BadInputException("no input type for a value of " + (value == null ? "null"
+                    : value.getClass().getSimpleName()));
         }
+        forwardOutputs();
+        metrics.record(input, outcome);
     }
 
-    private String objectEvent(String recordKey, byte[] value, Instant recordTime) {
-        ObjectEvent event = parse(value, OBJECT_EVENTS, ObjectEvent.class);
+    // Each input is checked whole before anything is written, and its id is remembered only once it is applied:
+    // a record that fails leaves no seen id behind, so re-applying it after a fix is not taken for a duplicate.
+
+    private String objectEvent(String recordKey, ObjectEvent event, Instant recordTime) {
         requireObject(event.bucket(), event.key(), recordKey);
+        VersionHistory.check(event);
         if (event.eventId() == null || event.eventId().isBlank()) {
             event = withEventId(event);
         }
         // Creations and removals are idempotent by versionId (a repeat is a SAME_FACT and emits nothing), so only
         // the other facts, which would be emitted again, pay for the dedupe store.
-        if (!event.type().carriesSequencer() && !seen.firstSighting("o:" + event.eventId(), currentTimestamp)) {
+        String id = event.type().carriesSequencer() ? null : "o:" + event.eventId();
+        if (id != null && seen.seen(id, currentTimestamp)) {
             return "duplicate";
         }
-        return history.apply(event, recordTime).name().toLowerCase();
+        String outcome = history.apply(event, recordTime).name().toLowerCase();
+        if (id != null) {
+            seen.remember(id, currentTimestamp);
+        }
+        return outcome;
     }
 
-    private String result(String recordKey, byte[] value, Instant recordTime) {
-        ProcessingResult result = parse(value, RESULTS, ProcessingResult.class);
+    private String result(String recordKey, ProcessingResult result, Instant recordTime) {
         requireObject(result.bucket(), result.key(), recordKey);
-        String id = result.resultId() != null ? result.resultId()
+        VersionHistory.check(result);
+        String id = "r:" + (result.resultId() != null ? result.resultId()
                 : EventIds.sha256Hex(String.valueOf(result.processor()), result.bucket(), result.key(),
-                String.valueOf(result.versionId()), String.valueOf(result.processedAt()));
-        if (!seen.firstSighting("r:" + id, currentTimestamp)) {
+                String.valueOf(result.versionId()), String.valueOf(result.processedAt())));
+        if (seen.seen(id, currentTimestamp)) {
             return "duplicate";
         }
-        return history.apply(result, recordTime).name().toLowerCase();
+        String outcome = history.apply(result, recordTime).name().toLowerCase();
+        seen.remember(id, currentTimestamp);
+        return outcome;
     }
 
-    private String command(String recordKey, byte[] value, Instant recordTime) {
-        ShareCommand command = parse(value, COMMANDS, ShareCommand.class);
+    private String command(String recordKey, ShareCommand command, Instant recordTime) {
         requireObject(command.bucket(), command.key(), recordKey);
         if (command.commandId() == null || command.commandId().isBlank()) {
             throw new BadInputException("share command has no commandId");
         }
-        if (!seen.firstSighting("c:" + command.commandId(), currentTimestamp)) {
+        ShareLinks.check(command);
+        String id = "c:" + command.commandId();
+        if (seen.seen(id, currentTimestamp)) {
             return "duplicate";
         }
-        return links.apply(command, recordTime).name().toLowerCase();
-    }
-
-    private static <T> T parse(byte[] value, ObjectReader reader, Class<T> type) {
-        try {
-            return reader.readValue(value);
-        } catch (Exception e) {
-            String text = new String(value, 0, Math.min(value.length, 200), StandardCharsets.UTF_8);
-            throw new BadInputException("not a valid " + type.getSimpleName() + " (" + e.getMessage().lines()
-                    .findFirst().orElse("") + "): " + text, e);
-        }
+        String outcome = links.apply(command, recordTime).name().toLowerCase();
+        seen.remember(id, currentTimestamp);
+        return outcome;
     }
 
     /** The record key must be the value's bucket/key: co-partitioning of the three inputs depends on it. */
@@ -182,28 +200,19 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
                 e.restoreExpiryTime(), e.restoreStorageClass(), e.origin(), e.ingestedAt());
     }
 
-    static String inputName(String topic) {
-        return switch (topic) {
-            case Topics.OBJECT_EVENTS -> "object-events";
-            case Topics.PROCESSING_RESULTS -> "processing-results";
-            case Topics.SHARE_COMMANDS -> "share-commands";
-            default -> "unknown";
-        };
-    }
-
     @Override
     public void versionChange(FileVersionChange change) {
-        context.forward(new Record<>(change.recordKey(), change, currentTimestamp), MetadataTopology.SINK_FILE_VERSIONS);
+        emit(MetadataTopology.SINK_FILE_VERSIONS, change.recordKey(), CHANGES, change, null);
     }
 
     @Override
     public void head(String objectKey, FileHead head) {
-        context.forward(new Record<>(objectKey, head, currentTimestamp), MetadataTopology.SINK_FILES);
+        emit(MetadataTopology.SINK_FILES, objectKey, HEADS, head, null);
     }
 
     @Override
     public void link(ShareLink link) {
-        context.forward(new Record<>(link.linkId(), link, currentTimestamp), MetadataTopology.SINK_SHARE_LINKS);
+        emit(MetadataTopology.SINK_SHARE_LINKS, link.linkId(), LINKS, link, null);
     }
 
     @Override
@@ -211,7 +220,25 @@ final class MetadataProcessor implements Processor<String, byte[], String, Objec
         RecordHeaders headers = new RecordHeaders();
         // Kafka protocol binding of CloudEvents, structured mode: the content type says the value is the event.
         headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(event.subject(), (Object) event, currentTimestamp, headers),
-                MetadataTopology.SINK_AUDIT);
+        emit(MetadataTopology.SINK_AUDIT, event.subject(), AUDIT, event, headers);
+    }
+
+    /** Serializes one output (a null value is a tombstone) and holds it until the record is done. */
+    private void emit(String sink, String key, ObjectWriter writer, Object value, Headers headers) {
+        byte[] bytes;
+        try {
+            bytes = value == null ? null : writer.writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new BadInputException("its " + sink + " output cannot be written as JSON: " + e.getMessage(), e);
+        }
+        outputs.add(new Output(sink, headers == null ? new Record<>(key, bytes, currentTimestamp)
+                : new Record<>(key, bytes, currentTimestamp, headers)));
+    }
+
+    private void forwardOutputs() {
+        for (Output output : outputs) {
+            context.forward(output.record(), output.sink());
+        }
+        outputs.clear();
     }
 }

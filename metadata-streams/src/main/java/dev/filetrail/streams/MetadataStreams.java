@@ -4,30 +4,42 @@ import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.RequiredTopics;
 import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.streams.http.MetricsServer;
+import dev.filetrail.streams.http.StreamsReadiness;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The metadata-streams service: checks its topics, runs the topology with exactly-once, serves metrics. */
+/**
+ * The metadata-streams service: checks its topics, runs the topology with exactly-once and its dead-letter
+ * handlers, serves metrics, liveness and readiness.
+ */
 public final class MetadataStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataStreams.class);
 
@@ -35,14 +47,17 @@ public final class MetadataStreams implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MetadataTopology topology;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private final StreamsReadiness readiness;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
+    private ScheduledExecutorService progressSampler;
 
     public MetadataStreams(MetadataStreamsConfig config) {
         this.config = config;
         unifyRocksDbTags(registry);
         this.topology = MetadataTopology.of(config, registry);
+        this.readiness = new StreamsReadiness(config.stuckAfter(), Instant::now);
     }
 
     /**
@@ -58,7 +73,10 @@ public final class MetadataStreams implements AutoCloseable {
         return config;
     }
 
-    /** The Kafka Streams settings this service runs with (the connection comes from {@code config.kafka()}). */
+    /**
+     * The Kafka Streams settings this service runs with, but for the connection (from {@code config.kafka()}) and
+     * the topology's error handling (see start).
+     */
     public static Map<String, Object> streamsSettings(MetadataStreamsConfig config) {
         Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -96,24 +114,35 @@ public final class MetadataStreams implements AutoCloseable {
             RequiredTopics.verify(admin, topics);
         }
         CountDownLatch running = new CountDownLatch(1);
-        streams = config.kafka().newStreams(topology.build(), streamsSettings(config));
+        Map<String, Object> settings = streamsSettings(config);
+        settings.putAll(topology.errorHandling());
+        streams = config.kafka().newStreams(topology.build(), settings);
         streams.setStateListener((newState, oldState) -> {
             state.set(newState);
+            readiness.stateChanged(newState);
             log.info("streams state applicationId={} from={} to={}", config.applicationId(), oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            readiness.threadFailed(e);
             log.error("stream thread failed applicationId={}; replacing the thread", config.applicationId(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         if (config.metricsPort() >= 0) {
-            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health,
+                    readiness::check);
         }
         streams.start();
+        progressSampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "streams-progress-" + config.applicationId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        progressSampler.scheduleWithFixedDelay(this::sampleProgress, 1, 1, TimeUnit.SECONDS);
         try {
             if (!running.await(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("streams did not reach RUNNING within " + config.startTimeout()
@@ -127,11 +156,40 @@ public final class MetadataStreams implements AutoCloseable {
         return this;
     }
 
-    /** Kafka Streams state now; RUNNING and REBALANCING count as healthy. */
+    /** Hands readiness the committed and end offsets of the local tasks' input partitions. */
+    private void sampleProgress() {
+        try {
+            Set<TopicPartition> assigned = new HashSet<>();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            Map<TopicPartition, Long> end = new HashMap<>();
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    assigned.addAll(task.topicPartitions());
+                    committed.putAll(task.committedOffsets());
+                    end.putAll(task.endOffsets());
+                }
+            }
+            readiness.sample(assigned, committed, end);
+        } catch (RuntimeException e) {
+            log.debug("progress not sampled applicationId={} error={}", config.applicationId(), e.toString());
+        }
+    }
+
+    /** Kafka Streams state now; RUNNING and REBALANCING count as healthy (alive). */
     public MetricsServer.Health health() {
         KafkaStreams.State s = state.get();
         return new MetricsServer.Health(s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
-                s.name());
+                s.name(), null);
+    }
+
+    /** Whether the streams are doing their work, or have been stuck for longer than STREAMS_STUCK_AFTER_MS. */
+    public MetricsServer.Health ready() {
+        return readiness.check();
+    }
+
+    /** The recorder of this instance's dead letters (counts by kind). */
+    public dev.filetrail.streams.deadletters.DeadLetterRecorder deadLetters() {
+        return topology.deadLetters();
     }
 
     public KafkaStreams.State state() {
@@ -158,6 +216,9 @@ public final class MetadataStreams implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (progressSampler != null) {
+            progressSampler.shutdownNow();
+        }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;

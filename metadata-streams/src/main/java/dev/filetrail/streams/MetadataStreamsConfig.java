@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param startTimeout          STREAMS_START_TIMEOUT_MS: how long {@code start()} waits for RUNNING
  * @param commitInterval        STREAMS_COMMIT_INTERVAL_MS: exactly-once transaction length; outputs become visible
  *                              to read_committed readers at most this late
+ * @param stuckAfter            STREAMS_STUCK_AFTER_MS: how long the streams may be out of RUNNING/REBALANCING,
+ *                              rebalancing, or failing stream threads again and again before /ready answers 503
  */
 public record MetadataStreamsConfig(
         KafkaClientSettings kafka,
@@ -43,11 +45,13 @@ public record MetadataStreamsConfig(
         Duration dedupeHorizon,
         String outputTopicSuffix,
         Duration startTimeout,
-        Duration commitInterval) {
+        Duration commitInterval,
+        Duration stuckAfter) {
 
     public static final String DEFAULT_APPLICATION_ID = "filetrail-metadata-streams";
     public static final Duration DEFAULT_DEDUPE_HORIZON = Duration.ofDays(7);
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(2);
 
     public MetadataStreamsConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -57,12 +61,16 @@ public record MetadataStreamsConfig(
         Objects.requireNonNull(dedupeHorizon, "dedupeHorizon");
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(stuckAfter, "stuckAfter");
         outputTopicSuffix = outputTopicSuffix == null ? "" : outputTopicSuffix;
         if (threads < 1 || standbyReplicas < 0 || partitions < 1 || replicationFactor < 1) {
             throw new IllegalArgumentException("threads, partitions and replication factor must be >= 1, standby >= 0");
         }
         if (dedupeHorizon.isNegative() || dedupeHorizon.isZero()) {
             throw new IllegalArgumentException("dedupe horizon must be positive: " + dedupeHorizon);
+        }
+        if (stuckAfter.isNegative() || stuckAfter.isZero()) {
+            throw new IllegalArgumentException("STREAMS_STUCK_AFTER_MS must be positive: " + stuckAfter);
         }
     }
 
@@ -89,7 +97,9 @@ public record MetadataStreamsConfig(
                 get(env, "STREAMS_OUTPUT_TOPIC_SUFFIX", ""),
                 Duration.ofMillis(Long.parseLong(get(env, "STREAMS_START_TIMEOUT_MS", "120000"))),
                 Duration.ofMillis(Long.parseLong(get(env, "STREAMS_COMMIT_INTERVAL_MS",
-                        String.valueOf(DEFAULT_COMMIT_INTERVAL.toMillis())))));
+                        String.valueOf(DEFAULT_COMMIT_INTERVAL.toMillis())))),
+                Duration.ofMillis(Long.parseLong(get(env, "STREAMS_STUCK_AFTER_MS",
+                        String.valueOf(DEFAULT_STUCK_AFTER.toMillis())))));
     }
 
     /** The local stack's settings against the given broker and login (tests and benchmarks). */
@@ -101,49 +111,55 @@ public record MetadataStreamsConfig(
     public MetadataStreamsConfig withKafka(KafkaClientSettings settings) {
         return new MetadataStreamsConfig(settings, applicationId, stateDir, threads, standbyReplicas, partitions,
                 replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval);
+                startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withApplicationId(String id) {
         return new MetadataStreamsConfig(kafka, id, stateDir, threads, standbyReplicas, partitions,
                 replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval);
+                startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withStateDir(Path dir) {
         return new MetadataStreamsConfig(kafka, applicationId, dir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withMetricsPort(int port) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, port, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval);
+                startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withOutputTopicSuffix(String suffix) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, suffix,
-                startTimeout, commitInterval);
+                startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withPartitions(int count) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 count, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withThreads(int count) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, count, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
     }
 
     public MetadataStreamsConfig withCommitInterval(Duration interval) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, interval);
+                outputTopicSuffix, startTimeout, interval, stuckAfter);
+    }
+
+    public MetadataStreamsConfig withStuckAfter(Duration bound) {
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, commitInterval, bound);
     }
 
     /** The output topic names this configuration writes to. */

@@ -1,28 +1,35 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.audit.CloudEvent;
-import dev.filetrail.events.history.FileHead;
-import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
 import dev.filetrail.streams.audit.AuditEvents;
+import dev.filetrail.streams.deadletters.ApplyFailureHandler;
+import dev.filetrail.streams.deadletters.DeadLetterRecorder;
+import dev.filetrail.streams.deadletters.DecodeFailureHandler;
+import dev.filetrail.streams.deadletters.OutputFailureHandler;
 import dev.filetrail.streams.history.Parked;
 import dev.filetrail.streams.history.VersionStore;
 import dev.filetrail.streams.shares.ShareLinks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds Filetrail's one Processor API topology: object events, processing results and share commands (all keyed
  * {@code bucket/key}, co-partitioned) into one processor with RocksDB stores, out to history, heads, share links
- * and audit.
+ * and audit. What it cannot decode or apply goes to the dead-letter topic through the handlers of
+ * {@link #errorHandling()}, which every runner of the topology must put into its streams settings.
  */
 public final class MetadataTopology {
     public static final String PROCESSOR = "metadata";
@@ -35,12 +42,14 @@ public final class MetadataTopology {
     private final Duration dedupeHorizon;
     private final OutputTopics outputs;
     private final ProcessingMetrics metrics;
+    private final DeadLetterRecorder deadLetters;
 
     public MetadataTopology(String auditSource, Duration dedupeHorizon, OutputTopics outputs, MeterRegistry registry) {
         this.audit = new AuditEvents(auditSource);
         this.dedupeHorizon = dedupeHorizon;
         this.outputs = outputs;
         this.metrics = new ProcessingMetrics(registry);
+        this.deadLetters = new DeadLetterRecorder(outputs.deadLetters(), registry, metrics);
     }
 
     /** The topology a configuration runs. */
@@ -58,13 +67,33 @@ public final class MetadataTopology {
         return metrics;
     }
 
+    public DeadLetterRecorder deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * The streams settings that park what the topology cannot decode, apply or write on the dead-letter topic: the
+     * three exception handlers and the recorder they share.
+     */
+    public Map<String, Object> errorHandling() {
+        return Map.of(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeFailureHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ApplyFailureHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class,
+                // No global stores here; set so Kafka Streams does not warn that the handler skips them.
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
+                DeadLetterRecorder.CONFIG, deadLetters);
+    }
+
     public Topology build() {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
-        ByteArrayDeserializer values = new ByteArrayDeserializer();
-        topology.addSource("object-events-source", keys, values, Topics.OBJECT_EVENTS);
-        topology.addSource("processing-results-source", keys, values, Topics.PROCESSING_RESULTS);
-        topology.addSource("share-commands-source", keys, values, Topics.SHARE_COMMANDS);
+        topology.addSource("object-events-source", keys, InputDeserializer.of(ObjectEvent.class),
+                Topics.OBJECT_EVENTS);
+        topology.addSource("processing-results-source", keys, InputDeserializer.of(ProcessingResult.class),
+                Topics.PROCESSING_RESULTS);
+        topology.addSource("share-commands-source", keys, InputDeserializer.of(ShareCommand.class),
+                Topics.SHARE_COMMANDS);
         long horizonMs = dedupeHorizon.toMillis();
         topology.addProcessor(PROCESSOR, () -> new MetadataProcessor(audit, horizonMs, metrics),
                 "object-events-source", "processing-results-source", "share-commands-source");
@@ -83,15 +112,13 @@ public final class MetadataTopology {
                 Stores.persistentWindowStore(SeenIds.STORE, dedupeHorizon, dedupeHorizon, false),
                 Serdes.String(), Serdes.Long()), PROCESSOR);
 
+        // The processor hands the sinks JSON it has already written (see MetadataProcessor).
         StringSerializer keySerializer = new StringSerializer();
-        topology.addSink(SINK_FILE_VERSIONS, outputs.fileVersions(), keySerializer,
-                BoundJsonSerde.of(FileVersionChange.class).serializer(), PROCESSOR);
-        topology.addSink(SINK_FILES, outputs.files(), keySerializer, BoundJsonSerde.of(FileHead.class).serializer(),
-                PROCESSOR);
-        topology.addSink(SINK_SHARE_LINKS, outputs.shareLinks(), keySerializer,
-                BoundJsonSerde.of(ShareLink.class).serializer(), PROCESSOR);
-        topology.addSink(SINK_AUDIT, outputs.audit(), keySerializer, BoundJsonSerde.of(CloudEvent.class).serializer(),
-                PROCESSOR);
+        ByteArraySerializer valueSerializer = new ByteArraySerializer();
+        topology.addSink(SINK_FILE_VERSIONS, outputs.fileVersions(), keySerializer, valueSerializer, PROCESSOR);
+        topology.addSink(SINK_FILES, outputs.files(), keySerializer, valueSerializer, PROCESSOR);
+        topology.addSink(SINK_SHARE_LINKS, outputs.shareLinks(), keySerializer, valueSerializer, PROCESSOR);
+        topology.addSink(SINK_AUDIT, outputs.audit(), keySerializer, valueSerializer, PROCESSOR);
         return topology;
     }
 }

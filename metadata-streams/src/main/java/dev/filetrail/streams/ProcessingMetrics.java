@@ -1,5 +1,6 @@
 package dev.filetrail.streams;
 
+import dev.filetrail.events.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,16 @@ public final class ProcessingMetrics {
                 .tag("input", input)
                 .tag("outcome", outcome)
                 .register(registry)).increment();
+    }
+
+    /** The short name an input topic is counted under. */
+    public static String inputName(String topic) {
+        return switch (topic) {
+            case Topics.OBJECT_EVENTS -> "object-events";
+            case Topics.PROCESSING_RESULTS -> "processing-results";
+            case Topics.SHARE_COMMANDS -> "share-commands";
+            default -> "unknown";
+        };
     }
 
     public double count(String input, String outcome) {

@@ -19,15 +19,16 @@ public final class SeenIds {
         this.horizonMs = horizonMs;
     }
 
-    /** Records the id at {@code timestamp}; false if it was already seen within the horizon either side. */
-    public boolean firstSighting(String id, long timestamp) {
+    /** Whether the id was seen within the horizon either side of {@code timestamp}. */
+    public boolean seen(String id, long timestamp) {
         long from = Math.max(0, timestamp - horizonMs);
         try (WindowStoreIterator<Long> it = store.fetch(id, from, timestamp + horizonMs)) {
-            if (it.hasNext()) {
-                return false;
-            }
+            return it.hasNext();
         }
+    }
+
+    /** Records the id at {@code timestamp} (once the fact it names has been applied). */
+    public void remember(String id, long timestamp) {
         store.put(id, timestamp, timestamp);
-        return true;
     }
 }

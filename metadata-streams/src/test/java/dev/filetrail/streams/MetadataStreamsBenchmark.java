@@ -237,8 +237,13 @@ public final class MetadataStreamsBenchmark {
                 .withCommitInterval(java.time.Duration.ofMillis(Long.getLong("bench.commitMs",
                         MetadataStreamsConfig.DEFAULT_COMMIT_INTERVAL.toMillis())));
         Map<String, Object> props = MetadataStreams.streamsSettings(config);
-        Topology built = topology != null ? topology
-                : MetadataTopology.of(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+        Topology built = topology;
+        if (built == null) {
+            MetadataTopology metadata = MetadataTopology.of(config,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            props.putAll(metadata.errorHandling());
+            built = metadata.build();
+        }
         long inputs;
         try (Admin admin = kafka.admin()) {
             inputs = StreamsRebuild.retainedRecords(admin, List.of(Topics.OBJECT_EVENTS));

@@ -93,6 +93,11 @@ class MetadataStreamsTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + a.metricsPort() + "/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"status\":\"READY\"");
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + b.metricsPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -122,5 +127,10 @@ class MetadataStreamsTest {
         assertThat(set.outputTopics().files()).isEqualTo(Topics.FILES + ".v");
         assertThat(MetadataStreams.streamsSettings(set).get("processing.guarantee")).isEqualTo("exactly_once_v2");
         assertThat(MetadataStreams.streamsSettings(set).get("num.standby.replicas")).isEqualTo(1);
+        assertThat(defaults.stuckAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(MetadataStreamsConfig.fromEnvironment(Map.of("STREAMS_STUCK_AFTER_MS", "5000")).stuckAfter())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ);
+        assertThat(set.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ + ".v");
     }
 }

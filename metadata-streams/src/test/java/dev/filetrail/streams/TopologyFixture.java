@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** A TopologyTestDriver around the metadata topology, with typed inputs and drained outputs. */
@@ -43,6 +45,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestOutputTopic<String, FileHead> files;
     private final TestOutputTopic<String, ShareLink> links;
     private final TestOutputTopic<String, CloudEvent> audit;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
     private long clock = Facts.T0.toEpochMilli();
 
     public TopologyFixture() {
@@ -55,6 +58,7 @@ public final class TopologyFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        props.putAll(topology.errorHandling());
         driver = new TopologyTestDriver(topology.build(), props);
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer bytes = new ByteArraySerializer();
@@ -66,6 +70,8 @@ public final class TopologyFixture implements AutoCloseable {
         files = driver.createOutputTopic(Topics.FILES, k, JsonSerde.of(FileHead.class).deserializer());
         links = driver.createOutputTopic(Topics.SHARE_LINKS, k, JsonSerde.of(ShareLink.class).deserializer());
         audit = driver.createOutputTopic(Topics.AUDIT, k, JsonSerde.of(CloudEvent.class).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     public TopologyFixture send(ObjectEvent... es) {
@@ -108,6 +114,22 @@ public final class TopologyFixture implements AutoCloseable {
             default -> commands;
         };
         in.pipeInput(key, value, ++clock);
+    }
+
+    /** Pipes one record exactly as given (raw key and value bytes, headers) into an input topic. */
+    public void pipe(String topic, TestRecord<byte[], byte[]> record) {
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(),
+                        record.timestamp() != null ? record.timestamp() : ++clock));
+    }
+
+    /** The dead letters written so far (each read once). */
+    public List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    public MetadataTopology topology() {
+        return topology;
     }
 
     public List<FileVersionChange> changes() {

@@ -56,7 +56,8 @@ public final class FiletrailStack extends Stack {
 
         String cdnDomain = config.cdn().domainName().orElse(cdn.distribution().getDistributionDomainName());
         services = new FiletrailServices(this, "Services", config, new FiletrailServices.Wiring(
-                network.vpc(), kafka, database, ingest.queue(), ingest.objectEvents(), ingest.processingResults(),
+                network.vpc(), kafka, database, ingest.queue(), ingest.deadLetters(), ingest.objectEvents(),
+                ingest.processingResults(),
                 buckets.source(), buckets.derivatives(), cdnDomain, cdn.publicKey().getPublicKeyId(),
                 cdn.privateKey(), key));
 

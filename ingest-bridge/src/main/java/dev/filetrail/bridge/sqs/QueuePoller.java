@@ -7,6 +7,7 @@ import dev.filetrail.bridge.Translation;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -45,6 +46,7 @@ public final class QueuePoller implements Runnable {
     private final AfterProduceHook afterProduce;
     private final Clock clock;
     private final Backoff backoff;
+    private final Readiness readiness;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     // Added and removed by the poller thread only; read by releaseInFlight() from the closing thread.
     private final Deque<Batch> inFlight = new ConcurrentLinkedDeque<>();
@@ -66,7 +68,7 @@ public final class QueuePoller implements Runnable {
 
     public QueuePoller(String name, SqsClient sqs, Settings settings, MessageTranslator translator,
                        BridgeProducer producer, VisibilityExtender visibility, BridgeMetrics metrics,
-                       AfterProduceHook afterProduce, Clock clock) {
+                       AfterProduceHook afterProduce, Clock clock, Readiness readiness) {
         this.name = name;
         this.sqs = sqs;
         this.settings = settings;
@@ -76,6 +78,7 @@ public final class QueuePoller implements Runnable {
         this.metrics = metrics;
         this.afterProduce = afterProduce;
         this.clock = clock;
+        this.readiness = readiness;
         this.backoff = new Backoff(Math.min(200, settings.backoffMaxMs()), settings.backoffMaxMs());
     }
 
@@ -88,6 +91,7 @@ public final class QueuePoller implements Runnable {
                 step();
             } catch (RuntimeException e) {
                 long delay = backoff.next();
+                readiness.failed(e.toString(), Duration.ofMillis(delay));
                 log.warn("poll failed poller={} queue={} retryInMs={} error={}", name, settings.queueUrl(), delay,
                         e.toString());
                 pause(delay);
@@ -126,6 +130,8 @@ public final class QueuePoller implements Runnable {
         int received = receiveAndSend(inFlight.isEmpty() ? settings.waitTimeSeconds() : 0);
         if (received == 0 && !inFlight.isEmpty()) {
             settleOldest();
+        } else if (received == 0) {
+            readiness.idle();
         }
     }
 
@@ -255,12 +261,15 @@ public final class QueuePoller implements Runnable {
             }
             if (failed.isEmpty()) {
                 backoff.reset();
+                readiness.succeeded();
                 return;
             }
             metrics.failed(failed.size());
             long delay = backoff.next();
             // Released after the back-off rather than at once, so a dead broker is not hammered by the queue.
             int releaseSeconds = (int) Math.min(settings.visibilityTimeoutSeconds(), Math.max(1, (delay + 999) / 1000));
+            // A second on top: an empty receive just as they come back must not count as their being gone.
+            readiness.failed(lastError, Duration.ofSeconds(releaseSeconds + 1L));
             visibility.setVisibility(failed, releaseSeconds);
             log.warn("batch not acknowledged by kafka poller={} failedMessages={} deleted={} retryInMs={} error={}",
                     name, failed.size(), done.size(), delay, lastError);

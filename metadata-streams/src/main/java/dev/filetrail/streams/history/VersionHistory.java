@@ -9,6 +9,7 @@ import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.Sequencer;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.streams.BadInputException;
@@ -56,15 +57,30 @@ public final class VersionHistory {
         this.listener = listener;
     }
 
-    /** Applies one object event; {@code recordTime} stands in for a missing eventTime. */
-    public Outcome apply(ObjectEvent event, Instant recordTime) {
-        Instant time = event.eventTime() != null ? event.eventTime() : recordTime;
+    /** Refuses an event these rules can never apply, before anything is written for it. */
+    public static void check(ObjectEvent event) {
         if (event.sequencer() != null && !Sequencer.isValid(event.sequencer())) {
             throw new BadInputException("invalid sequencer '" + event.sequencer() + "'");
         }
         if (event.type() == null) {
             throw new BadInputException("event has no type");
         }
+        if (event.type() == ObjectEventType.STORAGE_CLASS_CHANGED && event.storageClass() == null) {
+            throw new BadInputException("storage class change without a storage class");
+        }
+    }
+
+    /** Refuses a result these rules can never apply, before anything is written for it. */
+    public static void check(ProcessingResult result) {
+        if (result.thumbnails() != null && result.thumbnails().stream().anyMatch(Objects::isNull)) {
+            throw new BadInputException("processing result lists a null thumbnail");
+        }
+    }
+
+    /** Applies one object event; {@code recordTime} stands in for a missing eventTime. */
+    public Outcome apply(ObjectEvent event, Instant recordTime) {
+        check(event);
+        Instant time = event.eventTime() != null ? event.eventTime() : recordTime;
         return switch (event.type()) {
             case VERSION_CREATED -> create(event, false, time);
             case DELETE_MARKER_CREATED -> create(event, true, time);
@@ -256,9 +272,6 @@ public final class VersionHistory {
         ObjectNode extra = eventExtra(event);
         switch (event.type()) {
             case STORAGE_CLASS_CHANGED -> {
-                if (event.storageClass() == null) {
-                    throw new BadInputException("storage class change without a storage class");
-                }
                 // Transitions carry no sequencer: the newest eventTime wins, whatever the arrival order.
                 if (classAt == null || !time.isBefore(classAt)) {
                     version = version.withStorageClass(event.storageClass());

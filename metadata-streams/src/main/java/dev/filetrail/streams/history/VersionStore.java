@@ -134,10 +134,8 @@ public final class VersionStore {
                 return null;
             }
             KeyValue<String, byte[]> kv = it.next();
-            int orderStart = objectKey.length() + 1;
-            int orderEnd = kv.key.indexOf(StoreKeys.SEP, orderStart);
-            String versionId = kv.key.substring(orderEnd + 1);
-            return new Newest(decode(objectKey, versionId, kv.value), kv.key.substring(orderStart, orderEnd));
+            String versionId = StoreKeys.versionIdOf(objectKey, kv.key);
+            return new Newest(decode(objectKey, versionId, kv.value), StoreKeys.orderOf(objectKey, kv.key));
         }
     }
 
@@ -149,8 +147,7 @@ public final class VersionStore {
     public List<StoredVersion> all(String objectKey) {
         List<StoredVersion> out = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = versions.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
-            it.forEachRemaining(kv -> out.add(decode(objectKey, kv.key.substring(kv.key.lastIndexOf(StoreKeys.SEP)
-                    + 1), kv.value)));
+            it.forEachRemaining(kv -> out.add(decode(objectKey, StoreKeys.versionIdOf(objectKey, kv.key), kv.value)));
         }
         return out;
     }
@@ -245,9 +242,9 @@ public final class VersionStore {
         }
         forget();
         for (KeyValue<String, Parked> kv : expired) {
-            int objectEnd = kv.key.indexOf(StoreKeys.SEP);
-            String objectKey = kv.key.substring(0, objectEnd);
-            String versionId = kv.key.substring(objectEnd + 1, kv.key.indexOf(StoreKeys.SEP, objectEnd + 1));
+            String[] objectAndVersion = StoreKeys.objectAndVersionOfParked(kv.key);
+            String objectKey = objectAndVersion[0];
+            String versionId = objectAndVersion[1];
             pending.delete(kv.key);
             ObjectSummary s = summary(objectKey);
             write(objectKey, new ObjectSummary(s.head(), s.latestOrder(), Math.max(0, s.parked() - 1), s.links()));

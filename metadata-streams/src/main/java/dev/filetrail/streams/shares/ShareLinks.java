@@ -45,17 +45,22 @@ public final class ShareLinks implements HistoryListener {
         this.audit = audit;
     }
 
-    public Outcome apply(ShareCommand command, Instant recordTime) {
+    /** Refuses a command the state machine can never apply, before anything is written for it. */
+    public static void check(ShareCommand command) {
         if (command.type() == null) {
             throw new BadInputException("share command has no type");
         }
+        if (command.type() != ShareCommand.Type.URL_ISSUED && (command.linkId() == null || command.linkId().isBlank())) {
+            throw new BadInputException(command.type() + " command has no linkId");
+        }
+    }
+
+    public Outcome apply(ShareCommand command, Instant recordTime) {
+        check(command);
         Instant time = command.issuedAt() != null ? command.issuedAt() : recordTime;
         if (command.type() == ShareCommand.Type.URL_ISSUED) {
             out.audit(audit.urlIssued(command, time));
             return Outcome.APPLIED;
-        }
-        if (command.linkId() == null || command.linkId().isBlank()) {
-            throw new BadInputException(command.type() + " command has no linkId");
         }
         String objectKey = command.recordKey();
         String storeKey = StoreKeys.member(objectKey, command.linkId());

@@ -93,7 +93,7 @@ public final class FiletrailServices extends Construct {
 
     /** What the services connect to. */
     public record Wiring(IVpc vpc, KafkaCluster kafka, Database database, IQueue ingestQueue,
-                         ITopic objectEvents, ITopic processingResults, IBucket source, IBucket derivatives,
+                         IQueue ingestDeadLetters, ITopic objectEvents, ITopic processingResults, IBucket source, IBucket derivatives,
                          String cdnDomain, String cdnKeyPairId, ISecret cdnPrivateKey, Optional<IKey> key) {
     }
 
@@ -369,9 +369,15 @@ public final class FiletrailServices extends Construct {
         ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:ListBucketVersions"))
                 .resources(List.of(wiring.source().getBucketArn())).build());
+        // Redrive sends to the ingest queue; `filetrail dlq --source sqs` finds the SQS DLQ in its redrive policy.
         ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("sqs:SendMessage"))
+                .actions(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"))
                 .resources(List.of(wiring.ingestQueue().getQueueArn())).build());
+        // ...and walks the SQS DLQ (messages are received, handed back or deleted once redriven).
+        ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:ChangeMessageVisibility",
+                        "sqs:DeleteMessage"))
+                .resources(List.of(wiring.ingestDeadLetters().getQueueArn())).build());
         wiring.key().ifPresent(k -> ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 // SQS asks KMS for a data key when a message enters the encrypted queue.
                 .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))

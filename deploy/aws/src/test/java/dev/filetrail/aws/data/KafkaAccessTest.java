@@ -40,11 +40,12 @@ class KafkaAccessTest {
 
     private static final List<Probe> PROBES = List.of(
             topics(Topics.ALL.toArray(String[]::new)),
-            topics(Topics.FILES + ".rebuilt", Topics.AUDIT + ".copy", "filetrail.audit-refill.v1",
+            topics(Topics.FILES + ".rebuilt", Topics.STREAMS_DLQ + ".rebuilt", Topics.AUDIT + ".copy", "filetrail.audit-refill.v1",
                     "filetrail-metadata-streams-rebuild-1-history-changelog", "filetrail-metadata-streams-repartition",
                     "other-app-changelog", "audit", "filetrail"),
             groups("filetrail-query-projector", "filetrail-query-projector-rebuild-1", "filetrail-metadata-streams",
                     "filetrail-metadata-streams-rebuild-1", "filetrail-audit-siem", "filetrail-dlq-redrive",
+                    "filetrail-streams-dlq-reapply",
                     "someone-else", "filetrail"),
             new Probe(ResourceKind.TRANSACTIONAL_ID, "filetrail-metadata-streams-0_1",
                     EnumSet.of(KafkaOperation.WRITE, KafkaOperation.DESCRIBE)),

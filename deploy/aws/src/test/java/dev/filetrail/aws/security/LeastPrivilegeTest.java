@@ -177,8 +177,13 @@ class LeastPrivilegeTest {
                 .satisfies(r -> assertThat(r).contains("BucketsSource"));
         assertThat(grants("ServicesOpsTaskRole", "sqs:SendMessage")).singleElement()
                 .satisfies(r -> assertThat(r).contains("IngestQueue"));
+        // It walks and empties the SQS dead-letter queue (filetrail dlq --source sqs), never the ingest queue.
+        for (String action : List.of("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage")) {
+            assertThat(grants("ServicesOpsTaskRole", action)).as(action).singleElement()
+                    .satisfies(r -> assertThat(r).contains("IngestDeadLetters"));
+        }
         assertThat(actions("ServicesOpsTaskRole")).noneMatch(a -> a.startsWith("s3:Get") || a.startsWith("s3:Put")
-                || a.equals("sqs:DeleteMessage") || a.startsWith("sns:"));
+                || a.startsWith("sns:"));
     }
 
     @Test

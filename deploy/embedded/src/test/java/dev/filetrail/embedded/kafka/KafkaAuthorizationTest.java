@@ -128,6 +128,41 @@ class KafkaAuthorizationTest {
     }
 
     @Test
+    void theDeadLetterRedriveGroupsAreTheOpsRolesAlone() {
+        // The groups `filetrail dlq redrive` keeps its progress in: the ingest letters' and the streams' re-apply.
+        List<String> groups = List.of("filetrail-dlq-redrive", "filetrail-streams-dlq-reapply");
+        TopicPartition letters = new TopicPartition(Topics.STREAMS_DLQ, 0);
+        List<String> disagreements = new ArrayList<>();
+        for (String group : groups) {
+            assertThat(KafkaRole.OPS.allows(KafkaOperation.READ, ResourceKind.GROUP, group)).as(group).isTrue();
+            for (KafkaRole role : KafkaRole.values()) {
+                Map<String, Object> settings = new java.util.HashMap<>(FAST);
+                settings.put("group.id", group + "-probe");
+                settings.put("enable.auto.commit", false);
+                // A commit needs READ on the group and on the topic.
+                boolean expected = role.allows(KafkaOperation.READ, ResourceKind.GROUP, group + "-probe")
+                        && role.allows(KafkaOperation.READ, ResourceKind.TOPIC, letters.topic());
+                boolean allowed;
+                try (KafkaConsumer<String, String> consumer = kafka.settings(role).newConsumer(settings,
+                        new StringDeserializer(), new StringDeserializer())) {
+                    consumer.commitSync(Map.of(letters, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)));
+                    allowed = true;
+                } catch (RuntimeException e) {
+                    if (!refusedBy(e)) {
+                        throw new AssertionError(role.wireName() + " commit in " + group + ": " + e, e);
+                    }
+                    allowed = false;
+                }
+                if (allowed != expected) {
+                    disagreements.add(role.wireName() + " commit in " + group + ": broker "
+                            + (allowed ? "allowed" : "refused") + ", table " + (expected ? "allows" : "refuses"));
+                }
+            }
+        }
+        assertThat(disagreements).as("broker decisions that differ from the table").isEmpty();
+    }
+
+    @Test
     void apiMayNotProduceObjectEvents() {
         try (KafkaProducer<String, String> producer = kafka.settings(KafkaRole.API).newProducer(FAST,
                 new StringSerializer(), new StringSerializer())) {
@@ -145,6 +180,12 @@ class KafkaAuthorizationTest {
         }
         try (Admin ops = kafka.admin()) {
             ops.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            // The controller has committed the topic; the broker's metadata cache, which answers the listing,
+            // catches up a moment later on a loaded machine.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ops.listTopics().names().get().contains(topic) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(ops.listTopics().names().get()).contains(topic);
         }
     }

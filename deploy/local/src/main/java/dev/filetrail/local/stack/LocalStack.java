@@ -101,7 +101,7 @@ public final class LocalStack implements AutoCloseable {
 
         EmbeddedSqs sqsServer = keep(EmbeddedSqs.start(config.sqsPort()));
         SqsClient sqs = keep(sqsServer.client());
-        String ingestQueueUrl = sqsServer.createQueueWithDlq(LocalStackConfig.INGEST_QUEUE, 5, 120);
+        String ingestQueueUrl = sqsServer.createQueueWithDlq(LocalStackConfig.INGEST_QUEUE, 100, 120);
         String ingestDlqUrl = sqs.getQueueUrl(b -> b.queueName(LocalStackConfig.INGEST_QUEUE + "-dlq")).queueUrl();
         String ingestQueueArn = "arn:aws:sqs:" + region + ":" + LocalAws.ACCOUNT_ID + ":" + LocalStackConfig.INGEST_QUEUE;
 

@@ -22,6 +22,10 @@ import dev.filetrail.local.stack.LocalStackConfig;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +57,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Every operator command against one running local stack (real Kafka, PostgreSQL, S3, SQS and every service),
@@ -366,51 +371,180 @@ class OpsCommandsTest {
     void deadLettersAreListedShownAndRedrivenIntoTheHistory() throws Exception {
         String queueUrl = stack.endpoints().ingestQueueUrl();
         String garbage = "not an S3 notification " + UUID.randomUUID();
-        // The test's own client, untagged: this send is set-up, not a call of any Filetrail component.
-        try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(java.net.URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
-                .credentialsProvider(LocalAws.credentials())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+        try (SqsClient sqs = testSqs()) {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(garbage));
         }
-        JsonNode listed = awaitJson(() -> run("dlq", "list", "--json"), j -> j.path("summary").path("count").asLong() >= 1);
+        JsonNode listed = awaitJson(() -> run("dlq", "list", "--source", "ingest", "--json"),
+                j -> source(j, "ingest").path("count").asLong() >= 1);
+        assertThat(listed.path("sources")).hasSize(1);
         JsonNode letter = listed.path("letters").get(0);
+        assertThat(letter.path("source").asText()).isEqualTo("ingest");
         String garbageId = letter.path("id").asText();
         Run show = run("dlq", "show", garbageId, "--json");
         assertThat(show.exit()).isZero();
         assertThat(show.json().path("rawBody").asText()).isEqualTo(garbage);
         assertThat(run("dlq", "show", "no-such-letter").exit()).isEqualTo(1);
+        assertThat(run("dlq", "list", "--source", "elsewhere").exit()).isEqualTo(2);
 
         // A letter an older, stricter parser parked: its body is a valid notification the fixed bridge accepts.
         String bucket = "dlq-" + UUID.randomUUID().toString().substring(0, 8);
         String key = "parked by an old parser.txt";
-        String body = new S3EventJson("us-east-1", "AWS:filetrail").notification(new S3Change("ObjectCreated:Put",
-                bucket, key, "v-redriven-1", 42L, "0123456789abcdef", "0055AED6DCD90281E5", Instant.now()), "cfg");
-        DeadLetter parked = DeadLetter.of("unsupported eventVersion (parser before the fix)", body,
-                "sqs-" + UUID.randomUUID(), null, queueUrl, 1, Instant.now());
+        DeadLetter parked = DeadLetter.of("unsupported eventVersion (parser before the fix)",
+                notification(bucket, key, "v-redriven-1", "0055AED6DCD90281E5"), "sqs-" + UUID.randomUUID(), null,
+                queueUrl, 1, Instant.now());
         try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "dlq-test")) {
             producer.send(new OutboundRecord(Topics.INGEST_DLQ, parked.id(), Json.write(parked), "test")).get();
         }
 
-        Run dry = run("dlq", "redrive", "--dry-run", "--json");
+        Run dry = run("dlq", "redrive", "--source", "ingest", "--dry-run", "--json");
         assertThat(dry.exit()).isZero();
-        assertThat(dry.json().path("redriven").asLong()).isEqualTo(2);
-        assertThat(dry.json().path("ids")).extracting(JsonNode::asText).contains(garbageId, parked.id());
+        assertThat(source(dry.json(), "ingest").path("redriven").asLong()).isEqualTo(2);
+        assertThat(source(dry.json(), "ingest").path("ids")).extracting(JsonNode::asText)
+                .contains(garbageId, parked.id());
 
-        Run redrive = run("dlq", "redrive", "--json");
+        Run redrive = run("dlq", "redrive", "--source", "ingest", "--json");
         assertThat(redrive.exit()).as(redrive.err()).isZero();
-        assertThat(redrive.json().path("redriven").asLong()).as("the dry run committed nothing").isEqualTo(2);
+        assertThat(source(redrive.json(), "ingest").path("redriven").asLong()).as("the dry run committed nothing")
+                .isEqualTo(2);
 
-        JsonNode history = new ApiClient(stack.endpoints().api(), stack.endpoints().adminApiKey())
-                .await(Demo.versionsPath(bucket, key), j -> j.path("versions").size() == 1, Duration.ofSeconds(60));
+        JsonNode history = api().await(Demo.versionsPath(bucket, key), j -> j.path("versions").size() == 1,
+                Duration.ofSeconds(60));
         assertThat(history.path("versions").get(0).path("versionId").asText()).isEqualTo("v-redriven-1");
         assertThat(history.path("versions").get(0).path("size").asLong()).isEqualTo(42);
 
-        Run next = run("dlq", "redrive", "--dry-run", "--json");
-        assertThat(next.json().path("alreadyRedriven").asLong()).isGreaterThanOrEqualTo(2);
-        assertThat(next.json().path("ids")).extracting(JsonNode::asText).doesNotContain(parked.id());
+        Run next = run("dlq", "redrive", "--source", "ingest", "--dry-run", "--json");
+        assertThat(source(next.json(), "ingest").path("alreadyRedriven").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(source(next.json(), "ingest").path("ids")).extracting(JsonNode::asText).doesNotContain(parked.id());
         // The garbage is still garbage: the bridge parks it again, as a new letter.
-        awaitJson(() -> run("dlq", "list", "--json"), j -> j.path("summary").path("count").asLong() >= 3);
+        awaitJson(() -> run("dlq", "list", "--source", "ingest", "--json"),
+                j -> source(j, "ingest").path("count").asLong() >= 3);
+    }
+
+    @Test
+    @Order(7)
+    void streamsPoisonIsParkedTheNextUploadIsServedAndLettersAreReapplied() throws Exception {
+        // Forged records name a bucket of their own, so no later reconcile of the real buckets meets them.
+        String bucket = "dlq-streams-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "poison-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+        byte[] undecodable = ("{\"eventId\": 1, " + prefix).getBytes(StandardCharsets.UTF_8);
+        ObjectEvent misKeyed = event(bucket, prefix + "mis-keyed.txt", "v-mis-1");
+        ObjectEvent refusedBefore = event(bucket, prefix + "refused-before.txt", "v-refused-1");
+        // The poison goes under the key the next upload will have: one partition, the upload behind the poison.
+        String source = stack.endpoints().sourceBucket();
+        String uploaded = prefix + "uploaded after the poison.txt";
+        byte[] uploadKey = (source + "/" + uploaded).getBytes(StandardCharsets.UTF_8);
+        // As the ops role (the stack's service environment): it may write the inputs and the dead-letter topic.
+        try (var producer = KafkaClientSettings.fromEnvironment(env).newProducer(Map.of("acks", "all"),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS, uploadKey,
+                    undecodable)).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS, uploadKey,
+                    Json.write(misKeyed))).get();
+            // A letter an older, stricter topology parked: a valid event the running one applies.
+            var letter = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(Topics.STREAMS_DLQ, null,
+                    System.currentTimeMillis(), refusedBefore.recordKey().getBytes(StandardCharsets.UTF_8),
+                    Json.write(refusedBefore));
+            letter.headers().add("__streams.errors.topic", Topics.OBJECT_EVENTS.getBytes(StandardCharsets.UTF_8))
+                    .add("__streams.errors.partition", "0".getBytes(StandardCharsets.UTF_8))
+                    .add("__streams.errors.offset", "0".getBytes(StandardCharsets.UTF_8))
+                    .add("__streams.errors.message", "refused before the fix".getBytes(StandardCharsets.UTF_8))
+                    .add("filetrail.dead-letter.kind", "apply".getBytes(StandardCharsets.UTF_8));
+            producer.send(letter).get();
+        }
+        s3.putObject(b -> b.bucket(source).key(uploaded), RequestBody.fromString("fine"));
+        api().await(Demo.versionsPath(source, uploaded), j -> j.path("versions").size() == 1, Duration.ofSeconds(60));
+
+        JsonNode listed = awaitJson(() -> run("dlq", "list", "--source", "streams", "--json"),
+                j -> source(j, "streams").path("count").asLong() >= 3);
+        List<JsonNode> ours = new ArrayList<>();
+        listed.path("letters").forEach(l -> {
+            if (l.path("reason").asText().contains(prefix) || l.path("reason").asText().contains("refused before")) {
+                ours.add(l);
+            }
+        });
+        assertThat(ours).extracting(l -> l.path("reason").asText().split(":")[0])
+                .containsExactlyInAnyOrder("decode", "apply", "apply");
+        JsonNode undecodableLetter = ours.stream().filter(l -> l.path("reason").asText().startsWith("decode"))
+                .findFirst().orElseThrow();
+        Run show = run("dlq", "show", undecodableLetter.path("id").asText(), "--json");
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.json().path("value").asText()).isEqualTo(new String(undecodable, StandardCharsets.UTF_8));
+        assertThat(show.json().path("sourceTopic").asText()).isEqualTo(Topics.OBJECT_EVENTS);
+        assertThat(run("dlq", "show", "streams:0:999999999").exit()).isEqualTo(1);
+
+        Run redrive = run("dlq", "redrive", "--source", "streams", "--json");
+        assertThat(redrive.exit()).as(redrive.err()).isZero();
+        assertThat(source(redrive.json(), "streams").path("redriven").asLong()).isGreaterThanOrEqualTo(3);
+        api().await(Demo.versionsPath(bucket, refusedBefore.key()), j -> j.path("versions").size() == 1,
+                Duration.ofSeconds(60));
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                stack.endpoints().streamsMetrics() + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void messagesOnTheSqsDeadLetterQueueAreListedShownAndRedriven() throws Exception {
+        String bucket = "dlq-sqs-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "sqs-dlq-" + UUID.randomUUID().toString().substring(0, 8) + ".txt";
+        String body = notification(bucket, key, "v-sqs-dlq-1", "0055AED6DCD90281F7");
+        // Stands in for SQS moving a message there after maxReceiveCount receives (SqsDeadLettersTest makes SQS do it).
+        try (SqsClient sqs = testSqs()) {
+            sqs.sendMessage(b -> b.queueUrl(stack.endpoints().ingestDlqUrl()).messageBody(body));
+        }
+        JsonNode listed = run("dlq", "list", "--source", "sqs", "--json").json();
+        assertThat(source(listed, "sqs").path("count").asLong()).isEqualTo(1);
+        assertThat(source(listed, "sqs").path("where").asText()).isEqualTo(stack.endpoints().ingestDlqUrl());
+        String id = listed.path("letters").get(0).path("id").asText();
+        Run show = run("dlq", "show", id, "--json");
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.json().path("body").asText()).isEqualTo(body);
+
+        assertThat(source(run("dlq", "redrive", "--source", "sqs", "--dry-run", "--json").json(), "sqs")
+                .path("redriven").asLong()).isEqualTo(1);
+        Run redrive = run("dlq", "redrive", "--source", "sqs", "--json");
+        assertThat(redrive.exit()).as(redrive.err()).isZero();
+        assertThat(source(redrive.json(), "sqs").path("redriven").asLong()).as("the dry run moved nothing")
+                .isEqualTo(1);
+        assertThat(source(run("dlq", "list", "--source", "sqs", "--json").json(), "sqs").path("count").asLong())
+                .isZero();
+        JsonNode history = api().await(Demo.versionsPath(bucket, key), j -> j.path("versions").size() == 1,
+                Duration.ofSeconds(60));
+        assertThat(history.path("versions").get(0).path("versionId").asText()).isEqualTo("v-sqs-dlq-1");
+    }
+
+    /** The test's own SQS client, untagged: its sends are set-up, not calls of any Filetrail component. */
+    private SqsClient testSqs() {
+        return SqsClient.builder().endpointOverride(URI.create(stack.endpoints().sqs())).region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+
+    private ApiClient api() {
+        return new ApiClient(stack.endpoints().api(), stack.endpoints().adminApiKey());
+    }
+
+    private static JsonNode source(JsonNode result, String name) {
+        for (JsonNode source : result.path("sources")) {
+            if (source.path("source").asText().equals(name)) {
+                return source;
+            }
+        }
+        throw new AssertionError("no source " + name + " in " + result);
+    }
+
+    private static String notification(String bucket, String key, String versionId, String sequencer) {
+        return new S3EventJson("us-east-1", "AWS:filetrail").notification(new S3Change("ObjectCreated:Put", bucket,
+                key, versionId, 42L, "0123456789abcdef", sequencer, Instant.now()), "cfg");
+    }
+
+    private static ObjectEvent event(String bucket, String key, String versionId) {
+        Instant at = Instant.now();
+        return new ObjectEvent(EventIds.objectEventId(bucket, key, versionId, "0055AED6DCD9028200", "ObjectCreated:Put",
+                at), bucket, key, versionId, "0055AED6DCD9028200", ObjectEventType.VERSION_CREATED,
+                "ObjectCreated:Put", 7L, "etag", "STANDARD", at, "us-east-1", null, null, null, null,
+                Origin.of(Origin.S3_NOTIFICATION), at);
     }
 
     @Test
