@@ -9,11 +9,14 @@ import dev.filetrail.aws.alarms.OperationalAlarms;
 import dev.filetrail.events.Json;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.assertions.Template;
 
 /** The release pipeline's synthesized template: its stages and their order, its roles, and what they may do. */
 class DeliveryPipelineStackTest {
@@ -47,7 +50,7 @@ class DeliveryPipelineStackTest {
     }
 
     private static String roleLogicalId(PipelineSynth.Result synth, String stepId) {
-        return synth.stack().getLogicalId((software.amazon.awscdk.CfnElement)
+        return synth.stack().getLogicalId((CfnElement)
                 synth.stack().stepRoles().get(stepId).getNode().getDefaultChild());
     }
 
@@ -184,7 +187,7 @@ class DeliveryPipelineStackTest {
     @Test
     void theBuildPushesOnlyToTheReleaseRepository() {
         PipelineSynth.Result synth = PipelineSynth.defaults();
-        String images = synth.stack().getLogicalId((software.amazon.awscdk.CfnElement)
+        String images = synth.stack().getLogicalId((CfnElement)
                 synth.stack().images().getNode().getDefaultChild());
         for (Map<String, Object> statement : statements(synth, "Build")) {
             List<Object> actions = Synth.list(statement.get("Action"));
@@ -204,7 +207,7 @@ class DeliveryPipelineStackTest {
         PipelineSynth.Result synth = PipelineSynth.defaults();
         FiletrailApp.Stacks staging = PipelineSynth.stage(synth.config().staging());
         assertThat(staging.main().releaseRoles()).isPresent();
-        Map<String, Object> json = software.amazon.awscdk.assertions.Template.fromStack(staging.main()).toJSON();
+        Map<String, Object> json = Template.fromStack(staging.main()).toJSON();
         Map<String, String> trust = new LinkedHashMap<>();
         for (Map<String, Object> role : Synth.resources(json, "AWS::IAM::Role").values()) {
             Map<String, Object> properties = Synth.properties(role);
@@ -258,7 +261,7 @@ class DeliveryPipelineStackTest {
         String[] args = {"pipeline=true", "repository=filetrail/filetrail", "connectionArn=" + PipelineSynth.CONNECTION,
                 "stagingContext={\"cloudFrontPublicKeyPem\":\"" + key + "\"}",
                 "productionContext={\"cloudFrontPublicKeyPem\":\"" + key + "\"}"};
-        java.nio.file.Path written = FiletrailApp.synthesize(args, Files.createTempDirectory("pipeline-app"));
+        Path written = FiletrailApp.synthesize(args, Files.createTempDirectory("pipeline-app"));
         try (var files = Files.list(written)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".template.json")))
                     .containsExactly("filetrail-pipeline.template.json");
