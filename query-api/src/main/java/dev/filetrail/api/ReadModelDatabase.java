@@ -2,8 +2,11 @@ package dev.filetrail.api;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Arrays;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +14,10 @@ import org.slf4j.LoggerFactory;
 /** The PostgreSQL side of the query API: connection pool and Flyway migrations of the read model and keys. */
 public final class ReadModelDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReadModelDatabase.class);
+    /** Where the read model's migrations are. */
+    public static final String READ_MODEL_MIGRATIONS = "classpath:db/readmodel";
+    /** Where the API keys' migrations are. */
+    public static final String KEY_MIGRATIONS = "classpath:db/keys";
 
     private final HikariDataSource dataSource;
     private final String schema;
@@ -41,22 +48,32 @@ public final class ReadModelDatabase implements AutoCloseable {
 
     /** Applies the read-model migrations to {@code schema} and the key migrations to the keys schema. */
     public void migrate() {
-        migrate(dataSource, schema, "classpath:db/readmodel");
-        migrate(dataSource, keysSchema, "classpath:db/keys");
+        migrate(dataSource, schema, READ_MODEL_MIGRATIONS);
+        migrate(dataSource, keysSchema, KEY_MIGRATIONS);
     }
 
     /** Applies the migrations at {@code location} to {@code schema}, creating it when missing. */
-    public static void migrate(DataSource dataSource, String schema, String location) {
-        MigrateResult result = Flyway.configure()
+    public static MigrateResult migrate(DataSource dataSource, String schema, String location) {
+        MigrateResult result = flyway(dataSource, schema, location).migrate();
+        log.info("migrations applied schema={} executed={} version={}", schema, result.migrationsExecuted,
+                result.targetSchemaVersion);
+        return result;
+    }
+
+    /** The versions at {@code location} not yet applied to {@code schema}, oldest first; changes nothing. */
+    public static List<String> pending(DataSource dataSource, String schema, String location) {
+        return Arrays.stream(flyway(dataSource, schema, location).info().pending())
+                .map(MigrationInfo::getVersion).map(String::valueOf).toList();
+    }
+
+    private static Flyway flyway(DataSource dataSource, String schema, String location) {
+        return Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)
                 .defaultSchema(schema)
                 .createSchemas(true)
                 .locations(location)
-                .load()
-                .migrate();
-        log.info("migrations applied schema={} executed={} version={}", schema, result.migrationsExecuted,
-                result.targetSchemaVersion);
+                .load();
     }
 
     public DataSource dataSource() {

@@ -1,6 +1,8 @@
 package dev.filetrail.aws;
 
 import dev.filetrail.aws.alarms.BillingAlarmsStack;
+import dev.filetrail.aws.delivery.DeliveryPipelineStack;
+import dev.filetrail.aws.delivery.PipelineConfig;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,7 +44,12 @@ public final class FiletrailApp {
             props.outdir(outdir.toString());
         }
         App app = new App(props.build());
-        build(app);
+        // One app, two uses: Filetrail's stacks, or (-c pipeline=true) the release pipeline that deploys them.
+        if (new ContextValues(key -> app.getNode().tryGetContext(key)).bool("pipeline", false)) {
+            new DeliveryPipelineStack(app, PipelineConfig.from(key -> app.getNode().tryGetContext(key)));
+        } else {
+            build(app);
+        }
         return Path.of(app.synth().getDirectory());
     }
 

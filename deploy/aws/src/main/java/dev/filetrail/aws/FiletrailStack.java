@@ -4,6 +4,7 @@ import dev.filetrail.aws.alarms.OperationalAlarms;
 import dev.filetrail.aws.cdn.ContentDelivery;
 import dev.filetrail.aws.data.Database;
 import dev.filetrail.aws.data.KafkaCluster;
+import dev.filetrail.aws.delivery.ReleaseRoles;
 import dev.filetrail.aws.ingest.IngestMessaging;
 import dev.filetrail.aws.network.Network;
 import dev.filetrail.aws.processing.Processors;
@@ -30,6 +31,7 @@ public final class FiletrailStack extends Stack {
     private final Database database;
     private final FiletrailServices services;
     private final OperationalAlarms alarms;
+    private final Optional<ReleaseRoles> releaseRoles;
 
     public FiletrailStack(Construct scope, String id, StackConfig config) {
         super(scope, id, StackProps.builder()
@@ -67,6 +69,10 @@ public final class FiletrailStack extends Stack {
                 kafka.clusterName(), services.loadBalancer(), Map.of("bridge", services.logs("bridge"),
                 "streams", services.logs("streams"), "api", services.logs("api"))));
 
+        // Only a stack a release pipeline deploys hands it roles.
+        releaseRoles = config.deliveredBy().map(pipeline -> new ReleaseRoles(this, "Delivery", config,
+                new ReleaseRoles.Wiring(services, buckets.source(), key)));
+
         output("SourceBucketName", buckets.source().getBucketName(), "Bucket the files are stored in (versioned)");
         output("DerivativesBucketName", buckets.derivatives().getBucketName(), "Bucket of thumbnails");
         output("ObjectEventsTopicArn", ingest.objectEvents().getTopicArn(), "SNS topic of the source bucket's events");
@@ -93,6 +99,12 @@ public final class FiletrailStack extends Stack {
         services.repository().ifPresent(repo ->
                 output("ImageRepositoryUri", repo.getRepositoryUri(), "Push the filetrail image here"));
         output("AlarmTopicArn", alarms.topic().getTopicArn(), "SNS topic of the operational alarms");
+        output("ReleaseHealthAlarmName", alarms.releaseHealth().getAlarmName(),
+                "Composite alarm the release pipeline watches after a deploy");
+        releaseRoles.ifPresent(roles -> {
+            output("ReleaseRoleArn", roles.release().getRoleArn(), "Role the release pipeline runs ops tasks with");
+            output("SmokeRoleArn", roles.smoke().getRoleArn(), "Role the release pipeline's smoke check runs with");
+        });
     }
 
     public FileBuckets buckets() {
@@ -125,6 +137,11 @@ public final class FiletrailStack extends Stack {
 
     public OperationalAlarms alarms() {
         return alarms;
+    }
+
+    /** The roles handed to the release pipeline, when {@code deliveredBy} names one. */
+    public Optional<ReleaseRoles> releaseRoles() {
+        return releaseRoles;
     }
 
     private void output(String id, String value, String description) {

@@ -25,7 +25,8 @@ public record StackConfig(
         Database database,
         Services services,
         Cdn cdn,
-        Alarms alarms) {
+        Alarms alarms,
+        Optional<String> deliveredBy) {
 
     public static final String DEFAULT_REGION = "ap-northeast-2";
 
@@ -47,7 +48,7 @@ public record StackConfig(
             "apiCertificateArn", "apiDomainName", "apiAllowedCidr", "apiHealthPath",
             "cloudFrontPublicKeyPem", "cloudFrontPublicKeyFile", "cdnPriceClass", "cdnDomainName", "cdnCertificateArn",
             "alarmEmail", "billingAlarmUsd", "anomalyThresholdUsd", "costMonitor", "maxMessageAgeSeconds",
-            "maxConsumerLagSeconds", "api5xxPercent", "lambdaErrorThreshold");
+            "maxConsumerLagSeconds", "api5xxPercent", "lambdaErrorThreshold", "deliveredBy");
 
     // CloudWatch Logs accepts only these retention periods.
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(
@@ -71,6 +72,8 @@ public record StackConfig(
         // A queue that Lambda polls must keep a message invisible at least as long as the function may run
         // (AWS rejects the event source mapping otherwise); the same bound keeps the bridge's queue usable by a
         // Lambda consumer and keeps retries of a slow Lambda from outliving the message's lease.
+        require(deliveredBy.isEmpty() || deliveredBy.get().matches("[a-z][a-z0-9-]{0,19}"),
+                "deliveredBy names a release pipeline: lower-case letters, digits and '-', at most 20");
         require(processing.timeoutSeconds() <= ingest.visibilityTimeoutSeconds(),
                 "lambdaTimeoutSeconds (" + processing.timeoutSeconds() + ") must not exceed visibilityTimeoutSeconds ("
                         + ingest.visibilityTimeoutSeconds() + ")");
@@ -163,7 +166,8 @@ public record StackConfig(
                         ctx.integer("maxMessageAgeSeconds", 900),
                         ctx.integer("maxConsumerLagSeconds", 300),
                         ctx.decimal("api5xxPercent", 5),
-                        ctx.integer("lambdaErrorThreshold", 5)));
+                        ctx.integer("lambdaErrorThreshold", 5)),
+                ctx.optional("deliveredBy"));
     }
 
     /** How data at rest is encrypted: S3/SQS-managed keys, or one customer-managed KMS key for the stack. */

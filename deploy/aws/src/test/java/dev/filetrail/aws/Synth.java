@@ -45,6 +45,11 @@ public final class Synth {
      * public key, a custom CDN domain, e-mail alarms, the account-wide cost monitor, paused services.
      */
     public static Result tuned() {
+        return of(tunedContext());
+    }
+
+    /** The context of {@link #tuned()}. */
+    public static Map<String, Object> tunedContext() {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("encryption", "kms");
         context.put("intelligentTiering", "true");
@@ -62,7 +67,17 @@ public final class Synth {
         context.put("cdnCertificateArn", "arn:aws:acm:us-east-1:111122223333:certificate/abc");
         // The first deploy, before the image is pushed to the repository the stack creates.
         context.put("pauseServices", "true");
-        return of(context);
+        return context;
+    }
+
+    /** The release pipeline the delivered variants name ({@code deliveredBy}). */
+    public static final String PIPELINE = "filetrail";
+
+    /** The stack of {@code context} as a release pipeline deploys it: the same, plus the roles its steps assume. */
+    public static Result delivered(Map<String, Object> context) {
+        Map<String, Object> delivered = new LinkedHashMap<>(context);
+        delivered.put("deliveredBy", PIPELINE);
+        return of(delivered);
     }
 
     /** Existing Kafka and PostgreSQL, an ECR image, an HTTPS API, another region, named zones. */

@@ -56,33 +56,65 @@ public final class ApiKeys {
         return create(name, scopes, false);
     }
 
+    /**
+     * A new key's parts: the plaintext its holder presents, and what the store keeps of it (the id and the SHA-256
+     * of its secret). Made apart from the store so that a key can be made where it is used and only its hash handed
+     * to {@link #register}.
+     */
+    public record KeyMaterial(String id, String plaintext, String secretSha256) {
+    }
+
+    /** A fresh key with a 256-bit random secret; nothing is stored. */
+    public static KeyMaterial generate() {
+        String id = randomToken(9).replace('-', 'x').replace('_', 'y');
+        String secret = randomToken(32);
+        return new KeyMaterial(id, PREFIX + id + "_" + secret, sha256(secret));
+    }
+
     /** Creates a key; with {@code dryRun} the key is generated and shown but not stored. */
     public CreatedKey create(String name, Set<Scope> scopes, boolean dryRun) {
+        KeyMaterial key = generate();
+        register(key.id(), name, scopes, key.secretSha256(), dryRun);
+        return new CreatedKey(key.id(), name, EnumSet.copyOf(scopes), key.plaintext(), dryRun);
+    }
+
+    /**
+     * Stores a key whose secret only its holder knows (made by {@link #generate()} elsewhere): the returned key has
+     * no plaintext. An id that is not 1..40 letters, digits and '-', or a hash that is not 64 lower-case hex digits,
+     * is an IllegalArgumentException; an id that exists already an IllegalStateException (the existing key stays).
+     */
+    public CreatedKey register(String id, String name, Set<Scope> scopes, String secretSha256, boolean dryRun) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("a key needs a name of 1..200 characters");
         }
         if (scopes == null || scopes.isEmpty()) {
             throw new IllegalArgumentException("a key needs at least one scope (read, share, admin)");
         }
-        String id = randomToken(9).replace('-', 'x').replace('_', 'y');
-        String secret = randomToken(32);
-        String plaintext = PREFIX + id + "_" + secret;
+        if (id == null || !id.matches("[A-Za-z0-9-]{1,40}")) {
+            throw new IllegalArgumentException("a key id is 1..40 letters, digits and '-', got '" + id + "'");
+        }
+        if (secretSha256 == null || !secretSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("the secret's SHA-256 must be 64 lower-case hex digits");
+        }
         Set<Scope> stored = EnumSet.copyOf(scopes);
         if (!dryRun) {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO api_keys (id, name, secret_sha256, scopes) VALUES (?, ?, ?, ?)")) {
+                         "INSERT INTO api_keys (id, name, secret_sha256, scopes) VALUES (?, ?, ?, ?) "
+                                 + "ON CONFLICT (id) DO NOTHING")) {
                 insert.setString(1, id);
                 insert.setString(2, name);
-                insert.setString(3, sha256(secret));
+                insert.setString(3, secretSha256);
                 insert.setArray(4, c.createArrayOf("text", stored.stream().map(Scope::wireName).toArray()));
-                insert.executeUpdate();
+                if (insert.executeUpdate() == 0) {
+                    throw new IllegalStateException("an API key with id " + id + " exists already");
+                }
             } catch (SQLException e) {
                 throw new IllegalStateException("could not store API key " + name, e);
             }
             log.info("api key created id={} name={} scopes={}", id, name, stored);
         }
-        return new CreatedKey(id, name, stored, plaintext, dryRun);
+        return new CreatedKey(id, name, stored, null, dryRun);
     }
 
     public Revocation revoke(String id) {

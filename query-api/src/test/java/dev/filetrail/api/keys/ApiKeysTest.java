@@ -131,6 +131,40 @@ class ApiKeysTest {
     }
 
     @Test
+    void aKeyMadeElsewhereIsRegisteredByItsHashAndVerifies() {
+        ApiKeys.KeyMaterial made = ApiKeys.generate();
+        assertThat(made.plaintext()).startsWith("ftk_" + made.id() + "_");
+
+        ApiKeys.CreatedKey registered = keys.register(made.id(), "smoke", EnumSet.of(Scope.READ), made.secretSha256(), false);
+
+        assertThat(registered.plaintext()).as("the store never has the plaintext").isNull();
+        ApiKeys.ApiKeyInfo verified = keys.verify(made.plaintext()).orElseThrow();
+        assertThat(verified.id()).isEqualTo(made.id());
+        assertThat(verified.scopes()).containsExactly(Scope.READ);
+        assertThat(ApiKeys.generate().id()).isNotEqualTo(made.id());
+    }
+
+    @Test
+    void registerRefusesAnIdThatExistsABadIdOrABadHashAndADryRunStoresNothing() throws Exception {
+        ApiKeys.KeyMaterial made = ApiKeys.generate();
+        keys.register(made.id(), "first", EnumSet.of(Scope.READ), made.secretSha256(), false);
+        ApiKeys.KeyMaterial other = ApiKeys.generate();
+
+        assertThatThrownBy(() -> keys.register(made.id(), "second", EnumSet.of(Scope.ADMIN), other.secretSha256(), false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exists already");
+        assertThat(keys.verify(made.plaintext())).as("the first key is untouched").isPresent();
+        assertThatThrownBy(() -> keys.register("a_b", "x", EnumSet.of(Scope.READ), other.secretSha256(), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key id");
+        assertThatThrownBy(() -> keys.register(other.id(), "x", EnumSet.of(Scope.READ), "ABC", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHA-256");
+
+        long before = rows();
+        assertThat(keys.register(other.id(), "dry", EnumSet.of(Scope.READ), other.secretSha256(), true).dryRun()).isTrue();
+        assertThat(rows()).isEqualTo(before);
+        assertThat(keys.verify(other.plaintext())).isEmpty();
+    }
+
+    @Test
     void parseScopesReadsACommaListAndRejectsUnknownScopes() {
         assertThat(ApiKeys.parseScopes(" Read , admin,")).containsExactlyInAnyOrder(Scope.READ, Scope.ADMIN);
         assertThatThrownBy(() -> ApiKeys.parseScopes("read,write"))

@@ -2,11 +2,17 @@ package dev.filetrail.aws.alarms;
 
 import dev.filetrail.aws.StackConfig;
 import dev.filetrail.aws.data.KafkaAccess;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmRule;
+import software.amazon.awscdk.services.cloudwatch.CompositeAlarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmState;
+import software.amazon.awscdk.services.cloudwatch.IAlarm;
+import software.amazon.awscdk.services.cloudwatch.IAlarmRule;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
@@ -57,6 +63,16 @@ public final class OperationalAlarms extends Construct {
 
     private final Topic topic;
     private final SnsAction action;
+    private final List<IAlarm> members = new ArrayList<>();
+    private final CompositeAlarm releaseHealth;
+
+    /**
+     * The composite alarm that is in ALARM while any alarm of the stack is: the release pipeline watches it after a
+     * deploy (staging: no promotion; production: roll back), so it needs one name per stack that it can know.
+     */
+    public static String releaseHealthName(String stackName) {
+        return stackName.toLowerCase() + "-release-health";
+    }
 
     public OperationalAlarms(Construct scope, String id, StackConfig config, Watched watched) {
         super(scope, id);
@@ -136,10 +152,25 @@ public final class OperationalAlarms extends Construct {
         alarm("Api5xxRate", prefix + "-api-5xx-rate",
                 "More than " + alarms.api5xxPercent() + "% of API requests answered 5xx",
                 fiveHundreds, alarms.api5xxPercent(), ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 2);
+
+        // No actions of its own: each member already notifies the topic.
+        releaseHealth = CompositeAlarm.Builder.create(this, "ReleaseHealth")
+                .compositeAlarmName(releaseHealthName(config.stackName()))
+                .alarmDescription("Any Filetrail alarm of this stack is in ALARM: the release pipeline does not promote "
+                        + "(staging) or rolls back (production) while it is")
+                .alarmRule(AlarmRule.anyOf(members.stream().map(a -> AlarmRule.fromAlarm(a,
+                        AlarmState.ALARM)).toArray(IAlarmRule[]::new)))
+                .actionsEnabled(false)
+                .build();
     }
 
     public Topic topic() {
         return topic;
+    }
+
+    /** Any alarm of the stack in ALARM (see {@link #releaseHealthName}). */
+    public CompositeAlarm releaseHealth() {
+        return releaseHealth;
     }
 
     private void alarm(String id, String name, String description, IMetric metric, double threshold,
@@ -157,6 +188,7 @@ public final class OperationalAlarms extends Construct {
                 .build();
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
+        members.add(alarm);
     }
 
     private static MetricOptions maxPer(Duration period) {

@@ -145,4 +145,21 @@ class OperationalAlarmsTest {
                         Match.objectLike(Map.of("Id", "target5xx", "MetricStat", Match.objectLike(Map.of(
                                 "Metric", Match.objectLike(Map.of("MetricName", "HTTPCode_Target_5XX_Count")))))))))));
     }
+
+    @Test
+    void oneCompositeAlarmIsInAlarmWhileAnyOtherIsForTheReleasePipeline() {
+        Map<String, Map<String, Object>> composites = Synth.resources(Synth.defaults().json(), "AWS::CloudWatch::CompositeAlarm");
+        assertThat(composites).hasSize(1);
+        Map<String, Object> props = Synth.properties(composites.values().iterator().next());
+        assertThat(props).containsEntry("AlarmName", OperationalAlarms.releaseHealthName("Filetrail"))
+                .containsEntry("AlarmName", "filetrail-release-health").containsEntry("ActionsEnabled", false);
+        // The rule names every operational alarm (by its ARN), joined by OR.
+        String rule = props.get("AlarmRule").toString();
+        Map<String, Map<String, Object>> alarms = Synth.resources(Synth.defaults().json(), "AWS::CloudWatch::Alarm");
+        List<String> operational = alarms.entrySet().stream()
+                .filter(e -> e.getValue().toString().contains("AlarmsTopic")).map(Map.Entry::getKey).toList();
+        assertThat(operational).hasSize(13).allSatisfy(id -> assertThat(rule).contains(id));
+        assertThat(rule).contains("ALARM(").contains(" OR ");
+        assertThat(alarms.keySet().stream().filter(rule::contains)).as("no scaling alarm").hasSize(13);
+    }
 }

@@ -33,8 +33,11 @@ import software.constructs.IConstruct;
  * every other module's tests have run and recorded before this test reads them.
  */
 class IamParityTest {
-    /** Components that make AWS calls and must have been recorded; the api and streams make none today. */
-    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge");
+    /**
+     * Components that make AWS calls and must have been recorded; the api and streams make none today. The smoke
+     * check ({@code filetrail smoke}) runs in the release pipeline with the role the stack hands it (ReleaseRoles).
+     */
+    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge", "smoke");
     static final Path ROOT = ModuleHome.path().resolve("../..").normalize();
 
     static List<RecordedCall> calls;
@@ -48,8 +51,9 @@ class IamParityTest {
         return Stream.of("defaults", "tuned");
     }
 
+    /** The stack as the release pipeline deploys it (with its roles for the pipeline), plain or tuned (KMS…). */
     private static Synth.Result synth(String variant) {
-        return variant.equals("defaults") ? Synth.defaults() : Synth.tuned();
+        return Synth.delivered(variant.equals("defaults") ? Map.of() : Synth.tunedContext());
     }
 
     @Test
@@ -60,7 +64,7 @@ class IamParityTest {
                         + RecordedCall.files(ROOT) + "). The recordings come from the other modules' tests: run the "
                         + "full suite (mvn -B -ntp verify, or bash .ci/run) so that they run before this module.")
                 .containsAll(CALLING);
-        assertThat(recorded).as("a component nobody maps to a role").isSubsetOf(principals(Synth.defaults()).keySet());
+        assertThat(recorded).as("a component nobody maps to a role").isSubsetOf(principals(synth("defaults")).keySet());
     }
 
     @ParameterizedTest
@@ -103,6 +107,34 @@ class IamParityTest {
                 .containsAll(CALLING);
     }
 
+    @ParameterizedTest
+    @MethodSource("variants")
+    void theSmokeRoleHoldsExactlyWhatTheSmokeCommandCalls(String variant) {
+        Synth.Result synth = synth(variant);
+        PolicyEvaluator evaluator = new PolicyEvaluator(new TemplateValues(synth.json(), synth.stacks().config().region()));
+        LocalNames names = new LocalNames(stackParts(synth, evaluator.values()));
+        List<RecordedCall> smoke = calls.stream().filter(c -> c.component().equals("smoke")).toList();
+        assertThat(smoke).as("recorded smoke calls (deploy/local's ReleaseCommandsTest)").isNotEmpty();
+
+        Set<String> needed = new TreeSet<>();
+        for (RecordedCall call : smoke) {
+            String arn = names.stackArn(call).orElseThrow(() -> new AssertionError("unmapped " + call));
+            IamActions.needs(call, arn, evaluator.values()).forEach(need -> needed.add(need.action()));
+        }
+        String role = logicalId(synth.stacks().main().releaseRoles().orElseThrow().smoke());
+        Set<String> granted = evaluator.identityStatements(role).stream()
+                .flatMap(s -> PolicyEvaluator.list(s.body().get("Action")).stream()).map(Object::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(granted).as("the smoke role's actions").isEqualTo(needed);
+        // And only under the smoke prefix of the source bucket.
+        String source = evaluator.values().getAtt(logicalId(synth.stacks().main().buckets().source()), "Arn");
+        PolicyEvaluator.Principal principal = PolicyEvaluator.Principal.role(role);
+        assertThat(evaluator.evaluate(principal, "s3:PutObject", source + "/_smoke/check.txt").allowed()).isTrue();
+        assertThat(evaluator.evaluate(principal, "s3:PutObject", source + "/photos/a.jpg").allowed()).isFalse();
+        assertThat(evaluator.evaluate(principal, "s3:DeleteObjectVersion", source + "/photos/a.jpg").allowed()).isFalse();
+        assertThat(evaluator.evaluate(principal, "s3:GetObject", source + "/_smoke/check.txt").allowed()).isFalse();
+    }
+
     /** Each component's IAM identity in the stack: its role, or CloudFront's service principal for the edge. */
     static Map<String, PolicyEvaluator.Principal> principals(Synth.Result synth) {
         FiletrailStack stack = synth.stacks().main();
@@ -115,6 +147,8 @@ class IamParityTest {
         principals.put("metadata", PolicyEvaluator.Principal.role(logicalId(stack.processors().metadata().getRole())));
         // The local edge stands in for CloudFront, which reads the buckets through origin access control.
         principals.put("edge", PolicyEvaluator.Principal.service("cloudfront.amazonaws.com"));
+        stack.releaseRoles().ifPresent(roles -> principals.put("smoke",
+                PolicyEvaluator.Principal.role(logicalId(roles.smoke()))));
         return principals;
     }
 

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class LeastPrivilegeTest {
 
     /** Actions that do not support resource-level permissions, so IAM accepts them only on "*". */
-    private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("ecr:GetAuthorizationToken");
+    private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("ecr:GetAuthorizationToken",
+            // The release role (ReleaseRoles): it may register and read any task definition, but run only the ops family.
+            "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition");
     /** Wildcards CDK's own KMS grants use for the data-key families, always on one key's ARN. */
     private static final Set<String> KMS_FAMILY_WILDCARDS = Set.of("kms:GenerateDataKey*", "kms:ReEncrypt*");
 
@@ -40,13 +42,14 @@ class LeastPrivilegeTest {
     }
 
     static Stream<String> variants() {
-        return Stream.of("defaults", "tuned", "existing");
+        return Stream.of("defaults", "tuned", "existing", "delivered");
     }
 
     private static List<Map<String, Object>> templates(String variant) {
         Synth.Result result = switch (variant) {
             case "defaults" -> Synth.defaults();
             case "tuned" -> Synth.tuned();
+            case "delivered" -> Synth.delivered(Synth.tunedContext());
             default -> Synth.existing();
         };
         return List.of(result.json(), result.billingJson());
@@ -121,7 +124,7 @@ class LeastPrivilegeTest {
 
     @Test
     void noRoleCarriesAManagedPolicy() {
-        for (String variant : List.of("defaults", "tuned", "existing")) {
+        for (String variant : List.of("defaults", "tuned", "existing", "delivered")) {
             for (Map<String, Object> template : templates(variant)) {
                 assertThat(Synth.resources(template, "AWS::IAM::Role").values()).map(Synth::properties)
                         .allSatisfy(role -> assertThat(role).doesNotContainKey("ManagedPolicyArns"));

@@ -30,6 +30,8 @@ final class LocalNames {
             rule("sns", "filetrail-processing-results", Part.PROCESSING_RESULTS_TOPIC),
             // deploy/local's OpsCommandsTest: a bucket from before Filetrail, backfilled and reconciled.
             rule("s3", "legacy-[0-9a-f]{8}", Part.SOURCE_BUCKET),
+            // deploy/local's ReleaseCommandsTest: a bucket nobody watches, which the smoke check must fail on.
+            rule("s3", "unwatched-[0-9a-f]{8}", Part.SOURCE_BUCKET),
             // lambda-processors' SourceBuckets.
             rule("s3", "source-[0-9a-f]{8}", Part.SOURCE_BUCKET),
             rule("s3", "derivatives-[0-9a-f]{8}", Part.DERIVATIVES_BUCKET),

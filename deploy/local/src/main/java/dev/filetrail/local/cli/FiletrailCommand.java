@@ -22,13 +22,15 @@ import picocli.CommandLine.Command;
                 RejectsCommand.class,
                 KeysCommand.class,
                 TopicsCommand.class,
+                MigrateCommand.class,
                 ProbeCommand.class,
+                SmokeCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:the command failed (the message says why)",
+                "1:the command failed (the message says why; for smoke: a check failed)",
                 "2:invalid command line",
                 "3:the command found differences or failures it did not repair (reconcile), or left some "
                         + "unresolved (dlq redrive, rejects retry)"})

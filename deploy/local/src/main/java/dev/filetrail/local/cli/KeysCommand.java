@@ -18,14 +18,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Creates, revokes and lists API keys (stored as SHA-256 in <DATABASE_SCHEMA>_keys). Configured by "
                 + "the query API's DATABASE_* variables.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.Revoke.class, KeysCommand.ListKeys.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.Revoke.class, KeysCommand.ListKeys.class,
+                KeysCommand.Generate.class})
 final class KeysCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: create, revoke or list");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing subcommand: create, revoke, list or generate");
     }
 
     /** Opens the key store the API uses (creating its schema when this is the first key of a new database). */
@@ -33,13 +35,15 @@ final class KeysCommand implements Runnable {
         ApiConfig config = ApiConfig.fromMap(env);
         try (ReadModelDatabase db = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.databaseSchema(), config.keysSchema(), 2, "keys")) {
-            ReadModelDatabase.migrate(db.dataSource(), config.keysSchema(), "classpath:db/keys");
+            ReadModelDatabase.migrate(db.dataSource(), config.keysSchema(), ReadModelDatabase.KEY_MIGRATIONS);
             return work.apply(new ApiKeys(db.dataSource()));
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Creates a key and prints it once (only its hash is stored).")
+            description = {"Creates a key and prints it once (only its hash is stored).",
+                    "With --id and --secret-sha256 it stores a key made elsewhere by `keys generate` instead: only the "
+                            + "id and the hash reach the key store, and nothing secret is printed."})
     static final class Create extends OpsCommand {
         @Option(names = "--name", required = true, description = "Who or what the key is for.")
         String name;
@@ -50,6 +54,13 @@ final class KeysCommand implements Runnable {
 
         @Option(names = "--dry-run", description = "Generate and show the key, store nothing (the key will not work).")
         boolean dryRun;
+
+        @Option(names = "--id", description = "With --secret-sha256: the id of a key made by `keys generate`.")
+        String id;
+
+        @Option(names = "--secret-sha256", description = "With --id: the SHA-256 (hex) of that key's secret, as "
+                + "`keys generate` printed it.")
+        String secretSha256;
 
         @Override
         public Integer call() {
@@ -62,12 +73,49 @@ final class KeysCommand implements Runnable {
             if (parsed.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--scopes names no scope");
             }
+            if ((id == null) != (secretSha256 == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--id and --secret-sha256 go together");
+            }
+            if (id != null) {
+                return register(parsed);
+            }
             ApiKeys.CreatedKey key = withKeys(env, keys -> keys.create(name, parsed, dryRun));
             print(key, out -> {
                 out.printf("API key %s created for '%s' with scopes %s%s%n", key.id(), key.name(), key.scopes(),
                         dryRun ? " (dry run: NOT stored)" : "");
                 out.println(key.plaintext());
                 out.println("Store it now: it is not shown again. Use it as: Authorization: Bearer <key>");
+            });
+            return OK;
+        }
+
+        private int register(Set<Scope> parsed) {
+            ApiKeys.CreatedKey key;
+            try {
+                key = withKeys(env, keys -> keys.register(id, name, parsed, secretSha256, dryRun));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            print(key, out -> out.printf("API key %s registered for '%s' with scopes %s%s; its holder has the key%n",
+                    key.id(), key.name(), key.scopes(), dryRun ? " (dry run: NOT stored)" : ""));
+            return OK;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Makes a new key and prints it with its id and the SHA-256 of its secret; stores nothing and "
+                    + "needs no database.",
+                    "Register it where the key store is with `keys create --name N --id ID --secret-sha256 HASH`: the "
+                            + "key itself never has to leave the place it was made (the release pipeline's smoke "
+                            + "step does this)."})
+    static final class Generate extends OpsCommand {
+        @Override
+        public Integer call() {
+            ApiKeys.KeyMaterial key = ApiKeys.generate();
+            print(key, out -> {
+                out.printf("id            %s%n", key.id());
+                out.printf("key           %s%n", key.plaintext());
+                out.printf("secret-sha256 %s%n", key.secretSha256());
             });
             return OK;
         }

@@ -52,7 +52,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private static String oneLine(String body) {
+    static String oneLine(String body) {
         String line = body == null ? "" : body.replace('\n', ' ');
         return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
