@@ -4,11 +4,15 @@ import dev.filetrail.embedded.FreePort;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,31 +22,66 @@ public final class PostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final int port;
+    private EmbeddedPostgres postgres;
     private final AtomicInteger databases = new AtomicInteger();
 
-    private PostgresServer(EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    private PostgresServer(Path dataDirectory, int port) {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
     }
 
     /** Starts a server with an empty data directory on {@code port} (0 picks a free one). */
     public static PostgresServer start(int port) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(FreePort.orFree(port))
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "off")
-                    .start();
-            log.info("postgresql started port={}", postgres.getPort());
-            return new PostgresServer(postgres);
+            PostgresServer server = new PostgresServer(Files.createTempDirectory("filetrail-pg-"), FreePort.orFree(port));
+            server.postgres = server.launch();
+            log.info("postgresql started port={}", server.port);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
     }
 
+    // The data directory is ours, not zonky's temporary one, so that a stopped server starts again with its data.
+    private EmbeddedPostgres launch() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .start();
+    }
+
+    /** Stops the server, keeping its data directory and port, as an outage would. */
+    public synchronized void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log.warn("postgresql did not stop cleanly port={}", port, e);
+            }
+            postgres = null;
+            log.info("postgresql stopped port={}", port);
+        }
+    }
+
+    /** Starts the server again after {@link #stop()}, on the same port and data. */
+    public synchronized void restart() {
+        if (postgres == null) {
+            try {
+                postgres = launch();
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start again on port " + port, e);
+            }
+            log.info("postgresql started again port={}", port);
+        }
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl(String database) {
@@ -76,11 +115,12 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        try {
-            postgres.close();
+    public synchronized void close() {
+        stop();
+        try (Stream<Path> paths = Files.walk(dataDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            log.warn("postgresql did not stop cleanly", e);
+            log.warn("could not delete postgresql data directory={}", dataDirectory, e);
         }
     }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 MigrateCommand.class,
                 ProbeCommand.class,
                 SmokeCommand.class,
+                ChaosCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -33,7 +34,7 @@ import picocli.CommandLine.Command;
                 "1:the command failed (the message says why; for smoke: a check failed)",
                 "2:invalid command line",
                 "3:the command found differences or failures it did not repair (reconcile), or left some "
-                        + "unresolved (dlq redrive, rejects retry)"})
+                        + "unresolved (dlq redrive, rejects retry), or a chaos run found a problem"})
 public final class FiletrailCommand {
     /** Exit code for a check that found problems (reconcile without --repair, redrive with failures). */
     public static final int FOUND_DIFFERENCES = 3;

@@ -30,6 +30,7 @@ public final class LambdaRuntime implements AutoCloseable {
     private final ExecutorService executor;
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
 
     public LambdaRuntime(String region, String accountId, int concurrency) {
         this.region = region;
@@ -56,7 +57,14 @@ public final class LambdaRuntime implements AutoCloseable {
             log.error("lambda invocation for unknown function arn={}", functionArn);
             return;
         }
-        executor.execute(() -> invoke(functionArn, handler, eventJson));
+        pending.incrementAndGet();
+        executor.execute(() -> {
+            try {
+                invoke(functionArn, handler, eventJson);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
     }
 
     private void invoke(String functionArn, RequestHandler<SNSEvent, ?> handler, String eventJson) {
@@ -82,6 +90,11 @@ public final class LambdaRuntime implements AutoCloseable {
 
     public long failures() {
         return failures.get();
+    }
+
+    /** Invocations accepted and not finished yet (queued or running): 0 when the Lambdas have no work left. */
+    public long pending() {
+        return pending.get();
     }
 
     @Override

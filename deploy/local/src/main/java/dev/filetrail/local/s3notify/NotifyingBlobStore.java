@@ -86,14 +86,18 @@ public final class NotifyingBlobStore implements InvocationHandler {
         } else if (result instanceof DeleteObjectResponse delete) {
             String bucket;
             String key;
+            boolean versionNamed = false;
             if (args[0] instanceof DeleteObjectRequest request) {
                 bucket = request.bucket();
                 key = request.key();
+                versionNamed = request.versionId() != null;
             } else {
                 bucket = (String) args[0];
                 key = (String) args[1];
             }
-            removed(bucket, key, delete.versionId(), Boolean.TRUE.equals(delete.deleteMarker()), now);
+            // A DELETE that names a version removes it for good, a delete marker too (the response then says
+            // deleteMarker: true, and S3 still reports ObjectRemoved:Delete); only a DELETE without one makes a marker.
+            removed(bucket, key, delete.versionId(), !versionNamed && Boolean.TRUE.equals(delete.deleteMarker()), now);
         } else if (result instanceof DeleteObjectsResponse deletes && args[0] instanceof DeleteObjectsRequest request) {
             for (DeletedObject deleted : deletes.deleted()) {
                 boolean marker = Boolean.TRUE.equals(deleted.deleteMarker());

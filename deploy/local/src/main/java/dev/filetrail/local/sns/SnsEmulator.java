@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class SnsEmulator implements AutoCloseable {
     private final Map<String, List<Subscription>> topics = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     // One thread keeps deliveries to queues in publish order, which S3's own notifications roughly are.
+    private final AtomicLong pendingDeliveries = new AtomicLong();
     private final ExecutorService queueDelivery = Executors.newSingleThreadExecutor(r -> new Thread(r, "sns-sqs-delivery"));
 
     public SnsEmulator(int port, String region, String accountId, SqsClient sqs, LambdaRuntime lambdas) {
@@ -132,7 +134,14 @@ public final class SnsEmulator implements AutoCloseable {
             return;
         }
         String body = subscription.rawDelivery() ? message.message() : envelopes.sqsEnvelope(message, subscription);
-        queueDelivery.execute(() -> sendWithRetry(subscription, message, body));
+        pendingDeliveries.incrementAndGet();
+        queueDelivery.execute(() -> {
+            try {
+                sendWithRetry(subscription, message, body);
+            } finally {
+                pendingDeliveries.decrementAndGet();
+            }
+        });
     }
 
     private void sendWithRetry(Subscription subscription, SnsMessage message, String body) {
@@ -156,6 +165,11 @@ public final class SnsEmulator implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Deliveries to SQS accepted and not finished yet: 0 when nothing published is still on its way to a queue. */
+    public long pendingDeliveries() {
+        return pendingDeliveries.get();
     }
 
     private String queueUrlOf(String queueArn) {

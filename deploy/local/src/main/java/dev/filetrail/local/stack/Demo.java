@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Shows a running local stack at work the way a user would see it: uploads through the S3 API, then asks the
@@ -47,6 +48,16 @@ public final class Demo {
                 .region(LocalAws.REGION)
                 .credentialsProvider(LocalAws.credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** An SQS client for the local stack's queues, untagged: what a test or harness sends is set-up, not a component's call. */
+    public static SqsClient sqsClient(Endpoints endpoints) {
+        return SqsClient.builder()
+                .endpointOverride(URI.create(endpoints.sqs()))
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.credentials())
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

@@ -52,16 +52,42 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
+    /** Where S3's object events are delivered in {@link #startParts} mode, for the harness to pass on. */
+    public static final String RELAY_QUEUE = "filetrail-ingest-relay";
+    // A SIGKILLed bridge leaves its received messages invisible for this long; short, so a chaos run settles soon.
+    private static final int PARTS_VISIBILITY_TIMEOUT_SECONDS = 10;
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final boolean services;
     private Endpoints endpoints;
     private final Map<KafkaRole, Map<String, String>> environments = new EnumMap<>(KafkaRole.class);
+    private EmbeddedKafka kafka;
+    private PostgresServer postgres;
+    private LambdaRuntime lambdas;
+    private SnsEmulator sns;
+    private String relayQueueUrl;
 
-    private LocalStack() {
+    private LocalStack(boolean services) {
+        this.services = services;
     }
 
     /** Starts every part in dependency order; on any failure, stops what had started and rethrows. */
     public static LocalStack start(LocalStackConfig config) {
-        LocalStack stack = new LocalStack();
+        return start(config, true);
+    }
+
+    /**
+     * Starts the parts without the services, for a harness that runs each service as a process of its own with
+     * {@link #serviceEnvironment(KafkaRole)}: S3's object events go to the queue {@value #RELAY_QUEUE} instead of
+     * the ingest queue, and the harness passes them on (and may duplicate, delay or reorder them); the ingest queue's
+     * visibility timeout is {@value #PARTS_VISIBILITY_TIMEOUT_SECONDS} s. {@link Endpoints#adminApiKey()} is null.
+     */
+    public static LocalStack startParts(LocalStackConfig config) {
+        return start(config, false);
+    }
+
+    private static LocalStack start(LocalStackConfig config, boolean services) {
+        LocalStack stack = new LocalStack(services);
         try {
             stack.startAll(config);
             return stack;
@@ -80,14 +106,9 @@ public final class LocalStack implements AutoCloseable {
         Path out = config.outputDir().toAbsolutePath();
         deleteTree(out.resolve("kafka"));
         deleteTree(out.resolve("streams-state"));
-        int apiPort = FreePort.orFree(config.apiPort());
-        int apiAdminPort = FreePort.orFree(config.apiAdminPort());
-        int edgePort = FreePort.orFree(config.edgePort());
-        int bridgeMetricsPort = FreePort.pick();
-        int streamsMetricsPort = FreePort.pick();
         String region = LocalAws.REGION.id();
 
-        EmbeddedKafka kafka = keep(EmbeddedKafka.start(config.kafkaPort(), out.resolve("kafka"), true,
+        kafka = keep(EmbeddedKafka.start(config.kafkaPort(), out.resolve("kafka"), true,
                 config.kafkaSecured()));
         // The operator's step, done here as the ops role before any service starts: services only check topics.
         try (Admin admin = kafka.admin()) {
@@ -95,18 +116,19 @@ public final class LocalStack implements AutoCloseable {
         }
         String databaseUrl = config.externalDatabaseUrl();
         if (databaseUrl == null || databaseUrl.isBlank()) {
-            PostgresServer postgres = keep(PostgresServer.start(config.postgresPort()));
+            postgres = keep(PostgresServer.start(config.postgresPort()));
             databaseUrl = postgres.createDatabaseNamed("filetrail");
         }
 
         EmbeddedSqs sqsServer = keep(EmbeddedSqs.start(config.sqsPort()));
         SqsClient sqs = keep(sqsServer.client());
-        String ingestQueueUrl = sqsServer.createQueueWithDlq(LocalStackConfig.INGEST_QUEUE, 100, 120);
+        String ingestQueueUrl = sqsServer.createQueueWithDlq(LocalStackConfig.INGEST_QUEUE, 100,
+                services ? 120 : PARTS_VISIBILITY_TIMEOUT_SECONDS);
         String ingestDlqUrl = sqs.getQueueUrl(b -> b.queueName(LocalStackConfig.INGEST_QUEUE + "-dlq")).queueUrl();
         String ingestQueueArn = "arn:aws:sqs:" + region + ":" + LocalAws.ACCOUNT_ID + ":" + LocalStackConfig.INGEST_QUEUE;
 
-        LambdaRuntime lambdas = keep(new LambdaRuntime(region, LocalAws.ACCOUNT_ID, 2));
-        SnsEmulator sns = keep(new SnsEmulator(FreePort.orFree(config.snsPort()), region, LocalAws.ACCOUNT_ID, sqs, lambdas)).start();
+        lambdas = keep(new LambdaRuntime(region, LocalAws.ACCOUNT_ID, 2));
+        sns = keep(new SnsEmulator(FreePort.orFree(config.snsPort()), region, LocalAws.ACCOUNT_ID, sqs, lambdas)).start();
         String objectEventsTopic = sns.createTopic(LocalStackConfig.OBJECT_EVENTS_TOPIC);
         String resultsTopic = sns.createTopic(LocalStackConfig.PROCESSING_RESULTS_TOPIC);
 
@@ -118,6 +140,13 @@ public final class LocalStack implements AutoCloseable {
         }
         notifications.notify(config.sourceBucket(), objectEventsTopic);
 
+        // Picked only now, after every part that binds a free port of its own has bound it: a port picked earlier
+        // could be taken by one of them before the service that was to listen on it starts.
+        int apiPort = FreePort.orFree(config.apiPort());
+        int apiAdminPort = FreePort.orFree(config.apiAdminPort());
+        int edgePort = FreePort.orFree(config.edgePort());
+        int bridgeMetricsPort = FreePort.pick();
+        int streamsMetricsPort = FreePort.pick();
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", region);
         env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
@@ -144,6 +173,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_URL", databaseUrl);
         env.put("DATABASE_USER", config.externalDatabaseUser());
         env.put("DATABASE_PASSWORD", config.externalDatabasePassword());
+        if (!services) {
+            env.put("BRIDGE_VISIBILITY_TIMEOUT_SECONDS", String.valueOf(PARTS_VISIBILITY_TIMEOUT_SECONDS));
+        }
         for (KafkaRole role : KafkaRole.values()) {
             Map<String, String> roleEnv = new HashMap<>(env);
             roleEnv.putAll(kafka.settings(role).environment());
@@ -152,22 +184,31 @@ public final class LocalStack implements AutoCloseable {
 
         // The Lambdas and the bridge both hang off SNS, as in AWS: S3 → topic → {queue, thumbnailer, metadata}.
         LambdaConfig lambdaConfig = LambdaConfig.fromEnvironment(env);
-        sns.subscribe(objectEventsTopic, "sqs", ingestQueueArn, false);
+        if (services) {
+            sns.subscribe(objectEventsTopic, "sqs", ingestQueueArn, false);
+        } else {
+            relayQueueUrl = sqs.createQueue(b -> b.queueName(RELAY_QUEUE)).queueUrl();
+            sns.subscribe(objectEventsTopic, "sqs", "arn:aws:sqs:" + region + ":" + LocalAws.ACCOUNT_ID + ":" + RELAY_QUEUE,
+                    false);
+        }
         sns.subscribe(objectEventsTopic, "lambda", lambdas.register("filetrail-thumbnailer", new ThumbnailHandler(lambdaConfig)), false);
         sns.subscribe(objectEventsTopic, "lambda", lambdas.register("filetrail-metadata", new MetadataHandler(lambdaConfig)), false);
         sns.subscribe(resultsTopic, "sqs", ingestQueueArn, false);
 
-        // Each service logs in to Kafka as its own role, as each ECS task does with its task role.
-        MetadataStreams streams = keep(new MetadataStreams(MetadataStreamsConfig.fromEnvironment(
-                serviceEnvironment(KafkaRole.STREAMS))));
-        streams.start();
-        IngestBridge bridge = keep(new IngestBridge(BridgeConfig.from(serviceEnvironment(KafkaRole.BRIDGE)::get)));
-        bridge.start();
-        QueryApi api = keep(new QueryApi(ApiConfig.fromMap(serviceEnvironment(KafkaRole.API))));
-        api.start();
-        ApiConfig apiConfig = api.config();
-        keep(CloudFrontEdge.forApi(apiConfig, api.cloudFrontPublicKey(), edgePort)).start();
-        String adminKey = api.apiKeys().create("local-admin", EnumSet.allOf(Scope.class)).plaintext();
+        String adminKey = null;
+        if (services) {
+            // Each service logs in to Kafka as its own role, as each ECS task does with its task role.
+            MetadataStreams streams = keep(new MetadataStreams(MetadataStreamsConfig.fromEnvironment(
+                    serviceEnvironment(KafkaRole.STREAMS))));
+            streams.start();
+            IngestBridge bridge = keep(new IngestBridge(BridgeConfig.from(serviceEnvironment(KafkaRole.BRIDGE)::get)));
+            bridge.start();
+            QueryApi api = keep(new QueryApi(ApiConfig.fromMap(serviceEnvironment(KafkaRole.API))));
+            api.start();
+            ApiConfig apiConfig = api.config();
+            keep(CloudFrontEdge.forApi(apiConfig, api.cloudFrontPublicKey(), edgePort)).start();
+            adminKey = api.apiKeys().create("local-admin", EnumSet.allOf(Scope.class)).plaintext();
+        }
 
         endpoints = new Endpoints(
                 "http://127.0.0.1:" + apiPort,
@@ -224,6 +265,31 @@ public final class LocalStack implements AutoCloseable {
         KafkaClientSettings any = kafka.settings(KafkaRole.OPS);
         return new Endpoints.KafkaSecurity(any.protocol().name, any.mechanism().kafkaName(),
                 kafka.alsoAcceptedMechanisms(), users);
+    }
+
+    /** The Kafka broker (to stop and restart it). */
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The PostgreSQL server (to stop and restart it), or null with an external database. */
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    /** The Lambda emulation (its pending work). */
+    public LambdaRuntime lambdas() {
+        return lambdas;
+    }
+
+    /** The SNS emulation (its pending deliveries). */
+    public SnsEmulator sns() {
+        return sns;
+    }
+
+    /** The queue S3's object events go to in {@link #startParts} mode; null otherwise. */
+    public String relayQueueUrl() {
+        return relayQueueUrl;
     }
 
     /** Stops every part, newest first, so services stop before the brokers they use. */

@@ -39,6 +39,7 @@ class BucketNotificationsTest {
     private SnsEmulator sns;
     private LambdaRuntime lambdas;
     private SqsClient sqs;
+    private BucketNotifications notifications;
     private String envelopeQueue;
     private String rawQueue;
     private final List<SNSEvent> lambdaEvents = new CopyOnWriteArrayList<>();
@@ -48,7 +49,7 @@ class BucketNotificationsTest {
         sqs = sqsServer.client();
         lambdas = new LambdaRuntime("us-east-1", LocalAws.ACCOUNT_ID, 2);
         sns = new SnsEmulator(FreePort.pick(), "us-east-1", LocalAws.ACCOUNT_ID, sqs, lambdas).start();
-        BucketNotifications notifications = new BucketNotifications(sns, new S3EventJson("us-east-1", "AWS:filetrail"));
+        notifications = new BucketNotifications(sns, new S3EventJson("us-east-1", "AWS:filetrail"));
         s3 = EmbeddedS3.start(0, store -> NotifyingBlobStore.wrap(store, notifications));
         s3.createVersionedBucket("notify-src");
         try (S3Client client = s3.client()) {
@@ -145,6 +146,31 @@ class BucketNotificationsTest {
         JsonNode removal = raw.get(1).get("Records").get(0);
         assertThat(removal.get("eventName").asText()).isEqualTo("ObjectRemoved:Delete");
         assertThat(removal.at("/s3/object/versionId").asText()).isEqualTo(version);
+    }
+
+    /**
+     * Removing a delete marker by its versionId removes it for good, as removing any version does: S3 reports
+     * ObjectRemoved:Delete, not another DeleteMarkerCreated (its response says x-amz-delete-marker: true because the
+     * version removed was a marker). Found by the chaos run, where such markers stayed in the history.
+     */
+    @Test
+    void removingADeleteMarkerIsReportedAsObjectRemovedDelete() throws Exception {
+        // A bucket and topic of its own, so the other tests' queues see none of this.
+        String queue = sqs.createQueue(b -> b.queueName("notify-unmark")).queueUrl();
+        String topic = sns.createTopic("notify-unmark-topic");
+        sns.subscribe(topic, "sqs", "arn:aws:sqs:us-east-1:000000000000:notify-unmark", true);
+        s3.createVersionedBucket("notify-unmark");
+        notifications.notify("notify-unmark", topic);
+        String marker;
+        try (S3Client client = s3.client()) {
+            client.putObject(b -> b.bucket("notify-unmark").key("unmarked"), RequestBody.fromString("x"));
+            marker = client.deleteObject(b -> b.bucket("notify-unmark").key("unmarked")).versionId();
+            client.deleteObject(b -> b.bucket("notify-unmark").key("unmarked").versionId(marker));
+        }
+        List<JsonNode> raw = receive(queue, 3);
+        assertThat(raw).extracting(r -> r.at("/Records/0/eventName").asText())
+                .containsExactly("ObjectCreated:Put", "ObjectRemoved:DeleteMarkerCreated", "ObjectRemoved:Delete");
+        assertThat(raw).extracting(r -> r.at("/Records/0/s3/object/versionId").asText()).endsWith(marker, marker);
     }
 
     private List<JsonNode> receive(String queueUrl, int count) throws Exception {
