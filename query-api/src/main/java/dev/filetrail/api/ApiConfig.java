@@ -142,7 +142,7 @@ public record ApiConfig(
                 e.integer("API_ADMIN_PORT", 9090),
                 Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")),
                 new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
-                        Duration.parse(e.str("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl().toString()))));
+                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -226,6 +226,19 @@ public record ApiConfig(
         String optional(String name, String fallback) {
             String value = get.apply(name);
             return value == null ? fallback : (value.isEmpty() ? null : value);
+        }
+
+        Duration duration(String name, Duration fallback) {
+            String value = str(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException ex) {
+                throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT10S, got '"
+                        + value + "'");
+            }
         }
 
         int integer(String name, int fallback) {
