@@ -1,6 +1,7 @@
 package dev.filetrail.api;
 
 import dev.filetrail.api.http.ClientAddress;
+import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.function.Function;
  * @param adminPort                port of {@code /health}, {@code /ready} and {@code /metrics}, never exposed by the
  *                                 public load balancer (0 = a free one)
  * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
+ * @param apiKeyCache              API_KEY_CACHE_SIZE, API_KEY_NEGATIVE_TTL: the cache of verified keys
  */
 public record ApiConfig(
         int port,
@@ -52,7 +54,8 @@ public record ApiConfig(
         List<String> trustedProxies,
         int sharePasswordAttemptsPerMinute,
         int adminPort,
-        Duration projectorStuckAfter) {
+        Duration projectorStuckAfter,
+        KeyCache.Settings apiKeyCache) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
@@ -137,7 +140,9 @@ public record ApiConfig(
                 ClientAddress.parseList(e.str("TRUSTED_PROXIES", "")),
                 e.integer("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", 10),
                 e.integer("API_ADMIN_PORT", 9090),
-                Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")));
+                Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")),
+                new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
+                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -155,7 +160,7 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -164,7 +169,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -173,7 +178,7 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -182,7 +187,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */
@@ -221,6 +226,19 @@ public record ApiConfig(
         String optional(String name, String fallback) {
             String value = get.apply(name);
             return value == null ? fallback : (value.isEmpty() ? null : value);
+        }
+
+        Duration duration(String name, Duration fallback) {
+            String value = str(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException ex) {
+                throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT10S, got '"
+                        + value + "'");
+            }
         }
 
         int integer(String name, int fallback) {

@@ -9,6 +9,8 @@ import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.OpenApiDocument;
 import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.keys.KeyCache;
+import dev.filetrail.api.keys.KeyChangeListener;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.shares.ShareLinkStore;
@@ -43,6 +45,7 @@ public final class QueryApi implements AutoCloseable {
     private ProjectorService core;
     private ApiServer server;
     private ApiKeys apiKeys;
+    private KeyChangeListener keyListener;
 
     public QueryApi(ApiConfig config) {
         this(config, null);
@@ -69,7 +72,10 @@ public final class QueryApi implements AutoCloseable {
         try {
             core = resources.push(new ProjectorService(config, registry, TOPICS)).open();
             DataSource dataSource = core.dataSource();
-            apiKeys = new ApiKeys(dataSource);
+            KeyCache keyCache = new KeyCache(config.apiKeyCache(), registry);
+            keyListener = resources.push(new KeyChangeListener(config.databaseUrl(), config.databaseUser(),
+                    config.databasePassword(), config.keysSchema(), keyCache)).start();
+            apiKeys = new ApiKeys(dataSource, keyCache);
             ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);
@@ -124,6 +130,11 @@ public final class QueryApi implements AutoCloseable {
     /** The key store, so the local stack can create its admin key. */
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    /** Listens for key changes and keeps the API's cache of verified keys true. */
+    public KeyChangeListener keyListener() {
+        return keyListener;
     }
 
     /** The signing key pair; an error naming the missing key when URL signing is unavailable. */

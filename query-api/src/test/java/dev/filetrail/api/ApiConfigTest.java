@@ -3,6 +3,7 @@ package dev.filetrail.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -72,5 +73,19 @@ class ApiConfigTest {
                 .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", "0")))
                 .hasMessageContaining("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE");
+    }
+
+    @Test
+    void theKeyCacheIsConfiguredFromTheEnvironment() {
+        assertThat(ApiConfig.fromMap(Map.of()).apiKeyCache())
+                .isEqualTo(new KeyCache.Settings(10_000, Duration.ofSeconds(10)));
+        ApiConfig set = ApiConfig.fromMap(Map.of("API_KEY_CACHE_SIZE", "50", "API_KEY_NEGATIVE_TTL", "PT1M"));
+        assertThat(set.apiKeyCache()).isEqualTo(new KeyCache.Settings(50, Duration.ofMinutes(1)));
+        assertThat(set.withProjector("g", "s").with(0, "jdbc:x", set.kafka(), null, "http://cf").apiKeyCache())
+                .isEqualTo(set.apiKeyCache());
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_KEY_CACHE_SIZE", "0")))
+                .hasMessageContaining("API_KEY_CACHE_SIZE");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_KEY_NEGATIVE_TTL", "10s")))
+                .hasMessageContaining("API_KEY_NEGATIVE_TTL");
     }
 }

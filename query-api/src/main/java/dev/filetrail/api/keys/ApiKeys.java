@@ -32,9 +32,17 @@ public final class ApiKeys {
     private static final String PREFIX = "ftk_";
 
     private final DataSource dataSource;
+    private final KeyCache cache;
 
+    /** A store that reads the database on every check (ops commands, tests). */
     public ApiKeys(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    /** A store that checks keys against {@code cache} first; a {@link KeyChangeListener} must keep it true. */
+    public ApiKeys(DataSource dataSource, KeyCache cache) {
         this.dataSource = dataSource;
+        this.cache = cache;
     }
 
     /** A key as listed: never its secret. */
@@ -112,6 +120,7 @@ public final class ApiKeys {
             } catch (SQLException e) {
                 throw new IllegalStateException("could not store API key " + name, e);
             }
+            invalidateHere(id);
             log.info("api key created id={} name={} scopes={}", id, name, stored);
         }
         return new CreatedKey(id, name, stored, null, dryRun);
@@ -135,6 +144,7 @@ public final class ApiKeys {
             } catch (SQLException e) {
                 throw new IllegalStateException("could not revoke API key " + id, e);
             }
+            invalidateHere(id);
             log.info("api key revoked id={}", id);
         }
         return new Revocation(id, true, key.get().active(), dryRun);
@@ -181,23 +191,55 @@ public final class ApiKeys {
         }
         String id = plaintext.substring(PREFIX.length(), split);
         byte[] presented = sha256(plaintext.substring(split + 1)).getBytes();
+        long token = KeyCache.NOT_CACHING;
+        if (cache != null) {
+            KeyCache.Lookup cached = cache.lookup(id);
+            if (cached instanceof KeyCache.Found found) {
+                return matches(found.key(), presented);
+            }
+            if (cached instanceof KeyCache.Unknown) {
+                return Optional.empty();
+            }
+            token = cache.beginLoad();
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement(
-                     "SELECT name, secret_sha256, scopes, created_at FROM api_keys WHERE id = ? AND revoked_at IS NULL")) {
+                     "SELECT id, name, secret_sha256, scopes, created_at FROM api_keys WHERE id = ? AND revoked_at IS NULL")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
+                    if (cache != null) {
+                        cache.putUnknown(token, id);
+                    }
                     return Optional.empty();
                 }
-                if (!MessageDigest.isEqual(presented, rs.getString(2).getBytes())) {
-                    return Optional.empty();
+                KeyCache.CachedKey key = cachedKey(rs);
+                if (cache != null) {
+                    cache.putFound(token, key);
                 }
-                return Optional.of(new ApiKeyInfo(id, rs.getString(1), scopes(rs.getArray(3)),
-                        rs.getTimestamp(4).toInstant(), null));
+                return matches(key, presented);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not verify API key", e);
         }
+    }
+
+    private static Optional<ApiKeyInfo> matches(KeyCache.CachedKey key, byte[] presentedSha256) {
+        return MessageDigest.isEqual(presentedSha256, key.secretSha256().getBytes())
+                ? Optional.of(key.info()) : Optional.empty();
+    }
+
+    /** The local cache forgets at once; other instances hear of the change through the table's trigger. */
+    private void invalidateHere(String id) {
+        if (cache != null) {
+            cache.invalidate(id);
+        }
+    }
+
+    /** Reads a row of {@code id, name, secret_sha256, scopes, created_at}. */
+    static KeyCache.CachedKey cachedKey(ResultSet rs) throws SQLException {
+        return new KeyCache.CachedKey(rs.getString(1), rs.getString(2), rs.getString(3), scopes(rs.getArray(4)),
+                rs.getTimestamp(5).toInstant());
     }
 
     private static Set<Scope> scopes(Array array) throws SQLException {
