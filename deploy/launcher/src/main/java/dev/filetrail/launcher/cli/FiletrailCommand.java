@@ -5,11 +5,13 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code filetrail} launcher: runs the local stack, each service, and every operator command. */
+/**
+ * The production {@code filetrail} command (the service image's entrypoint): each service and every operator command.
+ * {@code dev.filetrail.local.cli.LocalFiletrailCommand} adds {@code local} to this tree for a developer's machine.
+ */
 @Command(name = "filetrail", mixinStandardHelpOptions = true, version = "filetrail 0.1.0",
         description = "Filetrail: event-sourced metadata for versioned S3 buckets.",
         subcommands = {
-                LocalCommand.class,
                 ServiceCommands.Bridge.class,
                 ServiceCommands.Streams.class,
                 ServiceCommands.Api.class,
@@ -53,7 +55,7 @@ public final class FiletrailCommand {
     }
 
     /** The command tree, with every operator command reading its configuration from {@code env}. */
-    static CommandLine commandLine(Map<String, String> env) {
+    public static CommandLine commandLine(Map<String, String> env) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
