@@ -138,7 +138,7 @@ public record StackConfig(
                 new Services(
                         ctx.optional("imageUri"),
                         ctx.string("imageTag", "0.1.0"),
-                        ctx.string("cpuArchitecture", "ARM64").toUpperCase(Locale.ROOT),
+                        ctx.string("cpuArchitecture", "X86_64").toUpperCase(Locale.ROOT),
                         ctx.bool("pauseServices", false),
                         new ServiceSize(ctx.integer("bridgeCpu", 512), ctx.integer("bridgeMemoryMb", 1024),
                                 ctx.integer("bridgeMinTasks", 1), ctx.integer("bridgeMaxTasks", 10)),

@@ -32,7 +32,15 @@ class FiletrailServicesTest {
                     "EntryPoint", List.of("filetrail"),
                     "Command", List.of(service))));
         }
+        // The image that deploy/launcher builds is linux/amd64 (ServiceImageTest checks its config): the default
+        // platform must run it.
         DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "RuntimePlatform", Map.of("CpuArchitecture", "X86_64", "OperatingSystemFamily", "LINUX")));
+    }
+
+    @Test
+    void anArm64ImageBuiltElsewhereRunsOnGravitonWhenAsked() {
+        Synth.of(Map.of("cpuArchitecture", "arm64")).main().hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
                 "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX")));
     }
 

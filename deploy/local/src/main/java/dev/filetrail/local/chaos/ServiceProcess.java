@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /** One Filetrail service as a process of its own: the launcher's service command with that service's environment. */
 public final class ServiceProcess implements AutoCloseable {
     /** The launcher's main class, the one place to repoint when the launcher moves to another module. */
-    public static final String LAUNCHER_MAIN = "dev.filetrail.local.cli.FiletrailCommand";
+    public static final String LAUNCHER_MAIN = "dev.filetrail.launcher.cli.FiletrailCommand";
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
     // The launcher's own logging (to stderr), also when a test's classpath holds a logback-test.xml before it.
     private static final String LOGGING = "-Dlogback.configurationFile=logback.xml";

@@ -3,6 +3,7 @@ package dev.filetrail.local.cli;
 import dev.filetrail.local.chaos.ChaosOptions;
 import dev.filetrail.local.chaos.ChaosReport;
 import dev.filetrail.local.chaos.ChaosRun;
+import dev.filetrail.launcher.cli.FiletrailCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -26,7 +26,7 @@ class LauncherTest {
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                FiletrailCommand.class.getName(), "local", "--output", output.toString()))
+                LocalFiletrailCommand.class.getName(), "local", "--output", output.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
@@ -79,14 +79,15 @@ class LauncherTest {
     }
 
     @Test
-    void helpListsEveryCommandAndExitsZero() {
-        assertThat(FiletrailCommand.run("--help")).isZero();
-        assertThat(FiletrailCommand.run("no-such-command")).isEqualTo(2);
+    void helpListsTheLocalCommandBesideEveryProductionCommand() {
         java.io.StringWriter out = new java.io.StringWriter();
-        java.io.PrintWriter writer = new java.io.PrintWriter(out, true);
-        assertThat(FiletrailCommand.run(java.util.Map.of(), writer, writer, "--help")).isZero();
-        assertThat(out.toString()).contains("local", "bridge", "streams", "api", "projector", "backfill", "replay",
-                "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "Exit codes:");
+        picocli.CommandLine commandLine = LocalFiletrailCommand.commandLine(java.util.Map.of());
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        assertThat(commandLine.execute("--help")).isZero();
+        assertThat(commandLine.getSubcommands()).containsKeys("local", "bridge", "streams", "api", "projector",
+                "backfill", "replay", "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "probe");
+        assertThat(out.toString()).contains("local", "Starts the whole system locally", "Exit codes:");
+        assertThat(LocalFiletrailCommand.commandLine(java.util.Map.of()).execute("no-such-command")).isEqualTo(2);
     }
 
 }

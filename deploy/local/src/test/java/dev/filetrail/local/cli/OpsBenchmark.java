@@ -2,6 +2,7 @@ package dev.filetrail.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.events.Json;
+import dev.filetrail.launcher.cli.FiletrailCommand;
 import dev.filetrail.local.stack.Demo;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.local.stack.LocalStackConfig;

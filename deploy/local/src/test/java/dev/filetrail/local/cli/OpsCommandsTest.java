@@ -16,6 +16,7 @@ import dev.filetrail.events.object.Origin;
 import dev.filetrail.local.s3notify.S3Change;
 import dev.filetrail.local.s3notify.S3EventJson;
 import dev.filetrail.local.stack.ApiClient;
+import dev.filetrail.launcher.cli.FiletrailCommand;
 import dev.filetrail.local.stack.Demo;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.local.stack.LocalStackConfig;

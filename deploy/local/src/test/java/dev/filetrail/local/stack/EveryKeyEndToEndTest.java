@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.S3Keys;
 import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.events.Json;
-import dev.filetrail.local.cli.FiletrailCommand;
+import dev.filetrail.launcher.cli.FiletrailCommand;
 import dev.filetrail.local.s3notify.S3Change;
 import dev.filetrail.local.s3notify.S3EventJson;
 import java.io.PrintWriter;

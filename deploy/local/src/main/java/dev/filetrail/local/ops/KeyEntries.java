@@ -1,7 +1,0 @@
-package dev.filetrail.local.ops;
-
-import java.util.List;
-
-/** Every entry one side knows for one key. */
-public record KeyEntries(String key, List<ObjectEntry> entries) {
-}

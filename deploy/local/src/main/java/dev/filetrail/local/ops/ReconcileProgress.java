@@ -1,5 +1,0 @@
-package dev.filetrail.local.ops;
-
-/** Reported after each key compared (the caller throttles what it draws). */
-public record ReconcileProgress(long keys, long s3Entries, long filetrailEntries, long differences) {
-}
