@@ -40,11 +40,11 @@ import software.amazon.awssdk.services.s3.S3Client;
                         + "reached as the bridge reaches it (S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, "
                         + "AWS_SECRET_ACCESS_KEY; empty values: AWS itself and the default credentials), with the "
                         + "SDK app id filetrail-smoke."})
-final class SmokeCommand extends OpsCommand {
+public final class SmokeCommand extends OpsCommand {
     /** The component its AWS calls are made as (the app id filetrail-smoke), held against the smoke role. */
     static final String COMPONENT = "smoke";
     /** The variable the API key is read from. */
-    static final String API_KEY_VARIABLE = "FILETRAIL_API_KEY";
+    public static final String API_KEY_VARIABLE = "FILETRAIL_API_KEY";
     private static final Logger log = LoggerFactory.getLogger(SmokeCommand.class);
     private static final Duration POLL = Duration.ofMillis(500);
 

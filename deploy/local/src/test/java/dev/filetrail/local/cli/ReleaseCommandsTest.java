@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.events.Json;
 import dev.filetrail.launcher.cli.FiletrailCommand;
+import dev.filetrail.launcher.cli.SmokeCommand;
 import dev.filetrail.local.stack.Demo;
 import dev.filetrail.local.stack.LocalStack;
 import dev.filetrail.local.stack.LocalStackConfig;
