@@ -65,6 +65,13 @@ public record LocalStackConfig(
                 "filetrail-local", "filetrail-local-derivatives", 3, true);
     }
 
+    /** The same stack with the broker secured ({@code true}) or open: for comparing both in one benchmark run. */
+    public LocalStackConfig withKafkaSecured(boolean secured) {
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, kafkaPort, postgresPort,
+                externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
+                derivativesBucket, topicPartitions, secured);
+    }
+
     private static int intOf(Map<String, String> env, String name, int fallback) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {

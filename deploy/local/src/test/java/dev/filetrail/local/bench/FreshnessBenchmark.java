@@ -57,11 +57,7 @@ public final class FreshnessBenchmark {
 
     private static List<Double> run(int uploads, int warmup, boolean secured) throws Exception {
         Path dir = Files.createTempDirectory("filetrail-freshness-");
-        LocalStackConfig base = LocalStackConfig.ephemeral(dir);
-        LocalStackConfig config = new LocalStackConfig(base.apiPort(), base.apiAdminPort(), base.edgePort(),
-                base.s3Port(), base.sqsPort(), base.snsPort(), base.kafkaPort(), base.postgresPort(),
-                base.externalDatabaseUrl(), base.externalDatabaseUser(), base.externalDatabasePassword(),
-                base.outputDir(), base.sourceBucket(), base.derivativesBucket(), base.topicPartitions(), secured);
+        LocalStackConfig config = LocalStackConfig.ephemeral(dir).withKafkaSecured(secured);
         try (LocalStack stack = LocalStack.start(config);
              S3Client s3 = Demo.s3Client(stack.endpoints())) {
             ApiClient api = new ApiClient(stack.endpoints().api(), stack.endpoints().adminApiKey());
