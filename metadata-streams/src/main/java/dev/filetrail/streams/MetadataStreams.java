@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,8 @@ public final class MetadataStreams implements AutoCloseable {
     private final MetadataTopology topology;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final StreamsReadiness readiness;
+    /** What the last sample found, so that only changes of readiness are logged (the sampler thread alone writes it). */
+    private boolean lastReady;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
@@ -126,8 +131,12 @@ public final class MetadataStreams implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            // The handler runs on the failing stream thread, which stays listed (RUNNING, with its tasks' last
+            // offsets) for a moment after it returns.
+            failedThreads.add(Thread.currentThread().getName());
             readiness.threadFailed(e);
-            log.error("stream thread failed applicationId={}; replacing the thread", config.applicationId(), e);
+            log.error("stream thread failed applicationId={} task={}; replacing the thread", config.applicationId(),
+                    e instanceof StreamsException se ? se.taskId().map(Object::toString).orElse("none") : "none", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -156,20 +165,39 @@ public final class MetadataStreams implements AutoCloseable {
         return this;
     }
 
-    /** Hands readiness the committed and end offsets of the local tasks' input partitions. */
+    /** Thread states whose task metadata is stale. */
+    private static final Set<String> DYING = Set.of("PENDING_SHUTDOWN", "DEAD");
+    /** Stream threads that failed and may still be listed: their tasks' offsets are stale. */
+    private final Set<String> failedThreads = ConcurrentHashMap.newKeySet();
+
+    /** Hands readiness the committed and end offsets of the local tasks' input partitions, live threads only. */
     private void sampleProgress() {
         try {
             Set<TopicPartition> assigned = new HashSet<>();
             Map<TopicPartition, Long> committed = new HashMap<>();
             Map<TopicPartition, Long> end = new HashMap<>();
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                if (DYING.contains(thread.threadState()) || failedThreads.contains(thread.threadName())) {
+                    continue;
+                }
                 for (TaskMetadata task : thread.activeTasks()) {
                     assigned.addAll(task.topicPartitions());
                     committed.putAll(task.committedOffsets());
                     end.putAll(task.endOffsets());
                 }
             }
+            // A failed thread's name may be given to a later replacement once it is gone from the list.
+            failedThreads.retainAll(streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
+                    .collect(Collectors.toSet()));
             readiness.sample(assigned, committed, end);
+            log.debug("progress sampled applicationId={} state={} assigned={} committed={} end={}",
+                    config.applicationId(), streams.state(), assigned, committed, end);
+            MetricsServer.Health now = readiness.check();
+            if (now.up() != lastReady) {
+                lastReady = now.up();
+                log.info("streams readiness changed applicationId={} ready={} reason={}", config.applicationId(),
+                        now.up(), now.reason());
+            }
         } catch (RuntimeException e) {
             log.debug("progress not sampled applicationId={} error={}", config.applicationId(), e.toString());
         }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Whether the streams are doing their work, for {@code /ready}. Not ready: before they first reach RUNNING; in a
@@ -28,6 +29,8 @@ public final class StreamsReadiness {
     private String lastError;
     /** While failing: each partition's committed offset when the failure happened (or when first seen after it). */
     private Map<TopicPartition, Long> atFailure;
+    /** While failing: the input partition number of the task the failure named, if it named one. */
+    private Integer failedPartition;
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
     private Instant runningSince;
 
@@ -57,18 +60,29 @@ public final class StreamsReadiness {
         }
     }
 
+    /**
+     * A stream thread died. When the error names its task, the streams are trusted again only once that task shows
+     * it got past the failure, since -1 ("not fetched", also what an empty partition reports) and a stale end offset
+     * both look like "caught up".
+     */
     public synchronized void threadFailed(Throwable error) {
         if (failingSince == null) {
             failingSince = clock.get();
             atFailure = new HashMap<>();
             progress.forEach((partition, p) -> atFailure.put(partition, p.committed()));
         }
+        if (error instanceof StreamsException streamsError && streamsError.taskId().isPresent()) {
+            // One sub-topology over co-partitioned inputs: task 0_N reads partition N of every input topic.
+            failedPartition = streamsError.taskId().get().partition();
+        }
         lastError = error.toString();
     }
 
     /**
      * Takes the input partitions of the tasks running here now, with the committed and end offsets known for them (a
-     * task that has not fetched yet knows no end). A partition keeps its history while its task is away: a failed
+     * task that has not fetched yet knows no end: absent, or -1 as for an empty partition). The caller leaves out the tasks of a thread that is
+     * shutting down or dead: they show where that thread stood, often an end offset fetched before the record that
+     * failed it, which would look like "caught up". A partition keeps its history while its task is away: a failed
      * thread's tasks wait for the next rebalance, and after one a task may restore before it shows. It counts while
      * it has been seen since the last rebalance completed, so a partition that moved to another instance stops
      * counting.
@@ -77,6 +91,7 @@ public final class StreamsReadiness {
                                     Map<TopicPartition, Long> end) {
         Instant now = clock.get();
         boolean keepingUp = !assigned.isEmpty();
+        boolean failedTaskPast = false;
         for (TopicPartition partition : assigned) {
             Long endOffset = end.get(partition);
             if (endOffset == null) {
@@ -91,13 +106,17 @@ public final class StreamsReadiness {
             if (atFailure != null) {
                 long then = atFailure.computeIfAbsent(partition, p -> offset);
                 keepingUp &= !lagging || offset > then;
+                if (failedPartition != null && partition.partition() == failedPartition) {
+                    failedTaskPast |= offset > then || (endOffset >= 0 && !lagging);
+                }
             }
         }
         // After a thread failure the streams are trusted again once every partition here is caught up or has moved
         // past where it stood when the failure happened.
-        if (atFailure != null && keepingUp) {
+        if (atFailure != null && keepingUp && (failedPartition == null || failedTaskPast)) {
             failingSince = null;
             atFailure = null;
+            failedPartition = null;
         }
     }
 

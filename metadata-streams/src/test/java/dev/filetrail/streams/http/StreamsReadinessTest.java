@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
 /** The readiness rules, on a clock the test moves. */
@@ -125,6 +127,28 @@ class StreamsReadinessTest {
         sample(Map.of(P0, 10L, P1, 4L), Map.of(P0, 11L, P1, 5L));
         assertThat(readiness.check().reason()).startsWith("a stream thread failed");
         sample(Map.of(P0, 11L, P1, 5L), Map.of(P0, 11L, P1, 5L));
+        assertThat(readiness.check().up()).isTrue();
+    }
+
+    @Test
+    void aFailureThatNamesItsTaskIsForgivenOnlyOnceThatTaskGotPastIt() {
+        running();
+        sample(Map.of(P0, 10L, P1, -1L), Map.of(P0, 10L, P1, -1L));
+        readiness.threadFailed(new StreamsException("output refused", new TaskId(0, 1)));
+        // The replacement's tasks before they fetch, and empty partitions: -1 for both offsets.
+        sample(Map.of(P0, 10L, P1, -1L), Map.of(P0, -1L, P1, -1L));
+        move(BOUND);
+        sample(Map.of(P0, 10L, P1, -1L), Map.of(P0, 10L, P1, -1L));
+        assertThat(readiness.check().reason()).startsWith("a stream thread failed 60 s ago");
+        sample(Map.of(P0, 10L, P1, 1L), Map.of(P0, 10L, P1, 1L));
+        assertThat(readiness.check().up()).as("task 0_1 committed past the failure").isTrue();
+    }
+
+    @Test
+    void aFailedTaskThatFetchedAndHasNothingWaitingIsPastIt() {
+        running().threadFailed(new StreamsException("commit failed", new TaskId(0, 0)));
+        move(BOUND);
+        sample(Map.of(P0, 7L, P1, 3L), Map.of(P0, 7L, P1, 3L));
         assertThat(readiness.check().up()).isTrue();
     }
 
