@@ -115,7 +115,7 @@ public final class MessageTranslator {
     private static Translation publish(S3Notification notification) {
         List<OutboundRecord> records = new ArrayList<>(notification.events().size());
         for (ObjectEvent event : notification.events()) {
-            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
+            records.add(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(), ObjectEventWriter.write(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId()
                             + " eventName=" + event.eventName() + " eventId=" + event.eventId()));
         }
@@ -133,7 +133,7 @@ public final class MessageTranslator {
             throw new MalformedMessageException("processing result has no bucket or key");
         }
         // The result is forwarded byte for byte so fields a newer Lambda adds within v1 survive the bridge.
-        return new Translation.Publish(List.of(new OutboundRecord(Topics.PROCESSING_RESULTS, result.recordKey(),
+        return new Translation.Publish(List.of(new OutboundRecord(Topics.PROCESSING_RESULTS.name(), result.recordKey(),
                 payloadText.getBytes(StandardCharsets.UTF_8),
                 "bucket=" + result.bucket() + " key=" + result.key() + " versionId=" + result.versionId()
                         + " processor=" + result.processor() + " resultId=" + result.resultId())));
@@ -142,7 +142,7 @@ public final class MessageTranslator {
     private Translation reject(String reason, InboundMessage message, String snsMessageId) {
         DeadLetter letter = DeadLetter.of(reason, message.body(), message.sqsMessageId(), snsMessageId, queueUrl,
                 message.receiveCount(), message.receivedAt());
-        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ, letter.id(), Json.write(letter),
+        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ.name(), letter.id(), Json.write(letter),
                 "deadLetter=" + letter.id() + " sqsMessageId=" + message.sqsMessageId() + " reason=" + reason));
     }
 

@@ -57,8 +57,8 @@ class IngestBridgeTest {
         String bucket = unique("modes");
         String queue = sqs.createQueueWithDlq(unique("modes"), 10, 3);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
-             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.PROCESSING_RESULTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
+             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.PROCESSING_RESULTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String viaSns = client.sendMessage(b -> b.queueUrl(queue).messageBody(TestMessages.snsEnvelope(
@@ -95,7 +95,7 @@ class IngestBridgeTest {
             assertThat(results.until(r -> !r.isEmpty(), Duration.ofSeconds(30))).singleElement()
                     .satisfies(r -> assertThat(Json.read(r.value(), ProcessingResult.class)).isEqualTo(result));
 
-            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterId.equals(r.key()))) {
                 DeadLetter letter = Json.read(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value(),
                         DeadLetter.class);
@@ -128,7 +128,7 @@ class IngestBridgeTest {
         String tooLong = "k".repeat(1025);
         String notUtf8 = "photo-%C3%28.jpg";
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String longBody = TestMessages.snsEnvelope("{\"Records\":[" + TestMessages.s3Record("ObjectCreated:Put",
@@ -143,7 +143,7 @@ class IngestBridgeTest {
             List<ConsumerRecord<String, byte[]>> got = events.until(r -> !r.isEmpty(), Duration.ofSeconds(60));
             assertThat(got).extracting(ConsumerRecord::key).containsExactly(bucket + "/next upload.jpg");
             Set<String> letterIds = Set.of(EventIds.sha256Hex(longId, longBody), EventIds.sha256Hex(badId, badBody));
-            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterIds.contains(r.key()))) {
                 List<String> reasons = dlq.until(r -> r.size() >= 2, Duration.ofSeconds(30)).stream()
                         .map(r -> Json.read(r.value(), DeadLetter.class).reason()).toList();
@@ -162,7 +162,7 @@ class IngestBridgeTest {
         int messages = 40;
         Map<String, String> expectedIds = new java.util.HashMap<>();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
             for (int i = 0; i < messages; i++) {
                 List<String> keys = List.of("dir/file-" + i + ".txt", "dir/other " + i + ".txt");
                 String body = TestMessages.s3Put(bucket, keys, 1000L * i);
@@ -208,7 +208,7 @@ class IngestBridgeTest {
         BridgeConfig config = config(kafka, sqs, queue).withPolling(2, 1, 2);
         AtomicInteger batches = new AtomicInteger();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config, ids -> {
                  batches.incrementAndGet();
                  try {
@@ -232,7 +232,7 @@ class IngestBridgeTest {
         String queue = sqs.createQueueWithDlq(unique("shutdown"), 10, 30);
         CountDownLatch inBatch = new CountDownLatch(1);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
             IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue).withPolling(1, 1, 30), ids -> {
                 inBatch.countDown();
                 try {

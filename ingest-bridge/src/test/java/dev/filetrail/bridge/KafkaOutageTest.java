@@ -62,7 +62,7 @@ class KafkaOutageTest {
                         pause(20);
                     }
                 });
-                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
                     early.until(r -> r.size() >= 30, Duration.ofSeconds(60));
                 }
                 kafka.stop();
@@ -84,7 +84,7 @@ class KafkaOutageTest {
 
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(120))).isTrue();
                 awaitStatus(bridge, "/ready", 200, Duration.ofSeconds(60));
-                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
                     Set<String> keys = all.until(r -> r.stream().map(x -> x.key()).distinct().count() >= messages,
                                     Duration.ofSeconds(60)).stream()
                             .map(r -> Json.read(r.value(), ObjectEvent.class).key()).collect(Collectors.toSet());

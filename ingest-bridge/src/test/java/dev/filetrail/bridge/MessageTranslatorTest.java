@@ -31,7 +31,7 @@ class MessageTranslatorTest {
             Translation translation = translator.translate(new InboundMessage("m", body, 1, NOW));
             assertThat(translation).isInstanceOf(Translation.Publish.class);
             assertThat(translation.records()).singleElement().satisfies(record -> {
-                assertThat(record.topic()).isEqualTo(Topics.PROCESSING_RESULTS);
+                assertThat(record.topic()).isEqualTo(Topics.PROCESSING_RESULTS.name());
                 assertThat(record.key()).isEqualTo("photos/a b/c.jpg");
                 assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(json);
             });
@@ -65,7 +65,7 @@ class MessageTranslatorTest {
         assertThat(letter.receivedAt()).isEqualTo(NOW);
         assertThat(letter.id()).isEqualTo(EventIds.sha256Hex("sqs-1", body));
         assertThat(translation.records()).singleElement().satisfies(record -> {
-            assertThat(record.topic()).isEqualTo(Topics.INGEST_DLQ);
+            assertThat(record.topic()).isEqualTo(Topics.INGEST_DLQ.name());
             assertThat(record.key()).isEqualTo(letter.id());
             assertThat(Json.read(record.value(), DeadLetter.class)).isEqualTo(letter);
         });

@@ -131,18 +131,18 @@ public final class Scenario {
         for (Object fact : delivery) {
             long ts = start.toEpochMilli() + deliveries.size() + 1;
             if (fact instanceof ObjectEvent e) {
-                deliveries.add(new Delivery(Topics.OBJECT_EVENTS, e.recordKey(), Json.write(e)));
+                deliveries.add(new Delivery(Topics.OBJECT_EVENTS.name(), e.recordKey(), Json.write(e)));
                 model.apply(e);
             } else if (fact instanceof ProcessingResult r) {
-                deliveries.add(new Delivery(Topics.PROCESSING_RESULTS, r.recordKey(), Json.write(r)));
+                deliveries.add(new Delivery(Topics.PROCESSING_RESULTS.name(), r.recordKey(), Json.write(r)));
                 model.apply(r);
             }
             if (rnd.nextInt(5) == 0) {
                 ShareCommand c = shareCommand(keys, model, createdLinks, accessCommands, ++linkSeq, ++commandSeq);
-                deliveries.add(new Delivery(Topics.SHARE_COMMANDS, c.recordKey(), Json.write(c)));
+                deliveries.add(new Delivery(Topics.SHARE_COMMANDS.name(), c.recordKey(), Json.write(c)));
                 model.apply(c);
                 if (rnd.nextInt(10) == 0) {
-                    deliveries.add(new Delivery(Topics.SHARE_COMMANDS, c.recordKey(), Json.write(c)));
+                    deliveries.add(new Delivery(Topics.SHARE_COMMANDS.name(), c.recordKey(), Json.write(c)));
                 }
             }
         }

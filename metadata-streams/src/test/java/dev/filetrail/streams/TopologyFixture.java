@@ -1,7 +1,6 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.Json;
-import dev.filetrail.events.JsonSerde;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -62,15 +61,15 @@ public final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(topology.build(), props);
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer bytes = new ByteArraySerializer();
-        events = driver.createInputTopic(Topics.OBJECT_EVENTS, keys, bytes);
-        results = driver.createInputTopic(Topics.PROCESSING_RESULTS, keys, bytes);
-        commands = driver.createInputTopic(Topics.SHARE_COMMANDS, keys, bytes);
+        events = driver.createInputTopic(Topics.OBJECT_EVENTS.name(), keys, bytes);
+        results = driver.createInputTopic(Topics.PROCESSING_RESULTS.name(), keys, bytes);
+        commands = driver.createInputTopic(Topics.SHARE_COMMANDS.name(), keys, bytes);
         StringDeserializer k = new StringDeserializer();
-        versions = driver.createOutputTopic(Topics.FILE_VERSIONS, k, JsonSerde.of(FileVersionChange.class).deserializer());
-        files = driver.createOutputTopic(Topics.FILES, k, JsonSerde.of(FileHead.class).deserializer());
-        links = driver.createOutputTopic(Topics.SHARE_LINKS, k, JsonSerde.of(ShareLink.class).deserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, k, JsonSerde.of(CloudEvent.class).deserializer());
-        deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ, new ByteArrayDeserializer(),
+        versions = driver.createOutputTopic(Topics.FILE_VERSIONS.name(), k, Topics.FILE_VERSIONS.valueSerde().deserializer());
+        files = driver.createOutputTopic(Topics.FILES.name(), k, Topics.FILES.valueSerde().deserializer());
+        links = driver.createOutputTopic(Topics.SHARE_LINKS.name(), k, Topics.SHARE_LINKS.valueSerde().deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT.name(), k, Topics.AUDIT.valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
 
@@ -108,11 +107,8 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
-        TestInputTopic<String, byte[]> in = switch (topic) {
-            case Topics.OBJECT_EVENTS -> events;
-            case Topics.PROCESSING_RESULTS -> results;
-            default -> commands;
-        };
+        TestInputTopic<String, byte[]> in = topic.equals(Topics.OBJECT_EVENTS.name()) ? events
+                : topic.equals(Topics.PROCESSING_RESULTS.name()) ? results : commands;
         in.pipeInput(key, value, ++clock);
     }
 

@@ -136,7 +136,7 @@ public final class Backfill implements AutoCloseable {
     private long produce(List<ObjectEvent> events) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (ObjectEvent event : events) {
-            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
+            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(), ObjectEventWriter.write(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId())));
         }
         try {

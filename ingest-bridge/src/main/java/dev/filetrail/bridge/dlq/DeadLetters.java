@@ -151,11 +151,11 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ, Duration.ofSeconds(30)).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ.name(), Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition()))
                 .collect(Collectors.toList());
         if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + Topics.INGEST_DLQ + " does not exist");
+            throw new IllegalStateException("topic " + Topics.INGEST_DLQ.name() + " does not exist");
         }
         consumer.assign(partitions);
         return partitions;

@@ -1,6 +1,7 @@
 package dev.filetrail.bridge.s3event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.events.IsoInstants;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;

@@ -86,7 +86,7 @@ public final class Reconciler {
                     }
                     if (repair && !dryRun && fix.isPresent()) {
                         ObjectEvent event = fix.get();
-                        sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(),
+                        sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
                                 Json.write(event), "reconcile " + d.kind() + " bucket=" + bucket + " key=" + key
                                 + " versionId=" + d.versionId())));
                         repairEvents++;

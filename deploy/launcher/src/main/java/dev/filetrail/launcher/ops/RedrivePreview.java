@@ -44,10 +44,10 @@ public final class RedrivePreview {
         long[] counts = new long[3];
         try (KafkaConsumer<String, byte[]> consumer = kafka.newConsumer(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ, Duration.ofSeconds(30)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ.name(), Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + Topics.INGEST_DLQ + " does not exist");
+                throw new IllegalStateException("topic " + Topics.INGEST_DLQ.name() + " does not exist");
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
@@ -82,7 +82,7 @@ public final class RedrivePreview {
         try (Admin admin = kafka.newAdmin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(admin.listConsumerGroupOffsets(redriveGroup)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
-            offsets.keySet().removeIf(tp -> !tp.topic().equals(Topics.INGEST_DLQ));
+            offsets.keySet().removeIf(tp -> !tp.topic().equals(Topics.INGEST_DLQ.name()));
             offsets.values().removeIf(v -> v == null);
             return offsets;
         } catch (Exception e) {
