@@ -6,6 +6,7 @@ import static dev.filetrail.events.kafka.KafkaRole.BRIDGE;
 import static dev.filetrail.events.kafka.KafkaRole.STREAMS;
 
 import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.kafka.KafkaRole;
@@ -41,10 +42,10 @@ public final class Topics {
             Codec.json(ShareLink.class), Topic.Retention.COMPACTED, false, STREAMS, API);
     public static final Topic<String, CloudEvent> AUDIT = declare("filetrail.audit.v1",
             Codec.json(CloudEvent.class), Topic.Retention.AUDIT, false, STREAMS, API, AUDIT_READER);
-    /** The bridge's dead letters (its {@code DeadLetter} records, JSON); read whole by the ops commands. */
-    public static final Topic<String, byte[]> INGEST_DLQ = declare("filetrail.ingest-dlq.v1", Codec.bytes(),
-            Topic.Retention.FOREVER, false, BRIDGE);
-    /** The streams' dead letters (their {@code StreamsDeadLetter} records, JSON); read whole by the ops commands. */
+    /** What the bridge could not read, kept whole; read back by the ops commands. */
+    public static final Topic<String, DeadLetter> INGEST_DLQ = declare("filetrail.ingest-dlq.v1",
+            Codec.json(DeadLetter.class), Topic.Retention.FOREVER, false, BRIDGE);
+    /** What the topology could not decode, apply or write: the original key and value bytes, the reason in headers. */
     public static final Topic<String, byte[]> STREAMS_DLQ = declare("filetrail.streams-dlq.v1", Codec.bytes(),
             Topic.Retention.FOREVER, false, STREAMS);
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
@@ -144,7 +144,8 @@ public final class MessageTranslator {
     private Translation reject(String reason, InboundMessage message, String snsMessageId) {
         DeadLetter letter = DeadLetter.of(reason, message.body(), message.sqsMessageId(), snsMessageId, queueUrl,
                 message.receiveCount(), message.receivedAt());
-        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ.name(), letter.id(), Json.write(letter),
+        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ.name(), letter.id(),
+                Topics.INGEST_DLQ.values().encode(letter),
                 "deadLetter=" + letter.id() + " sqsMessageId=" + message.sqsMessageId() + " reason=" + reason));
     }
 

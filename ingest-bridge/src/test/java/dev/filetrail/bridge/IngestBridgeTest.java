@@ -2,7 +2,7 @@ package dev.filetrail.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
@@ -77,7 +77,7 @@ class IngestBridgeTest {
             String letterId = EventIds.sha256Hex(garbageId, garbage);
 
             List<ConsumerRecord<String, byte[]>> got = events.until(r -> r.size() >= 3, Duration.ofSeconds(60));
-            List<ObjectEvent> objectEvents = got.stream().map(r -> Json.read(r.value(), ObjectEvent.class)).toList();
+            List<ObjectEvent> objectEvents = got.stream().map(r -> Topics.OBJECT_EVENTS.values().decode(r.value())).toList();
             assertThat(objectEvents).extracting(ObjectEvent::key, ObjectEvent::type).containsExactlyInAnyOrder(
                     org.assertj.core.groups.Tuple.tuple("a b.jpg", ObjectEventType.VERSION_CREATED),
                     org.assertj.core.groups.Tuple.tuple("c+d.jpg", ObjectEventType.VERSION_CREATED),
@@ -93,12 +93,12 @@ class IngestBridgeTest {
                     .distinct().count()).isEqualTo(1);
 
             assertThat(results.until(r -> !r.isEmpty(), Duration.ofSeconds(30))).singleElement()
-                    .satisfies(r -> assertThat(Json.read(r.value(), ProcessingResult.class)).isEqualTo(result));
+                    .satisfies(r -> assertThat(Topics.PROCESSING_RESULTS.values().decode(r.value())).isEqualTo(result));
 
             try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterId.equals(r.key()))) {
-                DeadLetter letter = Json.read(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value(),
-                        DeadLetter.class);
+                DeadLetter letter = Topics.INGEST_DLQ.values()
+                        .decode(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value());
                 assertThat(letter.rawBody()).isEqualTo(garbage);
                 assertThat(letter.sqsMessageId()).isEqualTo(garbageId);
                 assertThat(letter.queueUrl()).isEqualTo(queue);
@@ -146,7 +146,7 @@ class IngestBridgeTest {
             try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterIds.contains(r.key()))) {
                 List<String> reasons = dlq.until(r -> r.size() >= 2, Duration.ofSeconds(30)).stream()
-                        .map(r -> Json.read(r.value(), DeadLetter.class).reason()).toList();
+                        .map(r -> Topics.INGEST_DLQ.values().decode(r.value()).reason()).toList();
                 assertThat(reasons).anyMatch(r -> r.startsWith("Records[0]: object key is 1025 bytes of UTF-8"))
                         .anyMatch(r -> r.startsWith("Records[0]: object key is not UTF-8 once decoded"));
             }
@@ -191,7 +191,7 @@ class IngestBridgeTest {
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(90))).isTrue();
             }
             List<ObjectEvent> all = events.settle(Duration.ofSeconds(1)).stream()
-                    .map(r -> Json.read(r.value(), ObjectEvent.class)).toList();
+                    .map(r -> Topics.OBJECT_EVENTS.values().decode(r.value())).toList();
             assertThat(all.size()).as("the crash caused duplicates").isGreaterThan(2 * messages);
             Map<String, Set<String>> idsByKey = all.stream().collect(Collectors.groupingBy(ObjectEvent::key,
                     Collectors.mapping(ObjectEvent::eventId, Collectors.toSet())));

@@ -2,7 +2,7 @@ package dev.filetrail.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
@@ -67,7 +67,7 @@ class MessageTranslatorTest {
         assertThat(translation.records()).singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo(Topics.INGEST_DLQ.name());
             assertThat(record.key()).isEqualTo(letter.id());
-            assertThat(Json.read(record.value(), DeadLetter.class)).isEqualTo(letter);
+            assertThat(Topics.INGEST_DLQ.values().decode(record.value())).isEqualTo(letter);
         });
     }
 

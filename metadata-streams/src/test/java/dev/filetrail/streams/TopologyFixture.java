@@ -1,6 +1,5 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -75,18 +74,18 @@ public final class TopologyFixture implements AutoCloseable {
 
     public TopologyFixture send(ObjectEvent... es) {
         for (ObjectEvent e : es) {
-            events.pipeInput(e.recordKey(), Json.write(e), ++clock);
+            events.pipeInput(e.recordKey(), Topics.OBJECT_EVENTS.values().encode(e), ++clock);
         }
         return this;
     }
 
     public TopologyFixture send(ProcessingResult r) {
-        results.pipeInput(r.recordKey(), Json.write(r), ++clock);
+        results.pipeInput(r.recordKey(), Topics.PROCESSING_RESULTS.values().encode(r), ++clock);
         return this;
     }
 
     public TopologyFixture send(ShareCommand c) {
-        commands.pipeInput(c.recordKey(), Json.write(c), ++clock);
+        commands.pipeInput(c.recordKey(), Topics.SHARE_COMMANDS.values().encode(c), ++clock);
         return this;
     }
 

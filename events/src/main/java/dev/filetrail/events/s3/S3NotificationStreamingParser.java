@@ -171,23 +171,11 @@ public final class S3NotificationStreamingParser {
                 case "awsRegion" -> r.region = text(p, value);
                 case "userIdentity" -> {
                     r.seen(0);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("principalId")) {
-                            r.requester = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.requester = textField(p, value, "principalId");
                 }
                 case "requestParameters" -> {
                     r.seen(1);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("sourceIPAddress")) {
-                            r.sourceIp = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.sourceIp = textField(p, value, "sourceIPAddress");
                 }
                 case "s3" -> {
                     r.seen(2);
@@ -198,13 +186,7 @@ public final class S3NotificationStreamingParser {
                     object(p, value, (field, v) -> {
                         if (field.equals("transitionEventData")) {
                             r.seen(4);
-                            object(p, v, (inner, w) -> {
-                                if (inner.equals("destinationStorageClass")) {
-                                    r.transitionStorageClass = text(p, w);
-                                } else {
-                                    p.skipChildren();
-                                }
-                            });
+                            r.transitionStorageClass = textField(p, v, "destinationStorageClass");
                         } else {
                             p.skipChildren();
                         }
@@ -212,13 +194,7 @@ public final class S3NotificationStreamingParser {
                 }
                 case "intelligentTieringEventData" -> {
                     r.seen(5);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("destinationAccessTier")) {
-                            r.accessTier = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.accessTier = textField(p, value, "destinationAccessTier");
                 }
                 case "glacierEventData" -> {
                     r.seen(6);
@@ -249,13 +225,7 @@ public final class S3NotificationStreamingParser {
                 case "configurationId" -> r.configurationId = text(p, v);
                 case "bucket" -> {
                     r.seen(8);
-                    object(p, v, (inner, w) -> {
-                        if (inner.equals("name")) {
-                            r.bucket = text(p, w);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.bucket = textField(p, v, "name");
                 }
                 case "object" -> {
                     r.seen(9);
@@ -284,6 +254,19 @@ public final class S3NotificationStreamingParser {
         while ((name = p.nextFieldName()) != null) {
             field.read(name, p.nextToken());
         }
+    }
+
+    /** The text field {@code wanted} of the object at {@code value} (the last if repeated, null if absent). */
+    private static String textField(JsonParser p, JsonToken value, String wanted) throws IOException {
+        String[] found = new String[1];
+        object(p, value, (field, v) -> {
+            if (field.equals(wanted)) {
+                found[0] = text(p, v);
+            } else {
+                p.skipChildren();
+            }
+        });
+        return found[0];
     }
 
     private static String text(JsonParser p, JsonToken value) throws IOException {

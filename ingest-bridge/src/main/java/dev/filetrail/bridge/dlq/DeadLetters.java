@@ -1,8 +1,8 @@
 package dev.filetrail.bridge.dlq;
 
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
@@ -177,7 +177,7 @@ public final class DeadLetters implements AutoCloseable {
 
     private static Optional<DeadLetter> read(ConsumerRecord<String, byte[]> record) {
         try {
-            return Optional.of(Json.read(record.value(), DeadLetter.class));
+            return Optional.of(Topics.INGEST_DLQ.values().decode(record.value()));
         } catch (RuntimeException e) {
             log.warn("unreadable record on {} partition={} offset={} error={}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());

@@ -1,7 +1,7 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.bridge.BridgeConfig;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.dlq.DeadLetterListing;
 import dev.filetrail.bridge.dlq.DeadLetters;
 import dev.filetrail.bridge.dlq.RedriveSummary;

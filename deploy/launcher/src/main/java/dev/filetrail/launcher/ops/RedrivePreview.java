@@ -1,13 +1,13 @@
 package dev.filetrail.launcher.ops;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
-import dev.filetrail.events.Json;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +65,7 @@ public final class RedrivePreview {
                     }
                     DeadLetter letter;
                     try {
-                        letter = Json.read(record.value(), DeadLetter.class);
+                        letter = Objects.requireNonNull(Topics.INGEST_DLQ.values().decode(record.value()), "a tombstone");
                     } catch (RuntimeException e) {
                         counts[2]++;
                         continue;

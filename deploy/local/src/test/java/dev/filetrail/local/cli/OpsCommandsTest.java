@@ -3,7 +3,7 @@ package dev.filetrail.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.embedded.LocalAws;
