@@ -14,6 +14,11 @@ public final class CodecSerde<T> implements Serde<T> {
         this.codec = codec;
     }
 
+    /** The serde of {@code topic}'s values. */
+    public static <V> CodecSerde<V> values(Topic<?, V> topic) {
+        return new CodecSerde<>(topic.values());
+    }
+
     @Override
     public Serializer<T> serializer() {
         return (topic, value) -> {

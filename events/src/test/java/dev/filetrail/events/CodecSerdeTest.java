@@ -23,7 +23,7 @@ class CodecSerdeTest {
 
     @Test
     void roundTripsAnObjectEvent() {
-        Serde<ObjectEvent> serde = Topics.OBJECT_EVENTS.valueSerde();
+        Serde<ObjectEvent> serde = CodecSerde.values(Topics.OBJECT_EVENTS);
         byte[] bytes = serde.serializer().serialize("t", EVENT);
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(EVENT);
         assertThat(new String(bytes, StandardCharsets.UTF_8))
@@ -34,7 +34,7 @@ class CodecSerdeTest {
     @Test
     void ignoresFieldsAddedByANewerWriter() {
         String json = "{\"eventId\":\"x\",\"bucket\":\"b\",\"key\":\"k\",\"type\":\"VERSION_CREATED\",\"addedLater\":42}";
-        ObjectEvent event = Topics.OBJECT_EVENTS.valueSerde().deserializer()
+        ObjectEvent event = CodecSerde.values(Topics.OBJECT_EVENTS).deserializer()
                 .deserialize("t", json.getBytes(StandardCharsets.UTF_8));
         assertThat(event.key()).isEqualTo("k");
         assertThat(event.versionOrNull()).isEqualTo(ObjectEvent.NULL_VERSION);
@@ -42,7 +42,7 @@ class CodecSerdeTest {
 
     @Test
     void badBytesRaiseASerializationExceptionNamingTheTopic() {
-        assertThatThrownBy(() -> Topics.OBJECT_EVENTS.valueSerde().deserializer()
+        assertThatThrownBy(() -> CodecSerde.values(Topics.OBJECT_EVENTS).deserializer()
                 .deserialize("some.topic", "{not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("some.topic");

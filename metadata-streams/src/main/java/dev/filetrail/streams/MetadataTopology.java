@@ -105,7 +105,7 @@ public final class MetadataTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.PENDING),
                 Serdes.String(), new CodecSerde<>(Codec.json(Parked.class))), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShareLinks.LINKS),
-                Serdes.String(), Topics.SHARE_LINKS.valueSerde()), PROCESSOR);
+                Serdes.String(), CodecSerde.values(Topics.SHARE_LINKS)), PROCESSOR);
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SeenIds.STORE, dedupeHorizon, dedupeHorizon, false),
                 Serdes.String(), Serdes.Long()), PROCESSOR);

@@ -1,5 +1,6 @@
 package dev.filetrail.streams;
 
+import dev.filetrail.events.CodecSerde;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -64,10 +65,10 @@ public final class TopologyFixture implements AutoCloseable {
         results = driver.createInputTopic(Topics.PROCESSING_RESULTS.name(), keys, bytes);
         commands = driver.createInputTopic(Topics.SHARE_COMMANDS.name(), keys, bytes);
         StringDeserializer k = new StringDeserializer();
-        versions = driver.createOutputTopic(Topics.FILE_VERSIONS.name(), k, Topics.FILE_VERSIONS.valueSerde().deserializer());
-        files = driver.createOutputTopic(Topics.FILES.name(), k, Topics.FILES.valueSerde().deserializer());
-        links = driver.createOutputTopic(Topics.SHARE_LINKS.name(), k, Topics.SHARE_LINKS.valueSerde().deserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT.name(), k, Topics.AUDIT.valueSerde().deserializer());
+        versions = driver.createOutputTopic(Topics.FILE_VERSIONS.name(), k, CodecSerde.values(Topics.FILE_VERSIONS).deserializer());
+        files = driver.createOutputTopic(Topics.FILES.name(), k, CodecSerde.values(Topics.FILES).deserializer());
+        links = driver.createOutputTopic(Topics.SHARE_LINKS.name(), k, CodecSerde.values(Topics.SHARE_LINKS).deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT.name(), k, CodecSerde.values(Topics.AUDIT).deserializer());
         deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
