@@ -15,9 +15,12 @@ public final class Json {
     /**
      * Unknown fields are ignored because schema changes within v1 are additive: an old reader must accept
      * what a newer writer adds. Nulls are left out so records stay small and optional fields read as absent.
+     * Instants are read by {@link IsoInstants} first (same results, faster), registered after JavaTimeModule so
+     * its reader wins.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(IsoInstants.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

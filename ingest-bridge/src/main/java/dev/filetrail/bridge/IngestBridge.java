@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class IngestBridge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestBridge.class);
     /** The topics the bridge writes. */
-    public static final List<String> TOPICS = List.of(Topics.OBJECT_EVENTS, Topics.PROCESSING_RESULTS, Topics.INGEST_DLQ);
+    public static final List<String> TOPICS = List.of(Topics.OBJECT_EVENTS.name(), Topics.PROCESSING_RESULTS.name(), Topics.INGEST_DLQ.name());
 
     private final BridgeConfig config;
     private final SqsClient sqs;

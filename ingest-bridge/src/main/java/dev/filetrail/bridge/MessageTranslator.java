@@ -4,17 +4,16 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.OutboundRecord;
-import dev.filetrail.bridge.s3event.MalformedMessageException;
-import dev.filetrail.bridge.s3event.S3Notification;
-import dev.filetrail.bridge.s3event.S3NotificationParser;
-import dev.filetrail.bridge.s3event.S3NotificationStreamingParser;
-import dev.filetrail.bridge.sns.SnsEnvelope;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.s3.MalformedMessageException;
+import dev.filetrail.events.s3.S3Notification;
+import dev.filetrail.events.s3.S3NotificationParser;
+import dev.filetrail.events.s3.S3NotificationStreamingParser;
+import dev.filetrail.events.s3.SnsEnvelope;
 import dev.filetrail.events.object.ObjectEvent;
-import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.events.object.Origin;
 import dev.filetrail.events.processing.ProcessingResult;
 import java.nio.charset.StandardCharsets;
@@ -48,18 +47,18 @@ public final class MessageTranslator {
         try {
             // The common shapes (an S3 notification, raw or in an SNS envelope) are read by streaming, each JSON
             // text once; whatever those readers do not vouch for takes the tree path below, which decides alone.
-            SnsEnvelope scanned = SnsEnvelope.scan(FACTORY, message.body());
-            if (scanned != null && scanned.isNotification()) {
-                snsMessageId = scanned.messageId();
-                Translation fast = streamed(scanned.message(), message, snsMessageId);
+            S3NotificationStreamingParser.Scan scanned = streaming.scan(message.body());
+            if (scanned instanceof S3NotificationStreamingParser.Envelope found && found.envelope().isNotification()) {
+                snsMessageId = found.envelope().messageId();
+                String payload = found.envelope().message();
+                Translation fast = streamed(streaming.scan(payload), message, snsMessageId);
                 if (fast != null) {
                     return fast;
                 }
-                return translatePayload(readJson(scanned.message(), "SNS Message"), scanned.message(), message,
-                        snsMessageId);
+                return translatePayload(readJson(payload, "SNS Message"), payload, message, snsMessageId);
             }
-            if (scanned == null) {
-                Translation fast = streamed(message.body(), message, null);
+            if (!(scanned instanceof S3NotificationStreamingParser.Envelope)) {
+                Translation fast = streamed(scanned, message, null);
                 if (fast != null) {
                     return fast;
                 }
@@ -106,16 +105,19 @@ public final class MessageTranslator {
     }
 
     /** The streaming reading of an S3 notification, or {@code null} when the tree path must decide. */
-    private Translation streamed(String payloadText, InboundMessage message, String snsMessageId) {
+    private Translation streamed(S3NotificationStreamingParser.Scan scanned, InboundMessage message,
+                                 String snsMessageId) {
         Origin origin = new Origin(Origin.S3_NOTIFICATION, message.sqsMessageId(), snsMessageId, null);
-        S3Notification notification = streaming.parseOrNull(payloadText, origin, clock.instant());
+        S3Notification notification = S3NotificationStreamingParser.notificationOrNull(scanned, origin,
+                clock.instant());
         return notification == null ? null : publish(notification);
     }
 
     private static Translation publish(S3Notification notification) {
         List<OutboundRecord> records = new ArrayList<>(notification.events().size());
         for (ObjectEvent event : notification.events()) {
-            records.add(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
+            records.add(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
+                    Topics.OBJECT_EVENTS.values().encode(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId()
                             + " eventName=" + event.eventName() + " eventId=" + event.eventId()));
         }
@@ -133,7 +135,7 @@ public final class MessageTranslator {
             throw new MalformedMessageException("processing result has no bucket or key");
         }
         // The result is forwarded byte for byte so fields a newer Lambda adds within v1 survive the bridge.
-        return new Translation.Publish(List.of(new OutboundRecord(Topics.PROCESSING_RESULTS, result.recordKey(),
+        return new Translation.Publish(List.of(new OutboundRecord(Topics.PROCESSING_RESULTS.name(), result.recordKey(),
                 payloadText.getBytes(StandardCharsets.UTF_8),
                 "bucket=" + result.bucket() + " key=" + result.key() + " versionId=" + result.versionId()
                         + " processor=" + result.processor() + " resultId=" + result.resultId())));
@@ -142,7 +144,8 @@ public final class MessageTranslator {
     private Translation reject(String reason, InboundMessage message, String snsMessageId) {
         DeadLetter letter = DeadLetter.of(reason, message.body(), message.sqsMessageId(), snsMessageId, queueUrl,
                 message.receiveCount(), message.receivedAt());
-        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ, letter.id(), Json.write(letter),
+        return new Translation.Reject(letter, new OutboundRecord(Topics.INGEST_DLQ.name(), letter.id(),
+                Topics.INGEST_DLQ.values().encode(letter),
                 "deadLetter=" + letter.id() + " sqsMessageId=" + message.sqsMessageId() + " reason=" + reason));
     }
 

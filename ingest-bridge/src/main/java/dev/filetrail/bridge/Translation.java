@@ -1,6 +1,6 @@
 package dev.filetrail.bridge;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import java.util.List;
 

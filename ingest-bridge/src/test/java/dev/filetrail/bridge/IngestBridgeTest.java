@@ -2,7 +2,7 @@ package dev.filetrail.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
@@ -57,8 +57,8 @@ class IngestBridgeTest {
         String bucket = unique("modes");
         String queue = sqs.createQueueWithDlq(unique("modes"), 10, 3);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
-             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.PROCESSING_RESULTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
+             KafkaRecords results = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.PROCESSING_RESULTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String viaSns = client.sendMessage(b -> b.queueUrl(queue).messageBody(TestMessages.snsEnvelope(
@@ -77,7 +77,7 @@ class IngestBridgeTest {
             String letterId = EventIds.sha256Hex(garbageId, garbage);
 
             List<ConsumerRecord<String, byte[]>> got = events.until(r -> r.size() >= 3, Duration.ofSeconds(60));
-            List<ObjectEvent> objectEvents = got.stream().map(r -> Json.read(r.value(), ObjectEvent.class)).toList();
+            List<ObjectEvent> objectEvents = got.stream().map(r -> Topics.OBJECT_EVENTS.values().decode(r.value())).toList();
             assertThat(objectEvents).extracting(ObjectEvent::key, ObjectEvent::type).containsExactlyInAnyOrder(
                     org.assertj.core.groups.Tuple.tuple("a b.jpg", ObjectEventType.VERSION_CREATED),
                     org.assertj.core.groups.Tuple.tuple("c+d.jpg", ObjectEventType.VERSION_CREATED),
@@ -93,12 +93,12 @@ class IngestBridgeTest {
                     .distinct().count()).isEqualTo(1);
 
             assertThat(results.until(r -> !r.isEmpty(), Duration.ofSeconds(30))).singleElement()
-                    .satisfies(r -> assertThat(Json.read(r.value(), ProcessingResult.class)).isEqualTo(result));
+                    .satisfies(r -> assertThat(Topics.PROCESSING_RESULTS.values().decode(r.value())).isEqualTo(result));
 
-            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterId.equals(r.key()))) {
-                DeadLetter letter = Json.read(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value(),
-                        DeadLetter.class);
+                DeadLetter letter = Topics.INGEST_DLQ.values()
+                        .decode(dlq.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0).value());
                 assertThat(letter.rawBody()).isEqualTo(garbage);
                 assertThat(letter.sqsMessageId()).isEqualTo(garbageId);
                 assertThat(letter.queueUrl()).isEqualTo(queue);
@@ -128,7 +128,7 @@ class IngestBridgeTest {
         String tooLong = "k".repeat(1025);
         String notUtf8 = "photo-%C3%28.jpg";
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue))) {
             bridge.start();
             String longBody = TestMessages.snsEnvelope("{\"Records\":[" + TestMessages.s3Record("ObjectCreated:Put",
@@ -143,10 +143,10 @@ class IngestBridgeTest {
             List<ConsumerRecord<String, byte[]>> got = events.until(r -> !r.isEmpty(), Duration.ofSeconds(60));
             assertThat(got).extracting(ConsumerRecord::key).containsExactly(bucket + "/next upload.jpg");
             Set<String> letterIds = Set.of(EventIds.sha256Hex(longId, longBody), EventIds.sha256Hex(badId, badBody));
-            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ,
+            try (KafkaRecords dlq = new KafkaRecords(kafka.settings(KafkaRole.OPS), Topics.INGEST_DLQ.name(),
                     r -> letterIds.contains(r.key()))) {
                 List<String> reasons = dlq.until(r -> r.size() >= 2, Duration.ofSeconds(30)).stream()
-                        .map(r -> Json.read(r.value(), DeadLetter.class).reason()).toList();
+                        .map(r -> Topics.INGEST_DLQ.values().decode(r.value()).reason()).toList();
                 assertThat(reasons).anyMatch(r -> r.startsWith("Records[0]: object key is 1025 bytes of UTF-8"))
                         .anyMatch(r -> r.startsWith("Records[0]: object key is not UTF-8 once decoded"));
             }
@@ -162,7 +162,7 @@ class IngestBridgeTest {
         int messages = 40;
         Map<String, String> expectedIds = new java.util.HashMap<>();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
             for (int i = 0; i < messages; i++) {
                 List<String> keys = List.of("dir/file-" + i + ".txt", "dir/other " + i + ".txt");
                 String body = TestMessages.s3Put(bucket, keys, 1000L * i);
@@ -191,7 +191,7 @@ class IngestBridgeTest {
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(90))).isTrue();
             }
             List<ObjectEvent> all = events.settle(Duration.ofSeconds(1)).stream()
-                    .map(r -> Json.read(r.value(), ObjectEvent.class)).toList();
+                    .map(r -> Topics.OBJECT_EVENTS.values().decode(r.value())).toList();
             assertThat(all.size()).as("the crash caused duplicates").isGreaterThan(2 * messages);
             Map<String, Set<String>> idsByKey = all.stream().collect(Collectors.groupingBy(ObjectEvent::key,
                     Collectors.mapping(ObjectEvent::eventId, Collectors.toSet())));
@@ -208,7 +208,7 @@ class IngestBridgeTest {
         BridgeConfig config = config(kafka, sqs, queue).withPolling(2, 1, 2);
         AtomicInteger batches = new AtomicInteger();
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/");
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/");
              IngestBridge bridge = new IngestBridge(config, ids -> {
                  batches.incrementAndGet();
                  try {
@@ -232,7 +232,7 @@ class IngestBridgeTest {
         String queue = sqs.createQueueWithDlq(unique("shutdown"), 10, 30);
         CountDownLatch inBatch = new CountDownLatch(1);
         try (SqsClient client = sqs.client();
-             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+             KafkaRecords events = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
             IngestBridge bridge = new IngestBridge(config(kafka, sqs, queue).withPolling(1, 1, 30), ids -> {
                 inBatch.countDown();
                 try {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.sqs.EmbeddedSqs;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.kafka.KafkaRole;
@@ -62,7 +61,7 @@ class KafkaOutageTest {
                         pause(20);
                     }
                 });
-                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords early = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
                     early.until(r -> r.size() >= 30, Duration.ofSeconds(60));
                 }
                 kafka.stop();
@@ -84,10 +83,10 @@ class KafkaOutageTest {
 
                 assertThat(Queues.awaitDrained(client, queue, Duration.ofSeconds(120))).isTrue();
                 awaitStatus(bridge, "/ready", 200, Duration.ofSeconds(60));
-                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+                try (KafkaRecords all = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
                     Set<String> keys = all.until(r -> r.stream().map(x -> x.key()).distinct().count() >= messages,
                                     Duration.ofSeconds(60)).stream()
-                            .map(r -> Json.read(r.value(), ObjectEvent.class).key()).collect(Collectors.toSet());
+                            .map(r -> Topics.OBJECT_EVENTS.values().decode(r.value()).key()).collect(Collectors.toSet());
                     assertThat(keys).isEqualTo(IntStream.range(0, messages).mapToObj(i -> "k-" + i).collect(Collectors.toSet()));
                 }
             }

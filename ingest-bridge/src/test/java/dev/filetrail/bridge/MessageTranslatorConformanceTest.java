@@ -69,7 +69,7 @@ class MessageTranslatorConformanceTest {
             JsonNode want = expected.get(i);
             OutboundRecord record = translation.records().get(i);
             ObjectEvent event = Json.read(record.value(), ObjectEvent.class);
-            assertThat(record.topic()).isEqualTo(Topics.OBJECT_EVENTS);
+            assertThat(record.topic()).isEqualTo(Topics.OBJECT_EVENTS.name());
             assertThat(record.key()).isEqualTo(want.get("bucket").asText() + "/" + want.get("key").asText());
             assertThat(event.bucket()).isEqualTo(want.get("bucket").asText());
             assertThat(event.key()).isEqualTo(want.get("key").asText());

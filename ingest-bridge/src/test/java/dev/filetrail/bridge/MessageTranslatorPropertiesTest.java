@@ -26,7 +26,7 @@ class MessageTranslatorPropertiesTest {
             assertThat(reject.deadLetter().rawBody()).isEqualTo(body);
             assertThat(reject.deadLetter().reason()).isNotBlank();
             assertThat(translation.records()).singleElement()
-                    .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.INGEST_DLQ));
+                    .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.INGEST_DLQ.name()));
         } else if (translation instanceof Translation.Publish) {
             assertThat(translation.records()).isNotEmpty()
                     .allSatisfy(r -> assertThat(r.key()).isNotBlank());

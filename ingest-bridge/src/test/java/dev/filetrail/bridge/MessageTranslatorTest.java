@@ -2,7 +2,7 @@ package dev.filetrail.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
@@ -31,7 +31,7 @@ class MessageTranslatorTest {
             Translation translation = translator.translate(new InboundMessage("m", body, 1, NOW));
             assertThat(translation).isInstanceOf(Translation.Publish.class);
             assertThat(translation.records()).singleElement().satisfies(record -> {
-                assertThat(record.topic()).isEqualTo(Topics.PROCESSING_RESULTS);
+                assertThat(record.topic()).isEqualTo(Topics.PROCESSING_RESULTS.name());
                 assertThat(record.key()).isEqualTo("photos/a b/c.jpg");
                 assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(json);
             });
@@ -65,9 +65,9 @@ class MessageTranslatorTest {
         assertThat(letter.receivedAt()).isEqualTo(NOW);
         assertThat(letter.id()).isEqualTo(EventIds.sha256Hex("sqs-1", body));
         assertThat(translation.records()).singleElement().satisfies(record -> {
-            assertThat(record.topic()).isEqualTo(Topics.INGEST_DLQ);
+            assertThat(record.topic()).isEqualTo(Topics.INGEST_DLQ.name());
             assertThat(record.key()).isEqualTo(letter.id());
-            assertThat(Json.read(record.value(), DeadLetter.class)).isEqualTo(letter);
+            assertThat(Topics.INGEST_DLQ.values().decode(record.value())).isEqualTo(letter);
         });
     }
 

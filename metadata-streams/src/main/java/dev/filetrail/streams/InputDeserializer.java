@@ -1,16 +1,16 @@
 package dev.filetrail.streams;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.filetrail.events.Json;
+import dev.filetrail.events.Codec;
+import dev.filetrail.events.Topic;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads one input topic's JSON into its record type. What it cannot read (not JSON of that type, a tombstone, a
- * record larger than {@link #MAX_INPUT_BYTES}) throws a {@link SerializationException} whose message is the reason,
- * and Kafka Streams hands the record to the deserialization handler, which dead-letters it.
+ * Reads one input topic's records with the value codec its declaration names. What it cannot read (not JSON of
+ * that type, a tombstone, a record larger than {@link #MAX_INPUT_BYTES}) throws a {@link SerializationException}
+ * whose message is the reason, and Kafka Streams hands the record to the deserialization handler, which dead-letters it.
  */
 public final class InputDeserializer<T> implements Deserializer<T> {
     /**
@@ -21,43 +21,39 @@ public final class InputDeserializer<T> implements Deserializer<T> {
      */
     public static final int MAX_INPUT_BYTES = 256 * 1024;
 
-    /** The shared mapper's configuration, with the fast path for the inputs' one timestamp form. */
-    private static final ObjectMapper INPUT = Json.MAPPER.copy().registerModule(IsoInstants.module());
+    private final Codec<T> codec;
 
-    private final Class<T> type;
-    private final ObjectReader reader;
-
-    private InputDeserializer(Class<T> type) {
-        this.type = type;
-        this.reader = INPUT.readerFor(type);
+    private InputDeserializer(Codec<T> codec) {
+        this.codec = codec;
     }
 
-    public static <T> InputDeserializer<T> of(Class<T> type) {
-        return new InputDeserializer<>(type);
+    /** The deserializer of {@code topic}'s values. */
+    public static <T> InputDeserializer<T> of(Topic<String, T> topic) {
+        return new InputDeserializer<>(topic.values());
     }
 
     @Override
     public T deserialize(String topic, byte[] value) {
         if (value == null) {
-            throw new SerializationException("a tombstone (null value) is not a " + type.getSimpleName());
+            throw new SerializationException("a tombstone (null value) is not a " + codec.typeName());
         }
         if (value.length > MAX_INPUT_BYTES) {
             throw new SerializationException("record of " + value.length + " bytes is larger than the "
                     + MAX_INPUT_BYTES + " bytes an input may have");
         }
+        T read;
         try {
-            T read = reader.readValue(value);
-            if (read == null) {
-                throw new SerializationException("JSON null is not a " + type.getSimpleName());
-            }
-            return read;
-        } catch (SerializationException e) {
-            throw e;
-        } catch (Exception e) {
+            read = codec.decode(value);
+        } catch (RuntimeException e) {
+            Throwable reason = e instanceof UncheckedIOException ? e.getCause() : e;
             String text = new String(value, 0, Math.min(value.length, 200), StandardCharsets.UTF_8);
-            throw new SerializationException("not a valid " + type.getSimpleName() + " (" + firstLine(e.getMessage())
-                    + "): " + text, e);
+            throw new SerializationException("not a valid " + codec.typeName() + " ("
+                    + firstLine(reason.getMessage()) + "): " + text, reason);
         }
+        if (read == null) {
+            throw new SerializationException("JSON null is not a " + codec.typeName());
+        }
+        return read;
     }
 
     private static String firstLine(String text) {

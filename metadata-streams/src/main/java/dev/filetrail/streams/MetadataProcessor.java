@@ -1,7 +1,6 @@
 package dev.filetrail.streams;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.filetrail.events.Json;
+import dev.filetrail.events.Codec;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -43,10 +42,6 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
     /** Longest stream time between sweeps of expired parked items (shorter when the horizon is). */
     private static final Duration PARKED_SWEEP_MAX_INTERVAL = Duration.ofHours(1);
 
-    private static final ObjectWriter CHANGES = Json.MAPPER.writerFor(FileVersionChange.class);
-    private static final ObjectWriter HEADS = Json.MAPPER.writerFor(FileHead.class);
-    private static final ObjectWriter LINKS = Json.MAPPER.writerFor(ShareLink.class);
-    private static final ObjectWriter AUDIT = Json.MAPPER.writerFor(CloudEvent.class);
 
     private final AuditEvents audit;
     private final long dedupeHorizonMs;
@@ -202,17 +197,17 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
 
     @Override
     public void versionChange(FileVersionChange change) {
-        emit(MetadataTopology.SINK_FILE_VERSIONS, change.recordKey(), CHANGES, change, null);
+        emit(MetadataTopology.SINK_FILE_VERSIONS, change.recordKey(), Topics.FILE_VERSIONS.values(), change, null);
     }
 
     @Override
     public void head(String objectKey, FileHead head) {
-        emit(MetadataTopology.SINK_FILES, objectKey, HEADS, head, null);
+        emit(MetadataTopology.SINK_FILES, objectKey, Topics.FILES.values(), head, null);
     }
 
     @Override
     public void link(ShareLink link) {
-        emit(MetadataTopology.SINK_SHARE_LINKS, link.linkId(), LINKS, link, null);
+        emit(MetadataTopology.SINK_SHARE_LINKS, link.linkId(), Topics.SHARE_LINKS.values(), link, null);
     }
 
     @Override
@@ -220,16 +215,17 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
         RecordHeaders headers = new RecordHeaders();
         // Kafka protocol binding of CloudEvents, structured mode: the content type says the value is the event.
         headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        emit(MetadataTopology.SINK_AUDIT, event.subject(), AUDIT, event, headers);
+        emit(MetadataTopology.SINK_AUDIT, event.subject(), Topics.AUDIT.values(), event, headers);
     }
 
     /** Serializes one output (a null value is a tombstone) and holds it until the record is done. */
-    private void emit(String sink, String key, ObjectWriter writer, Object value, Headers headers) {
+    private <T> void emit(String sink, String key, Codec<T> codec, T value, Headers headers) {
         byte[] bytes;
         try {
-            bytes = value == null ? null : writer.writeValueAsBytes(value);
-        } catch (Exception e) {
-            throw new BadInputException("its " + sink + " output cannot be written as JSON: " + e.getMessage(), e);
+            bytes = codec.encode(value);
+        } catch (RuntimeException e) {
+            Throwable reason = e.getCause() == null ? e : e.getCause();
+            throw new BadInputException("its " + sink + " output cannot be written as JSON: " + reason.getMessage(), e);
         }
         outputs.add(new Output(sink, headers == null ? new Record<>(key, bytes, currentTimestamp)
                 : new Record<>(key, bytes, currentTimestamp, headers)));

@@ -1,10 +1,8 @@
 package dev.filetrail.streams;
 
+import dev.filetrail.events.Codec;
+import dev.filetrail.events.CodecSerde;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.object.ObjectEvent;
-import dev.filetrail.events.processing.ProcessingResult;
-import dev.filetrail.events.share.ShareCommand;
-import dev.filetrail.events.share.ShareLink;
 import dev.filetrail.streams.audit.AuditEvents;
 import dev.filetrail.streams.deadletters.ApplyFailureHandler;
 import dev.filetrail.streams.deadletters.DeadLetterRecorder;
@@ -88,12 +86,12 @@ public final class MetadataTopology {
     public Topology build() {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
-        topology.addSource("object-events-source", keys, InputDeserializer.of(ObjectEvent.class),
-                Topics.OBJECT_EVENTS);
-        topology.addSource("processing-results-source", keys, InputDeserializer.of(ProcessingResult.class),
-                Topics.PROCESSING_RESULTS);
-        topology.addSource("share-commands-source", keys, InputDeserializer.of(ShareCommand.class),
-                Topics.SHARE_COMMANDS);
+        topology.addSource("object-events-source", keys, InputDeserializer.of(Topics.OBJECT_EVENTS),
+                Topics.OBJECT_EVENTS.name());
+        topology.addSource("processing-results-source", keys, InputDeserializer.of(Topics.PROCESSING_RESULTS),
+                Topics.PROCESSING_RESULTS.name());
+        topology.addSource("share-commands-source", keys, InputDeserializer.of(Topics.SHARE_COMMANDS),
+                Topics.SHARE_COMMANDS.name());
         long horizonMs = dedupeHorizon.toMillis();
         topology.addProcessor(PROCESSOR, () -> new MetadataProcessor(audit, horizonMs, metrics),
                 "object-events-source", "processing-results-source", "share-commands-source");
@@ -105,9 +103,9 @@ public final class MetadataTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.HEADS),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.PENDING),
-                Serdes.String(), BoundJsonSerde.of(Parked.class)), PROCESSOR);
+                Serdes.String(), new CodecSerde<>(Codec.json(Parked.class))), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShareLinks.LINKS),
-                Serdes.String(), BoundJsonSerde.of(ShareLink.class)), PROCESSOR);
+                Serdes.String(), CodecSerde.values(Topics.SHARE_LINKS)), PROCESSOR);
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SeenIds.STORE, dedupeHorizon, dedupeHorizon, false),
                 Serdes.String(), Serdes.Long()), PROCESSOR);

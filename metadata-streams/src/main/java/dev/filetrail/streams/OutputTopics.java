@@ -10,8 +10,8 @@ import java.util.List;
 public record OutputTopics(String fileVersions, String files, String shareLinks, String audit, String deadLetters) {
 
     public static OutputTopics standard() {
-        return new OutputTopics(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS, Topics.AUDIT,
-                Topics.STREAMS_DLQ);
+        return new OutputTopics(Topics.FILE_VERSIONS.name(), Topics.FILES.name(), Topics.SHARE_LINKS.name(), Topics.AUDIT.name(),
+                Topics.STREAMS_DLQ.name());
     }
 
     public OutputTopics withSuffix(String suffix) {

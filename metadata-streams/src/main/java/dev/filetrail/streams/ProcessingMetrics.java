@@ -25,12 +25,13 @@ public final class ProcessingMetrics {
 
     /** The short name an input topic is counted under. */
     public static String inputName(String topic) {
-        return switch (topic) {
-            case Topics.OBJECT_EVENTS -> "object-events";
-            case Topics.PROCESSING_RESULTS -> "processing-results";
-            case Topics.SHARE_COMMANDS -> "share-commands";
-            default -> "unknown";
-        };
+        if (topic.equals(Topics.OBJECT_EVENTS.name())) {
+            return "object-events";
+        }
+        if (topic.equals(Topics.PROCESSING_RESULTS.name())) {
+            return "processing-results";
+        }
+        return topic.equals(Topics.SHARE_COMMANDS.name()) ? "share-commands" : "unknown";
     }
 
     public double count(String input, String outcome) {

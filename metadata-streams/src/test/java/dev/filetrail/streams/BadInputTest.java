@@ -39,11 +39,11 @@ class BadInputTest {
             RecordHeaders headers = new RecordHeaders();
             headers.add("trace-id", utf8("abc-1"));
             byte[] notJson = utf8("{not json");
-            t.pipe(Topics.OBJECT_EVENTS, new TestRecord<>(utf8("b/k"), notJson, headers, 1234L));
-            t.pipe(Topics.PROCESSING_RESULTS, new TestRecord<>(utf8("b/k"), null, new RecordHeaders(), 1235L));
+            t.pipe(Topics.OBJECT_EVENTS.name(), new TestRecord<>(utf8("b/k"), notJson, headers, 1234L));
+            t.pipe(Topics.PROCESSING_RESULTS.name(), new TestRecord<>(utf8("b/k"), null, new RecordHeaders(), 1235L));
             byte[] huge = new byte[InputDeserializer.MAX_INPUT_BYTES + 1];
             Arrays.fill(huge, (byte) ' ');
-            t.pipe(Topics.SHARE_COMMANDS, new TestRecord<>(utf8("b/k"), huge, new RecordHeaders(), 1236L));
+            t.pipe(Topics.SHARE_COMMANDS.name(), new TestRecord<>(utf8("b/k"), huge, new RecordHeaders(), 1236L));
 
             List<TestRecord<byte[], byte[]>> letters = t.deadLetters();
             assertThat(letters).hasSize(3);
@@ -53,7 +53,7 @@ class BadInputTest {
             assertThat(first.timestamp()).isEqualTo(1234L);
             assertThat(header(first, "trace-id")).as("the original headers travel along").isEqualTo("abc-1");
             assertThat(header(first, DeadLetterRecorder.HEADER_KIND)).isEqualTo("decode");
-            assertThat(header(first, DeadLetterRecorder.HEADER_TOPIC)).isEqualTo(Topics.OBJECT_EVENTS);
+            assertThat(header(first, DeadLetterRecorder.HEADER_TOPIC)).isEqualTo(Topics.OBJECT_EVENTS.name());
             assertThat(header(first, DeadLetterRecorder.HEADER_PARTITION)).isEqualTo("0");
             assertThat(header(first, DeadLetterRecorder.HEADER_OFFSET)).isEqualTo("0");
             assertThat(header(first, DeadLetterRecorder.HEADER_MESSAGE)).startsWith("not a valid ObjectEvent");
@@ -74,12 +74,12 @@ class BadInputTest {
             ObjectEvent put = Facts.put("b", "k", "v1", "01", at(1));
             // Keyed by something other than bucket/key: would break co-partitioning, so it is refused.
             byte[] misKeyed = Json.write(put);
-            t.sendRaw(Topics.OBJECT_EVENTS, "wrong-key", misKeyed);
+            t.sendRaw(Topics.OBJECT_EVENTS.name(), "wrong-key", misKeyed);
             t.send(Facts.put("b", "k", "v2", "XYZ", at(2)));
             ObjectEvent noClass = new ObjectEvent("tr-1", "b", "k", "v1", null, ObjectEventType.STORAGE_CLASS_CHANGED,
                     "LifecycleTransition", null, null, null, at(3), null, null, null, null, null, null, null);
             t.send(noClass);
-            t.sendRaw(Topics.SHARE_COMMANDS, "b/k", utf8("{\"type\":\"CREATE\",\"bucket\":\"b\",\"key\":\"k\"}"));
+            t.sendRaw(Topics.SHARE_COMMANDS.name(), "b/k", utf8("{\"type\":\"CREATE\",\"bucket\":\"b\",\"key\":\"k\"}"));
             ProcessingResult nullThumbnail = new ProcessingResult("r-1", ProcessingResult.THUMBNAILER, "b", "k", "v1",
                     ProcessingResult.Status.SUCCEEDED, null, null, null, null, null, null, null,
                     new ArrayList<>(Arrays.asList((dev.filetrail.events.processing.Thumbnail) null)), at(4));
@@ -96,8 +96,8 @@ class BadInputTest {
             assertThat(letters.get(0).key()).isEqualTo(utf8("wrong-key"));
             assertThat(letters.get(0).value()).isEqualTo(misKeyed);
             assertThat(letters).extracting(l -> header(l, DeadLetterRecorder.HEADER_TOPIC)).containsExactly(
-                    Topics.OBJECT_EVENTS, Topics.OBJECT_EVENTS, Topics.OBJECT_EVENTS, Topics.SHARE_COMMANDS,
-                    Topics.PROCESSING_RESULTS);
+                    Topics.OBJECT_EVENTS.name(), Topics.OBJECT_EVENTS.name(), Topics.OBJECT_EVENTS.name(), Topics.SHARE_COMMANDS.name(),
+                    Topics.PROCESSING_RESULTS.name());
             assertThat(t.changes()).as("a refused record emits nothing").isEmpty();
             assertThat(t.metrics().count("object-events", "dead_lettered")).isEqualTo(3);
             assertThat(t.topology().deadLetters().count(DeadLetterKind.APPLY)).isEqualTo(5);

@@ -72,13 +72,13 @@ public final class MetadataStreamsBenchmark {
             results.put("3d history / io-only", String.format("%.2f", history.rate / io));
             results.put("3f io-min events/s (one logged store put, three outputs, no parsing)", Math.round(ioMin));
             results.put("3g io-min / passthrough", String.format("%.2f", ioMin / pass));
-            Map<String, Long> topics = topicBytes(kafka, List.of(Topics.OBJECT_EVENTS, Topics.FILE_VERSIONS,
-                    Topics.FILES, Topics.AUDIT, "filetrail.bench.passthrough"));
+            Map<String, Long> topics = topicBytes(kafka, List.of(Topics.OBJECT_EVENTS.name(), Topics.FILE_VERSIONS.name(),
+                    Topics.FILES.name(), Topics.AUDIT.name(), "filetrail.bench.passthrough"));
             System.out.println("topic bytes on the broker (lz4): " + topics);
             results.put("3e history output bytes per input byte (on the broker, lz4)", String.format("%.1f",
                     // two history runs (cold and warm) wrote the outputs, one producer wrote the input
-                    (topics.get(Topics.FILE_VERSIONS) + topics.get(Topics.FILES) + topics.get(Topics.AUDIT)) / 2.0
-                            / topics.get(Topics.OBJECT_EVENTS)));
+                    (topics.get(Topics.FILE_VERSIONS.name()) + topics.get(Topics.FILES.name()) + topics.get(Topics.AUDIT.name())) / 2.0
+                            / topics.get(Topics.OBJECT_EVENTS.name())));
             results.put("0a cold JVM: passthrough events/s", Math.round(coldPass));
             results.put("0b cold JVM: history events/s", Math.round(coldHistory));
             results.put("0c cold JVM: history / passthrough", String.format("%.2f", coldHistory / coldPass));
@@ -152,7 +152,7 @@ public final class MetadataStreamsBenchmark {
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 ObjectEvent e = event.apply(i);
-                producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS, e.recordKey(), Json.write(e)));
+                producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), e.recordKey(), Json.write(e)));
             }
             producer.flush();
         }
@@ -160,7 +160,7 @@ public final class MetadataStreamsBenchmark {
 
     private static Topology passThrough() {
         Topology t = new Topology();
-        t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS);
+        t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS.name());
         t.addSink("out", "filetrail.bench.passthrough", new StringSerializer(), new ByteArraySerializer(), "in");
         return t;
     }
@@ -173,7 +173,7 @@ public final class MetadataStreamsBenchmark {
      */
     private static Topology ioOnly(int storeCount) {
         Topology t = new Topology();
-        t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS);
+        t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), Topics.OBJECT_EVENTS.name());
         List<String> sinks = List.of("io-a", "io-b", "io-c");
         List<String> stores = sinks.subList(0, storeCount);
         t.addProcessor("io", () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], String,
@@ -246,7 +246,7 @@ public final class MetadataStreamsBenchmark {
         }
         long inputs;
         try (Admin admin = kafka.admin()) {
-            inputs = StreamsRebuild.retainedRecords(admin, List.of(Topics.OBJECT_EVENTS));
+            inputs = StreamsRebuild.retainedRecords(admin, List.of(Topics.OBJECT_EVENTS.name()));
             try (KafkaStreams streams = config.kafka().newStreams(built, props)) {
                 streams.start();
                 long first = 0;
@@ -262,7 +262,7 @@ public final class MetadataStreamsBenchmark {
                 } while (processed < inputs);
                 double seconds = (System.nanoTime() - first) / 1e9;
                 double cpuMicros = (processCpuNanos() - firstCpu) / 1e3 / inputs;
-                while (StreamsRebuild.lag(admin, app, List.of(Topics.OBJECT_EVENTS)) > 0) {
+                while (StreamsRebuild.lag(admin, app, List.of(Topics.OBJECT_EVENTS.name())) > 0) {
                     TimeUnit.MILLISECONDS.sleep(50);
                 }
                 double rate = inputs / seconds;

@@ -36,8 +36,8 @@ class MetadataStreamsTest {
     void twoInstancesShareThePartitionsAndTogetherProduceTheRightHistory(KafkaCluster kafka, @TempDir Path dir)
             throws Exception {
         try (var admin = kafka.admin()) {
-            int partitions = admin.describeTopics(List.of(Topics.OBJECT_EVENTS)).allTopicNames().get()
-                    .get(Topics.OBJECT_EVENTS).partitions().size();
+            int partitions = admin.describeTopics(List.of(Topics.OBJECT_EVENTS.name())).allTopicNames().get()
+                    .get(Topics.OBJECT_EVENTS.name()).partitions().size();
             assertThat(partitions).isGreaterThanOrEqualTo(2);
         }
         String app = RealKafka.applicationId("two");
@@ -56,11 +56,11 @@ class MetadataStreamsTest {
                 // Out of order on purpose: v2 before v1.
                 var v2 = Facts.put(bucket, key, "v2", "02", at(2));
                 var v1 = Facts.put(bucket, key, "v1", "01", at(1));
-                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, v2.recordKey(), Json.write(v2)));
-                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, v1.recordKey(), Json.write(v1)));
+                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS.name(), v2.recordKey(), Json.write(v2)));
+                inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS.name(), v1.recordKey(), Json.write(v1)));
                 if (i % 5 == 0) {
                     var m = Facts.marker(bucket, key, "m3", "03", at(3));
-                    inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS, m.recordKey(), Json.write(m)));
+                    inputs.add(new Scenario.Delivery(Topics.OBJECT_EVENTS.name(), m.recordKey(), Json.write(m)));
                     expectedCurrent.put(key, null);
                 } else {
                     expectedCurrent.put(key, "v2");
@@ -124,13 +124,13 @@ class MetadataStreamsTest {
         assertThat(set.standbyReplicas()).isEqualTo(1);
         assertThat(set.partitions()).isEqualTo(12);
         assertThat(set.auditSource()).isEqualTo("urn:x");
-        assertThat(set.outputTopics().files()).isEqualTo(Topics.FILES + ".v");
+        assertThat(set.outputTopics().files()).isEqualTo(Topics.FILES.name() + ".v");
         assertThat(MetadataStreams.streamsSettings(set).get("processing.guarantee")).isEqualTo("exactly_once_v2");
         assertThat(MetadataStreams.streamsSettings(set).get("num.standby.replicas")).isEqualTo(1);
         assertThat(defaults.stuckAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(MetadataStreamsConfig.fromEnvironment(Map.of("STREAMS_STUCK_AFTER_MS", "5000")).stuckAfter())
                 .isEqualTo(Duration.ofSeconds(5));
-        assertThat(defaults.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ);
-        assertThat(set.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ + ".v");
+        assertThat(defaults.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ.name());
+        assertThat(set.outputTopics().deadLetters()).isEqualTo(Topics.STREAMS_DLQ.name() + ".v");
     }
 }

@@ -1,6 +1,7 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.JsonSerde;
+import dev.filetrail.events.Codec;
+import dev.filetrail.events.CodecSerde;
 import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.streams.replay.StreamsRebuild;
@@ -84,7 +85,7 @@ public final class RealKafka {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, T>> out = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = kafka.settings(KafkaRole.OPS).newConsumer(p,
-                new StringDeserializer(), JsonSerde.of(type).deserializer())) {
+                new StringDeserializer(), new CodecSerde<>(Codec.json(type)).deserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic)) {
                 parts.add(new TopicPartition(topic, info.partition()));

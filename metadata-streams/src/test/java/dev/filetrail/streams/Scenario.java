@@ -1,6 +1,5 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
@@ -131,18 +130,18 @@ public final class Scenario {
         for (Object fact : delivery) {
             long ts = start.toEpochMilli() + deliveries.size() + 1;
             if (fact instanceof ObjectEvent e) {
-                deliveries.add(new Delivery(Topics.OBJECT_EVENTS, e.recordKey(), Json.write(e)));
+                deliveries.add(new Delivery(Topics.OBJECT_EVENTS.name(), e.recordKey(), Topics.OBJECT_EVENTS.values().encode(e)));
                 model.apply(e);
             } else if (fact instanceof ProcessingResult r) {
-                deliveries.add(new Delivery(Topics.PROCESSING_RESULTS, r.recordKey(), Json.write(r)));
+                deliveries.add(new Delivery(Topics.PROCESSING_RESULTS.name(), r.recordKey(), Topics.PROCESSING_RESULTS.values().encode(r)));
                 model.apply(r);
             }
             if (rnd.nextInt(5) == 0) {
                 ShareCommand c = shareCommand(keys, model, createdLinks, accessCommands, ++linkSeq, ++commandSeq);
-                deliveries.add(new Delivery(Topics.SHARE_COMMANDS, c.recordKey(), Json.write(c)));
+                deliveries.add(new Delivery(Topics.SHARE_COMMANDS.name(), c.recordKey(), Topics.SHARE_COMMANDS.values().encode(c)));
                 model.apply(c);
                 if (rnd.nextInt(10) == 0) {
-                    deliveries.add(new Delivery(Topics.SHARE_COMMANDS, c.recordKey(), Json.write(c)));
+                    deliveries.add(new Delivery(Topics.SHARE_COMMANDS.name(), c.recordKey(), Topics.SHARE_COMMANDS.values().encode(c)));
                 }
             }
         }

@@ -69,7 +69,7 @@ class StuckStreamsTest {
         try (MetadataStreams streams = new MetadataStreams(config).start()) {
             RealKafka.await(Duration.ofSeconds(60), () -> get(streams, "/ready").statusCode() == 200,
                     "the streams did not become ready");
-            RealKafka.produce(kafka, List.of(new Scenario.Delivery(Topics.OBJECT_EVENTS, upload.recordKey(),
+            RealKafka.produce(kafka, List.of(new Scenario.Delivery(Topics.OBJECT_EVENTS.name(), upload.recordKey(),
                     Json.write(upload))));
 
             RealKafka.await(Duration.ofSeconds(120), () -> get(streams, "/ready").statusCode() == 503,

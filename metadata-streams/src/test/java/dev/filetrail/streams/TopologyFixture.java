@@ -1,7 +1,6 @@
 package dev.filetrail.streams;
 
-import dev.filetrail.events.Json;
-import dev.filetrail.events.JsonSerde;
+import dev.filetrail.events.CodecSerde;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
@@ -62,32 +61,32 @@ public final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(topology.build(), props);
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer bytes = new ByteArraySerializer();
-        events = driver.createInputTopic(Topics.OBJECT_EVENTS, keys, bytes);
-        results = driver.createInputTopic(Topics.PROCESSING_RESULTS, keys, bytes);
-        commands = driver.createInputTopic(Topics.SHARE_COMMANDS, keys, bytes);
+        events = driver.createInputTopic(Topics.OBJECT_EVENTS.name(), keys, bytes);
+        results = driver.createInputTopic(Topics.PROCESSING_RESULTS.name(), keys, bytes);
+        commands = driver.createInputTopic(Topics.SHARE_COMMANDS.name(), keys, bytes);
         StringDeserializer k = new StringDeserializer();
-        versions = driver.createOutputTopic(Topics.FILE_VERSIONS, k, JsonSerde.of(FileVersionChange.class).deserializer());
-        files = driver.createOutputTopic(Topics.FILES, k, JsonSerde.of(FileHead.class).deserializer());
-        links = driver.createOutputTopic(Topics.SHARE_LINKS, k, JsonSerde.of(ShareLink.class).deserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, k, JsonSerde.of(CloudEvent.class).deserializer());
-        deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ, new ByteArrayDeserializer(),
+        versions = driver.createOutputTopic(Topics.FILE_VERSIONS.name(), k, CodecSerde.values(Topics.FILE_VERSIONS).deserializer());
+        files = driver.createOutputTopic(Topics.FILES.name(), k, CodecSerde.values(Topics.FILES).deserializer());
+        links = driver.createOutputTopic(Topics.SHARE_LINKS.name(), k, CodecSerde.values(Topics.SHARE_LINKS).deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT.name(), k, CodecSerde.values(Topics.AUDIT).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.STREAMS_DLQ.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
 
     public TopologyFixture send(ObjectEvent... es) {
         for (ObjectEvent e : es) {
-            events.pipeInput(e.recordKey(), Json.write(e), ++clock);
+            events.pipeInput(e.recordKey(), Topics.OBJECT_EVENTS.values().encode(e), ++clock);
         }
         return this;
     }
 
     public TopologyFixture send(ProcessingResult r) {
-        results.pipeInput(r.recordKey(), Json.write(r), ++clock);
+        results.pipeInput(r.recordKey(), Topics.PROCESSING_RESULTS.values().encode(r), ++clock);
         return this;
     }
 
     public TopologyFixture send(ShareCommand c) {
-        commands.pipeInput(c.recordKey(), Json.write(c), ++clock);
+        commands.pipeInput(c.recordKey(), Topics.SHARE_COMMANDS.values().encode(c), ++clock);
         return this;
     }
 
@@ -108,11 +107,8 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
-        TestInputTopic<String, byte[]> in = switch (topic) {
-            case Topics.OBJECT_EVENTS -> events;
-            case Topics.PROCESSING_RESULTS -> results;
-            default -> commands;
-        };
+        TestInputTopic<String, byte[]> in = topic.equals(Topics.OBJECT_EVENTS.name()) ? events
+                : topic.equals(Topics.PROCESSING_RESULTS.name()) ? results : commands;
         in.pipeInput(key, value, ++clock);
     }
 

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
     /** The topics the API reads (the projector's) and writes (share commands); the operator creates them. */
-    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS,
-            Topics.AUDIT, Topics.SHARE_COMMANDS);
+    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name(), Topics.SHARE_LINKS.name(),
+            Topics.AUDIT.name(), Topics.SHARE_COMMANDS.name());
 
     private ApiConfig config;
     private final CloudFrontSigner signer;

@@ -135,12 +135,12 @@ public final class ReadModelFeed implements AutoCloseable {
     private void publish(ChangeType type, FileVersion version, String auditType) {
         FileHead head = head(version.key());
         String key = Topics.objectKey(bucket, version.key());
-        send(Topics.FILE_VERSIONS, key, Json.write(new FileVersionChange(UUID.randomUUID().toString(), type, bucket,
+        send(Topics.FILE_VERSIONS.name(), key, Topics.FILE_VERSIONS.values().encode(new FileVersionChange(UUID.randomUUID().toString(), type, bucket,
                 version.key(), version.versionId(), version, head, version.createdEventId(), Instant.now())));
-        send(Topics.FILES, key, head.exists() ? Json.write(head) : null);
+        send(Topics.FILES.name(), key, head.exists() ? Topics.FILES.values().encode(head) : null);
         var data = Json.MAPPER.createObjectNode().put("bucket", bucket).put("key", version.key())
                 .put("versionId", version.versionId());
-        send(Topics.AUDIT, key, Json.write(new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
+        send(Topics.AUDIT.name(), key, Topics.AUDIT.values().encode(new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
                 "/filetrail/metadata-streams", auditType, key, Instant.now(), CloudEvent.CONTENT_TYPE, data)));
     }
 

@@ -51,12 +51,12 @@ public final class StreamsStandIn implements AutoCloseable {
     }
 
     public StreamsStandIn start() {
-        consumer.subscribe(List.of(Topics.SHARE_COMMANDS));
+        consumer.subscribe(List.of(Topics.SHARE_COMMANDS.name()));
         thread = new Thread(() -> {
             try {
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        ShareCommand command = Json.read(r.value(), ShareCommand.class);
+                        ShareCommand command = Topics.SHARE_COMMANDS.values().decode(r.value());
                         if (bucket.equals(command.bucket())) {
                             apply(command);
                         }
@@ -111,7 +111,7 @@ public final class StreamsStandIn implements AutoCloseable {
 
     private void emit(ShareLink link, String auditType, ShareCommand c) {
         links.put(link.linkId(), link);
-        producer.send(new ProducerRecord<>(Topics.SHARE_LINKS, link.linkId(), Json.write(link)));
+        producer.send(new ProducerRecord<>(Topics.SHARE_LINKS.name(), link.linkId(), Topics.SHARE_LINKS.values().encode(link)));
         audit(auditType, c);
     }
 
@@ -123,7 +123,7 @@ public final class StreamsStandIn implements AutoCloseable {
         if (c.clientAddress() != null) {
             data.put("clientAddress", c.clientAddress());
         }
-        producer.send(new ProducerRecord<>(Topics.AUDIT, c.recordKey(), Json.write(new CloudEvent(
+        producer.send(new ProducerRecord<>(Topics.AUDIT.name(), c.recordKey(), Topics.AUDIT.values().encode(new CloudEvent(
                 CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), "/filetrail/metadata-streams", type,
                 c.recordKey(), Instant.now(), CloudEvent.CONTENT_TYPE, data))));
         producer.flush();

@@ -16,12 +16,13 @@ import static dev.filetrail.events.kafka.ResourceKind.GROUP;
 import static dev.filetrail.events.kafka.ResourceKind.TOPIC;
 import static dev.filetrail.events.kafka.ResourceKind.TRANSACTIONAL_ID;
 
+import dev.filetrail.events.Topic;
 import dev.filetrail.events.Topics;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who may do what on Kafka: THE table. The local broker's ACLs ({@link KafkaAcls}) and the MSK IAM policies of the
+ * Who may do what on Kafka: THE table, derived from the writers and readers each {@link Topics} declaration names. The local broker's ACLs ({@link KafkaAcls}) and the MSK IAM policies of the
  * AWS task roles ({@code deploy/aws} KafkaAccess) are both generated from {@link #permissions()}, and tests prove
  * each enforcer agrees with it.
  */
@@ -73,26 +74,19 @@ public enum KafkaRole {
         List<KafkaPermission> p = new ArrayList<>();
         switch (this) {
             case BRIDGE -> {
-                for (String topic : List.of(Topics.OBJECT_EVENTS, Topics.PROCESSING_RESULTS, Topics.INGEST_DLQ)) {
-                    p.add(literal(TOPIC, topic, WRITE));
-                }
+                written(this).forEach(topic -> p.add(literal(TOPIC, topic, WRITE)));
                 p.add(cluster(IDEMPOTENT_WRITE));
             }
             case STREAMS -> {
-                Topics.CO_PARTITIONED.forEach(topic -> p.add(literal(TOPIC, topic, READ)));
+                read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
                 // Prefixed: a rebuild may write side-by-side outputs named <topic><suffix>.
-                for (String topic : List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS, Topics.AUDIT,
-                        Topics.STREAMS_DLQ)) {
-                    p.add(prefixed(TOPIC, topic, WRITE));
-                }
+                written(this).forEach(topic -> p.add(prefixed(TOPIC, topic, WRITE)));
                 p.addAll(streamsApplication());
                 p.add(cluster(IDEMPOTENT_WRITE));
             }
             case API -> {
-                for (String topic : List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS, Topics.AUDIT)) {
-                    p.add(literal(TOPIC, topic, READ));
-                }
-                p.add(literal(TOPIC, Topics.SHARE_COMMANDS, WRITE));
+                read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
+                written(this).forEach(topic -> p.add(literal(TOPIC, topic, WRITE)));
                 p.add(prefixed(GROUP, PROJECTOR_GROUP_PREFIX, READ));
                 p.add(cluster(IDEMPOTENT_WRITE));
             }
@@ -106,7 +100,7 @@ public enum KafkaRole {
                 p.add(cluster(IDEMPOTENT_WRITE, DESCRIBE));
             }
             case AUDIT_READER -> {
-                p.add(literal(TOPIC, Topics.AUDIT, READ));
+                read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
                 p.add(prefixed(GROUP, AUDIT_READER_GROUP_PREFIX, READ));
             }
         }
@@ -116,6 +110,17 @@ public enum KafkaRole {
     /** Whether the table lets this role do {@code operation} on the resource {@code kind}/{@code name}. */
     public boolean allows(KafkaOperation operation, ResourceKind kind, String name) {
         return permissions().stream().anyMatch(permission -> permission.allows(operation, kind, name));
+    }
+
+    /** The topics whose declaration names {@code role} as their writer, in declaration order. */
+    private static List<String> written(KafkaRole role) {
+        return Topics.DECLARATIONS.stream().filter(topic -> topic.writer() == role).map(Topic::name).toList();
+    }
+
+    /** The topics whose declaration names {@code role} among their readers, in declaration order. */
+    private static List<String> read(KafkaRole role) {
+        return Topics.DECLARATIONS.stream().filter(topic -> topic.readers().contains(role)).map(Topic::name)
+                .toList();
     }
 
     /** A Kafka Streams application under {@link #STREAMS_APPLICATION_PREFIX}, with exactly_once_v2. */

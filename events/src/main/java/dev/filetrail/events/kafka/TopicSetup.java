@@ -1,5 +1,6 @@
 package dev.filetrail.events.kafka;
 
+import dev.filetrail.events.Topic;
 import dev.filetrail.events.Topics;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -103,14 +104,13 @@ public final class TopicSetup {
 
     /** Contract topic {@code contract}'s definition under another name (a rebuild's side-by-side output). */
     public NewTopic definitionAs(String contract, String name) {
-        if (!Topics.ALL.contains(contract)) {
-            throw new IllegalArgumentException(contract + " is not a Filetrail topic");
-        }
+        Topic<?, ?> declared = Topics.named(contract)
+                .orElseThrow(() -> new IllegalArgumentException(contract + " is not a Filetrail topic"));
         Map<String, String> config = new HashMap<>();
-        if (Topics.COMPACTED.contains(contract)) {
+        if (declared.compacted()) {
             config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         } else {
-            long retention = contract.equals(Topics.AUDIT) ? auditRetentionMs : -1L;
+            long retention = declared.retention() == Topic.Retention.AUDIT ? auditRetentionMs : -1L;
             config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             config.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention));
             config.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");

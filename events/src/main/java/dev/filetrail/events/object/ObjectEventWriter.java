@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.filetrail.events.IsoInstants;
 import dev.filetrail.events.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * Writes an {@link ObjectEvent} as exactly the bytes {@link Json#write} produces (same field order, nulls left out,
@@ -99,59 +99,12 @@ public final class ObjectEventWriter {
         if (value != null) {
             g.writeFieldName(name);
             char[] text = new char[30];
-            int length = isoInstant(value, text);
+            int length = IsoInstants.write(value, text);
             if (length < 0) {
                 g.writeString(value.toString());
             } else {
                 g.writeString(text, 0, length);
             }
         }
-    }
-
-    /**
-     * Writes {@code t} as {@code DateTimeFormatter.ISO_INSTANT} does (what JavaTimeModule writes): the fraction in
-     * groups of three digits, as many as needed, none for whole seconds. Years 1970 to 9999 only (S3's range);
-     * answers -1 for any other, and the caller falls back to {@link Instant#toString()}. A formatter per event was
-     * the second largest cost of writing one.
-     */
-    static int isoInstant(Instant t, char[] out) {
-        long seconds = t.getEpochSecond();
-        if (seconds < 0 || seconds >= 253_402_300_800L) {
-            return -1;
-        }
-        LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
-        int secondOfDay = (int) (seconds % 86_400);
-        int at = digits(out, 0, date.getYear(), 4);
-        out[at++] = '-';
-        at = digits(out, at, date.getMonthValue(), 2);
-        out[at++] = '-';
-        at = digits(out, at, date.getDayOfMonth(), 2);
-        out[at++] = 'T';
-        at = digits(out, at, secondOfDay / 3600, 2);
-        out[at++] = ':';
-        at = digits(out, at, secondOfDay / 60 % 60, 2);
-        out[at++] = ':';
-        at = digits(out, at, secondOfDay % 60, 2);
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            out[at++] = '.';
-            if (nanos % 1_000_000 == 0) {
-                at = digits(out, at, nanos / 1_000_000, 3);
-            } else if (nanos % 1_000 == 0) {
-                at = digits(out, at, nanos / 1_000, 6);
-            } else {
-                at = digits(out, at, nanos, 9);
-            }
-        }
-        out[at++] = 'Z';
-        return at;
-    }
-
-    private static int digits(char[] out, int at, int value, int width) {
-        for (int i = at + width - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
-        return at + width;
     }
 }

@@ -24,33 +24,33 @@ class KafkaRoleTest {
     @Test
     void eachServiceMayWriteOnlyWhatItsContractSaysItWrites() {
         for (String topic : Topics.ALL) {
-            boolean bridgeWrites = topic.equals(Topics.OBJECT_EVENTS) || topic.equals(Topics.PROCESSING_RESULTS)
-                    || topic.equals(Topics.INGEST_DLQ);
+            boolean bridgeWrites = topic.equals(Topics.OBJECT_EVENTS.name()) || topic.equals(Topics.PROCESSING_RESULTS.name())
+                    || topic.equals(Topics.INGEST_DLQ.name());
             assertThat(KafkaRole.BRIDGE.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(bridgeWrites);
-            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.SHARE_COMMANDS));
+            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.SHARE_COMMANDS.name()));
             assertThat(KafkaRole.STREAMS.allows(WRITE, TOPIC, topic)).as(topic)
-                    .isEqualTo(!Topics.CO_PARTITIONED.contains(topic) && !topic.equals(Topics.INGEST_DLQ));
+                    .isEqualTo(!Topics.CO_PARTITIONED.contains(topic) && !topic.equals(Topics.INGEST_DLQ.name()));
             assertThat(KafkaRole.OPS.allows(WRITE, TOPIC, topic)).as(topic).isTrue();
             assertThat(KafkaRole.AUDIT_READER.allows(WRITE, TOPIC, topic)).as(topic).isFalse();
         }
-        assertThat(KafkaRole.STREAMS.allows(WRITE, TOPIC, Topics.FILES + ".rebuilt")).isTrue();
+        assertThat(KafkaRole.STREAMS.allows(WRITE, TOPIC, Topics.FILES.name() + ".rebuilt")).isTrue();
     }
 
     @Test
     void theAuditReaderReadsTheAuditTopicAndItsOwnGroupsOnly() {
         for (String topic : Topics.ALL) {
-            assertThat(KafkaRole.AUDIT_READER.allows(READ, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.AUDIT));
+            assertThat(KafkaRole.AUDIT_READER.allows(READ, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.AUDIT.name()));
         }
         assertThat(KafkaRole.AUDIT_READER.allows(READ, GROUP, "filetrail-audit-siem")).isTrue();
         assertThat(KafkaRole.AUDIT_READER.allows(READ, GROUP, "filetrail-query-projector")).isFalse();
-        assertThat(KafkaRole.AUDIT_READER.allows(DESCRIBE, TOPIC, Topics.AUDIT)).as("READ implies DESCRIBE").isTrue();
+        assertThat(KafkaRole.AUDIT_READER.allows(DESCRIBE, TOPIC, Topics.AUDIT.name())).as("READ implies DESCRIBE").isTrue();
         assertThat(KafkaRole.AUDIT_READER.allows(DESCRIBE, CLUSTER, KafkaPermission.CLUSTER_NAME)).isFalse();
     }
 
     @Test
     void onlyOpsCreatesContractTopicsAndStreamsOnlyItsOwnInternalOnes() {
         for (KafkaRole role : KafkaRole.values()) {
-            assertThat(role.allows(CREATE, TOPIC, Topics.OBJECT_EVENTS)).as(role.wireName()).isEqualTo(role == KafkaRole.OPS);
+            assertThat(role.allows(CREATE, TOPIC, Topics.OBJECT_EVENTS.name())).as(role.wireName()).isEqualTo(role == KafkaRole.OPS);
         }
         String changelog = "filetrail-metadata-streams-rebuild-1-history-changelog";
         assertThat(KafkaRole.STREAMS.allows(CREATE, TOPIC, changelog)).isTrue();
@@ -58,7 +58,7 @@ class KafkaRoleTest {
         assertThat(KafkaRole.STREAMS.allows(WRITE, TRANSACTIONAL_ID, "filetrail-metadata-streams-0_1")).isTrue();
         assertThat(KafkaRole.STREAMS.allows(READ, GROUP, "filetrail-metadata-streams-rebuild-1")).isTrue();
         assertThat(KafkaRole.STREAMS.allows(CREATE, TOPIC, "other-app-changelog")).isFalse();
-        assertThat(KafkaRole.OPS.allows(KafkaOperation.DELETE, TOPIC, Topics.OBJECT_EVENTS)).as("no one deletes the log").isFalse();
+        assertThat(KafkaRole.OPS.allows(KafkaOperation.DELETE, TOPIC, Topics.OBJECT_EVENTS.name())).as("no one deletes the log").isFalse();
     }
 
     @Test
@@ -67,7 +67,7 @@ class KafkaRoleTest {
         assertThat(bindings).extracting(AclBinding::toString).hasSize(2);
         assertThat(bindings).allSatisfy(b -> assertThat(b.entry().principal()).isEqualTo("User:auditor"));
         assertThat(bindings).anySatisfy(b -> {
-            assertThat(b.pattern().name()).isEqualTo(Topics.AUDIT);
+            assertThat(b.pattern().name()).isEqualTo(Topics.AUDIT.name());
             assertThat(b.pattern().patternType()).isEqualTo(PatternType.LITERAL);
             assertThat(b.entry().operation()).isEqualTo(AclOperation.READ);
         });

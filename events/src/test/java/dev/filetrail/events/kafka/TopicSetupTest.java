@@ -22,7 +22,7 @@ class TopicSetupTest {
             String policy = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
             if (Topics.COMPACTED.contains(topic.name())) {
                 assertThat(policy).as(topic.name()).isEqualTo("compact");
-            } else if (topic.name().equals(Topics.AUDIT)) {
+            } else if (topic.name().equals(Topics.AUDIT.name())) {
                 assertThat(topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("86400000");
             } else {
                 assertThat(policy).as(topic.name()).isEqualTo("delete");
@@ -50,8 +50,8 @@ class TopicSetupTest {
         }
         assertThat(topics).filteredOn(t -> t.configs().containsKey(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG))
                 .extracting(NewTopic::name)
-                .contains(Topics.OBJECT_EVENTS, Topics.STREAMS_DLQ)
-                .doesNotContain(Topics.FILES, Topics.SHARE_LINKS, Topics.AUDIT);
+                .contains(Topics.OBJECT_EVENTS.name(), Topics.STREAMS_DLQ.name())
+                .doesNotContain(Topics.FILES.name(), Topics.SHARE_LINKS.name(), Topics.AUDIT.name());
         assertThat(new TopicSetup(3, (short) 3, -1, false).definitions())
                 .allSatisfy(t -> assertThat(t.configs()).doesNotContainKey(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG));
     }
@@ -76,7 +76,7 @@ class TopicSetupTest {
 
     @Test
     void aSideBySideOutputKeepsItsContractsSettings() {
-        NewTopic rebuilt = new TopicSetup(3, (short) 1, -1).definitionAs(Topics.FILES, Topics.FILES + ".rebuilt");
+        NewTopic rebuilt = new TopicSetup(3, (short) 1, -1).definitionAs(Topics.FILES.name(), Topics.FILES.name() + ".rebuilt");
         assertThat(rebuilt.name()).isEqualTo("filetrail.files.v1.rebuilt");
         assertThat(rebuilt.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
         assertThatThrownBy(() -> new TopicSetup(3, (short) 1, -1).definitionAs("other", "x"))

@@ -39,25 +39,6 @@ class ObjectEventWriterTest {
                         + "\"ingestedAt\":\"2026-11-26T10:00:01Z\"}");
     }
 
-    @Property(tries = 3000)
-    void formatsInstantsAsIsoInstant(@ForAll("instants") Instant instant) {
-        char[] out = new char[30];
-        int length = ObjectEventWriter.isoInstant(instant, out);
-
-        if (length >= 0) {
-            assertThat(new String(out, 0, length)).isEqualTo(instant.toString());
-        } else {
-            assertThat(instant.getEpochSecond() < 0 || instant.getEpochSecond() >= 253_402_300_800L).isTrue();
-        }
-    }
-
-    @Provide
-    Arbitrary<Instant> instants() {
-        return Arbitraries.longs().between(-100_000_000_000L, 300_000_000_000L).flatMap(seconds -> Arbitraries.oneOf(
-                Arbitraries.integers().between(0, 999_999_999), Arbitraries.of(0, 1_000_000, 1_000, 999_000_000))
-                .map(nanos -> Instant.ofEpochSecond(seconds, nanos)));
-    }
-
     @Provide
     Arbitrary<ObjectEvent> events() {
         Arbitrary<String> text = Arbitraries.oneOf(

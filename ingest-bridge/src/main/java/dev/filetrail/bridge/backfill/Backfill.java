@@ -7,7 +7,6 @@ import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
-import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.Origin;
 import java.time.Clock;
@@ -136,7 +135,8 @@ public final class Backfill implements AutoCloseable {
     private long produce(List<ObjectEvent> events) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (ObjectEvent event : events) {
-            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), ObjectEventWriter.write(event),
+            sends.add(producer.send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
+                    Topics.OBJECT_EVENTS.values().encode(event),
                     "bucket=" + event.bucket() + " key=" + event.key() + " versionId=" + event.versionId())));
         }
         try {

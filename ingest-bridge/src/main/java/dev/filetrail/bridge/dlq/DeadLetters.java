@@ -1,8 +1,8 @@
 package dev.filetrail.bridge.dlq;
 
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
@@ -151,11 +151,11 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ, Duration.ofSeconds(30)).stream()
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ.name(), Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition()))
                 .collect(Collectors.toList());
         if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + Topics.INGEST_DLQ + " does not exist");
+            throw new IllegalStateException("topic " + Topics.INGEST_DLQ.name() + " does not exist");
         }
         consumer.assign(partitions);
         return partitions;
@@ -177,7 +177,7 @@ public final class DeadLetters implements AutoCloseable {
 
     private static Optional<DeadLetter> read(ConsumerRecord<String, byte[]> record) {
         try {
-            return Optional.of(Json.read(record.value(), DeadLetter.class));
+            return Optional.of(Topics.INGEST_DLQ.values().decode(record.value()));
         } catch (RuntimeException e) {
             log.warn("unreadable record on {} partition={} offset={} error={}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());

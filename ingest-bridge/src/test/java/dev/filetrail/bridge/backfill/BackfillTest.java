@@ -63,7 +63,7 @@ class BackfillTest {
 
             List<BackfillProgress> progress = new ArrayList<>();
             try (BridgeProducer producer = BridgeProducer.connect(kafka.settings(KafkaRole.OPS), 10_000, "backfill-test");
-                 KafkaRecords records = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS, bucket + "/")) {
+                 KafkaRecords records = KafkaRecords.withKeyPrefix(kafka.settings(KafkaRole.OPS), Topics.OBJECT_EVENTS.name(), bucket + "/")) {
                 Backfill backfill = new Backfill(client, producer, "us-east-1", Clock.systemUTC()).withPageSize(25);
 
                 BackfillSummary dry = backfill.run(bucket, null, true, p -> { });

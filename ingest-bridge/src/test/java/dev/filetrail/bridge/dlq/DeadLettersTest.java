@@ -1,5 +1,6 @@
 package dev.filetrail.bridge.dlq;
 
+import dev.filetrail.events.deadletter.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.bridge.InboundMessage;

@@ -1,18 +1,23 @@
 package dev.filetrail.lambda.s3event;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.events.Json;
-import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.filetrail.events.s3.MalformedMessageException;
+import dev.filetrail.events.s3.S3Keys;
+import dev.filetrail.events.s3.S3NotificationStreamingParser;
+import dev.filetrail.events.s3.S3Record;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Parses S3's event notification JSON ({"Records":[...]}) into the created versions the processors work on. */
+/**
+ * The created versions an S3 event notification ({"Records":[...]}) names, read by the bridge's reader
+ * ({@code events.s3}) and its key decoding; only which records count is the Lambdas' own rule.
+ */
 public final class S3Notifications {
     private static final Logger LOG = LoggerFactory.getLogger(S3Notifications.class);
+    static final S3NotificationStreamingParser READER = new S3NotificationStreamingParser(Json.MAPPER.getFactory());
+    private static final String TEST_EVENT = "s3:TestEvent";
 
     private S3Notifications() {
     }
@@ -24,65 +29,50 @@ public final class S3Notifications {
      * @throws MalformedNotificationException when the text is not an S3 notification at all
      */
     public static List<SourceVersion> createdVersions(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new MalformedNotificationException("S3 notification is not JSON: " + e.getMessage(), e);
+        if (!(READER.scan(json) instanceof S3NotificationStreamingParser.Records read)) {
+            throw new MalformedNotificationException("not an S3 notification (Records of objects, or S3's test "
+                    + "event): " + excerpt(json));
         }
-        if (root == null || !root.isObject()) {
-            throw new MalformedNotificationException("S3 notification is not a JSON object");
-        }
-        JsonNode records = root.get("Records");
-        if (records == null) {
-            if ("s3:TestEvent".equals(root.path("Event").asText())) {
-                return List.of();
-            }
+        if (read.records().isEmpty() && !TEST_EVENT.equals(read.event())) {
             throw new MalformedNotificationException("S3 notification has neither Records nor Event");
         }
-        if (!records.isArray()) {
-            throw new MalformedNotificationException("S3 notification Records is not an array");
-        }
         List<SourceVersion> created = new ArrayList<>();
-        for (JsonNode record : records) {
-            String eventName = record.path("eventName").asText("");
+        for (S3Record record : read.records()) {
+            String eventName = record.eventName() == null ? "" : record.eventName();
             if (!eventName.startsWith("ObjectCreated:")) {
                 continue;
             }
-            String eventVersion = record.path("eventVersion").asText("");
+            String eventVersion = record.eventVersion() == null ? "" : record.eventVersion();
             if (!eventVersion.isEmpty() && !eventVersion.startsWith("2.") && !eventVersion.equals("2")) {
                 LOG.warn("skipping S3 record of unsupported eventVersion {} ({})", eventVersion, eventName);
                 continue;
             }
-            JsonNode s3 = record.path("s3");
-            String bucket = s3.path("bucket").path("name").asText(null);
-            String rawKey = s3.path("object").path("key").asText(null);
-            if (bucket == null || rawKey == null) {
+            if (record.bucket() == null || record.key() == null) {
                 throw new MalformedNotificationException("S3 record " + eventName + " lacks bucket or key");
             }
-            JsonNode object = s3.path("object");
-            created.add(new SourceVersion(
-                    bucket,
-                    decodeKey(rawKey),
-                    textOrNull(object.get("versionId")),
-                    object.hasNonNull("size") ? object.get("size").asLong() : null,
-                    textOrNull(object.get("eTag")),
-                    textOrNull(object.get("sequencer")),
-                    eventName));
+            created.add(new SourceVersion(record.bucket(), decodeKey(record.key()), emptyAsNull(record.versionId()),
+                    record.size(), emptyAsNull(record.eTag()), emptyAsNull(record.sequencer()), eventName));
         }
         return created;
     }
 
     /** S3 form-URL-encodes keys in notifications: {@code +} is a space and {@code %2B} a plus. */
-    public static String decodeKey(String rawKey) {
-        return URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+    private static String decodeKey(String rawKey) {
+        try {
+            return S3Keys.decode(rawKey);
+        } catch (MalformedMessageException e) {
+            throw new MalformedNotificationException(e.getMessage(), e);
+        }
     }
 
-    private static String textOrNull(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
+    private static String emptyAsNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static String excerpt(String json) {
+        if (json == null) {
+            return "no text";
         }
-        String text = node.asText();
-        return text.isEmpty() ? null : text;
+        return json.length() <= 100 ? json : json.substring(0, 100) + "…";
     }
 }

@@ -10,6 +10,7 @@ import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
+import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.object.Sequencer;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.streams.BadInputException;
@@ -41,9 +42,6 @@ public final class VersionHistory {
         /** A kind of event history does not track (ACL, replication). */
         IGNORED
     }
-
-    /** Band of the order key for versions known without a sequencer (backfill): before every sequenced entry. */
-    private static final String UNSEQUENCED_BAND = "0".repeat(Sequencer.SORTABLE_WIDTH) + ".";
 
     private final VersionStore store;
     private final Emitter out;
@@ -158,9 +156,7 @@ public final class VersionHistory {
             }
         }
         FileHead before = store.head(objectKey);
-        String order = event.sequencer() != null
-                ? Sequencer.sortable(event.sequencer())
-                : UNSEQUENCED_BAND + StoreKeys.sortableTime(time);
+        String order = HistoryOrder.key(event.sequencer(), time);
         FileVersion version = new FileVersion(event.bucket(), event.key(), versionId, event.sequencer(), marker,
                 marker ? null : event.size(), marker ? null : event.eTag(),
                 marker ? null : (event.storageClass() == null ? "STANDARD" : event.storageClass()),

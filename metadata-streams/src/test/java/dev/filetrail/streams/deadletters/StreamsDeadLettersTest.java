@@ -73,10 +73,10 @@ class StreamsDeadLettersTest {
             RecordHeaders headers = new RecordHeaders();
             headers.add("trace-id", utf8("t-1"));
             byte[] garbage = utf8("{\"Records\": not an event");
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, null, key, garbage, headers));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), null, key, garbage, headers));
             ObjectEvent misKeyed = Facts.put(bucket, "a.txt", "v0", "01", at(1));
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, key, Json.write(misKeyed)));
-            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS, key, Json.write(upload)));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), key, Json.write(misKeyed)));
+            produce(kafka, new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), key, Json.write(upload)));
 
             RealKafka.await(Duration.ofSeconds(60), () -> RealKafka.readAll(kafka, config.outputTopics().files(),
                             FileHead.class).stream().anyMatch(r -> r.key().equals(upload.recordKey())),
@@ -92,7 +92,7 @@ class StreamsDeadLettersTest {
                     .orElseThrow();
             assertThat(undecodable.value()).isEqualTo(garbage);
             assertThat(undecodable.keyText()).isEqualTo(upload.recordKey());
-            assertThat(undecodable.sourceTopic()).isEqualTo(Topics.OBJECT_EVENTS);
+            assertThat(undecodable.sourceTopic()).isEqualTo(Topics.OBJECT_EVENTS.name());
             assertThat(undecodable.sourceOffset()).isNotNegative();
             assertThat(undecodable.reason()).startsWith("not a valid ObjectEvent");
             assertThat(new String(undecodable.headers().lastHeader("trace-id").value(), StandardCharsets.UTF_8))
@@ -113,7 +113,7 @@ class StreamsDeadLettersTest {
             // A letter an older, stricter topology parked: the same bytes are a fact the running one applies.
             ObjectEvent refusedBefore = Facts.put(bucket, "refused-before.txt", "v7", "07", at(7));
             RecordHeaders letterHeaders = new RecordHeaders();
-            letterHeaders.add(DeadLetterRecorder.HEADER_TOPIC, utf8(Topics.OBJECT_EVENTS));
+            letterHeaders.add(DeadLetterRecorder.HEADER_TOPIC, utf8(Topics.OBJECT_EVENTS.name()));
             letterHeaders.add(DeadLetterRecorder.HEADER_PARTITION, utf8("0"));
             letterHeaders.add(DeadLetterRecorder.HEADER_OFFSET, utf8("0"));
             letterHeaders.add(DeadLetterRecorder.HEADER_KIND, utf8("apply"));

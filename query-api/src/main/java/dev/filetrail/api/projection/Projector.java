@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Projector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
-    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS,
-            Topics.AUDIT);
+    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name(), Topics.SHARE_LINKS.name(),
+            Topics.AUDIT.name());
 
     private final DataSource dataSource;
     private final String groupId;

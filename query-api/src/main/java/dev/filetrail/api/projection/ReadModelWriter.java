@@ -10,7 +10,7 @@ import dev.filetrail.events.history.ChangeType;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
-import dev.filetrail.events.object.Sequencer;
+import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.share.ShareLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,12 +43,17 @@ final class ReadModelWriter {
     /** Reads one record into the pending rows; a record that cannot be read becomes a reject, never an abort. */
     void add(ConsumerRecord<String, byte[]> record) {
         try {
-            switch (record.topic()) {
-                case Topics.FILE_VERSIONS -> addVersionChange(record);
-                case Topics.FILES -> addHead(record);
-                case Topics.SHARE_LINKS -> addLink(record);
-                case Topics.AUDIT -> addAudit(record);
-                default -> rejects.add(new Reject(record, "topic not projected"));
+            String topic = record.topic();
+            if (topic.equals(Topics.FILE_VERSIONS.name())) {
+                addVersionChange(record);
+            } else if (topic.equals(Topics.FILES.name())) {
+                addHead(record);
+            } else if (topic.equals(Topics.SHARE_LINKS.name())) {
+                addLink(record);
+            } else if (topic.equals(Topics.AUDIT.name())) {
+                addAudit(record);
+            } else {
+                rejects.add(new Reject(record, "topic not projected"));
             }
         } catch (RuntimeException e) {
             rejects.add(new Reject(record, e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -59,7 +64,7 @@ final class ReadModelWriter {
         if (record.value() == null) {
             return;
         }
-        FileVersionChange change = Json.read(record.value(), FileVersionChange.class);
+        FileVersionChange change = Topics.FILE_VERSIONS.values().decode(record.value());
         require(change.bucket() != null && change.key() != null && change.versionId() != null,
                 "file version change without bucket, key or versionId");
         List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
@@ -79,7 +84,7 @@ final class ReadModelWriter {
             heads.put(List.of(parts[0], parts[1]), null);
             return;
         }
-        FileHead head = Json.read(record.value(), FileHead.class);
+        FileHead head = Topics.FILES.values().decode(record.value());
         require(head.bucket() != null && head.key() != null, "file head without bucket or key");
         heads.put(List.of(head.bucket(), head.key()), head.exists() ? head : null);
     }
@@ -90,7 +95,7 @@ final class ReadModelWriter {
             links.put(record.key(), null);
             return;
         }
-        ShareLink link = Json.read(record.value(), ShareLink.class);
+        ShareLink link = Topics.SHARE_LINKS.values().decode(record.value());
         require(link.linkId() != null && link.bucket() != null && link.key() != null && link.tokenSha256() != null
                 && link.status() != null, "share link without id, bucket, key, token hash or status");
         links.put(link.linkId(), link);
@@ -100,7 +105,7 @@ final class ReadModelWriter {
         if (record.value() == null) {
             return;
         }
-        CloudEvent event = Json.read(record.value(), CloudEvent.class);
+        CloudEvent event = Topics.AUDIT.values().decode(record.value());
         require(event.id() != null && event.type() != null && event.time() != null,
                 "CloudEvent without id, type or time");
         audits.putIfAbsent(event.id(), event);
@@ -113,17 +118,18 @@ final class ReadModelWriter {
      */
     static List<String> rowOf(ConsumerRecord<String, byte[]> record) {
         try {
-            return switch (record.topic()) {
-                case Topics.FILE_VERSIONS -> {
-                    if (record.value() == null) {
-                        yield null;
-                    }
-                    FileVersionChange change = Json.read(record.value(), FileVersionChange.class);
-                    yield List.of(record.topic(), change.bucket(), change.key(), change.versionId());
+            String topic = record.topic();
+            if (topic.equals(Topics.FILE_VERSIONS.name())) {
+                if (record.value() == null) {
+                    return null;
                 }
-                case Topics.FILES, Topics.SHARE_LINKS -> record.key() == null ? null : List.of(record.topic(), record.key());
-                default -> null;
-            };
+                FileVersionChange change = Topics.FILE_VERSIONS.values().decode(record.value());
+                return List.of(record.topic(), change.bucket(), change.key(), change.versionId());
+            }
+            if (topic.equals(Topics.FILES.name()) || topic.equals(Topics.SHARE_LINKS.name())) {
+                return record.key() == null ? null : List.of(record.topic(), record.key());
+            }
+            return null;
         } catch (RuntimeException e) {
             return null;
         }
@@ -170,7 +176,7 @@ final class ReadModelWriter {
                     upsert.setString(1, pk.get(0));
                     upsert.setString(2, StoredKey.toColumn(pk.get(1)));
                     upsert.setString(3, pk.get(2));
-                    upsert.setString(4, ordering(v));
+                    upsert.setString(4, HistoryOrder.key(v.sequencer(), v.createdAt()));
                     upsert.setString(5, v.sequencer());
                     upsert.setBoolean(6, v.deleteMarker());
                     setLong(upsert, 7, v.size());
@@ -199,16 +205,6 @@ final class ReadModelWriter {
                 delete.executeBatch();
             }
         }
-    }
-
-    /**
-     * History order is S3's sequencer order; versions without one (backfilled listings) fall back to their
-     * creation time, written fixed-width after the sequencer so one string compares both.
-     */
-    static String ordering(FileVersion version) {
-        long micros = version.createdAt() == null ? 0
-                : version.createdAt().getEpochSecond() * 1_000_000L + version.createdAt().getNano() / 1000;
-        return Sequencer.sortable(version.sequencer()) + String.format("%020d", Math.max(0, micros));
     }
 
     private void writeHeads(Connection connection) throws SQLException {

@@ -67,7 +67,8 @@ public final class ShareCommands implements AutoCloseable {
     }
 
     private static ProducerRecord<String, byte[]> record(ShareCommand command) {
-        return new ProducerRecord<>(Topics.SHARE_COMMANDS, command.recordKey(), Json.write(command));
+        return new ProducerRecord<>(Topics.SHARE_COMMANDS.name(), command.recordKey(),
+                Topics.SHARE_COMMANDS.values().encode(command));
     }
 
     /** Kafka refused or did not answer: the caller answers 503. */

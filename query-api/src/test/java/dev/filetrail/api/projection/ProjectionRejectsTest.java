@@ -45,7 +45,7 @@ class ProjectionRejectsTest {
             feed.recordVersion("quarantine/b", 1);
             ShareLink never = ProjectorPoisonTest.shareLink(bucket, "x", "tok-never-" + bucket,
                     Instant.parse("+300000-01-01T00:00:00Z"));
-            RecordMetadata neverAt = feed.sendJson(Topics.SHARE_LINKS, never.linkId(), never);
+            RecordMetadata neverAt = feed.sendJson(Topics.SHARE_LINKS.name(), never.linkId(), never);
             projector.start();
             ProjectionRejects rejects = new ProjectionRejects(db.dataSource(), kafka.settings(KafkaRole.OPS), "filetrail");
             ApiFixture.await("three rejects", () -> ours(rejects, bucket, never).size() == 3
@@ -55,7 +55,7 @@ class ProjectionRejectsTest {
             ProjectionRejects.Reject b = byKey.get(bucket + "/quarantine/b");
             ProjectionRejects.Reject link = byKey.get(never.linkId());
             assertThat(a.reason()).contains("23514", "quarantine");
-            assertThat(link.id()).isEqualTo(Topics.SHARE_LINKS + ":" + neverAt.partition() + ":" + neverAt.offset());
+            assertThat(link.id()).isEqualTo(Topics.SHARE_LINKS.name() + ":" + neverAt.partition() + ":" + neverAt.offset());
             ProjectionRejects.Detail shown = rejects.show(link.id()).orElseThrow();
             assertThat(shown.payloadText()).isEqualTo(new String(Json.write(never), java.nio.charset.StandardCharsets.UTF_8));
 
@@ -73,7 +73,7 @@ class ProjectionRejectsTest {
             assertThat(ProjectorTest.count(db, "SELECT count(*) FROM files WHERE bucket = ?", bucket)).isEqualTo(1);
 
             List<ProjectionRejects.Retried> done = rejects.retry(List.of(a.id(), b.id(), link.id(),
-                    Topics.FILES + ":0:999999999"), false);
+                    Topics.FILES.name() + ":0:999999999"), false);
             assertThat(done).extracting(ProjectionRejects.Retried::outcome).containsExactly(
                     ProjectionRejects.Outcome.APPLIED, ProjectionRejects.Outcome.SUPERSEDED,
                     ProjectionRejects.Outcome.STILL_REJECTED, ProjectionRejects.Outcome.NOT_FOUND);

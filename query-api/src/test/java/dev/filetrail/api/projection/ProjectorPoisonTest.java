@@ -81,18 +81,18 @@ class ProjectorPoisonTest {
                     "54000"));
             byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
             String garbageKey = bucket + "/bad/garbage";
-            poisons.add(new Poison("undecodable", feed.sendRaw(Topics.FILES, garbageKey, garbage), garbageKey, garbage,
+            poisons.add(new Poison("undecodable", feed.sendRaw(Topics.FILES.name(), garbageKey, garbage), garbageKey, garbage,
                     "not a valid FileHead"));
             for (int i = 10; i < 20; i++) {
                 feed.recordVersion("good/" + i, i);
             }
             ShareLink good = shareLink(bucket, "good/3", "tok-good", Instant.parse("2999-01-01T00:00:00Z"));
-            feed.sendJson(Topics.SHARE_LINKS, good.linkId(), good);
+            feed.sendJson(Topics.SHARE_LINKS.name(), good.linkId(), good);
             // Two links holding one token hash: whichever comes second breaks share_links_token (23505).
             ShareLink twinA = shareLink(bucket, "good/4", "tok-twin", null);
             ShareLink twinB = shareLink(bucket, "good/5", "tok-twin", null);
-            RecordMetadata twinAAt = feed.sendJson(Topics.SHARE_LINKS, twinA.linkId(), twinA);
-            RecordMetadata twinBAt = feed.sendJson(Topics.SHARE_LINKS, twinB.linkId(), twinB);
+            RecordMetadata twinAAt = feed.sendJson(Topics.SHARE_LINKS.name(), twinA.linkId(), twinA);
+            RecordMetadata twinBAt = feed.sendJson(Topics.SHARE_LINKS.name(), twinB.linkId(), twinB);
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (Projector projector = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-poison-" + bucket,
@@ -137,7 +137,7 @@ class ProjectorPoisonTest {
             f.feed.putVersion("shared.txt", "x".getBytes(StandardCharsets.UTF_8), "text/plain");
             ShareLink poison = shareLink(f.bucket, "shared.txt", "tok-" + UUID.randomUUID(),
                     Instant.parse("+294277-01-01T00:00:00Z"));
-            RecordMetadata at = f.feed.sendJson(Topics.SHARE_LINKS, poison.linkId(), poison);
+            RecordMetadata at = f.feed.sendJson(Topics.SHARE_LINKS.name(), poison.linkId(), poison);
             ApiFixture.await("poison parked", () -> rejectsAt(f.api.dataSource(), List.of(at)) == 1);
             var created = f.post("/v1/shares", f.keys.get("share"),
                     "{\"bucket\":\"" + f.bucket + "\",\"key\":\"shared.txt\",\"expiresAt\":\"2999-01-01T00:00:00Z\"}");
@@ -237,7 +237,7 @@ class ProjectorPoisonTest {
                                String reason) {
         ShareLink link = shareLink(bucket, "good/1", token + "-" + UUID.randomUUID(), Instant.parse(expiresAt));
         byte[] bytes = Json.write(link);
-        return new Poison(name, feed.sendRaw(Topics.SHARE_LINKS, link.linkId(), bytes), link.linkId(), bytes, reason);
+        return new Poison(name, feed.sendRaw(Topics.SHARE_LINKS.name(), link.linkId(), bytes), link.linkId(), bytes, reason);
     }
 
     private static Poison version(ReadModelFeed feed, String name, String bucket, String key, String versionId,
@@ -247,7 +247,7 @@ class ProjectorPoisonTest {
         String recordKey = Topics.objectKey(bucket, key);
         byte[] bytes = Json.write(new FileVersionChange(UUID.randomUUID().toString(), ChangeType.VERSION_CREATED,
                 bucket, key, versionId, version, null, version.createdEventId(), Instant.now()));
-        return new Poison(name, feed.sendRaw(Topics.FILE_VERSIONS, recordKey, bytes), recordKey, bytes, reason);
+        return new Poison(name, feed.sendRaw(Topics.FILE_VERSIONS.name(), recordKey, bytes), recordKey, bytes, reason);
     }
 
     static ShareLink shareLink(String bucket, String key, String token, Instant expiresAt) {

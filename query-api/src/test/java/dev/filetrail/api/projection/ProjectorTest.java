@@ -49,7 +49,7 @@ class ProjectorTest {
             }
             String removed = kept.remove(2);
             feed.removeVersion("doc.txt", removed);
-            feed.sendRaw(Topics.FILE_VERSIONS, bucket + "/doc.txt", "{not json".getBytes(StandardCharsets.UTF_8));
+            feed.sendRaw(Topics.FILE_VERSIONS.name(), bucket + "/doc.txt", "{not json".getBytes(StandardCharsets.UTF_8));
 
             Projector first = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p1-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);

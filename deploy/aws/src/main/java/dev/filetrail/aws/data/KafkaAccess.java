@@ -21,8 +21,8 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  */
 public final class KafkaAccess {
     /** Names the alarms use, from the contracts. */
-    public static final String OBJECT_EVENTS = Topics.OBJECT_EVENTS;
-    public static final String FILE_VERSIONS = Topics.FILE_VERSIONS;
+    public static final String OBJECT_EVENTS = Topics.OBJECT_EVENTS.name();
+    public static final String FILE_VERSIONS = Topics.FILE_VERSIONS.name();
     /** Kafka Streams application.id of metadata-streams (also the prefix its role may run under). */
     public static final String STREAMS_APPLICATION_ID = KafkaRole.STREAMS_APPLICATION_PREFIX;
     /** Consumer group of the query-api projector (also the prefix its role may use). */

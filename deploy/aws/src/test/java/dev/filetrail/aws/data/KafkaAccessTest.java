@@ -40,7 +40,7 @@ class KafkaAccessTest {
 
     private static final List<Probe> PROBES = List.of(
             topics(Topics.ALL.toArray(String[]::new)),
-            topics(Topics.FILES + ".rebuilt", Topics.STREAMS_DLQ + ".rebuilt", Topics.AUDIT + ".copy", "filetrail.audit-refill.v1",
+            topics(Topics.FILES.name() + ".rebuilt", Topics.STREAMS_DLQ.name() + ".rebuilt", Topics.AUDIT.name() + ".copy", "filetrail.audit-refill.v1",
                     "filetrail-metadata-streams-rebuild-1-history-changelog", "filetrail-metadata-streams-repartition",
                     "other-app-changelog", "audit", "filetrail"),
             groups("filetrail-query-projector", "filetrail-query-projector-rebuild-1", "filetrail-metadata-streams",
@@ -98,8 +98,8 @@ class KafkaAccessTest {
     void aProbeCanTellTheTwoApart() {
         // The evaluator is not blind: a policy without the bridge's write would disagree with the table.
         List<Map<String, Object>> none = List.of();
-        assertThat(allows(none, "kafka-cluster:WriteData", arn(ResourceKind.TOPIC, Topics.OBJECT_EVENTS))).isFalse();
-        assertThat(KafkaRole.BRIDGE.allows(KafkaOperation.WRITE, ResourceKind.TOPIC, Topics.OBJECT_EVENTS)).isTrue();
+        assertThat(allows(none, "kafka-cluster:WriteData", arn(ResourceKind.TOPIC, Topics.OBJECT_EVENTS.name()))).isFalse();
+        assertThat(KafkaRole.BRIDGE.allows(KafkaOperation.WRITE, ResourceKind.TOPIC, Topics.OBJECT_EVENTS.name())).isTrue();
         assertThat(matches("arn:x:topic/c/u/filetrail.files.v1*", "arn:x:topic/c/u/filetrail.files.v1.rebuilt")).isTrue();
         assertThat(matches("arn:x:topic/c/u/filetrail.files.v1", "arn:x:topic/c/u/filetrail.files.v1.rebuilt")).isFalse();
     }

@@ -131,7 +131,7 @@ class KafkaAuthorizationTest {
     void theDeadLetterRedriveGroupsAreTheOpsRolesAlone() {
         // The groups `filetrail dlq redrive` keeps its progress in: the ingest letters' and the streams' re-apply.
         List<String> groups = List.of("filetrail-dlq-redrive", "filetrail-streams-dlq-reapply");
-        TopicPartition letters = new TopicPartition(Topics.STREAMS_DLQ, 0);
+        TopicPartition letters = new TopicPartition(Topics.STREAMS_DLQ.name(), 0);
         List<String> disagreements = new ArrayList<>();
         for (String group : groups) {
             assertThat(KafkaRole.OPS.allows(KafkaOperation.READ, ResourceKind.GROUP, group)).as(group).isTrue();
@@ -166,7 +166,7 @@ class KafkaAuthorizationTest {
     void apiMayNotProduceObjectEvents() {
         try (KafkaProducer<String, String> producer = kafka.settings(KafkaRole.API).newProducer(FAST,
                 new StringSerializer(), new StringSerializer())) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS, "b/k", "{}")).get())
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), "b/k", "{}")).get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
@@ -196,19 +196,19 @@ class KafkaAuthorizationTest {
         try (KafkaConsumer<String, String> own = auditor.newConsumer(
                 Map.of("group.id", KafkaRole.AUDIT_READER_GROUP_PREFIX + "test", "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {
-            own.subscribe(List.of(Topics.AUDIT));
+            own.subscribe(List.of(Topics.AUDIT.name()));
             own.poll(Duration.ofSeconds(2));
             own.commitSync();
         }
         try (KafkaConsumer<String, String> files = auditor.newConsumer(
                 Map.of("group.id", KafkaRole.AUDIT_READER_GROUP_PREFIX + "files"), new StringDeserializer(),
                 new StringDeserializer())) {
-            files.subscribe(List.of(Topics.FILES));
+            files.subscribe(List.of(Topics.FILES.name()));
             assertThatThrownBy(() -> files.poll(Duration.ofSeconds(5))).isInstanceOf(TopicAuthorizationException.class);
         }
         try (KafkaConsumer<String, String> projector = auditor.newConsumer(
                 Map.of("group.id", KafkaRole.PROJECTOR_GROUP_PREFIX), new StringDeserializer(), new StringDeserializer())) {
-            projector.subscribe(List.of(Topics.AUDIT));
+            projector.subscribe(List.of(Topics.AUDIT.name()));
             assertThatThrownBy(() -> projector.poll(Duration.ofSeconds(5))).isInstanceOf(GroupAuthorizationException.class);
         }
     }

@@ -37,7 +37,7 @@ class TopicsOnABrokerTest {
 
     @Test
     void servicesFailFastNamingEachMissingTopicThenTheOperatorCreatesThemAndLaterReportsDrift() throws Exception {
-        List<String> bridgeTopics = List.of(Topics.OBJECT_EVENTS, Topics.PROCESSING_RESULTS, Topics.INGEST_DLQ);
+        List<String> bridgeTopics = List.of(Topics.OBJECT_EVENTS.name(), Topics.PROCESSING_RESULTS.name(), Topics.INGEST_DLQ.name());
         try (Admin bridge = kafka.settings(KafkaRole.BRIDGE).newAdmin()) {
             assertThatThrownBy(() -> RequiredTopics.verify(bridge, bridgeTopics))
                     .isInstanceOf(RequiredTopics.NotReadyException.class)
@@ -58,25 +58,25 @@ class TopicsOnABrokerTest {
             assertThat(again.drifted()).isFalse();
         }
         try (Admin bridge = kafka.settings(KafkaRole.BRIDGE).newAdmin()) {
-            assertThat(RequiredTopics.verify(bridge, bridgeTopics)).containsEntry(Topics.OBJECT_EVENTS, 2);
+            assertThat(RequiredTopics.verify(bridge, bridgeTopics)).containsEntry(Topics.OBJECT_EVENTS.name(), 2);
         }
         try (Admin api = kafka.settings(KafkaRole.API).newAdmin()) {
-            assertThatThrownBy(() -> RequiredTopics.verify(api, List.of(Topics.OBJECT_EVENTS)))
+            assertThatThrownBy(() -> RequiredTopics.verify(api, List.of(Topics.OBJECT_EVENTS.name())))
                     .hasMessageContaining("topic filetrail.object-events.v1 may not be described by this client's identity");
         }
 
         // Someone shortened a retention and grew one input by hand: the operator's command reports both, and a
         // service that joins the inputs refuses to start.
         try (Admin ops = kafka.admin()) {
-            ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, Topics.INGEST_DLQ);
+            ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, Topics.INGEST_DLQ.name());
             ops.incrementalAlterConfigs(Map.of(dlq, List.of(new AlterConfigOp(
                     new ConfigEntry("retention.ms", "604800000"), AlterConfigOp.OpType.SET)))).all().get();
-            ops.createPartitions(Map.of(Topics.SHARE_COMMANDS, NewPartitions.increaseTo(4))).all().get();
+            ops.createPartitions(Map.of(Topics.SHARE_COMMANDS.name(), NewPartitions.increaseTo(4))).all().get();
             TopicSetup.Report drift = setup.ensure(ops);
             assertThat(drift.created()).isEmpty();
-            assertThat(drift.drift()).containsOnlyKeys(Topics.INGEST_DLQ, Topics.SHARE_COMMANDS);
-            assertThat(drift.drift().get(Topics.INGEST_DLQ)).containsExactly("retention.ms=604800000 (expected -1)");
-            assertThat(drift.drift().get(Topics.SHARE_COMMANDS)).containsExactly("partitions 4 (expected 2)");
+            assertThat(drift.drift()).containsOnlyKeys(Topics.INGEST_DLQ.name(), Topics.SHARE_COMMANDS.name());
+            assertThat(drift.drift().get(Topics.INGEST_DLQ.name())).containsExactly("retention.ms=604800000 (expected -1)");
+            assertThat(drift.drift().get(Topics.SHARE_COMMANDS.name())).containsExactly("partitions 4 (expected 2)");
         }
         try (Admin streams = kafka.settings(KafkaRole.STREAMS).newAdmin()) {
             assertThatThrownBy(() -> RequiredTopics.verify(streams, Topics.CO_PARTITIONED))

@@ -1,7 +1,7 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.bridge.BridgeConfig;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.dlq.DeadLetterListing;
 import dev.filetrail.bridge.dlq.DeadLetters;
 import dev.filetrail.bridge.dlq.RedriveSummary;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = {"Inspects what was parked on the way in, and sends it through again after a fix: the ingest "
-                + "bridge's dead letters (" + Topics.INGEST_DLQ + "), the metadata streams' (" + Topics.STREAMS_DLQ
+                + "bridge's dead letters (filetrail.ingest-dlq.v1), the metadata streams' (filetrail.streams-dlq.v1"
                 + ") and the messages SQS moved to the ingest queue's dead-letter queue. Configured by the bridge's "
                 + "variables (KAFKA_BOOTSTRAP_SERVERS, SQS_ENDPOINT, SQS_QUEUE_URL, AWS_*) and the streams' "
                 + "(STREAMS_OUTPUT_TOPIC_SUFFIX)."},
@@ -132,7 +132,7 @@ final class DlqCommand implements Runnable {
                 listing = dlq.list(l -> keep.accept(new LetterLine(INGEST, l.id(), l.receivedAt(), l.reason(),
                         l.rawBody() == null ? 0 : l.rawBody().getBytes(StandardCharsets.UTF_8).length)));
             }
-            return new SourceSummary(INGEST, Topics.INGEST_DLQ, listing.count(), listing.unreadable(),
+            return new SourceSummary(INGEST, Topics.INGEST_DLQ.name(), listing.count(), listing.unreadable(),
                     listing.byReason(), listing.oldest(), listing.newest());
         }
 

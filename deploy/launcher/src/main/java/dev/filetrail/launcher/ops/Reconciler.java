@@ -2,7 +2,6 @@ package dev.filetrail.launcher.ops;
 
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.object.ObjectEvent;
 import java.time.Clock;
@@ -86,8 +85,8 @@ public final class Reconciler {
                     }
                     if (repair && !dryRun && fix.isPresent()) {
                         ObjectEvent event = fix.get();
-                        sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(),
-                                Json.write(event), "reconcile " + d.kind() + " bucket=" + bucket + " key=" + key
+                        sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
+                                Topics.OBJECT_EVENTS.values().encode(event), "reconcile " + d.kind() + " bucket=" + bucket + " key=" + key
                                 + " versionId=" + d.versionId())));
                         repairEvents++;
                         if (sends.size() >= PAGE) {

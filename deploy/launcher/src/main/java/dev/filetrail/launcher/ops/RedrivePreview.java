@@ -1,13 +1,13 @@
 package dev.filetrail.launcher.ops;
 
-import dev.filetrail.bridge.dlq.DeadLetter;
-import dev.filetrail.events.Json;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,10 +44,10 @@ public final class RedrivePreview {
         long[] counts = new long[3];
         try (KafkaConsumer<String, byte[]> consumer = kafka.newConsumer(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ, Duration.ofSeconds(30)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INGEST_DLQ.name(), Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + Topics.INGEST_DLQ + " does not exist");
+                throw new IllegalStateException("topic " + Topics.INGEST_DLQ.name() + " does not exist");
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
@@ -65,7 +65,7 @@ public final class RedrivePreview {
                     }
                     DeadLetter letter;
                     try {
-                        letter = Json.read(record.value(), DeadLetter.class);
+                        letter = Objects.requireNonNull(Topics.INGEST_DLQ.values().decode(record.value()), "a tombstone");
                     } catch (RuntimeException e) {
                         counts[2]++;
                         continue;
@@ -82,7 +82,7 @@ public final class RedrivePreview {
         try (Admin admin = kafka.newAdmin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(admin.listConsumerGroupOffsets(redriveGroup)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS));
-            offsets.keySet().removeIf(tp -> !tp.topic().equals(Topics.INGEST_DLQ));
+            offsets.keySet().removeIf(tp -> !tp.topic().equals(Topics.INGEST_DLQ.name()));
             offsets.values().removeIf(v -> v == null);
             return offsets;
         } catch (Exception e) {

@@ -56,12 +56,12 @@ class RejectsCommandTest {
             String headKey = bucket + "/quarantine/x";
             FileHead head = new FileHead(bucket, "quarantine/x", false, "v1", 1, 0, 3L, "\"e\"", "text/plain",
                     "STANDARD", Instant.now(), "v1");
-            producer.send(new ProducerRecord<>(Topics.FILES, headKey, Json.write(head))).get();
+            producer.send(new ProducerRecord<>(Topics.FILES.name(), headKey, Json.write(head))).get();
             Instant now = Instant.now();
             ShareLink link = new ShareLink("shl_" + Long.toHexString(System.nanoTime()), bucket, "quarantine/x",
                     "tok-" + bucket, null, "v1", ShareLink.Status.ACTIVE, null, Instant.parse("+300000-01-01T00:00:00Z"),
                     null, true, "key:test", now, null, null, 0, null, "cmd-1", now);
-            producer.send(new ProducerRecord<>(Topics.SHARE_LINKS, link.linkId(), Json.write(link))).get();
+            producer.send(new ProducerRecord<>(Topics.SHARE_LINKS.name(), link.linkId(), Json.write(link))).get();
 
             Map<String, String> ids = new LinkedHashMap<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -82,7 +82,7 @@ class RejectsCommandTest {
             Run show = run(env, "rejects", "show", ids.get(link.linkId()));
             assertThat(show.exit()).isZero();
             assertThat(show.out()).contains("22008", link.linkId(), "+300000-01-01T00:00:00Z");
-            assertThat(run(env, "rejects", "show", Topics.FILES + ":0:999999999").exit()).isEqualTo(1);
+            assertThat(run(env, "rejects", "show", Topics.FILES.name() + ":0:999999999").exit()).isEqualTo(1);
             assertThat(run(env, "rejects", "show", "nonsense").exit()).isEqualTo(2);
             assertThat(run(env, "rejects", "retry").exit()).isEqualTo(2);
 

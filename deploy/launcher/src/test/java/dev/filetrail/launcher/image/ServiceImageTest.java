@@ -94,7 +94,7 @@ class ServiceImageTest {
 
             FileHead head = new FileHead(bucket, "from/the image.txt", false, "v1", 1, 0, 5L, "\"e\"", "text/plain",
                     "STANDARD", Instant.now(), "v1");
-            producer.send(new ProducerRecord<>(Topics.FILES, bucket + "/" + head.key(), Json.write(head))).get();
+            producer.send(new ProducerRecord<>(Topics.FILES.name(), bucket + "/" + head.key(), Json.write(head))).get();
             awaitTrue(process, output, "the projector wrote the head to PostgreSQL",
                     () -> projected(database, bucket, head.key()));
         } finally {

@@ -3,7 +3,7 @@ package dev.filetrail.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.filetrail.bridge.dlq.DeadLetter;
+import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
 import dev.filetrail.embedded.LocalAws;
@@ -146,7 +146,7 @@ class OpsCommandsTest {
         assertThat(dry.json().path("existing")).hasSize(Topics.ALL.size());
         Run real = run("topics", "create");
         assertThat(real.exit()).isZero();
-        assertThat(real.out()).contains("exists").contains(Topics.OBJECT_EVENTS).doesNotContain("created ");
+        assertThat(real.out()).contains("exists").contains(Topics.OBJECT_EVENTS.name()).doesNotContain("created ");
     }
 
     @Test
@@ -326,8 +326,8 @@ class OpsCommandsTest {
         assertThat(rebuild.exit()).as(rebuild.err()).isZero();
         assertThat(rebuild.json().path("caughtUp").asBoolean()).isTrue();
         assertThat(rebuild.json().path("lag").asLong()).isZero();
-        Map<String, String> live = latestPerKey(Topics.FILES);
-        Map<String, String> rebuilt = latestPerKey(Topics.FILES + suffix);
+        Map<String, String> live = latestPerKey(Topics.FILES.name());
+        Map<String, String> rebuilt = latestPerKey(Topics.FILES.name() + suffix);
         assertThat(live).hasSizeGreaterThanOrEqualTo(100);
         assertThat(rebuilt).isEqualTo(live);
     }
@@ -337,15 +337,15 @@ class OpsCommandsTest {
     void replayOfAWindowEqualsTheOriginalRecords() throws Exception {
         String target = "filetrail.ops-test.object-events-replay";
         Instant to = Instant.now();
-        Run dryMissing = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(),
+        Run dryMissing = run("replay", "--topic", Topics.OBJECT_EVENTS.name(), "--from", startedAt.toString(),
                 "--to", to.toString(), "--into", target, "--create-target", "--dry-run");
         assertThat(dryMissing.exit()).isEqualTo(1);
         assertThat(dryMissing.err()).contains("does not exist");
 
-        Run replay = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(),
+        Run replay = run("replay", "--topic", Topics.OBJECT_EVENTS.name(), "--from", startedAt.toString(),
                 "--to", to.toString(), "--into", target, "--create-target", "--json");
         assertThat(replay.exit()).as(replay.err()).isZero();
-        Map<Integer, List<String>> original = records(Topics.OBJECT_EVENTS, startedAt, to);
+        Map<Integer, List<String>> original = records(Topics.OBJECT_EVENTS.name(), startedAt, to);
         Map<Integer, List<String>> copy = records(target, Instant.EPOCH, Instant.now().plusSeconds(60));
         long originalCount = original.values().stream().mapToLong(List::size).sum();
         assertThat(originalCount).isGreaterThanOrEqualTo(2000);
@@ -359,7 +359,7 @@ class OpsCommandsTest {
                     .isEqualTo("-1");
         }
 
-        Run dry = run("replay", "--topic", Topics.OBJECT_EVENTS, "--from", startedAt.toString(), "--to", to.toString(),
+        Run dry = run("replay", "--topic", Topics.OBJECT_EVENTS.name(), "--from", startedAt.toString(), "--to", to.toString(),
                 "--into", target, "--dry-run", "--json");
         assertThat(dry.exit()).isZero();
         assertThat(dry.json().path("copied").asLong()).isEqualTo(originalCount);
@@ -394,7 +394,7 @@ class OpsCommandsTest {
                 notification(bucket, key, "v-redriven-1", "0055AED6DCD90281E5"), "sqs-" + UUID.randomUUID(), null,
                 queueUrl, 1, Instant.now());
         try (BridgeProducer producer = BridgeProducer.connect(KafkaClientSettings.fromEnvironment(env), 30_000, "dlq-test")) {
-            producer.send(new OutboundRecord(Topics.INGEST_DLQ, parked.id(), Json.write(parked), "test")).get();
+            producer.send(new OutboundRecord(Topics.INGEST_DLQ.name(), parked.id(), Json.write(parked), "test")).get();
         }
 
         Run dry = run("dlq", "redrive", "--source", "ingest", "--dry-run", "--json");
@@ -438,15 +438,15 @@ class OpsCommandsTest {
         try (var producer = KafkaClientSettings.fromEnvironment(env).newProducer(Map.of("acks", "all"),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS, uploadKey,
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS.name(), uploadKey,
                     undecodable)).get();
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS, uploadKey,
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OBJECT_EVENTS.name(), uploadKey,
                     Json.write(misKeyed))).get();
             // A letter an older, stricter topology parked: a valid event the running one applies.
-            var letter = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(Topics.STREAMS_DLQ, null,
+            var letter = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(Topics.STREAMS_DLQ.name(), null,
                     System.currentTimeMillis(), refusedBefore.recordKey().getBytes(StandardCharsets.UTF_8),
                     Json.write(refusedBefore));
-            letter.headers().add("__streams.errors.topic", Topics.OBJECT_EVENTS.getBytes(StandardCharsets.UTF_8))
+            letter.headers().add("__streams.errors.topic", Topics.OBJECT_EVENTS.name().getBytes(StandardCharsets.UTF_8))
                     .add("__streams.errors.partition", "0".getBytes(StandardCharsets.UTF_8))
                     .add("__streams.errors.offset", "0".getBytes(StandardCharsets.UTF_8))
                     .add("__streams.errors.message", "refused before the fix".getBytes(StandardCharsets.UTF_8))
@@ -471,7 +471,7 @@ class OpsCommandsTest {
         Run show = run("dlq", "show", undecodableLetter.path("id").asText(), "--json");
         assertThat(show.exit()).as(show.err()).isZero();
         assertThat(show.json().path("value").asText()).isEqualTo(new String(undecodable, StandardCharsets.UTF_8));
-        assertThat(show.json().path("sourceTopic").asText()).isEqualTo(Topics.OBJECT_EVENTS);
+        assertThat(show.json().path("sourceTopic").asText()).isEqualTo(Topics.OBJECT_EVENTS.name());
         assertThat(run("dlq", "show", "streams:0:999999999").exit()).isEqualTo(1);
 
         Run redrive = run("dlq", "redrive", "--source", "streams", "--json");
@@ -605,7 +605,7 @@ class OpsCommandsTest {
     }
 
     private static void produce(BridgeProducer producer, ObjectEvent event) throws Exception {
-        producer.send(new OutboundRecord(Topics.OBJECT_EVENTS, event.recordKey(), Json.write(event), "test")).get();
+        producer.send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(), Json.write(event), "test")).get();
     }
 
     /** S3's view: entries as "key versionId marker class", and each key's latest id. */

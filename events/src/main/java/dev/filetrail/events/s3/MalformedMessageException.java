@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 /** A message the bridge cannot turn into events; its message is the reason stored with the dead letter. */
 public final class MalformedMessageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 import dev.filetrail.events.object.ObjectEvent;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +75,23 @@ class S3NotificationStreamingParserTest {
         assertThat(streaming.parseOrNull(GOOD + " {}", ORIGIN, NOW)).as("trailing tokens").isNull();
         assertThat(streaming.parseOrNull("{\"Records\":[]}", ORIGIN, NOW)).isNull();
         assertThat(streaming.parseOrNull(GOOD, ORIGIN, NOW)).isNotNull();
+    }
+
+    @Test
+    void readsAnEnvelopeOrARawDeliveryInOnePassAndNeverAMixOfBoth() {
+        String envelope = TestMessages.snsEnvelope(GOOD, "sns-1");
+        assertThat(streaming.scan(envelope)).isInstanceOfSatisfying(S3NotificationStreamingParser.Envelope.class,
+                found -> {
+                    assertThat(found.envelope().messageId()).isEqualTo("sns-1");
+                    assertThat(found.envelope().message()).isEqualTo(GOOD);
+                });
+        assertThat(streaming.scan(GOOD)).isInstanceOfSatisfying(S3NotificationStreamingParser.Records.class,
+                raw -> assertThat(raw.records()).hasSize(2).allSatisfy(r -> assertThat(r.bucket()).isNotEmpty()));
+        assertThat(streaming.scan("{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Message\":\"x\","
+                + GOOD.substring(1))).as("envelope fields beside records").isNull();
+        assertThat(streaming.scan("{\"Type\":\"Notification\",\"Message\":\"x\"}")).as("no MessageId").isNull();
+        assertThat(streaming.scan("{\"Event\":\"s3:TestEvent\"}")).isEqualTo(
+                new S3NotificationStreamingParser.Records(List.of(), "s3:TestEvent"));
     }
 
     @Property(tries = 1000)

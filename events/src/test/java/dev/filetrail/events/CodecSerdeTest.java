@@ -11,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
-class JsonSerdeTest {
+class CodecSerdeTest {
 
     private static final ObjectEvent EVENT = new ObjectEvent("id", "bucket", "a b+c/ü.txt", "v1", "00AA",
             ObjectEventType.VERSION_CREATED, "ObjectCreated:Put", 12L, "etag", "STANDARD",
@@ -22,7 +23,7 @@ class JsonSerdeTest {
 
     @Test
     void roundTripsAnObjectEvent() {
-        JsonSerde<ObjectEvent> serde = JsonSerde.of(ObjectEvent.class);
+        Serde<ObjectEvent> serde = CodecSerde.values(Topics.OBJECT_EVENTS);
         byte[] bytes = serde.serializer().serialize("t", EVENT);
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(EVENT);
         assertThat(new String(bytes, StandardCharsets.UTF_8))
@@ -33,7 +34,7 @@ class JsonSerdeTest {
     @Test
     void ignoresFieldsAddedByANewerWriter() {
         String json = "{\"eventId\":\"x\",\"bucket\":\"b\",\"key\":\"k\",\"type\":\"VERSION_CREATED\",\"addedLater\":42}";
-        ObjectEvent event = JsonSerde.of(ObjectEvent.class).deserializer()
+        ObjectEvent event = CodecSerde.values(Topics.OBJECT_EVENTS).deserializer()
                 .deserialize("t", json.getBytes(StandardCharsets.UTF_8));
         assertThat(event.key()).isEqualTo("k");
         assertThat(event.versionOrNull()).isEqualTo(ObjectEvent.NULL_VERSION);
@@ -41,7 +42,7 @@ class JsonSerdeTest {
 
     @Test
     void badBytesRaiseASerializationExceptionNamingTheTopic() {
-        assertThatThrownBy(() -> JsonSerde.of(ObjectEvent.class).deserializer()
+        assertThatThrownBy(() -> CodecSerde.values(Topics.OBJECT_EVENTS).deserializer()
                 .deserialize("some.topic", "{not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("some.topic");

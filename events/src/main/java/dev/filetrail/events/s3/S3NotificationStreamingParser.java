@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fast path for the common case: reads a well-formed S3 notification ({@code {"Records":[…]}} with string
- * fields where AWS puts strings) in one streaming pass, without building a JSON tree. It never rejects: anything
- * unusual (a parse error, an unexpected type, a duplicate object, a test event, an SNS envelope, a processing
- * result, a field the checks refuse) answers {@code null}, and the caller falls back to
- * {@link S3NotificationParser}, which gives the precise reason. So both paths agree on every body they both read.
+ * The fast path for the common case, one streaming pass over each JSON text without building a tree: an SQS body
+ * is either an SNS envelope (its fields read; its {@code Message}, another JSON text, is read by a second call) or a
+ * raw delivery whose {@code Records} are read in the same pass. It never rejects: anything unusual (a parse error, an
+ * unexpected type, a duplicate object, a processing result, envelope fields beside records) answers {@code null},
+ * and the caller falls back to {@link S3NotificationParser}, which gives the precise reason. So both paths agree on
+ * every body they both read. Used by the bridge ({@link #parseOrNull}) and the Lambdas ({@link #scan}).
  */
 public final class S3NotificationStreamingParser {
     private final JsonFactory factory;
@@ -24,8 +25,26 @@ public final class S3NotificationStreamingParser {
         this.factory = factory;
     }
 
-    /** The events of {@code json}, or {@code null} when the tree parser must decide. */
-    public S3Notification parseOrNull(String json, Origin origin, Instant ingestedAt) {
+    /** What one pass over a JSON text found: an SNS envelope or an S3 notification's records. */
+    public sealed interface Scan permits Envelope, Records {
+    }
+
+    /** An SNS envelope with string {@code Type}, {@code MessageId} and {@code Message}. */
+    public record Envelope(SnsEnvelope envelope) implements Scan {
+    }
+
+    /**
+     * An object with a {@code Records} array of objects and/or an {@code Event} (S3's test event), the records' fields
+     * as written, unchecked.
+     */
+    public record Records(List<S3Record> records, String event) implements Scan {
+        public Records {
+            records = List.copyOf(records);
+        }
+    }
+
+    /** The envelope or records of {@code json}, or {@code null} when the tree parser must decide. */
+    public Scan scan(String json) {
         if (json == null) {
             return null;
         }
@@ -33,39 +52,106 @@ public final class S3NotificationStreamingParser {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            List<ObjectEvent> events = null;
+            List<S3Record> records = null;
+            String event = null;
+            boolean eventSeen = false;
+            String type = null;
+            String messageId = null;
+            String message = null;
+            String topicArn = null;
+            String subject = null;
+            String timestamp = null;
+            int envelopeFields = 0;
             String name;
             while ((name = p.nextFieldName()) != null) {
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "Records" -> {
-                        if (events != null || value != JsonToken.START_ARRAY) {
+                        if (records != null || value != JsonToken.START_ARRAY) {
                             return null;
                         }
-                        events = records(p, origin, ingestedAt);
+                        records = records(p);
                     }
-                    // The tree parser decides test events, processing results and SNS envelopes.
-                    case "Event", "schema", "Type", "MessageId", "Message" -> {
+                    case "Event" -> {
+                        if (eventSeen) {
+                            return null;
+                        }
+                        eventSeen = true;
+                        event = text(p, value);
+                    }
+                    case "Type" -> {
+                        type = envelopeString(p, value, type);
+                        envelopeFields++;
+                    }
+                    case "MessageId" -> {
+                        messageId = envelopeString(p, value, messageId);
+                        envelopeFields++;
+                    }
+                    case "Message" -> {
+                        message = envelopeString(p, value, message);
+                        envelopeFields++;
+                    }
+                    case "TopicArn" -> topicArn = text(p, value);
+                    case "Subject" -> subject = text(p, value);
+                    case "Timestamp" -> timestamp = text(p, value);
+                    // A processing result: the tree parser decides.
+                    case "schema" -> {
                         return null;
                     }
                     default -> p.skipChildren();
                 }
             }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null || events == null
-                    || events.isEmpty()) {
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return null;
             }
-            return new S3Notification(false, List.copyOf(events));
+            if (envelopeFields > 0) {
+                return envelopeFields == 3 && records == null && !eventSeen
+                        ? new Envelope(new SnsEnvelope(type, messageId, topicArn, subject, message, timestamp))
+                        : null;
+            }
+            return records == null && !eventSeen ? null : new Records(records == null ? List.of() : records, event);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private static List<ObjectEvent> records(JsonParser p, Origin origin, Instant ingestedAt) throws IOException {
-        List<ObjectEvent> events = new ArrayList<>(2);
+    /**
+     * The events of {@code json} when it is a plain S3 notification (records, no test event) whose records pass every
+     * check, or {@code null} when the tree parser must decide.
+     */
+    public S3Notification parseOrNull(String json, Origin origin, Instant ingestedAt) {
+        return notificationOrNull(scan(json), origin, ingestedAt);
+    }
+
+    /** {@link #parseOrNull} of a text already scanned. */
+    public static S3Notification notificationOrNull(Scan scanned, Origin origin, Instant ingestedAt) {
+        if (!(scanned instanceof Records plain) || plain.event() != null || plain.records().isEmpty()) {
+            return null;
+        }
+        try {
+            List<ObjectEvent> events = new ArrayList<>(plain.records().size());
+            for (S3Record record : plain.records()) {
+                events.add(S3NotificationParser.event(record, origin, ingestedAt));
+            }
+            return new S3Notification(false, List.copyOf(events));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A required envelope field: a string, once. */
+    private static String envelopeString(JsonParser p, JsonToken value, String before) throws IOException {
+        if (before != null || value != JsonToken.VALUE_STRING) {
+            throw NotPlain.INSTANCE;
+        }
+        return p.getText();
+    }
+
+    private static List<S3Record> records(JsonParser p) throws IOException {
+        List<S3Record> events = new ArrayList<>(2);
         JsonToken token;
         while ((token = p.nextToken()) == JsonToken.START_OBJECT) {
-            events.add(record(p, origin, ingestedAt));
+            events.add(record(p));
         }
         if (token != JsonToken.END_ARRAY) {
             throw NotPlain.INSTANCE;
@@ -73,7 +159,7 @@ public final class S3NotificationStreamingParser {
         return events;
     }
 
-    private static ObjectEvent record(JsonParser p, Origin origin, Instant ingestedAt) throws IOException {
+    private static S3Record record(JsonParser p) throws IOException {
         Record r = new Record();
         String name;
         while ((name = p.nextFieldName()) != null) {
@@ -85,23 +171,11 @@ public final class S3NotificationStreamingParser {
                 case "awsRegion" -> r.region = text(p, value);
                 case "userIdentity" -> {
                     r.seen(0);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("principalId")) {
-                            r.requester = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.requester = textField(p, value, "principalId");
                 }
                 case "requestParameters" -> {
                     r.seen(1);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("sourceIPAddress")) {
-                            r.sourceIp = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.sourceIp = textField(p, value, "sourceIPAddress");
                 }
                 case "s3" -> {
                     r.seen(2);
@@ -112,13 +186,7 @@ public final class S3NotificationStreamingParser {
                     object(p, value, (field, v) -> {
                         if (field.equals("transitionEventData")) {
                             r.seen(4);
-                            object(p, v, (inner, w) -> {
-                                if (inner.equals("destinationStorageClass")) {
-                                    r.transitionStorageClass = text(p, w);
-                                } else {
-                                    p.skipChildren();
-                                }
-                            });
+                            r.transitionStorageClass = textField(p, v, "destinationStorageClass");
                         } else {
                             p.skipChildren();
                         }
@@ -126,13 +194,7 @@ public final class S3NotificationStreamingParser {
                 }
                 case "intelligentTieringEventData" -> {
                     r.seen(5);
-                    object(p, value, (field, v) -> {
-                        if (field.equals("destinationAccessTier")) {
-                            r.accessTier = text(p, v);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.accessTier = textField(p, value, "destinationAccessTier");
                 }
                 case "glacierEventData" -> {
                     r.seen(6);
@@ -154,7 +216,7 @@ public final class S3NotificationStreamingParser {
                 default -> p.skipChildren();
             }
         }
-        return r.toEvent(origin, ingestedAt);
+        return r.toRecord();
     }
 
     private static void s3(JsonParser p, JsonToken value, Record r) throws IOException {
@@ -163,13 +225,7 @@ public final class S3NotificationStreamingParser {
                 case "configurationId" -> r.configurationId = text(p, v);
                 case "bucket" -> {
                     r.seen(8);
-                    object(p, v, (inner, w) -> {
-                        if (inner.equals("name")) {
-                            r.bucket = text(p, w);
-                        } else {
-                            p.skipChildren();
-                        }
-                    });
+                    r.bucket = textField(p, v, "name");
                 }
                 case "object" -> {
                     r.seen(9);
@@ -198,6 +254,19 @@ public final class S3NotificationStreamingParser {
         while ((name = p.nextFieldName()) != null) {
             field.read(name, p.nextToken());
         }
+    }
+
+    /** The text field {@code wanted} of the object at {@code value} (the last if repeated, null if absent). */
+    private static String textField(JsonParser p, JsonToken value, String wanted) throws IOException {
+        String[] found = new String[1];
+        object(p, value, (field, v) -> {
+            if (field.equals(wanted)) {
+                found[0] = text(p, v);
+            } else {
+                p.skipChildren();
+            }
+        });
+        return found[0];
     }
 
     private static String text(JsonParser p, JsonToken value) throws IOException {
@@ -258,21 +327,10 @@ public final class S3NotificationStreamingParser {
             seenObjects |= bit;
         }
 
-        ObjectEvent toEvent(Origin origin, Instant ingestedAt) {
-            if (eventVersion == null || eventName == null || eventTime == null || bucket == null || key == null) {
-                throw NotPlain.INSTANCE;
-            }
-            S3NotificationParser.checkVersion(eventVersion);
-            Instant time = S3NotificationParser.instant(eventTime, "eventTime");
-            String decodedKey = S3Keys.decode(key);
-            if (bucket.isEmpty() || decodedKey.isEmpty()) {
-                throw NotPlain.INSTANCE;
-            }
-            String storageClass = transitionStorageClass != null ? transitionStorageClass : accessTier;
-            return S3NotificationParser.event(bucket, decodedKey, versionId, sequencer, eventName, size, eTag,
-                    storageClass, time, region, requester, sourceIp,
-                    restoreExpiry == null ? null : S3NotificationParser.instant(restoreExpiry, "lifecycleRestorationExpiryTime"),
-                    restoreStorageClass, configurationId, origin, ingestedAt);
+        S3Record toRecord() {
+            return new S3Record(eventVersion, eventName, eventTime, region, requester, sourceIp, configurationId,
+                    bucket, key, versionId, sequencer, eTag, size, transitionStorageClass, accessTier, restoreExpiry,
+                    restoreStorageClass);
         }
     }
 

@@ -1,6 +1,7 @@
-package dev.filetrail.bridge.s3event;
+package dev.filetrail.events.s3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.events.IsoInstants;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
@@ -87,8 +88,30 @@ public final class S3NotificationParser {
                 optionalText(s3, "configurationId"), origin, ingestedAt);
     }
 
+    /**
+     * The canonical event of a record read by the streaming parser, checked as {@link #parse} checks it; throws on
+     * the first field that fails (without {@link #parse}'s precise reason: the caller then asks it).
+     */
+    static ObjectEvent event(S3Record r, Origin origin, Instant ingestedAt) {
+        if (r.eventVersion() == null || r.eventName() == null || r.eventTime() == null || r.bucket() == null
+                || r.key() == null) {
+            throw new MalformedMessageException("a required field is missing");
+        }
+        checkVersion(r.eventVersion());
+        Instant time = instant(r.eventTime(), "eventTime");
+        String key = S3Keys.decode(r.key());
+        if (r.bucket().isEmpty() || key.isEmpty()) {
+            throw new MalformedMessageException("empty bucket name or object key");
+        }
+        String storageClass = r.transitionStorageClass() != null ? r.transitionStorageClass() : r.accessTier();
+        return event(r.bucket(), key, r.versionId(), r.sequencer(), r.eventName(), r.size(), r.eTag(), storageClass,
+                time, r.region(), r.requester(), r.sourceIp(),
+                r.restoreExpiry() == null ? null : instant(r.restoreExpiry(), "lifecycleRestorationExpiryTime"),
+                r.restoreStorageClass(), r.configurationId(), origin, ingestedAt);
+    }
+
     /** The canonical event from a record's checked fields; the one place both parsers build it. */
-    static ObjectEvent event(String bucket, String key, String versionId, String sequencer, String eventName,
+    private static ObjectEvent event(String bucket, String key, String versionId, String sequencer, String eventName,
                              Long size, String eTag, String storageClass, Instant eventTime, String region,
                              String requester, String sourceIp, Instant restoreExpiry, String restoreStorageClass,
                              String configurationId, Origin origin, Instant ingestedAt) {

@@ -1,4 +1,4 @@
-package dev.filetrail.bridge.dlq;
+package dev.filetrail.events.deadletter;
 
 import dev.filetrail.events.object.EventIds;
 import java.time.Instant;
