@@ -7,6 +7,8 @@ public final class Topics {
     public static final String OBJECT_EVENTS = "filetrail.object-events.v1";
     public static final String PROCESSING_RESULTS = "filetrail.processing-results.v1";
     public static final String SHARE_COMMANDS = "filetrail.share-commands.v1";
+    /** Signed URLs issued and share pages opened, written by the API, counted and audited by the streams. */
+    public static final String ACCESS_EVENTS = "filetrail.access-events.v1";
     public static final String FILE_VERSIONS = "filetrail.file-versions.v1";
     public static final String FILES = "filetrail.files.v1";
     public static final String SHARE_LINKS = "filetrail.share-links.v1";
@@ -18,11 +20,12 @@ public final class Topics {
     public static final List<String> COMPACTED = List.of(FILES, SHARE_LINKS);
 
     public static final List<String> ALL = List.of(
-            OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS, FILE_VERSIONS, FILES, SHARE_LINKS, AUDIT, INGEST_DLQ,
-            STREAMS_DLQ);
+            OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS, ACCESS_EVENTS, FILE_VERSIONS, FILES, SHARE_LINKS, AUDIT,
+            INGEST_DLQ, STREAMS_DLQ);
 
     /** The streams' inputs, all keyed {@code bucket/key}: their partition counts must be equal. */
-    public static final List<String> CO_PARTITIONED = List.of(OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS);
+    public static final List<String> CO_PARTITIONED = List.of(OBJECT_EVENTS, PROCESSING_RESULTS, SHARE_COMMANDS,
+            ACCESS_EVENTS);
 
     private Topics() {
     }

@@ -3,6 +3,7 @@ package dev.filetrail.streams;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
@@ -31,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor of the topology: takes the three co-partitioned inputs (decoded by {@link InputDeserializer}),
+ * The one processor of the topology: takes the four co-partitioned inputs (decoded by {@link InputDeserializer}),
  * drops ids already seen, hands each record to version history or share links, and forwards what they emit to the
  * four output sinks. Outputs are serialized here and forwarded only once the record is fully applied: a record that
  * fails leaves no half of its outputs behind, and Kafka Streams still holds its original bytes for the dead letter
@@ -122,6 +123,9 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
         } else if (value instanceof ShareCommand command) {
             input = "share-commands";
             outcome = command(record.key(), command, recordTime);
+        } else if (value instanceof AccessEvent event) {
+            input = "access-events";
+            outcome = access(record.key(), event, recordTime);
         } else {
             throw new BadInputException("no input type for a value of " + (value == null ? "null"
                     : value.getClass().getSimpleName()));
@@ -177,6 +181,21 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
             return "duplicate";
         }
         String outcome = links.apply(command, recordTime).name().toLowerCase();
+        seen.remember(id, currentTimestamp);
+        return outcome;
+    }
+
+    private String access(String recordKey, AccessEvent event, Instant recordTime) {
+        requireObject(event.bucket(), event.key(), recordKey);
+        if (event.eventId() == null || event.eventId().isBlank()) {
+            throw new BadInputException("access event has no eventId");
+        }
+        ShareLinks.check(event);
+        String id = "a:" + event.eventId();
+        if (seen.seen(id, currentTimestamp)) {
+            return "duplicate";
+        }
+        String outcome = links.apply(event, recordTime).name().toLowerCase();
         seen.remember(id, currentTimestamp);
         return outcome;
     }

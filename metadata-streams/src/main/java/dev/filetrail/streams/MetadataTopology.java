@@ -1,6 +1,7 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.share.ShareCommand;
@@ -26,7 +27,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds Filetrail's one Processor API topology: object events, processing results and share commands (all keyed
+ * Builds Filetrail's one Processor API topology: object events, processing results, share commands and access
+ * events (all keyed
  * {@code bucket/key}, co-partitioned) into one processor with RocksDB stores, out to history, heads, share links
  * and audit. What it cannot decode or apply goes to the dead-letter topic through the handlers of
  * {@link #errorHandling()}, which every runner of the topology must put into its streams settings.
@@ -94,9 +96,12 @@ public final class MetadataTopology {
                 Topics.PROCESSING_RESULTS);
         topology.addSource("share-commands-source", keys, InputDeserializer.of(ShareCommand.class),
                 Topics.SHARE_COMMANDS);
+        topology.addSource("access-events-source", keys, InputDeserializer.of(AccessEvent.class),
+                Topics.ACCESS_EVENTS);
         long horizonMs = dedupeHorizon.toMillis();
         topology.addProcessor(PROCESSOR, () -> new MetadataProcessor(audit, horizonMs, metrics),
-                "object-events-source", "processing-results-source", "share-commands-source");
+                "object-events-source", "processing-results-source", "share-commands-source",
+                "access-events-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.VERSIONS),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);

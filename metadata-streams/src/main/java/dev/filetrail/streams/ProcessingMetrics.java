@@ -29,6 +29,7 @@ public final class ProcessingMetrics {
             case Topics.OBJECT_EVENTS -> "object-events";
             case Topics.PROCESSING_RESULTS -> "processing-results";
             case Topics.SHARE_COMMANDS -> "share-commands";
+            case Topics.ACCESS_EVENTS -> "access-events";
             default -> "unknown";
         };
     }

@@ -3,6 +3,7 @@ package dev.filetrail.streams;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.JsonSerde;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
@@ -41,6 +42,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, byte[]> events;
     private final TestInputTopic<String, byte[]> results;
     private final TestInputTopic<String, byte[]> commands;
+    private final TestInputTopic<String, byte[]> accesses;
     private final TestOutputTopic<String, FileVersionChange> versions;
     private final TestOutputTopic<String, FileHead> files;
     private final TestOutputTopic<String, ShareLink> links;
@@ -65,6 +67,7 @@ public final class TopologyFixture implements AutoCloseable {
         events = driver.createInputTopic(Topics.OBJECT_EVENTS, keys, bytes);
         results = driver.createInputTopic(Topics.PROCESSING_RESULTS, keys, bytes);
         commands = driver.createInputTopic(Topics.SHARE_COMMANDS, keys, bytes);
+        accesses = driver.createInputTopic(Topics.ACCESS_EVENTS, keys, bytes);
         StringDeserializer k = new StringDeserializer();
         versions = driver.createOutputTopic(Topics.FILE_VERSIONS, k, JsonSerde.of(FileVersionChange.class).deserializer());
         files = driver.createOutputTopic(Topics.FILES, k, JsonSerde.of(FileHead.class).deserializer());
@@ -91,6 +94,11 @@ public final class TopologyFixture implements AutoCloseable {
         return this;
     }
 
+    public TopologyFixture send(AccessEvent a) {
+        accesses.pipeInput(a.recordKey(), Json.write(a), ++clock);
+        return this;
+    }
+
     /** Moves the record clock forward: the next input carries a timestamp this much later (stream time). */
     public TopologyFixture advance(java.time.Duration by) {
         clock += by.toMillis();
@@ -111,6 +119,7 @@ public final class TopologyFixture implements AutoCloseable {
         TestInputTopic<String, byte[]> in = switch (topic) {
             case Topics.OBJECT_EVENTS -> events;
             case Topics.PROCESSING_RESULTS -> results;
+            case Topics.ACCESS_EVENTS -> accesses;
             default -> commands;
         };
         in.pipeInput(key, value, ++clock);

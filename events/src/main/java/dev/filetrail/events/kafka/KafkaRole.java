@@ -30,7 +30,7 @@ public enum KafkaRole {
     BRIDGE("bridge"),
     /** metadata-streams: reads the inputs, writes the outputs, owns its internal topics, group and transactions. */
     STREAMS("streams"),
-    /** query-api: the projector reads the outputs; share commands are produced. */
+    /** query-api: the projector reads the outputs; share commands and access events are produced. */
     API("api"),
     /** The operator's commands: topics, backfill, replay, rebuild, reconcile, dead-letter redrive. */
     OPS("ops"),
@@ -93,6 +93,7 @@ public enum KafkaRole {
                     p.add(literal(TOPIC, topic, READ));
                 }
                 p.add(literal(TOPIC, Topics.SHARE_COMMANDS, WRITE));
+                p.add(literal(TOPIC, Topics.ACCESS_EVENTS, WRITE));
                 p.add(prefixed(GROUP, PROJECTOR_GROUP_PREFIX, READ));
                 p.add(cluster(IDEMPOTENT_WRITE));
             }

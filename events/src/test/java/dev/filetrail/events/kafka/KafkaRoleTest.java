@@ -27,7 +27,8 @@ class KafkaRoleTest {
             boolean bridgeWrites = topic.equals(Topics.OBJECT_EVENTS) || topic.equals(Topics.PROCESSING_RESULTS)
                     || topic.equals(Topics.INGEST_DLQ);
             assertThat(KafkaRole.BRIDGE.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(bridgeWrites);
-            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.SHARE_COMMANDS));
+            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic)
+                    .isEqualTo(topic.equals(Topics.SHARE_COMMANDS) || topic.equals(Topics.ACCESS_EVENTS));
             assertThat(KafkaRole.STREAMS.allows(WRITE, TOPIC, topic)).as(topic)
                     .isEqualTo(!Topics.CO_PARTITIONED.contains(topic) && !topic.equals(Topics.INGEST_DLQ));
             assertThat(KafkaRole.OPS.allows(WRITE, TOPIC, topic)).as(topic).isTrue();
