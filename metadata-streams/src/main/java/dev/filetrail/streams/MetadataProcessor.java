@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -162,45 +163,40 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
         String id = "r:" + (result.resultId() != null ? result.resultId()
                 : EventIds.sha256Hex(String.valueOf(result.processor()), result.bucket(), result.key(),
                 String.valueOf(result.versionId()), String.valueOf(result.processedAt())));
-        if (seen.seen(id, currentTimestamp)) {
-            return "duplicate";
-        }
-        String outcome = history.apply(result, recordTime).name().toLowerCase();
-        seen.remember(id, currentTimestamp);
-        return outcome;
+        return once(id, () -> history.apply(result, recordTime));
     }
 
     private String command(String recordKey, ShareCommand command, Instant recordTime) {
         requireObject(command.bucket(), command.key(), recordKey);
-        if (command.commandId() == null || command.commandId().isBlank()) {
-            throw new BadInputException("share command has no commandId");
-        }
+        requireId(command.commandId(), "share command has no commandId");
         ShareLinks.check(command);
-        String id = "c:" + command.commandId();
-        if (seen.seen(id, currentTimestamp)) {
-            return "duplicate";
-        }
-        String outcome = links.apply(command, recordTime).name().toLowerCase();
-        seen.remember(id, currentTimestamp);
-        return outcome;
+        return once("c:" + command.commandId(), () -> links.apply(command, recordTime));
     }
 
     private String access(String recordKey, AccessEvent event, Instant recordTime) {
         requireObject(event.bucket(), event.key(), recordKey);
-        if (event.eventId() == null || event.eventId().isBlank()) {
-            throw new BadInputException("access event has no eventId");
-        }
+        requireId(event.eventId(), "access event has no eventId");
         ShareLinks.check(event);
-        String id = "a:" + event.eventId();
+        return once("a:" + event.eventId(), () -> links.apply(event, recordTime));
+    }
+
+    private static void requireId(String id, String otherwise) {
+        if (id == null || id.isBlank()) {
+            throw new BadInputException(otherwise);
+        }
+    }
+
+    /** Applies an input whose id was not seen within the horizon, and remembers the id once it is applied. */
+    private String once(String id, Supplier<? extends Enum<?>> apply) {
         if (seen.seen(id, currentTimestamp)) {
             return "duplicate";
         }
-        String outcome = links.apply(event, recordTime).name().toLowerCase();
+        String outcome = apply.get().name().toLowerCase();
         seen.remember(id, currentTimestamp);
         return outcome;
     }
 
-    /** The record key must be the value's bucket/key: co-partitioning of the three inputs depends on it. */
+    /** The record key must be the value's bucket/key: co-partitioning of the inputs depends on it. */
     private static void requireObject(String bucket, String key, String recordKey) {
         if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
             throw new BadInputException("bucket and key are required");
