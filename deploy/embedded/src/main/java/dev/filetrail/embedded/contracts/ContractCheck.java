@@ -36,7 +36,7 @@ public final class ContractCheck {
     private static final String SOURCE_PARTITION = "__streams.errors.partition";
     private static final String SOURCE_OFFSET = "__streams.errors.offset";
 
-    /** Header a test puts on a record it writes invalid on purpose, to see it refused. */
+    /** Header a test puts on a record it writes invalid on purpose (to see it refused, or to probe grants). */
     public static final String DELIBERATELY_INVALID = "filetrail.test.deliberately-invalid";
 
     private final ContractValidator validator = new ContractValidator();
