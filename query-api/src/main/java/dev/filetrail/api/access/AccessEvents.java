@@ -25,7 +25,8 @@ public final class AccessEvents implements AutoCloseable {
         // The answer to the caller never waits for these, so a few milliseconds of batching cost nothing.
         this.producer = kafka.newProducer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.LINGER_MS_CONFIG, "5",
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000", ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"),
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        "10000", ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
