@@ -5,6 +5,7 @@ import static dev.filetrail.events.kafka.KafkaRole.AUDIT_READER;
 import static dev.filetrail.events.kafka.KafkaRole.BRIDGE;
 import static dev.filetrail.events.kafka.KafkaRole.STREAMS;
 
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.history.FileHead;
@@ -34,6 +35,9 @@ public final class Topics {
             BRIDGE, STREAMS);
     public static final Topic<String, ShareCommand> SHARE_COMMANDS = declare("filetrail.share-commands.v1",
             Codec.json(ShareCommand.class), Topic.Retention.FOREVER, true, API, STREAMS);
+    /** Signed URLs issued and share pages opened, written by the API, counted and audited by the streams. */
+    public static final Topic<String, AccessEvent> ACCESS_EVENTS = declare("filetrail.access-events.v1",
+            Codec.json(AccessEvent.class), Topic.Retention.FOREVER, true, API, STREAMS);
     public static final Topic<String, FileVersionChange> FILE_VERSIONS = declare("filetrail.file-versions.v1",
             Codec.json(FileVersionChange.class), Topic.Retention.FOREVER, false, STREAMS, API);
     public static final Topic<String, FileHead> FILES = declare("filetrail.files.v1",

@@ -2,6 +2,7 @@ package dev.filetrail.streams;
 
 import dev.filetrail.events.Codec;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor of the topology: takes the three co-partitioned inputs (decoded by {@link InputDeserializer}),
+ * The one processor of the topology: takes the four co-partitioned inputs (decoded by {@link InputDeserializer}),
  * drops ids already seen, hands each record to version history or share links, and forwards what they emit to the
  * four output sinks. Outputs are serialized here and forwarded only once the record is fully applied: a record that
  * fails leaves no half of its outputs behind, and Kafka Streams still holds its original bytes for the dead letter
@@ -117,6 +119,9 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
         } else if (value instanceof ShareCommand command) {
             input = "share-commands";
             outcome = command(record.key(), command, recordTime);
+        } else if (value instanceof AccessEvent event) {
+            input = "access-events";
+            outcome = access(record.key(), event, recordTime);
         } else {
             throw new BadInputException("no input type for a value of " + (value == null ? "null"
                     : value.getClass().getSimpleName()));
@@ -153,30 +158,40 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
         String id = "r:" + (result.resultId() != null ? result.resultId()
                 : EventIds.sha256Hex(String.valueOf(result.processor()), result.bucket(), result.key(),
                 String.valueOf(result.versionId()), String.valueOf(result.processedAt())));
-        if (seen.seen(id, currentTimestamp)) {
-            return "duplicate";
-        }
-        String outcome = history.apply(result, recordTime).name().toLowerCase();
-        seen.remember(id, currentTimestamp);
-        return outcome;
+        return once(id, () -> history.apply(result, recordTime));
     }
 
     private String command(String recordKey, ShareCommand command, Instant recordTime) {
         requireObject(command.bucket(), command.key(), recordKey);
-        if (command.commandId() == null || command.commandId().isBlank()) {
-            throw new BadInputException("share command has no commandId");
-        }
+        requireId(command.commandId(), "share command has no commandId");
         ShareLinks.check(command);
-        String id = "c:" + command.commandId();
+        return once("c:" + command.commandId(), () -> links.apply(command, recordTime));
+    }
+
+    private String access(String recordKey, AccessEvent event, Instant recordTime) {
+        requireObject(event.bucket(), event.key(), recordKey);
+        requireId(event.eventId(), "access event has no eventId");
+        ShareLinks.check(event);
+        return once("a:" + event.eventId(), () -> links.apply(event, recordTime));
+    }
+
+    private static void requireId(String id, String otherwise) {
+        if (id == null || id.isBlank()) {
+            throw new BadInputException(otherwise);
+        }
+    }
+
+    /** Applies an input whose id was not seen within the horizon, and remembers the id once it is applied. */
+    private String once(String id, Supplier<? extends Enum<?>> apply) {
         if (seen.seen(id, currentTimestamp)) {
             return "duplicate";
         }
-        String outcome = links.apply(command, recordTime).name().toLowerCase();
+        String outcome = apply.get().name().toLowerCase();
         seen.remember(id, currentTimestamp);
         return outcome;
     }
 
-    /** The record key must be the value's bucket/key: co-partitioning of the three inputs depends on it. */
+    /** The record key must be the value's bucket/key: co-partitioning of the inputs depends on it. */
     private static void requireObject(String bucket, String key, String recordKey) {
         if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
             throw new BadInputException("bucket and key are required");

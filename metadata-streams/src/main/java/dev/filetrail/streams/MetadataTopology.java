@@ -24,7 +24,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds Filetrail's one Processor API topology: object events, processing results and share commands (all keyed
+ * Builds Filetrail's one Processor API topology: object events, processing results, share commands and access
+ * events (all keyed
  * {@code bucket/key}, co-partitioned) into one processor with RocksDB stores, out to history, heads, share links
  * and audit. What it cannot decode or apply goes to the dead-letter topic through the handlers of
  * {@link #errorHandling()}, which every runner of the topology must put into its streams settings.
@@ -92,9 +93,12 @@ public final class MetadataTopology {
                 Topics.PROCESSING_RESULTS.name());
         topology.addSource("share-commands-source", keys, InputDeserializer.of(Topics.SHARE_COMMANDS),
                 Topics.SHARE_COMMANDS.name());
+        topology.addSource("access-events-source", keys, InputDeserializer.of(Topics.ACCESS_EVENTS),
+                Topics.ACCESS_EVENTS.name());
         long horizonMs = dedupeHorizon.toMillis();
         topology.addProcessor(PROCESSOR, () -> new MetadataProcessor(audit, horizonMs, metrics),
-                "object-events-source", "processing-results-source", "share-commands-source");
+                "object-events-source", "processing-results-source", "share-commands-source",
+                "access-events-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.VERSIONS),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);

@@ -31,6 +31,9 @@ public final class ProcessingMetrics {
         if (topic.equals(Topics.PROCESSING_RESULTS.name())) {
             return "processing-results";
         }
+        if (topic.equals(Topics.ACCESS_EVENTS.name())) {
+            return "access-events";
+        }
         return topic.equals(Topics.SHARE_COMMANDS.name()) ? "share-commands" : "unknown";
     }
 

@@ -2,6 +2,7 @@ package dev.filetrail.streams;
 
 import dev.filetrail.events.CodecSerde;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
@@ -40,6 +41,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, byte[]> events;
     private final TestInputTopic<String, byte[]> results;
     private final TestInputTopic<String, byte[]> commands;
+    private final TestInputTopic<String, byte[]> accesses;
     private final TestOutputTopic<String, FileVersionChange> versions;
     private final TestOutputTopic<String, FileHead> files;
     private final TestOutputTopic<String, ShareLink> links;
@@ -64,6 +66,7 @@ public final class TopologyFixture implements AutoCloseable {
         events = driver.createInputTopic(Topics.OBJECT_EVENTS.name(), keys, bytes);
         results = driver.createInputTopic(Topics.PROCESSING_RESULTS.name(), keys, bytes);
         commands = driver.createInputTopic(Topics.SHARE_COMMANDS.name(), keys, bytes);
+        accesses = driver.createInputTopic(Topics.ACCESS_EVENTS.name(), keys, bytes);
         StringDeserializer k = new StringDeserializer();
         versions = driver.createOutputTopic(Topics.FILE_VERSIONS.name(), k, CodecSerde.values(Topics.FILE_VERSIONS).deserializer());
         files = driver.createOutputTopic(Topics.FILES.name(), k, CodecSerde.values(Topics.FILES).deserializer());
@@ -90,6 +93,11 @@ public final class TopologyFixture implements AutoCloseable {
         return this;
     }
 
+    public TopologyFixture send(AccessEvent a) {
+        accesses.pipeInput(a.recordKey(), Topics.ACCESS_EVENTS.values().encode(a), ++clock);
+        return this;
+    }
+
     /** Moves the record clock forward: the next input carries a timestamp this much later (stream time). */
     public TopologyFixture advance(java.time.Duration by) {
         clock += by.toMillis();
@@ -108,7 +116,8 @@ public final class TopologyFixture implements AutoCloseable {
 
     public void sendRaw(String topic, String key, byte[] value) {
         TestInputTopic<String, byte[]> in = topic.equals(Topics.OBJECT_EVENTS.name()) ? events
-                : topic.equals(Topics.PROCESSING_RESULTS.name()) ? results : commands;
+                : topic.equals(Topics.PROCESSING_RESULTS.name()) ? results
+                : topic.equals(Topics.ACCESS_EVENTS.name()) ? accesses : commands;
         in.pipeInput(key, value, ++clock);
     }
 

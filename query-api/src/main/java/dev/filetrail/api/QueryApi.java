@@ -1,5 +1,6 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
@@ -12,6 +13,7 @@ import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.keys.KeyChangeListener;
 import dev.filetrail.api.projection.Projector;
+import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.shares.ShareLinkStore;
 import dev.filetrail.api.shares.ShareLinkWaits;
@@ -34,9 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
-    /** The topics the API reads (the projector's) and writes (share commands); the operator creates them. */
-    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name(), Topics.SHARE_LINKS.name(),
-            Topics.AUDIT.name(), Topics.SHARE_COMMANDS.name());
+    /** The topics the API reads (the projector's) and writes (share commands, access events); the operator creates
+     * them. */
+    public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name(),
+            Topics.SHARE_LINKS.name(), Topics.AUDIT.name(), Topics.SHARE_COMMANDS.name(), Topics.ACCESS_EVENTS.name());
 
     private ApiConfig config;
     private final CloudFrontSigner signer;
@@ -77,6 +80,7 @@ public final class QueryApi implements AutoCloseable {
                     config.databasePassword(), config.keysSchema(), keyCache)).start();
             apiKeys = new ApiKeys(dataSource, keyCache);
             ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
+            AccessEvents access = resources.push(new AccessEvents(config.kafka()));
             ShareLinkStore links = new ShareLinkStore(dataSource);
             ShareLinkWaits waits = new ShareLinkWaits(links);
             core.startProjector(waits);
@@ -84,10 +88,11 @@ public final class QueryApi implements AutoCloseable {
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
-                    new FileRoutes(files, signer, commands, authorizer, config),
+                    new FileRoutes(files, signer, access, authorizer, config),
                     new ShareRoutes(links, waits, commands, files, authorizer, config),
-                    new SharePage(links, files, signer, commands, apiKeys, config, registry),
+                    new SharePage(links, files, signer, access, apiKeys, config, registry),
                     new AuditRoutes(dataSource, authorizer),
+                    new SchemaRoutes(config.publicBaseUrl()),
                     authorizer,
                     projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),

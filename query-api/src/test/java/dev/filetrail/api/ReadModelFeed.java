@@ -1,16 +1,19 @@
 package dev.filetrail.api;
 
+import dev.filetrail.embedded.contracts.ContractCheck;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.schema.ContractSchemas;
 import dev.filetrail.events.history.ChangeType;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.kafka.KafkaClientSettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,8 +127,11 @@ public final class ReadModelFeed implements AutoCloseable {
     }
 
     /** Sends a raw value to a topic (bad-input tests); returns where it landed. */
+    /** Sends bytes as they are: poison, marked so the end-of-run contract check knows it was meant. */
     public RecordMetadata sendRaw(String topic, String recordKey, byte[] value) {
-        return send(topic, recordKey, value);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, recordKey, value);
+        record.headers().add(ContractCheck.DELIBERATELY_INVALID, "poison".getBytes(StandardCharsets.UTF_8));
+        return send(record);
     }
 
     public RecordMetadata sendJson(String topic, String recordKey, Object value) {
@@ -141,7 +147,8 @@ public final class ReadModelFeed implements AutoCloseable {
         var data = Json.MAPPER.createObjectNode().put("bucket", bucket).put("key", version.key())
                 .put("versionId", version.versionId());
         send(Topics.AUDIT.name(), key, Topics.AUDIT.values().encode(new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
-                "/filetrail/metadata-streams", auditType, key, Instant.now(), CloudEvent.CONTENT_TYPE, data)));
+                "/filetrail/metadata-streams", auditType, key, Instant.now(), CloudEvent.CONTENT_TYPE,
+                ContractSchemas.dataschema(auditType), data)));
     }
 
     private FileHead head(String key) {
@@ -162,10 +169,14 @@ public final class ReadModelFeed implements AutoCloseable {
     }
 
     private RecordMetadata send(String topic, String key, byte[] value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private RecordMetadata send(ProducerRecord<String, byte[]> record) {
         try {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not publish to " + topic, e);
+            throw new IllegalStateException("could not publish to " + record.topic(), e);
         }
     }
 

@@ -2,8 +2,10 @@ package dev.filetrail.api;
 
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.schema.ContractSchemas;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
@@ -29,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Stands in for the share-link part of the metadata-streams topology (which this module must not depend on):
- * turns one bucket's share commands into ShareLink states and audit CloudEvents.
+ * turns one bucket's share commands and access events into ShareLink states and audit CloudEvents.
  */
 public final class StreamsStandIn implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
@@ -51,12 +53,14 @@ public final class StreamsStandIn implements AutoCloseable {
     }
 
     public StreamsStandIn start() {
-        consumer.subscribe(List.of(Topics.SHARE_COMMANDS.name()));
+        consumer.subscribe(List.of(Topics.SHARE_COMMANDS.name(), Topics.ACCESS_EVENTS.name()));
         thread = new Thread(() -> {
             try {
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        ShareCommand command = Topics.SHARE_COMMANDS.values().decode(r.value());
+                        ShareCommand command = r.topic().equals(Topics.ACCESS_EVENTS.name())
+                                ? asCommand(Topics.ACCESS_EVENTS.values().decode(r.value()))
+                                : Topics.SHARE_COMMANDS.values().decode(r.value());
                         if (bucket.equals(command.bucket())) {
                             apply(command);
                         }
@@ -71,6 +75,14 @@ public final class StreamsStandIn implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return this;
+    }
+
+    /** An access event as the share command it used to be, which is how the real topology reads old ones too. */
+    private static ShareCommand asCommand(AccessEvent a) {
+        ShareCommand.Type type = a.type() == AccessEvent.Type.URL_ISSUED ? ShareCommand.Type.URL_ISSUED
+                : ShareCommand.Type.RECORD_ACCESS;
+        return new ShareCommand(a.eventId(), type, a.linkId(), a.bucket(), a.key(), null, a.versionId(),
+                a.expiresAt(), null, null, a.actor(), a.clientAddress(), a.occurredAt());
     }
 
     private void apply(ShareCommand c) {
@@ -125,7 +137,7 @@ public final class StreamsStandIn implements AutoCloseable {
         }
         producer.send(new ProducerRecord<>(Topics.AUDIT.name(), c.recordKey(), Topics.AUDIT.values().encode(new CloudEvent(
                 CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), "/filetrail/metadata-streams", type,
-                c.recordKey(), Instant.now(), CloudEvent.CONTENT_TYPE, data))));
+                c.recordKey(), Instant.now(), CloudEvent.CONTENT_TYPE, ContractSchemas.dataschema(type), data))));
         producer.flush();
     }
 

@@ -31,7 +31,7 @@ public enum KafkaRole {
     BRIDGE("bridge"),
     /** metadata-streams: reads the inputs, writes the outputs, owns its internal topics, group and transactions. */
     STREAMS("streams"),
-    /** query-api: the projector reads the outputs; share commands are produced. */
+    /** query-api: the projector reads the outputs; share commands and access events are produced. */
     API("api"),
     /** The operator's commands: topics, backfill, replay, rebuild, reconcile, dead-letter redrive. */
     OPS("ops"),

@@ -22,7 +22,10 @@ public record ShareCommand(
         String clientAddress,
         Instant issuedAt) {
 
-    /** What the command asks for. URL_ISSUED records that the API signed a URL, so the audit stream says so. */
+    /**
+     * What the command asks for. RECORD_ACCESS and URL_ISSUED are no longer written (access events carry them, see
+     * {@code AccessEvent}); the streams still read them, so a log that holds them replays to the same outputs.
+     */
     public enum Type { CREATE, REVOKE, RECORD_ACCESS, URL_ISSUED }
 
     public String recordKey() {

@@ -27,7 +27,8 @@ class KafkaRoleTest {
             boolean bridgeWrites = topic.equals(Topics.OBJECT_EVENTS.name()) || topic.equals(Topics.PROCESSING_RESULTS.name())
                     || topic.equals(Topics.INGEST_DLQ.name());
             assertThat(KafkaRole.BRIDGE.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(bridgeWrites);
-            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.SHARE_COMMANDS.name()));
+            assertThat(KafkaRole.API.allows(WRITE, TOPIC, topic)).as(topic).isEqualTo(topic.equals(Topics.SHARE_COMMANDS.name())
+                    || topic.equals(Topics.ACCESS_EVENTS.name()));
             assertThat(KafkaRole.STREAMS.allows(WRITE, TOPIC, topic)).as(topic)
                     .isEqualTo(!Topics.CO_PARTITIONED.contains(topic) && !topic.equals(Topics.INGEST_DLQ.name()));
             assertThat(KafkaRole.OPS.allows(WRITE, TOPIC, topic)).as(topic).isTrue();

@@ -2,12 +2,13 @@ package dev.filetrail.streams.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.filetrail.events.Json;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.object.EventIds;
-import dev.filetrail.events.share.ShareCommand;
+import dev.filetrail.events.schema.ContractSchemas;
 import dev.filetrail.events.share.ShareLink;
 import java.time.Instant;
 import java.util.Objects;
@@ -58,8 +59,12 @@ public final class AuditEvents {
         return event(type, causeId, about, bucket, key, time, data);
     }
 
-    /** A fact about a share link: created, rejected, revoked or opened. Hashes and passwords never leave. */
-    public CloudEvent linkFact(String type, ShareCommand command, ShareLink link, Instant time) {
+    /**
+     * A fact about a share link: created, rejected, revoked or opened, caused by the command or access event
+     * {@code causeId}. Hashes and passwords never leave.
+     */
+    public CloudEvent linkFact(String type, String causeId, String actor, String clientAddress, ShareLink link,
+                               Instant time) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("linkId", link.linkId());
         data.put("bucket", link.bucket());
@@ -73,36 +78,37 @@ public final class AuditEvents {
         }
         data.put("allowDownload", link.allowDownload());
         data.put("passwordProtected", link.passwordHash() != null);
-        putIfPresent(data, "actor", command.actor());
-        putIfPresent(data, "clientAddress", command.clientAddress());
-        data.put("commandId", command.commandId());
+        putIfPresent(data, "actor", actor);
+        putIfPresent(data, "clientAddress", clientAddress);
+        // "commandId" for openings too: the field predates access events, and audit consumers key on it.
+        data.put("commandId", causeId);
         if (type.equals(AuditTypes.SHARE_OPENED)) {
             data.put("accessCount", link.accessCount());
         }
-        return event(type, command.commandId(), link.linkId(), link.bucket(), link.key(), time, data);
+        return event(type, causeId, link.linkId(), link.bucket(), link.key(), time, data);
     }
 
     /** The API signed a URL for a version (or its thumbnail). */
-    public CloudEvent urlIssued(ShareCommand command, Instant time) {
+    public CloudEvent urlIssued(AccessEvent access, Instant time) {
         ObjectNode data = Json.MAPPER.createObjectNode();
-        data.put("bucket", command.bucket());
-        data.put("key", command.key());
-        putIfPresent(data, "versionId", command.versionId());
-        putIfPresent(data, "linkId", command.linkId());
-        if (command.expiresAt() != null) {
-            data.put("expiresAt", command.expiresAt().toString());
+        data.put("bucket", access.bucket());
+        data.put("key", access.key());
+        putIfPresent(data, "versionId", access.versionId());
+        putIfPresent(data, "linkId", access.linkId());
+        if (access.expiresAt() != null) {
+            data.put("expiresAt", access.expiresAt().toString());
         }
-        putIfPresent(data, "actor", command.actor());
-        putIfPresent(data, "clientAddress", command.clientAddress());
-        data.put("commandId", command.commandId());
-        return event(AuditTypes.URL_ISSUED, command.commandId(), "", command.bucket(), command.key(), time, data);
+        putIfPresent(data, "actor", access.actor());
+        putIfPresent(data, "clientAddress", access.clientAddress());
+        data.put("commandId", access.eventId());
+        return event(AuditTypes.URL_ISSUED, access.eventId(), "", access.bucket(), access.key(), time, data);
     }
 
     private CloudEvent event(String type, String causeId, String about, String bucket, String key, Instant time,
                              ObjectNode data) {
         String id = EventIds.sha256Hex(causeId, type, about);
         return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, type, bucket + "/" + key, time,
-                CloudEvent.CONTENT_TYPE, data);
+                CloudEvent.CONTENT_TYPE, ContractSchemas.dataschema(type), data);
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRebuild {
     private static final Logger log = LoggerFactory.getLogger(StreamsRebuild.class);
     /** The topics the topology reads: the retained log it is rebuilt from. */
-    public static final List<String> INPUTS = List.of(Topics.OBJECT_EVENTS.name(), Topics.PROCESSING_RESULTS.name(),
-            Topics.SHARE_COMMANDS.name());
+    public static final List<String> INPUTS = Topics.CO_PARTITIONED;
 
     /**
      * @param newApplicationId  must differ from the running one (to reuse an id, run Kafka's application reset)

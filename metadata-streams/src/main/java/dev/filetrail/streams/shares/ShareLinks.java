@@ -1,6 +1,7 @@
 package dev.filetrail.streams.shares;
 
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.share.ShareCommand;
@@ -55,22 +56,52 @@ public final class ShareLinks implements HistoryListener {
         }
     }
 
+    /** Refuses an access event the state machine can never apply, before anything is written for it. */
+    public static void check(AccessEvent event) {
+        if (event.type() == null) {
+            throw new BadInputException("access event has no type");
+        }
+        if (event.type() == AccessEvent.Type.SHARE_OPENED && (event.linkId() == null || event.linkId().isBlank())) {
+            throw new BadInputException(event.type() + " access event has no linkId");
+        }
+    }
+
     public Outcome apply(ShareCommand command, Instant recordTime) {
         check(command);
-        Instant time = command.issuedAt() != null ? command.issuedAt() : recordTime;
-        if (command.type() == ShareCommand.Type.URL_ISSUED) {
-            out.audit(audit.urlIssued(command, time));
-            return Outcome.APPLIED;
+        if (command.type() == ShareCommand.Type.URL_ISSUED || command.type() == ShareCommand.Type.RECORD_ACCESS) {
+            return apply(legacyAccess(command), recordTime);
         }
+        Instant time = command.issuedAt() != null ? command.issuedAt() : recordTime;
         String objectKey = command.recordKey();
         String storeKey = StoreKeys.member(objectKey, command.linkId());
         ShareLink existing = links.get(storeKey);
         return switch (command.type()) {
             case CREATE -> create(command, objectKey, storeKey, existing, time);
             case REVOKE -> revoke(command, storeKey, existing, time);
-            case RECORD_ACCESS -> access(command, storeKey, existing, time);
-            case URL_ISSUED -> throw new IllegalStateException("handled above");
+            case RECORD_ACCESS, URL_ISSUED -> throw new IllegalStateException("handled above");
         };
+    }
+
+    public Outcome apply(AccessEvent event, Instant recordTime) {
+        check(event);
+        Instant time = event.occurredAt() != null ? event.occurredAt() : recordTime;
+        if (event.type() == AccessEvent.Type.URL_ISSUED) {
+            out.audit(audit.urlIssued(event, time));
+            return Outcome.APPLIED;
+        }
+        String storeKey = StoreKeys.member(event.recordKey(), event.linkId());
+        return access(event, storeKey, links.get(storeKey), time);
+    }
+
+    /**
+     * A share command of the kind the API wrote before access events had their topic, as the access event it
+     * stands for: the command's id becomes the event's, so its outputs (ids included) are the ones it had.
+     */
+    static AccessEvent legacyAccess(ShareCommand c) {
+        AccessEvent.Type type = c.type() == ShareCommand.Type.URL_ISSUED ? AccessEvent.Type.URL_ISSUED
+                : AccessEvent.Type.SHARE_OPENED;
+        return new AccessEvent(c.commandId(), type, c.linkId(), c.bucket(), c.key(), c.versionId(), c.expiresAt(),
+                c.actor(), c.clientAddress(), c.issuedAt());
     }
 
     /** The link as stored, or null. */
@@ -114,7 +145,8 @@ public final class ShareLinks implements HistoryListener {
         links.put(storeKey, link);
         versions.linkAdded(objectKey);
         out.link(link);
-        out.audit(audit.linkFact(reason == null ? AuditTypes.SHARE_CREATED : AuditTypes.SHARE_REJECTED, c, link, time));
+        out.audit(audit.linkFact(reason == null ? AuditTypes.SHARE_CREATED : AuditTypes.SHARE_REJECTED, c.commandId(),
+                c.actor(), c.clientAddress(), link, time));
         log.info("share link {} linkId={} bucket={} key={} versionId={} reason={}", link.status(), c.linkId(),
                 c.bucket(), c.key(), pinned, reason);
         return reason == null ? Outcome.APPLIED : Outcome.REJECTED;
@@ -132,11 +164,12 @@ public final class ShareLinks implements HistoryListener {
                 c.actor(), link.accessCount(), link.lastAccessAt(), c.commandId(), time);
         links.put(storeKey, revoked);
         out.link(revoked);
-        out.audit(audit.linkFact(AuditTypes.SHARE_REVOKED, c, revoked, time));
+        out.audit(audit.linkFact(AuditTypes.SHARE_REVOKED, c.commandId(), c.actor(),
+                c.clientAddress(), revoked, time));
         return Outcome.APPLIED;
     }
 
-    private Outcome access(ShareCommand c, String storeKey, ShareLink link, Instant time) {
+    private Outcome access(AccessEvent c, String storeKey, ShareLink link, Instant time) {
         if (link == null || link.status() == ShareLink.Status.REJECTED) {
             log.info("access on unknown or rejected link ignored linkId={} bucket={} key={}", c.linkId(), c.bucket(),
                     c.key());
@@ -146,10 +179,11 @@ public final class ShareLinks implements HistoryListener {
         ShareLink opened = new ShareLink(link.linkId(), link.bucket(), link.key(), link.tokenSha256(),
                 link.pinnedVersionId(), link.resolvedVersionId(), link.status(), link.statusReason(),
                 link.expiresAt(), link.passwordHash(), link.allowDownload(), link.createdBy(), link.createdAt(),
-                link.revokedAt(), link.revokedBy(), link.accessCount() + 1, last, c.commandId(), time);
+                link.revokedAt(), link.revokedBy(), link.accessCount() + 1, last, c.eventId(), time);
         links.put(storeKey, opened);
         out.link(opened);
-        out.audit(audit.linkFact(AuditTypes.SHARE_OPENED, c, opened, time));
+        out.audit(audit.linkFact(AuditTypes.SHARE_OPENED, c.eventId(), c.actor(), c.clientAddress(),
+                opened, time));
         return Outcome.APPLIED;
     }
 

@@ -3,6 +3,7 @@ package dev.filetrail.streams.shares;
 import static dev.filetrail.streams.Facts.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.share.ShareCommand;
@@ -144,5 +145,63 @@ class ShareLinksTest {
             assertThat(e.data().get("versionId").asText()).isEqualTo("v1");
             assertThat(e.data().get("actor").asText()).isEqualTo("bob");
         });
+    }
+
+    @Test
+    void accessEventsCountOpeningsOncePerEventAndAuditIssuedUrls() {
+        t.send(Facts.put(B, K, "v1", "01", at(1))).send(Facts.createLink("c1", "L1", B, K, null, at(2)));
+        var open = new AccessEvent("a1", AccessEvent.Type.SHARE_OPENED, "L1", B, K, "v1", null, "public",
+                "192.0.2.7", at(5));
+        t.send(open).send(open);
+        t.send(new AccessEvent("a2", AccessEvent.Type.URL_ISSUED, "L1", B, K, "v1", at(600), "share:L1", "192.0.2.7",
+                at(6)));
+        ShareLink link = last();
+        assertThat(link.accessCount()).isEqualTo(1);
+        assertThat(link.lastAccessAt()).isEqualTo(at(5));
+        assertThat(link.lastCommandId()).isEqualTo("a1");
+        assertThat(t.audit()).filteredOn(e -> e.type().equals(AuditTypes.SHARE_OPENED)
+                || e.type().equals(AuditTypes.URL_ISSUED)).satisfiesExactly(
+                opened -> {
+                    assertThat(opened.type()).isEqualTo(AuditTypes.SHARE_OPENED);
+                    assertThat(opened.data().get("accessCount").asLong()).isEqualTo(1);
+                    assertThat(opened.data().get("clientAddress").asText()).isEqualTo("192.0.2.7");
+                },
+                issued -> {
+                    assertThat(issued.type()).isEqualTo(AuditTypes.URL_ISSUED);
+                    assertThat(issued.time()).isEqualTo(at(6));
+                    assertThat(issued.data().get("linkId").asText()).isEqualTo("L1");
+                });
+    }
+
+    @Test
+    void anOpeningWithoutItsLinkIsDeadLettered() {
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        t.send(new AccessEvent("a1", AccessEvent.Type.SHARE_OPENED, null, B, K, "v1", null, "public", null, at(2)));
+        assertThat(t.deadLetters()).hasSize(1);
+        assertThat(t.audit()).filteredOn(e -> e.type().equals(AuditTypes.SHARE_OPENED)).isEmpty();
+    }
+
+    /** A log written before access events had their topic replays to exactly what the new records produce. */
+    @Test
+    void legacyAccessCommandsReplayToTheOutputsOfAccessEvents() {
+        try (TopologyFixture legacy = new TopologyFixture()) {
+            for (TopologyFixture f : List.of(t, legacy)) {
+                f.send(Facts.put(B, K, "v1", "01", at(1))).send(Facts.createLink("c1", "L1", B, K, null, at(2)));
+            }
+            legacy.send(new ShareCommand("c2", ShareCommand.Type.RECORD_ACCESS, "L1", B, K, "hash", "v1", null, null,
+                    null, "public", "192.0.2.7", at(3)));
+            legacy.send(new ShareCommand("c3", ShareCommand.Type.URL_ISSUED, null, B, K, null, "v1", at(600), null,
+                    null, "key:k1", "192.0.2.8", at(4)));
+            t.send(new AccessEvent("c2", AccessEvent.Type.SHARE_OPENED, "L1", B, K, "v1", null, "public", "192.0.2.7",
+                    at(3)));
+            t.send(new AccessEvent("c3", AccessEvent.Type.URL_ISSUED, null, B, K, "v1", at(600), "key:k1",
+                    "192.0.2.8", at(4)));
+            List<CloudEvent> audit = t.audit();
+            assertThat(audit).extracting(CloudEvent::type).containsExactly(AuditTypes.VERSION_CREATED,
+                    AuditTypes.SHARE_CREATED,
+                    AuditTypes.SHARE_OPENED, AuditTypes.URL_ISSUED);
+            assertThat(legacy.audit()).isEqualTo(audit);
+            assertThat(legacy.links()).isEqualTo(t.links());
+        }
     }
 }

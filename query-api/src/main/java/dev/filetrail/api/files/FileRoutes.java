@@ -2,6 +2,7 @@ package dev.filetrail.api.files;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
@@ -10,12 +11,10 @@ import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
-import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
-import dev.filetrail.events.share.ShareCommand;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,21 +22,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
 public final class FileRoutes {
     private final FileQueries queries;
     private final CloudFrontSigner signer;
-    private final ShareCommands commands;
+    private final AccessEvents access;
     private final Authorizer authorizer;
     private final ApiConfig config;
 
-    public FileRoutes(FileQueries queries, CloudFrontSigner signer, ShareCommands commands, Authorizer authorizer,
+    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, Authorizer authorizer,
                       ApiConfig config) {
         this.queries = queries;
         this.signer = signer;
-        this.commands = commands;
+        this.access = access;
         this.authorizer = authorizer;
         this.config = config;
     }
@@ -194,9 +192,8 @@ public final class FileRoutes {
     }
 
     private void recordIssued(Context ctx, ApiKeys.ApiKeyInfo caller, ObjectPath path, CloudFrontSigner.SignedUrl url) {
-        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
-                path.bucket(), path.key(), null, path.versionId(), url.expiresAt(), null, null, "key:" + caller.id(),
-                ClientAddress.of(ctx), Instant.now()));
+        access.urlIssued(null, path.bucket(), path.key(), path.versionId(), url.expiresAt(), "key:" + caller.id(),
+                ClientAddress.of(ctx));
     }
 
     private void requireSourceBucket(String bucket) {

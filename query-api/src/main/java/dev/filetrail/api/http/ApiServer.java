@@ -4,6 +4,7 @@ import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.keys.Scope;
+import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
@@ -36,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The feature handlers the server routes to. */
     public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
-                           Authorizer authorizer, BooleanSupplier alive, OpenApiDocument openApi,
+                           SchemaRoutes schemas, Authorizer authorizer, BooleanSupplier alive, OpenApiDocument openApi,
                            PrometheusMeterRegistry registry, ClientAddress clientAddress) {
     }
 
@@ -58,6 +59,9 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
             });
             cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
+            cfg.routes.get("/schemas", h.schemas()::index);
+            cfg.routes.get("/schemas/topics/{file}", h.schemas()::topic);
+            cfg.routes.get("/schemas/audit/{file}", h.schemas()::audit);
             cfg.routes.get("/v1/ping", ctx -> {
                 h.authorizer().require(ctx, Scope.READ);
                 ctx.contentType("application/json").result(ping);

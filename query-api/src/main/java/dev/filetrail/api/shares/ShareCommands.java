@@ -50,22 +50,6 @@ public final class ShareCommands implements AutoCloseable {
         }
     }
 
-    /** Sends without waiting (access and URL records): a failure is logged with everything needed to replay it. */
-    public void sendAsync(ShareCommand command) {
-        try {
-            producer.send(record(command), (metadata, error) -> {
-                if (error != null) {
-                    log.error("share command lost type={} linkId={} bucket={} key={} command={} reason={}",
-                            command.type(), command.linkId(), command.bucket(), command.key(),
-                            Json.writeString(command), error.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            log.error("share command not sent type={} bucket={} key={} command={} reason={}", command.type(),
-                    command.bucket(), command.key(), Json.writeString(command), e.toString());
-        }
-    }
-
     private static ProducerRecord<String, byte[]> record(ShareCommand command) {
         return new ProducerRecord<>(Topics.SHARE_COMMANDS.name(), command.recordKey(),
                 Topics.SHARE_COMMANDS.values().encode(command));

@@ -1,12 +1,12 @@
 package dev.filetrail.api.shares;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.processing.Thumbnail;
-import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ public final class SharePage {
     private final ShareLinkStore store;
     private final FileQueries files;
     private final CloudFrontSigner signer;
-    private final ShareCommands commands;
+    private final AccessEvents access;
     private final ApiKeys keys;
     private final ApiConfig config;
     private final RateLimiter limiter;
@@ -53,12 +52,12 @@ public final class SharePage {
     private final Counter wrongPassword;
     private final Counter throttled;
 
-    public SharePage(ShareLinkStore store, FileQueries files, CloudFrontSigner signer, ShareCommands commands,
+    public SharePage(ShareLinkStore store, FileQueries files, CloudFrontSigner signer, AccessEvents access,
                      ApiKeys keys, ApiConfig config, MeterRegistry registry) {
         this.store = store;
         this.files = files;
         this.signer = signer;
-        this.commands = commands;
+        this.access = access;
         this.keys = keys;
         this.config = config;
         this.limiter = new RateLimiter(config.shareRateLimitPerMinute());
@@ -167,9 +166,7 @@ public final class SharePage {
         }
         render(ctx, f, now);
         opened.increment();
-        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.RECORD_ACCESS,
-                link.linkId(), link.bucket(), link.key(), link.tokenSha256(), link.resolvedVersionId(), null, null,
-                null, "public", f.client(), now));
+        access.shareOpened(link.linkId(), link.bucket(), link.key(), link.resolvedVersionId(), f.client(), now);
         log.info("share page opened linkId={} bucket={} key={} versionId={} client={}", link.linkId(), link.bucket(),
                 link.key(), link.resolvedVersionId(), f.client());
     }
@@ -257,9 +254,8 @@ public final class SharePage {
 
     private void redirect(Context ctx, Found f, CloudFrontSigner.SignedUrl url, String what) {
         ShareLink link = f.link();
-        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, link.linkId(),
-                link.bucket(), link.key(), null, link.resolvedVersionId(), url.expiresAt(), null, null,
-                "share:" + link.linkId(), f.client(), Instant.now()));
+        access.urlIssued(link.linkId(), link.bucket(), link.key(), link.resolvedVersionId(), url.expiresAt(),
+                "share:" + link.linkId(), f.client());
         log.info("share {} issued linkId={} bucket={} key={} versionId={} client={}", what, link.linkId(), link.bucket(),
                 link.key(), link.resolvedVersionId(), f.client());
         ctx.status(302).header("Location", url.url());

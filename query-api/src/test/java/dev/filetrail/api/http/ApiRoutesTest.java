@@ -322,7 +322,8 @@ class ApiRoutesTest {
                 documented.add(m.getKey().toUpperCase() + " " + path.getKey())));
         List<String> expected = new ArrayList<>(byTemplate.keySet());
         expected.addAll(List.of("GET /health", "GET /openapi.json", "GET /s/{token}", "POST /s/{token}",
-                "GET /s/{token}/download", "GET /s/{token}/preview/{size}"));
+                "GET /s/{token}/download", "GET /s/{token}/preview/{size}", "GET /schemas",
+                "GET /schemas/topics/{file}", "GET /schemas/audit/{file}"));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(expected);
         for (Operation op : byTemplate.values()) {
             JsonNode spec = doc.get("paths").get(op.pathTemplate()).get(op.method().toLowerCase());

@@ -171,6 +171,7 @@ class LeastPrivilegeTest {
                 .anyMatch(r -> r.contains("/filetrail.file-versions.v1"));
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:WriteData"))
                 .anyMatch(r -> r.contains("/filetrail.share-commands.v1"))
+                .anyMatch(r -> r.contains("/filetrail.access-events.v1"))
                 .noneMatch(r -> r.contains("/filetrail.file-versions.v1") || r.contains("/filetrail.object-events.v1"));
 
         // Only the ops task creates contract topics.

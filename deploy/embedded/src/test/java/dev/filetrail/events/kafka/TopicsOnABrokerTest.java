@@ -81,7 +81,8 @@ class TopicsOnABrokerTest {
         try (Admin streams = kafka.settings(KafkaRole.STREAMS).newAdmin()) {
             assertThatThrownBy(() -> RequiredTopics.verify(streams, Topics.CO_PARTITIONED))
                     .hasMessageContaining("co-partitioned topics differ in partition count (filetrail.object-events.v1 "
-                            + "has 2, filetrail.processing-results.v1 has 2, filetrail.share-commands.v1 has 4)");
+                            + "has 2, filetrail.processing-results.v1 has 2, filetrail.share-commands.v1 has 4, "
+                            + "filetrail.access-events.v1 has 2)");
         }
     }
 }
