@@ -24,7 +24,7 @@ class TopicsTest {
     @Test
     void theCoPartitionedInputsAreReadByTheStreamsAndKeyedByObject() {
         assertThat(Topics.CO_PARTITIONED).containsExactly(Topics.OBJECT_EVENTS.name(),
-                Topics.PROCESSING_RESULTS.name(), Topics.SHARE_COMMANDS.name());
+                Topics.PROCESSING_RESULTS.name(), Topics.SHARE_COMMANDS.name(), Topics.ACCESS_EVENTS.name());
         Topics.DECLARATIONS.stream().filter(Topic::coPartitioned)
                 .forEach(topic -> assertThat(topic.readers()).as(topic.name()).contains(KafkaRole.STREAMS));
     }
