@@ -1,6 +1,5 @@
 package dev.filetrail.api;
 
-import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
@@ -20,6 +19,8 @@ import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.service.Service;
+import dev.filetrail.events.service.ServiceShell;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * HTTP API on the public port and {@code /health}, {@code /ready}, {@code /metrics} on the admin port.
  * {@link #start()} brings them up; {@link #close()} stops them in reverse.
  */
-public final class QueryApi implements AutoCloseable {
+public final class QueryApi implements Service {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
     /** The topics the API reads (the projector's) and writes (share commands); the operator creates them. */
     public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS, Topics.FILES, Topics.SHARE_LINKS,
@@ -40,7 +41,7 @@ public final class QueryApi implements AutoCloseable {
 
     private ApiConfig config;
     private final CloudFrontSigner signer;
-    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
+    private final PrometheusMeterRegistry registry = ServiceShell.registryWithJvmMetrics();
     private final ResourceStack resources = new ResourceStack();
     private ProjectorService core;
     private ApiServer server;
@@ -83,11 +84,13 @@ public final class QueryApi implements AutoCloseable {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
+            FileRoutes fileRoutes = new FileRoutes(files, signer, commands, config);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
-                    new FileRoutes(files, signer, commands, authorizer, config),
-                    new ShareRoutes(links, waits, commands, files, authorizer, config),
-                    new SharePage(links, files, signer, commands, apiKeys, config, registry),
-                    new AuditRoutes(dataSource, authorizer),
+                    List.of(fileRoutes,
+                            new ShareRoutes(links, waits, commands, files, config),
+                            new SharePage(links, files, signer, commands, apiKeys, config, registry),
+                            new AuditRoutes(dataSource),
+                            fileRoutes.fileItself()),
                     authorizer,
                     projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
@@ -119,8 +122,9 @@ public final class QueryApi implements AutoCloseable {
     }
 
     /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
+    @Override
     public int adminPort() {
-        return core.adminPort();
+        return core == null ? -1 : core.adminPort();
     }
 
     public ApiConfig config() {
