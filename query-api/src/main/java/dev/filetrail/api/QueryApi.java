@@ -84,7 +84,7 @@ public final class QueryApi implements Service {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
-            FileRoutes fileRoutes = new FileRoutes(files, signer, commands, config);
+            FileRoutes fileRoutes = new FileRoutes(files, signer, commands::sendAsync, config);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
                             new ShareRoutes(links, waits, commands, files, config),

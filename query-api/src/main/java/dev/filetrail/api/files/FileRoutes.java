@@ -14,7 +14,6 @@ import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
-import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.processing.ExifData;
@@ -29,18 +28,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
 public final class FileRoutes implements EndpointGroup {
     private final FileQueries queries;
     private final CloudFrontSigner signer;
-    private final ShareCommands commands;
+    /** Where a URL issuance is recorded for the audit trail (sent without waiting). */
+    private final Consumer<ShareCommand> issued;
     private final ApiConfig config;
 
-    public FileRoutes(FileQueries queries, CloudFrontSigner signer, ShareCommands commands, ApiConfig config) {
+    public FileRoutes(FileQueries queries, CloudFrontSigner signer, Consumer<ShareCommand> issued, ApiConfig config) {
         this.queries = queries;
         this.signer = signer;
-        this.commands = commands;
+        this.issued = issued;
         this.config = config;
     }
 
@@ -217,7 +218,7 @@ public final class FileRoutes implements EndpointGroup {
     }
 
     private void recordIssued(Context ctx, ApiKeys.ApiKeyInfo caller, ObjectPath path, CloudFrontSigner.SignedUrl url) {
-        commands.sendAsync(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
+        issued.accept(new ShareCommand(UUID.randomUUID().toString(), ShareCommand.Type.URL_ISSUED, null,
                 path.bucket(), path.key(), null, path.versionId(), url.expiresAt(), null, null, "key:" + caller.id(),
                 ClientAddress.of(ctx), Instant.now()));
     }
