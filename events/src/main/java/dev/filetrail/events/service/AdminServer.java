@@ -61,7 +61,7 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             try {
-                switch (exchange.getRequestURI().getPath()) {
+                switch (endpoint(exchange.getRequestURI().getPath())) {
                     case "/health" -> status(exchange, health.get());
                     case "/ready" -> status(exchange, ready.get());
                     case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT,
@@ -77,6 +77,19 @@ public final class AdminServer implements AutoCloseable {
                         "the admin endpoint failed; the error is logged");
             }
         });
+    }
+
+    /**
+     * The endpoint a path asks for: {@code /ready} and anything under it is {@code /ready}, and so on, as the JDK
+     * server's contexts matched them for the bridge and the streams (their tests and probes rely on it).
+     */
+    static String endpoint(String path) {
+        for (String endpoint : new String[] {"/health", "/ready", "/metrics"}) {
+            if (path.equals(endpoint) || path.startsWith(endpoint + "/")) {
+                return endpoint;
+            }
+        }
+        return path;
     }
 
     /** Starts listening; a second call does nothing. */

@@ -32,6 +32,9 @@ class AdminServerTest {
             ready.set(true);
             assertThat(get(server, "/ready").statusCode()).isEqualTo(200);
 
+            assertThat(get(server, "/ready/").statusCode()).as("a path under /ready is /ready").isEqualTo(200);
+            assertThat(get(server, "/readyz").statusCode()).as("another word is no endpoint").isEqualTo(404);
+
             HttpResponse<String> metrics = get(server, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("shell_test_counted_total").contains("jvm_memory_used_bytes");
