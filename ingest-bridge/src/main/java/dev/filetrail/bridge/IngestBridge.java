@@ -1,19 +1,22 @@
 package dev.filetrail.bridge;
 
-import dev.filetrail.bridge.http.HealthServer;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.sqs.AfterProduceHook;
 import dev.filetrail.bridge.sqs.QueuePoller;
 import dev.filetrail.bridge.sqs.Readiness;
 import dev.filetrail.bridge.sqs.VisibilityExtender;
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.kafka.RequiredTopics;
+import dev.filetrail.events.service.AdminServer;
+import dev.filetrail.events.service.Service;
+import dev.filetrail.events.service.ServiceShell;
+import dev.filetrail.events.service.Status;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * and {@code /health} + {@code /metrics}. {@link #close()} finishes the batches in flight, or releases them to
  * the queue when they outlast the shutdown grace.
  */
-public final class IngestBridge implements AutoCloseable {
+public final class IngestBridge implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestBridge.class);
     /** The topics the bridge writes. */
     public static final List<String> TOPICS = List.of(Topics.OBJECT_EVENTS.name(), Topics.PROCESSING_RESULTS.name(), Topics.INGEST_DLQ.name());
@@ -48,8 +50,9 @@ public final class IngestBridge implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<QueuePoller> pollers = new ArrayList<>();
     private ExecutorService pollerThreads;
-    private HealthServer http;
+    private AdminServer http;
     private volatile boolean running;
+    private boolean closed;
 
     public IngestBridge(BridgeConfig config) {
         this(config, AfterProduceHook.NONE);
@@ -68,15 +71,15 @@ public final class IngestBridge implements AutoCloseable {
     }
 
     /** Checks the topics it writes exist (creating them is the operator's job), starts HTTP and the pollers. */
-    public synchronized void start() {
+    public synchronized IngestBridge start() {
         if (running) {
-            return;
+            return this;
         }
-        try (Admin admin = config.kafka().newAdmin()) {
-            RequiredTopics.verify(admin, TOPICS);
+        if (closed) {
+            throw new IllegalStateException("the bridge was closed; build a new one");
         }
-        http = new HealthServer(config.metricsPort(), registry, () -> running, this::healthJson, this::notReady);
-        http.start();
+        ServiceShell.requireTopics(config.kafka(), TOPICS);
+        http = new AdminServer("ingest-bridge", config.metricsPort(), registry, this::health, this::readiness).start();
 
         MessageTranslator translator = new MessageTranslator(config.queueUrl(), Clock.systemUTC());
         VisibilityExtender visibility = new VisibilityExtender(sqs, config.queueUrl(),
@@ -97,11 +100,17 @@ public final class IngestBridge implements AutoCloseable {
         running = true;
         log.info("ingest bridge started queue={} pollers={} kafka={} identity={} metricsPort={}", config.queueUrl(),
                 config.pollers(), config.kafka().bootstrapServers(), config.kafka().identity(), http.port());
+        return this;
     }
 
     /** The port {@code /health} and {@code /metrics} listen on (useful when the configured port is 0). */
     public int metricsPort() {
         return http == null ? -1 : http.port();
+    }
+
+    @Override
+    public int adminPort() {
+        return metricsPort();
     }
 
     public BridgeMetrics metrics() {
@@ -114,6 +123,10 @@ public final class IngestBridge implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
         pollers.forEach(QueuePoller::stop);
         if (pollerThreads != null) {
@@ -158,10 +171,21 @@ public final class IngestBridge implements AutoCloseable {
         return running ? readiness.stuck() : Optional.of("stopped");
     }
 
-    private String healthJson() {
-        return "{\"status\":\"" + (running ? "UP" : "DOWN") + "\",\"pollers\":" + pollers.size()
-                + ",\"received\":" + (long) metrics.count("bridge.messages.received")
-                + ",\"failedMessages\":" + (long) metrics.count("bridge.messages.failed") + "}";
+    private Status health() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", running ? "UP" : "DOWN");
+        body.put("pollers", pollers.size());
+        body.put("received", (long) metrics.count("bridge.messages.received"));
+        body.put("failedMessages", (long) metrics.count("bridge.messages.failed"));
+        return new Status(running, body);
+    }
+
+    private Status readiness() {
+        Optional<String> reason = notReady();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", reason.isEmpty() ? "READY" : "NOT_READY");
+        reason.ifPresent(why -> body.put("reason", why));
+        return new Status(reason.isEmpty(), body);
     }
 
     private static Thread daemon(Runnable runnable, String name) {

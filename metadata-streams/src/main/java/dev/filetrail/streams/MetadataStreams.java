@@ -1,9 +1,11 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.Topics;
-import dev.filetrail.events.kafka.RequiredTopics;
 import dev.filetrail.events.kafka.TopicSetup;
-import dev.filetrail.streams.http.MetricsServer;
+import dev.filetrail.events.service.AdminServer;
+import dev.filetrail.events.service.Service;
+import dev.filetrail.events.service.ServiceShell;
+import dev.filetrail.streams.http.Health;
 import dev.filetrail.streams.http.StreamsReadiness;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * The metadata-streams service: checks its topics, runs the topology with exactly-once and its dead-letter
  * handlers, serves metrics, liveness and readiness.
  */
-public final class MetadataStreams implements AutoCloseable {
+public final class MetadataStreams implements Service {
     private static final Logger log = LoggerFactory.getLogger(MetadataStreams.class);
 
     private final MetadataStreamsConfig config;
@@ -55,7 +56,8 @@ public final class MetadataStreams implements AutoCloseable {
     private boolean lastReady;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private MetricsServer metricsServer;
+    private AdminServer metricsServer;
+    private boolean closed;
     private ScheduledExecutorService progressSampler;
 
     public MetadataStreams(MetadataStreamsConfig config) {
@@ -110,14 +112,12 @@ public final class MetadataStreams implements AutoCloseable {
      * operator's job), starts the streams and waits (bounded by the start timeout) until RUNNING.
      */
     public synchronized MetadataStreams start() {
-        if (streams != null) {
-            throw new IllegalStateException("already started");
+        if (streams != null || closed) {
+            throw new IllegalStateException(closed ? "closed; build a new one" : "already started");
         }
         List<String> topics = new ArrayList<>(Topics.CO_PARTITIONED);
         topics.addAll(config.outputTopics().all());
-        try (Admin admin = config.kafka().newAdmin()) {
-            RequiredTopics.verify(admin, topics);
-        }
+        ServiceShell.requireTopics(config.kafka(), topics);
         CountDownLatch running = new CountDownLatch(1);
         Map<String, Object> settings = streamsSettings(config);
         settings.putAll(topology.errorHandling());
@@ -142,8 +142,8 @@ public final class MetadataStreams implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         if (config.metricsPort() >= 0) {
-            metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health,
-                    readiness::check);
+            metricsServer = new AdminServer("metadata-streams", config.metricsPort(), registry,
+                    () -> health().status("UP", "DOWN"), () -> readiness.check().status("READY", "NOT_READY")).start();
         }
         streams.start();
         progressSampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -192,7 +192,7 @@ public final class MetadataStreams implements AutoCloseable {
             readiness.sample(assigned, committed, end);
             log.debug("progress sampled applicationId={} state={} assigned={} committed={} end={}",
                     config.applicationId(), streams.state(), assigned, committed, end);
-            MetricsServer.Health now = readiness.check();
+            Health now = readiness.check();
             if (now.up() != lastReady) {
                 lastReady = now.up();
                 log.info("streams readiness changed applicationId={} ready={} reason={}", config.applicationId(),
@@ -204,14 +204,14 @@ public final class MetadataStreams implements AutoCloseable {
     }
 
     /** Kafka Streams state now; RUNNING and REBALANCING count as healthy (alive). */
-    public MetricsServer.Health health() {
+    public Health health() {
         KafkaStreams.State s = state.get();
-        return new MetricsServer.Health(s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
+        return new Health(s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
                 s.name(), null);
     }
 
     /** Whether the streams are doing their work, or have been stuck for longer than STREAMS_STUCK_AFTER_MS. */
-    public MetricsServer.Health ready() {
+    public Health ready() {
         return readiness.check();
     }
 
@@ -243,7 +243,16 @@ public final class MetadataStreams implements AutoCloseable {
     }
 
     @Override
+    public int adminPort() {
+        return metricsPort();
+    }
+
+    @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (progressSampler != null) {
             progressSampler.shutdownNow();
         }

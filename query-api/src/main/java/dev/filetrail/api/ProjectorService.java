@@ -1,11 +1,15 @@
 package dev.filetrail.api;
 
-import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.admin.Readiness;
 import dev.filetrail.api.projection.ProjectionListener;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.kafka.RequiredTopics;
+import dev.filetrail.events.service.AdminServer;
+import dev.filetrail.events.service.Service;
+import dev.filetrail.events.service.ServiceShell;
+import dev.filetrail.events.service.Status;
+import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
@@ -18,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code /health}, {@code /ready}, {@code /metrics}). Run alone as {@code filetrail projector} ({@link #start()}),
  * and by {@link QueryApi}, which adds the HTTP API between starting the projector and serving the admin port.
  */
-public final class ProjectorService implements AutoCloseable {
+public final class ProjectorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(ProjectorService.class);
 
     private final ApiConfig config;
@@ -31,7 +35,7 @@ public final class ProjectorService implements AutoCloseable {
     private AdminServer adminServer;
 
     public ProjectorService(ApiConfig config) {
-        this(config, AdminServer.registryWithJvmMetrics(), Projector.TOPICS);
+        this(config, ServiceShell.registryWithJvmMetrics(), Projector.TOPICS);
     }
 
     /** @param topics the topics that must exist before anything starts (creating them is the operator's job) */
@@ -77,9 +81,15 @@ public final class ProjectorService implements AutoCloseable {
 
     /** As {@link #serveAdmin()}, with {@code /ready} also reporting whether {@code signer} can sign URLs. */
     public ProjectorService serveAdmin(CloudFrontSigner signer) {
-        adminServer = resources.push(new AdminServer(config.adminPort(), registry, projector::isRunning,
-                new Readiness(database.dataSource(), admin, projector, config.readyMaxLag(),
-                        config.projectorStuckAfter(), signer)));
+        Readiness readiness = new Readiness(database.dataSource(), admin, projector, config.readyMaxLag(),
+                config.projectorStuckAfter(), signer);
+        adminServer = resources.push(new AdminServer("query-api", config.adminPort(), registry, () -> {
+            boolean up = projector.isRunning();
+            return new Status(up, Map.of("status", up ? "UP" : "DOWN"));
+        }, () -> {
+            Readiness.Report report = readiness.check();
+            return new Status(report.ready(), report);
+        }));
         adminServer.start();
         return this;
     }
@@ -93,8 +103,9 @@ public final class ProjectorService implements AutoCloseable {
     }
 
     /** The admin port, resolved when configured as 0. */
+    @Override
     public int adminPort() {
-        return adminServer.port();
+        return adminServer == null ? -1 : adminServer.port();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.filetrail.api;
 
 import dev.filetrail.api.access.AccessEvents;
-import dev.filetrail.api.admin.AdminServer;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
@@ -22,6 +21,8 @@ import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.service.Service;
+import dev.filetrail.events.service.ServiceShell;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.util.List;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * HTTP API on the public port and {@code /health}, {@code /ready}, {@code /metrics} on the admin port.
  * {@link #start()} brings them up; {@link #close()} stops them in reverse.
  */
-public final class QueryApi implements AutoCloseable {
+public final class QueryApi implements Service {
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
     /** The topics the API reads (the projector's) and writes (share commands, access events); the operator creates
      * them. */
@@ -43,7 +44,7 @@ public final class QueryApi implements AutoCloseable {
 
     private ApiConfig config;
     private final CloudFrontSigner signer;
-    private final PrometheusMeterRegistry registry = AdminServer.registryWithJvmMetrics();
+    private final PrometheusMeterRegistry registry = ServiceShell.registryWithJvmMetrics();
     private final ResourceStack resources = new ResourceStack();
     private ProjectorService core;
     private ApiServer server;
@@ -87,12 +88,14 @@ public final class QueryApi implements AutoCloseable {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
+            FileRoutes fileRoutes = new FileRoutes(files, signer, access, config);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
-                    new FileRoutes(files, signer, access, authorizer, config),
-                    new ShareRoutes(links, waits, commands, files, authorizer, config),
-                    new SharePage(links, files, signer, access, apiKeys, config, registry),
-                    new AuditRoutes(dataSource, authorizer),
-                    new SchemaRoutes(config.publicBaseUrl()),
+                    List.of(fileRoutes,
+                            new ShareRoutes(links, waits, commands, files, config),
+                            new SharePage(links, files, signer, access, apiKeys, config, registry),
+                            new AuditRoutes(dataSource),
+                            new SchemaRoutes(config.publicBaseUrl()),
+                            fileRoutes.fileItself()),
                     authorizer,
                     projector::isRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
@@ -124,8 +127,9 @@ public final class QueryApi implements AutoCloseable {
     }
 
     /** The admin port ({@code /health}, {@code /ready}, {@code /metrics}), resolved when configured as 0. */
+    @Override
     public int adminPort() {
-        return core.adminPort();
+        return core == null ? -1 : core.adminPort();
     }
 
     public ApiConfig config() {

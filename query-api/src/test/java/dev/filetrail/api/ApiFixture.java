@@ -2,7 +2,7 @@ package dev.filetrail.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.edge.CloudFrontEdge;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.keys.Scope;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.embedded.kafka.KafkaCluster;

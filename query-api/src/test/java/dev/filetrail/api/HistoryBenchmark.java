@@ -1,6 +1,6 @@
 package dev.filetrail.api;
 
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;

@@ -121,7 +121,7 @@ public final class StreamsReadiness {
     }
 
     /** Ready now, or why not. */
-    public synchronized MetricsServer.Health check() {
+    public synchronized Health check() {
         Instant now = clock.get();
         if (!wasRunning) {
             return notReady("starting: not RUNNING yet");
@@ -144,7 +144,7 @@ public final class StreamsReadiness {
             return notReady("a stream thread failed " + seconds(failingSince, now) + " s ago and the streams have not "
                     + "caught up since (bound " + bound.toSeconds() + " s), last failure: " + lastError);
         }
-        return new MetricsServer.Health(true, state.name(), null);
+        return new Health(true, state.name(), null);
     }
 
     /** At least the bound has passed since {@code since}. */
@@ -152,8 +152,8 @@ public final class StreamsReadiness {
         return !since.plus(bound).isAfter(now);
     }
 
-    private MetricsServer.Health notReady(String reason) {
-        return new MetricsServer.Health(false, state.name(), reason);
+    private Health notReady(String reason) {
+        return new Health(false, state.name(), reason);
     }
 
     private static long seconds(Instant from, Instant to) {

@@ -1,15 +1,17 @@
 package dev.filetrail.api.audit;
 
+import static io.javalin.apibuilder.ApiBuilder.get;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
-import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.Scope;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.audit.AuditTypes;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,13 +24,17 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /** {@code GET /v1/audit}: CloudEvents by bucket, key, type and time range, oldest first, cursor-paged. */
-public final class AuditRoutes {
+public final class AuditRoutes implements EndpointGroup {
     private final DataSource dataSource;
-    private final Authorizer authorizer;
 
-    public AuditRoutes(DataSource dataSource, Authorizer authorizer) {
+    public AuditRoutes(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.authorizer = authorizer;
+    }
+
+    /** Registers {@code GET /v1/audit}, which needs the {@code admin} scope. */
+    @Override
+    public void addEndpoints() {
+        get("/v1/audit", this::query, Scope.ADMIN);
     }
 
     /** A page of audit events, each the CloudEvent as it was written. */
@@ -39,8 +45,7 @@ public final class AuditRoutes {
     public record AuditFilter(String bucket, String key, String type, Instant from, Instant to) {
     }
 
-    public void query(Context ctx) {
-        authorizer.require(ctx, Scope.ADMIN);
+    private void query(Context ctx) {
         String bucket = ctx.queryParam("bucket");
         String key = ctx.queryParam("key");
         String type = ctx.queryParam("type");

@@ -1,7 +1,7 @@
 package dev.filetrail.api.edge;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import java.io.InputStream;

@@ -1,11 +1,16 @@
 package dev.filetrail.api.files;
 
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
@@ -15,6 +20,7 @@ import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,20 +30,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
-public final class FileRoutes {
+public final class FileRoutes implements EndpointGroup {
     private final FileQueries queries;
     private final CloudFrontSigner signer;
+    /** Where a URL issuance is recorded for the audit trail (sent without waiting). */
     private final AccessEvents access;
-    private final Authorizer authorizer;
     private final ApiConfig config;
 
-    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, Authorizer authorizer,
-                      ApiConfig config) {
+    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config) {
         this.queries = queries;
         this.signer = signer;
         this.access = access;
-        this.authorizer = authorizer;
         this.config = config;
+    }
+
+    /**
+     * Registers the routes, each with the scope it needs. The paths under a file are matched from the end, as
+     * {@link ObjectPath} reads them, so the longest come first and the file itself last.
+     */
+    @Override
+    public void addEndpoints() {
+        path("/v1/buckets/{bucket}/files", () -> {
+            get(this::list, Scope.READ);
+            get(ObjectPath.KEY + "/versions/{versionId}/thumbnails/{size}/url",
+                    ObjectPath.to(ObjectPath.Target.THUMBNAIL_URL, this::thumbnailUrl), Scope.READ);
+            get(ObjectPath.KEY + "/versions/{versionId}/url",
+                    ObjectPath.to(ObjectPath.Target.VERSION_URL, this::versionUrl), Scope.READ);
+            get(ObjectPath.KEY + "/thumbnails/{size}/url",
+                    ObjectPath.to(ObjectPath.Target.THUMBNAIL_URL, this::thumbnailUrl), Scope.READ);
+            get(ObjectPath.KEY + "/versions", ObjectPath.to(ObjectPath.Target.VERSIONS, this::versions), Scope.READ);
+        });
+    }
+
+    /** The route of a file itself, which matches every path under it: registered after all the others. */
+    public EndpointGroup fileItself() {
+        return () -> get("/v1/buckets/{bucket}/files/" + ObjectPath.KEY,
+                ObjectPath.to(ObjectPath.Target.FILE, this::file), Scope.READ);
     }
 
     /** One listed file. */
@@ -82,8 +110,7 @@ public final class FileRoutes {
                                 Instant expiresAt) {
     }
 
-    public void list(Context ctx) {
-        authorizer.require(ctx, Scope.READ);
+    private void list(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
         String prefix = Requests.prefix(ctx.queryParam("prefix"));
         int limit = Requests.limit(ctx);
@@ -101,8 +128,7 @@ public final class FileRoutes {
         ctx.json(new FileListing(bucket, prefix, files, next));
     }
 
-    public void file(Context ctx, ObjectPath path) {
-        authorizer.require(ctx, Scope.READ);
+    private void file(Context ctx, ObjectPath path) {
         FileQueries.FileRow file = queries.file(path.bucket(), path.key())
                 .orElseThrow(() -> ApiProblem.notFound("no file " + path.key() + " in bucket " + path.bucket()));
         List<ThumbnailView> thumbnails = new ArrayList<>();
@@ -124,8 +150,7 @@ public final class FileRoutes {
                 file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata));
     }
 
-    public void versions(Context ctx, ObjectPath path) {
-        authorizer.require(ctx, Scope.READ);
+    private void versions(Context ctx, ObjectPath path) {
         int limit = Requests.limit(ctx);
         String kind = "versions:" + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
@@ -148,8 +173,8 @@ public final class FileRoutes {
         ctx.json(new VersionPage(path.bucket(), path.key(), versions, next));
     }
 
-    public void versionUrl(Context ctx, ObjectPath path) {
-        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.READ);
+    private void versionUrl(Context ctx, ObjectPath path) {
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         Duration ttl = ttl(ctx);
         requireSourceBucket(path.bucket());
         FileQueries.VersionRow version = queries.version(path.bucket(), path.key(), path.versionId())
@@ -162,8 +187,8 @@ public final class FileRoutes {
         ctx.json(new SignedUrlView(path.bucket(), path.key(), path.versionId(), null, url.url(), url.expiresAt()));
     }
 
-    public void thumbnailUrl(Context ctx, ObjectPath path) {
-        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.READ);
+    private void thumbnailUrl(Context ctx, ObjectPath path) {
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         Duration ttl = ttl(ctx);
         String versionId = path.versionId();
         if (versionId == null) {

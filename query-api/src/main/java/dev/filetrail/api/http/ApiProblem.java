@@ -1,7 +1,10 @@
 package dev.filetrail.api.http;
 
-/** An error answered as RFC 9457 problem+json; {@code type} names the kind of problem. */
-public final class ApiProblem extends RuntimeException {
+/**
+ * An error answered as RFC 9457 problem+json; {@code type} names the kind of problem. Not final: a feature's own
+ * failure (Kafka refusing a share command) is a kind of problem, answered without the server knowing the feature.
+ */
+public class ApiProblem extends RuntimeException {
     private final int status;
     private final String type;
     private final String title;

@@ -1,15 +1,9 @@
 package dev.filetrail.api.http;
 
-import dev.filetrail.api.audit.AuditRoutes;
-import dev.filetrail.api.files.FileRoutes;
-import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.api.keys.Scope;
-import dev.filetrail.api.schemas.SchemaRoutes;
-import dev.filetrail.api.shares.ShareCommands;
-import dev.filetrail.api.shares.SharePage;
-import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.events.Json;
 import io.javalin.Javalin;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -17,6 +11,7 @@ import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.UriCompliance;
@@ -24,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Javalin server on the public port: routes, RFC 9457 errors, request metrics, liveness and the OpenAPI
- * document. Paths with an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must
- * let {@code %2F} through undecoded.
+ * The Javalin server on the public port: the features' route groups, the scope check every route with a
+ * {@link Scope} role passes first, RFC 9457 errors, request metrics, liveness and the OpenAPI document. Paths with
+ * an object key are parsed from the raw URI by {@link ObjectPath}, so Jetty must let {@code %2F} through undecoded.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -35,10 +30,14 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    /** The feature handlers the server routes to. */
-    public record Handlers(FileRoutes files, ShareRoutes shares, SharePage sharePage, AuditRoutes audit,
-                           SchemaRoutes schemas, Authorizer authorizer, BooleanSupplier alive, OpenApiDocument openApi,
-                           PrometheusMeterRegistry registry, ClientAddress clientAddress) {
+    /**
+     * What the server routes to.
+     *
+     * @param routes the features' route groups, registered in this order: Javalin answers with the first route
+     *               that matches, so a group whose route matches every path under a file comes last
+     */
+    public record Handlers(List<EndpointGroup> routes, Authorizer authorizer, BooleanSupplier alive,
+                           OpenApiDocument openApi, PrometheusMeterRegistry registry, ClientAddress clientAddress) {
     }
 
     public ApiServer(int port, Handlers h) {
@@ -59,42 +58,17 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
             });
             cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
-            cfg.routes.get("/schemas", h.schemas()::index);
-            cfg.routes.get("/schemas/topics/{file}", h.schemas()::topic);
-            cfg.routes.get("/schemas/audit/{file}", h.schemas()::audit);
-            cfg.routes.get("/v1/ping", ctx -> {
-                h.authorizer().require(ctx, Scope.READ);
-                ctx.contentType("application/json").result(ping);
-            });
-
-            cfg.routes.get("/v1/buckets/{bucket}/files", h.files()::list);
-            cfg.routes.get("/v1/buckets/{bucket}/files/<rest>", ctx -> {
-                ObjectPath path = ObjectPath.parse(ctx.req().getRequestURI(), ctx.queryParam("key"));
-                switch (path.target()) {
-                    case FILE -> h.files().file(ctx, path);
-                    case VERSIONS -> h.files().versions(ctx, path);
-                    case VERSION_URL -> h.files().versionUrl(ctx, path);
-                    case THUMBNAIL_URL -> h.files().thumbnailUrl(ctx, path);
-                    case SHARES -> h.shares().listForFile(ctx, path);
-                    default -> throw ApiProblem.notFound("no such route");
-                }
-            });
-            cfg.routes.post("/v1/shares", h.shares()::create);
-            cfg.routes.get("/v1/shares/{id}", h.shares()::get);
-            cfg.routes.delete("/v1/shares/{id}", h.shares()::revoke);
-            cfg.routes.get("/v1/audit", h.audit()::query);
-            cfg.routes.get("/s/{token}", h.sharePage()::get);
-            cfg.routes.post("/s/{token}", h.sharePage()::post);
-            cfg.routes.get("/s/{token}/download", h.sharePage()::download);
-            cfg.routes.get("/s/{token}/preview/{size}", h.sharePage()::preview);
+            cfg.routes.get("/v1/ping", ctx -> ctx.contentType("application/json").result(ping), Scope.READ);
+            h.routes().forEach(cfg.routes::apiBuilder);
 
             cfg.routes.before(ctx -> ctx.attribute("filetrail.start", System.nanoTime()));
             cfg.routes.before(h.clientAddress()::remember);
+            // In this order: a body that is not JSON is a 415, and a malformed key path a 400, whoever sends it.
             cfg.routes.beforeMatched("/v1/*", ApiServer::requireJsonBody);
+            cfg.routes.beforeMatched(ObjectPath::remember);
+            cfg.routes.beforeMatched(h.authorizer()::check);
             cfg.routes.after(ctx -> record(ctx, h.registry()));
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
-            cfg.routes.exception(ShareCommands.CommandNotAccepted.class, (e, ctx) -> problem(ctx,
-                    new ApiProblem(503, "kafka-unavailable", "Service unavailable", e.getMessage())));
             cfg.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
                 String allow = String.join(", ", e.getDetails().values());
                 ctx.header("Allow", allow);

@@ -3,6 +3,7 @@ package dev.filetrail.api.http;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
 import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
 
 /** Checks {@code Authorization: Bearer <key>} against the key store and the scope a route needs. */
 public final class Authorizer {
@@ -13,8 +14,29 @@ public final class Authorizer {
         this.keys = keys;
     }
 
+    /**
+     * The check before every matched route: a route that declares a {@link Scope} as its role answers only a key
+     * holding it; routes without one (liveness, the OpenAPI document, share pages) are open.
+     */
+    public void check(Context ctx) {
+        for (RouteRole role : ctx.routeRoles()) {
+            if (role instanceof Scope scope) {
+                require(ctx, scope);
+            }
+        }
+    }
+
+    /** The caller the check verified, for routes that declare a scope. */
+    public static ApiKeys.ApiKeyInfo caller(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = ctx.attribute(CALLER);
+        if (caller == null) {
+            throw new IllegalStateException("route " + ctx.path() + " declares no scope, so it has no verified caller");
+        }
+        return caller;
+    }
+
     /** The verified caller, if it holds {@code scope} (admin holds every scope); 401 or 403 otherwise. */
-    public ApiKeys.ApiKeyInfo require(Context ctx, Scope scope) {
+    private ApiKeys.ApiKeyInfo require(Context ctx, Scope scope) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"filetrail\"");

@@ -1,6 +1,5 @@
 package dev.filetrail.api.http;
 
-import dev.filetrail.api.files.ObjectPath;
 import dev.filetrail.events.Json;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpException;

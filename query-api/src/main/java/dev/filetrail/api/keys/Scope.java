@@ -1,9 +1,10 @@
 package dev.filetrail.api.keys;
 
+import io.javalin.security.RouteRole;
 import java.util.Locale;
 
-/** What an API key may do; {@code admin} includes the others. */
-public enum Scope {
+/** What an API key may do; {@code admin} includes the others. A route declares the scope it needs as its role. */
+public enum Scope implements RouteRole {
     READ, SHARE, ADMIN;
 
     public String wireName() {

@@ -78,7 +78,7 @@ public final class ProjectionRebuild {
                 try (Connection connection = liveDb.dataSource().getConnection()) {
                     connection.setAutoCommit(false);
                     try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                        lock.setLong(1, Projector.lockKey(live));
+                        lock.setLong(1, ProjectionOffsets.lockKey(live));
                         lock.execute();
                     }
                     boolean liveExists = schemaExists(connection, live);

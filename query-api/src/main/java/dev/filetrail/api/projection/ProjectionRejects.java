@@ -172,9 +172,9 @@ public final class ProjectionRejects {
     }
 
     private Retried retryOne(Connection c, Id target) throws SQLException {
-        Projector.lockShared(c, lockName);
+        ProjectionOffsets.lockShared(c, lockName);
         TopicPartition partition = new TopicPartition(target.topic(), target.partition());
-        long projectedUpTo = Projector.lockOffsets(c, List.of(partition)).getOrDefault(partition, 0L);
+        long projectedUpTo = ProjectionOffsets.lock(c, List.of(partition)).getOrDefault(partition, 0L);
         ConsumerRecord<String, byte[]> record;
         try (PreparedStatement s = c.prepareStatement("SELECT record_key, payload FROM projection_rejects"
                 + " WHERE topic = ? AND partition = ? AND record_offset = ? FOR UPDATE")) {

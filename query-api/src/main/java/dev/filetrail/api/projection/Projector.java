@@ -1,22 +1,16 @@
 package dev.filetrail.api.projection;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * stored offset are skipped inside that transaction, so a crash, a rebalance or a second projector never loses
  * or doubles a row. A record that can never be written is parked in {@code projection_rejects} and the rest of
  * its batch applied; a transient failure is retried with back-off, and {@link #retrying()} says for how long.
+ * This class is the consumer loop (polls, retries, lag, best-effort group commits); {@link ProjectionWriter} writes
+ * a batch and {@link ProjectionOffsets} keeps the offsets in PostgreSQL.
  */
 public final class Projector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
@@ -51,16 +47,12 @@ public final class Projector implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String groupId;
-    private final String lockName;
-    private final ProjectionListener listener;
+    private final ProjectionWriter writer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final AtomicLong lag = new AtomicLong(-1);
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Counter applied;
-    private final Counter skipped;
-    private final Counter rejected;
     private final Timer batchTimer;
     private volatile Thread thread;
     private volatile Throwable failure;
@@ -78,8 +70,6 @@ public final class Projector implements AutoCloseable {
                      MeterRegistry registry, ProjectionListener listener) {
         this.dataSource = dataSource;
         this.groupId = groupId;
-        this.lockName = lockName;
-        this.listener = listener;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -89,9 +79,7 @@ public final class Projector implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.applied = Counter.builder("filetrail_projector_records").tag("outcome", "applied").register(registry);
-        this.skipped = Counter.builder("filetrail_projector_records").tag("outcome", "skipped").register(registry);
-        this.rejected = Counter.builder("filetrail_projector_records").tag("outcome", "rejected").register(registry);
+        this.writer = new ProjectionWriter(dataSource, lockName, registry, listener, this::committed);
         this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
         registry.gauge("filetrail_projector_lag", lag);
         Gauge.builder("filetrail_projector_retrying_seconds", this, p -> p.retrying().toMillis() / 1000.0)
@@ -169,7 +157,7 @@ public final class Projector implements AutoCloseable {
         long backoff = 100;
         while (true) {
             try {
-                writeOrBisect(records);
+                writer.writeOrBisect(records);
                 retryingSince = 0;
                 retryReason = null;
                 return;
@@ -189,116 +177,6 @@ public final class Projector implements AutoCloseable {
                 backoff = Math.min(5_000, backoff * 2);
             }
         }
-    }
-
-    /**
-     * Writes {@code records} in one transaction. When a data error fails it, the records are split in halves, each
-     * written in a fresh transaction of its own, down to the one record that cannot be written, which is parked in
-     * {@code projection_rejects} with its offset; every other record is applied. Fresh transactions rather than
-     * savepoints keep one shape for every write (rows and offsets together), and a transient failure in the middle
-     * only repeats the halves not yet committed.
-     */
-    private void writeOrBisect(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
-        try {
-            write(records);
-        } catch (SQLException e) {
-            WriteFailure failure = WriteFailure.of(e);
-            if (!failure.dataError()) {
-                throw e;
-            }
-            if (records.size() == 1) {
-                reject(records.get(0), failure.reason());
-                return;
-            }
-            int half = records.size() / 2;
-            writeOrBisect(records.subList(0, half));
-            writeOrBisect(records.subList(half, records.size()));
-        }
-    }
-
-    /** Records in partition and offset order, as a poll returns them. */
-    private void write(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
-        ReadModelWriter writer = new ReadModelWriter();
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
-                    .add(record);
-        }
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        int applyCount = 0;
-        int skipCount = 0;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                lockShared(connection);
-                Map<TopicPartition, Long> stored = lockOffsets(connection, byPartition.keySet());
-                for (Map.Entry<TopicPartition, List<ConsumerRecord<String, byte[]>>> partition : byPartition.entrySet()) {
-                    long floor = stored.getOrDefault(partition.getKey(), 0L);
-                    long next = floor;
-                    for (ConsumerRecord<String, byte[]> record : partition.getValue()) {
-                        if (record.offset() < floor) {
-                            skipCount++;
-                            continue;
-                        }
-                        writer.add(record);
-                        applyCount++;
-                        next = record.offset() + 1;
-                    }
-                    nextOffsets.put(partition.getKey(), next);
-                }
-                writer.flush(connection);
-                storeOffsets(connection, nextOffsets);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-        committed(nextOffsets);
-        applied.increment(applyCount - writer.rejects().size());
-        skipped.increment(skipCount);
-        for (ReadModelWriter.Reject reject : writer.rejects()) {
-            rejected(reject.record(), reject.reason());
-        }
-        listener.committed(writer.projectedLinks());
-    }
-
-    /** Parks one record in {@code projection_rejects} and moves its partition past it, in one transaction. */
-    private void reject(ConsumerRecord<String, byte[]> record, String reason) throws SQLException {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Map<TopicPartition, Long> next = Map.of(partition, record.offset() + 1);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                lockShared(connection);
-                if (lockOffsets(connection, List.of(partition)).getOrDefault(partition, 0L) > record.offset()) {
-                    // Another projector of this read model got past it first.
-                    connection.rollback();
-                    skipped.increment();
-                    return;
-                }
-                ReadModelWriter.insertRejects(connection, List.of(new ReadModelWriter.Reject(record, reason)));
-                storeOffsets(connection, next);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-        committed(next);
-        rejected(record, reason);
-    }
-
-    private void rejected(ConsumerRecord<String, byte[]> record, String reason) {
-        rejected.increment();
-        // The alarm in deploy/aws matches the start of this line.
-        log.error("projector rejected record topic={} partition={} offset={} recordKey={} reason={}", record.topic(),
-                record.partition(), record.offset(), printable(record.key()), reason);
-    }
-
-    /** A key as one log token: JSON-quoted, so control characters cannot forge or break log lines. */
-    static String printable(String key) {
-        return key == null ? "null" : Json.writeString(key);
     }
 
     /**
@@ -333,64 +211,8 @@ public final class Projector implements AutoCloseable {
         }
     }
 
-    private void lockShared(Connection connection) throws SQLException {
-        lockShared(connection, lockName);
-    }
-
-    /** Takes the read model's lock shared for this transaction: rebuilds wait for it to switch schemas. */
-    static void lockShared(Connection connection, String lockName) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
-            lock.setLong(1, lockKey(lockName));
-            lock.execute();
-        }
-    }
-
-    /** The advisory lock key of one read model; {@link ProjectionRebuild} takes it exclusively to switch. */
-    static long lockKey(String readModel) {
-        return 0x46494C45L << 32 | (readModel.hashCode() & 0xffffffffL);
-    }
-
-    static Map<TopicPartition, Long> lockOffsets(Connection connection, Collection<TopicPartition> partitions)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO projection_offsets (topic, partition, next_offset) VALUES (?, ?, 0) ON CONFLICT DO NOTHING")) {
-            for (TopicPartition p : partitions) {
-                insert.setString(1, p.topic());
-                insert.setInt(2, p.partition());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        Map<TopicPartition, Long> stored = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT next_offset FROM projection_offsets WHERE topic = ? AND partition = ? FOR UPDATE")) {
-            for (TopicPartition p : partitions) {
-                select.setString(1, p.topic());
-                select.setInt(2, p.partition());
-                try (ResultSet rs = select.executeQuery()) {
-                    stored.put(p, rs.next() ? rs.getLong(1) : 0L);
-                }
-            }
-        }
-        return stored;
-    }
-
-    static void storeOffsets(Connection connection, Map<TopicPartition, Long> offsets) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE projection_offsets SET next_offset = GREATEST(next_offset, ?), updated_at = now() "
-                        + "WHERE topic = ? AND partition = ?")) {
-            for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-                update.setLong(1, e.getValue());
-                update.setString(2, e.getKey().topic());
-                update.setInt(3, e.getKey().partition());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-    }
-
     private void seekToStored(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> stored = readOffsets(dataSource);
+        Map<TopicPartition, Long> stored = ProjectionOffsets.read(dataSource);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition p : partitions) {
             Long offset = stored.get(p);
@@ -410,18 +232,7 @@ public final class Projector implements AutoCloseable {
 
     /** Next offsets stored in a read model's {@code projection_offsets}. */
     public static Map<TopicPartition, Long> readOffsets(DataSource dataSource) {
-        Map<TopicPartition, Long> stored = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT topic, partition, next_offset FROM projection_offsets");
-             ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                stored.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read projection offsets", e);
-        }
-        return stored;
+        return ProjectionOffsets.read(dataSource);
     }
 
     private void updateLag() {

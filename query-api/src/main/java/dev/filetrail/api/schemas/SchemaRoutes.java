@@ -3,6 +3,8 @@ package dev.filetrail.api.schemas;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.schema.ContractSchemas;
+import io.javalin.apibuilder.ApiBuilder;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.Map;
  * serve one. An audit event's {@code dataschema} ({@code urn:filetrail:schema:<name>}) is served at
  * {@code /schemas/<name>}.
  */
-public final class SchemaRoutes {
+public final class SchemaRoutes implements EndpointGroup {
     public static final String MEDIA_TYPE = "application/schema+json";
     /** The schemas change only with a release, and then only additively. */
     private static final String CACHE_CONTROL = "public, max-age=3600";
@@ -24,6 +26,14 @@ public final class SchemaRoutes {
         List<Map<String, String>> schemas = ContractSchemas.names().stream().map(name -> Map.of("name", name,
                 "id", ContractSchemas.ID_PREFIX + name, "url", publicBaseUrl + "/schemas/" + name)).toList();
         this.index = Json.write(Map.of("schemas", schemas));
+    }
+
+    /** Public and cacheable: no key is asked for. */
+    @Override
+    public void addEndpoints() {
+        ApiBuilder.get("/schemas", this::index);
+        ApiBuilder.get("/schemas/topics/{file}", this::topic);
+        ApiBuilder.get("/schemas/audit/{file}", this::audit);
     }
 
     public void index(Context ctx) {

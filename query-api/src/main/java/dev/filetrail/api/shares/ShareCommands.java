@@ -1,5 +1,6 @@
 package dev.filetrail.api.shares;
 
+import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.share.ShareCommand;
@@ -55,10 +56,11 @@ public final class ShareCommands implements AutoCloseable {
                 Topics.SHARE_COMMANDS.values().encode(command));
     }
 
-    /** Kafka refused or did not answer: the caller answers 503. */
-    public static final class CommandNotAccepted extends RuntimeException {
+    /** Kafka refused or did not answer: a 503 problem. */
+    public static final class CommandNotAccepted extends ApiProblem {
         CommandNotAccepted(String message, Throwable cause) {
-            super(message, cause);
+            super(503, "kafka-unavailable", "Service unavailable", message);
+            initCause(cause);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.share.ShareLink;
+import io.javalin.apibuilder.ApiBuilder;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Expired, revoked and unknown tokens get one identical 404 page; each client address is rate-limited, and
  * wrong passwords are throttled per link and per client.
  */
-public final class SharePage {
+public final class SharePage implements EndpointGroup {
     private static final Logger log = LoggerFactory.getLogger(SharePage.class);
     private static final Duration REDIRECT_TTL = Duration.ofMinutes(1);
     private static final String NOT_FOUND_TITLE = "Link not found";
@@ -81,6 +83,15 @@ public final class SharePage {
 
     /** A link that opens, with the version it shows, found for one request. */
     private record Found(String token, ShareLink link, FileQueries.VersionRow version, String client) {
+    }
+
+    /** Registers the share pages under {@code /s/}: open routes, the link's token and password are the check. */
+    @Override
+    public void addEndpoints() {
+        ApiBuilder.get("/s/{token}", this::get);
+        ApiBuilder.post("/s/{token}", this::post);
+        ApiBuilder.get("/s/{token}/download", this::download);
+        ApiBuilder.get("/s/{token}/preview/{size}", this::preview);
     }
 
     public void get(Context ctx) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.files.FileQueries;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.ClientAddress;
@@ -15,6 +15,8 @@ import dev.filetrail.api.keys.Scope;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
+import io.javalin.apibuilder.ApiBuilder;
+import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Share-link routes. Creation and revocation are commands to Kafka; the answer waits (bounded) until the
  * projection shows the link's new state, so a 201 means the link already opens.
  */
-public final class ShareRoutes {
+public final class ShareRoutes implements EndpointGroup {
     private static final Logger log = LoggerFactory.getLogger(ShareRoutes.class);
     private static final Set<String> FIELDS = Set.of("bucket", "key", "versionId", "expiresAt", "password",
             "allowDownload");
@@ -38,17 +40,25 @@ public final class ShareRoutes {
     private final ShareLinkWaits waits;
     private final ShareCommands commands;
     private final FileQueries files;
-    private final Authorizer authorizer;
     private final ApiConfig config;
 
     public ShareRoutes(ShareLinkStore store, ShareLinkWaits waits, ShareCommands commands, FileQueries files,
-                       Authorizer authorizer, ApiConfig config) {
+                       ApiConfig config) {
         this.store = store;
         this.waits = waits;
         this.commands = commands;
         this.files = files;
-        this.authorizer = authorizer;
         this.config = config;
+    }
+
+    /** Registers the share routes, each needing the {@code share} scope; the file's list lives under its path. */
+    @Override
+    public void addEndpoints() {
+        ApiBuilder.post("/v1/shares", this::create, Scope.SHARE);
+        ApiBuilder.get("/v1/shares/{id}", this::get, Scope.SHARE);
+        ApiBuilder.delete("/v1/shares/{id}", this::revoke, Scope.SHARE);
+        ApiBuilder.get("/v1/buckets/{bucket}/files/" + ObjectPath.KEY + "/shares",
+                ObjectPath.to(ObjectPath.Target.SHARES, this::listForFile), Scope.SHARE);
     }
 
     /** A link as the API shows it: never its token or password hash. */
@@ -78,8 +88,8 @@ public final class ShareRoutes {
                          boolean allowDownload) {
     }
 
-    public void create(Context ctx) {
-        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.SHARE);
+    private void create(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         CreateRequest request = parse(ctx.body());
         checkTarget(request);
         String token = ShareSecrets.newToken();
@@ -108,13 +118,12 @@ public final class ShareRoutes {
         ctx.status(201).json(new Created(linkId, url, link.status().name(), LinkView.of(link)));
     }
 
-    public void get(Context ctx) {
-        authorizer.require(ctx, Scope.SHARE);
+    private void get(Context ctx) {
         ctx.json(LinkView.of(find(ctx.pathParam("id"))));
     }
 
-    public void revoke(Context ctx) {
-        ApiKeys.ApiKeyInfo caller = authorizer.require(ctx, Scope.SHARE);
+    private void revoke(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         ShareLink link = find(ctx.pathParam("id"));
         if (link.status() == ShareLink.Status.REVOKED) {
             ctx.json(LinkView.of(link));
@@ -132,8 +141,7 @@ public final class ShareRoutes {
         ctx.json(LinkView.of(projected.get()));
     }
 
-    public void listForFile(Context ctx, ObjectPath path) {
-        authorizer.require(ctx, Scope.SHARE);
+    private void listForFile(Context ctx, ObjectPath path) {
         int limit = Requests.limit(ctx);
         String kind = "shares:" + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);

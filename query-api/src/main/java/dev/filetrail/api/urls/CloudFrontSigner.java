@@ -1,7 +1,7 @@
 package dev.filetrail.api.urls;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiFixture;
 import dev.filetrail.api.ReadModelFeed;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;

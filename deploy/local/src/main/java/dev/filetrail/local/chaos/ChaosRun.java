@@ -1,7 +1,7 @@
 package dev.filetrail.local.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import dev.filetrail.events.kafka.KafkaRole;

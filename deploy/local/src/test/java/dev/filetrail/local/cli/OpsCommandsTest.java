@@ -480,8 +480,10 @@ class OpsCommandsTest {
         api().await(Demo.versionsPath(bucket, refusedBefore.key()), j -> j.path("versions").size() == 1,
                 Duration.ofSeconds(60));
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                stack.endpoints().streamsMetrics() + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                stack.endpoints().streamsMetrics().replaceFirst("/metrics$", "/ready"))).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"READY\"");
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.S3Keys;
-import dev.filetrail.api.files.ObjectPath;
+import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.events.Json;
 import dev.filetrail.launcher.cli.FiletrailCommand;
 import dev.filetrail.local.s3notify.S3Change;

@@ -1,9 +1,8 @@
-package dev.filetrail.api.files;
+package dev.filetrail.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filetrail.api.http.ApiProblem;
 import org.junit.jupiter.api.Test;
 
 class ObjectPathTest {

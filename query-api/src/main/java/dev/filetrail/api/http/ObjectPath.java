@@ -1,7 +1,6 @@
-package dev.filetrail.api.files;
+package dev.filetrail.api.http;
 
-import dev.filetrail.api.http.ApiProblem;
-import dev.filetrail.api.http.Requests;
+import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,6 +25,9 @@ public record ObjectPath(String bucket, String key, Target target, String versio
     public enum Target { FILE, VERSIONS, VERSION_URL, THUMBNAIL_URL, SHARES }
 
     private static final String PREFIX = "/v1/buckets/";
+    /** The Javalin path parameter that stands for the key in the file routes' paths. */
+    public static final String KEY = "<key>";
+    private static final String ATTRIBUTE = "filetrail.objectPath";
     /** The key segment that says "the key is the {@code key} query parameter". */
     public static final String KEY_IN_QUERY = "~";
 
@@ -88,6 +90,40 @@ public record ObjectPath(String bucket, String key, Target target, String versio
             Requests.versionId(versionId);
         }
         return new ObjectPath(bucket, Requests.key(key.toString()), target, versionId, size);
+    }
+
+    /** Something a route does with the file path it was sent. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Context ctx, ObjectPath path) throws Exception;
+    }
+
+    /**
+     * Parses the path of a request routed to a file route (one whose path holds {@value #KEY}), before the scope
+     * check, so that a malformed path is a 400 whoever sends it; other routes are left alone.
+     */
+    public static void remember(Context ctx) {
+        io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        if (matched != null && matched.path.contains(KEY)) {
+            ctx.attribute(ATTRIBUTE, parse(ctx.req().getRequestURI(), ctx.queryParam("key")));
+        }
+    }
+
+    /**
+     * The route handler for paths that ask for {@code target}. Javalin matches the same words from the end as
+     * {@link #parse} does; a path the two read differently (a key ending in a route word and a slash) has no route.
+     */
+    public static io.javalin.http.Handler to(Target target, Handler handler) {
+        return ctx -> {
+            ObjectPath path = ctx.attribute(ATTRIBUTE);
+            if (path == null) {
+                path = parse(ctx.req().getRequestURI(), ctx.queryParam("key"));
+            }
+            if (path.target() != target) {
+                throw ApiProblem.notFound("no such route");
+            }
+            handler.handle(ctx, path);
+        };
     }
 
     private static boolean word(List<String> segments, int index, String word) {
