@@ -13,16 +13,9 @@ class ArchitectureTest {
         ModuleArchitecture.onlyEvents("dev.filetrail.lambda").check(classes);
     }
 
-    /**
-     * One known cycle is let through: s3event's dispatcher publishes results, and results are built from s3event's
-     * SourceVersion. It goes once the S3/SNS reader shared with the bridge (issue 21, item 2) replaces s3event.
-     */
     @Test
-    void itsPackagesFormNoCycleButTheKnownOne() {
+    void itsPackagesFormNoCycle() {
         JavaClasses classes = ModuleArchitecture.mainClasses("dev.filetrail.lambda", ThumbnailHandler.class);
-        ModuleArchitecture.noCycles("dev.filetrail.lambda")
-                .ignoreDependency(dev.filetrail.lambda.s3event.NotificationDispatcher.class,
-                        dev.filetrail.lambda.results.ResultPublisher.class)
-                .check(classes);
+        ModuleArchitecture.noCycles("dev.filetrail.lambda").check(classes);
     }
 }

@@ -1,7 +1,7 @@
 package dev.filetrail.lambda.derivatives;
 
 import dev.filetrail.events.object.EventIds;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 

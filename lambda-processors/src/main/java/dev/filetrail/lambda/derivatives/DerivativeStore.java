@@ -3,7 +3,7 @@ package dev.filetrail.lambda.derivatives;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.processing.Thumbnail;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -11,7 +11,7 @@ import dev.filetrail.lambda.image.ImageRejectedException;
 import dev.filetrail.lambda.image.Orientation;
 import dev.filetrail.lambda.results.Results;
 import dev.filetrail.lambda.results.Results.Facts;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import dev.filetrail.lambda.s3event.VersionProcessor;
 import dev.filetrail.lambda.source.FetchedObject;
 import dev.filetrail.lambda.source.SourceFetcher;

@@ -5,7 +5,7 @@ import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.processing.ProcessingResult.Status;
 import dev.filetrail.events.processing.Thumbnail;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.time.Clock;
 import java.util.List;
 

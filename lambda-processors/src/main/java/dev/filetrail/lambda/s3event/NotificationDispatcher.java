@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.lambda.results.ResultPublisher;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

@@ -5,6 +5,7 @@ import dev.filetrail.events.s3.MalformedMessageException;
 import dev.filetrail.events.s3.S3Keys;
 import dev.filetrail.events.s3.S3NotificationStreamingParser;
 import dev.filetrail.events.s3.S3Record;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

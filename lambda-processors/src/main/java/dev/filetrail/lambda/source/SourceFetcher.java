@@ -1,7 +1,7 @@
 package dev.filetrail.lambda.source;
 
 import dev.filetrail.lambda.image.ContentType;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

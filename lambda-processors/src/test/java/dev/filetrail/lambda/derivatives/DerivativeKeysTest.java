@@ -2,7 +2,7 @@ package dev.filetrail.lambda.derivatives;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import org.junit.jupiter.api.Test;
 
 class DerivativeKeysTest {

@@ -13,7 +13,7 @@ import dev.filetrail.lambda.corpus.ImageCorpus;
 import dev.filetrail.lambda.derivatives.DerivativeKeys;
 import dev.filetrail.lambda.results.CollectingPublisher;
 import dev.filetrail.lambda.s3event.LambdaEvents;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import dev.filetrail.lambda.source.SourceBuckets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -8,7 +8,7 @@ import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.lambda.config.AwsClients;
 import dev.filetrail.lambda.config.LambdaConfig;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

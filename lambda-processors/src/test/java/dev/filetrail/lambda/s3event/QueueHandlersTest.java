@@ -11,6 +11,7 @@ import dev.filetrail.lambda.corpus.ImageCorpus;
 import dev.filetrail.lambda.metadata.MetadataQueueHandler;
 import dev.filetrail.lambda.results.CollectingPublisher;
 import dev.filetrail.lambda.source.SourceBuckets;
+import dev.filetrail.lambda.source.SourceVersion;
 import dev.filetrail.lambda.thumbnails.ThumbnailQueueHandler;
 import java.util.List;
 import org.junit.jupiter.api.Test;

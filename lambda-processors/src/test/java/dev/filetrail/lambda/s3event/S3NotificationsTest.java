@@ -3,6 +3,7 @@ package dev.filetrail.lambda.s3event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filetrail.lambda.source.SourceVersion;
 import org.junit.jupiter.api.Test;
 
 class S3NotificationsTest {

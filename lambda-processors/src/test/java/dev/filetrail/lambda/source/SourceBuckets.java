@@ -5,7 +5,7 @@ import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.lambda.config.AwsClients;
 import dev.filetrail.lambda.config.LambdaConfig;
 import dev.filetrail.lambda.s3event.LambdaEvents;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import java.util.List;
 import java.util.UUID;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -15,7 +15,7 @@ import dev.filetrail.lambda.derivatives.DerivativeKeys;
 import dev.filetrail.lambda.results.CollectingPublisher;
 import dev.filetrail.lambda.s3event.LambdaEvents;
 import dev.filetrail.lambda.s3event.NotificationDispatcher;
-import dev.filetrail.lambda.s3event.SourceVersion;
+import dev.filetrail.lambda.source.SourceVersion;
 import dev.filetrail.lambda.source.SourceBuckets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.filetrail.lambda.s3event;
+package dev.filetrail.lambda.source;
 
 /**
  * One created object version named by an S3 notification: the key is already form-URL-decoded; versionId is
