@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -176,7 +175,9 @@ public final class MetadataStreams implements Service {
             Set<TopicPartition> assigned = new HashSet<>();
             Map<TopicPartition, Long> committed = new HashMap<>();
             Map<TopicPartition, Long> end = new HashMap<>();
+            Set<String> listed = new HashSet<>();
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                listed.add(thread.threadName());
                 if (DYING.contains(thread.threadState()) || failedThreads.contains(thread.threadName())) {
                     continue;
                 }
@@ -187,8 +188,7 @@ public final class MetadataStreams implements Service {
                 }
             }
             // A failed thread's name may be given to a later replacement once it is gone from the list.
-            failedThreads.retainAll(streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
-                    .collect(Collectors.toSet()));
+            failedThreads.retainAll(listed);
             readiness.sample(assigned, committed, end);
             log.debug("progress sampled applicationId={} state={} assigned={} committed={} end={}",
                     config.applicationId(), streams.state(), assigned, committed, end);
