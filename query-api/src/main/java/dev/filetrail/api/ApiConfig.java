@@ -58,6 +58,8 @@ public record ApiConfig(
         KeyCache.Settings apiKeyCache) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
+    /** DATABASE_POOL_SIZE when unset. */
+    public static final int DEFAULT_POOL_SIZE = 10;
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
 
     public ApiConfig {
@@ -119,7 +121,7 @@ public record ApiConfig(
                 e.str("DATABASE_USER", "postgres"),
                 e.str("DATABASE_PASSWORD", "postgres"),
                 e.str("DATABASE_SCHEMA", "filetrail"),
-                e.integer("DATABASE_POOL_SIZE", 10),
+                e.integer("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE),
                 KafkaClientSettings.fromEnvironment(get),
                 e.str("PROJECTOR_GROUP_ID", "filetrail-query-projector"),
                 e.str("CLOUDFRONT_URL", "http://127.0.0.1:8081"),

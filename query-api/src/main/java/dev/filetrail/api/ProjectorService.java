@@ -60,7 +60,7 @@ public final class ProjectorService implements Service {
 
     /** Opens the pool, applies the migrations and checks that the topics exist and agree. */
     public ProjectorService open() {
-        database = resources.push(ReadModelDatabase.forApi(config, "query-api"));
+        database = resources.push(ReadModelDatabase.forApi(config, "query-api", registry));
         database.migrate();
         admin = resources.push(config.kafka().newAdmin());
         RequiredTopics.verify(admin, topics);

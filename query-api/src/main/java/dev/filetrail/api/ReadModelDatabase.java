@@ -2,6 +2,8 @@ package dev.filetrail.api;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
@@ -23,9 +25,29 @@ public final class ReadModelDatabase implements AutoCloseable {
     private final String schema;
     private final String keysSchema;
 
+    /**
+     * Statements a connection executes this many times run as server-side prepared statements from then on. One:
+     * the API runs a handful of fixed statement texts, so each is parsed and planned once per pooled connection and
+     * then only bound and executed; pgjdbc keeps them in its per-connection cache (the next constant) across
+     * {@code PreparedStatement} objects, and Hikari keeps the physical connection across borrows.
+     */
+    static final int PREPARE_THRESHOLD = 1;
+    /** Statement texts pgjdbc keeps prepared per connection (its default, stated here because the API relies on it). */
+    static final int PREPARED_STATEMENT_CACHE_QUERIES = 256;
+
     /** Opens a pool whose connections resolve unqualified names in {@code schema}, then {@code keysSchema}. */
     public ReadModelDatabase(String url, String user, String password, String schema, String keysSchema,
                              int poolSize, String poolName) {
+        this(url, user, password, schema, keysSchema, poolSize, poolName, null);
+    }
+
+    /**
+     * As above, with the pool's metrics ({@code hikaricp_connections_pending}: threads waiting for a connection,
+     * {@code hikaricp_connections_acquire_seconds}, …, tagged {@code pool=<poolName>}) in {@code registry} when not
+     * null.
+     */
+    public ReadModelDatabase(String url, String user, String password, String schema, String keysSchema,
+                             int poolSize, String poolName, MeterRegistry registry) {
         this.schema = schema;
         this.keysSchema = keysSchema;
         HikariConfig hikari = new HikariConfig();
@@ -38,12 +60,22 @@ public final class ReadModelDatabase implements AutoCloseable {
         hikari.setConnectionTimeout(10_000);
         hikari.addDataSourceProperty("currentSchema", schema + "," + keysSchema);
         hikari.addDataSourceProperty("ApplicationName", "filetrail-" + poolName);
+        hikari.addDataSourceProperty("prepareThreshold", String.valueOf(PREPARE_THRESHOLD));
+        hikari.addDataSourceProperty("preparedStatementCacheQueries", String.valueOf(PREPARED_STATEMENT_CACHE_QUERIES));
+        if (registry != null) {
+            hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
         this.dataSource = new HikariDataSource(hikari);
     }
 
     public static ReadModelDatabase forApi(ApiConfig config, String poolName) {
+        return forApi(config, poolName, null);
+    }
+
+    /** The service's pool, its metrics in {@code registry}. */
+    public static ReadModelDatabase forApi(ApiConfig config, String poolName, MeterRegistry registry) {
         return new ReadModelDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.databaseSchema(), config.keysSchema(), config.databasePoolSize(), poolName);
+                config.databaseSchema(), config.keysSchema(), config.databasePoolSize(), poolName, registry);
     }
 
     /** Applies the read-model migrations to {@code schema} and the key migrations to the keys schema. */

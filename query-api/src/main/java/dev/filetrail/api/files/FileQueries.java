@@ -38,19 +38,46 @@ public final class FileQueries {
             + "version_count, delete_marker_count, size, e_tag, content_type, storage_class, last_modified";
     private static final String VERSION_COLUMNS = "version_id, ordering, sequencer, delete_marker, size, e_tag, "
             + "storage_class, created_at, requester, content_type, restore, tags_changed_at, derivatives";
+    // Each statement is one constant text, so pgjdbc finds it in the connection's cache of server-prepared
+    // statements (ReadModelDatabase) instead of building and parsing it per request.
+    // A prefix is a range of the (bucket, key) index, [prefix, successor of prefix), given as two bounds rather than
+    // LIKE: a server-prepared statement may run a generic plan, which cannot turn LIKE ? into index bounds and would
+    // read every key of the bucket after the cursor.
+    private static final String LIST = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND NOT deleted"
+            + " AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?";
+    private static final String LIST_UNBOUNDED = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ?"
+            + " AND NOT deleted AND key > ? AND key >= ? ORDER BY key LIMIT ?";
+    private static final String FILE = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND key = ?";
+    // The file route's one round trip: the head and what the processors attached to its current version.
+    private static final String FILE_WITH_CURRENT = "SELECT f." + FILE_COLUMNS.replace(", ", ", f.")
+            + ", v.derivatives FROM files f LEFT JOIN file_versions v"
+            + " ON v.bucket = f.bucket AND v.key = f.key AND v.version_id = f.current_version_id"
+            + " WHERE f.bucket = ? AND f.key = ?";
+    private static final String VERSION = "SELECT " + VERSION_COLUMNS
+            + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?";
+    private static final String HISTORY = "SELECT " + VERSION_COLUMNS + " FROM file_versions WHERE bucket = ? AND key = ?"
+            + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
+    private static final String HISTORY_AFTER = "SELECT " + VERSION_COLUMNS
+            + " FROM file_versions WHERE bucket = ? AND key = ? AND (ordering, version_id) < (?, ?)"
+            + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
 
     /**
      * Current (not deleted) files whose key starts with {@code prefix}, after {@code afterKey}, in key order (UTF-8
      * byte order); keys are compared in their {@link StoredKey} form, which keeps both order and prefixes.
      */
     public List<FileRow> list(String bucket, String prefix, String afterKey, int limit) {
-        String sql = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND NOT deleted"
-                + " AND key LIKE ? ESCAPE '\\' AND key > ? ORDER BY key LIMIT ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, bucket);
-            s.setString(2, likePrefix(StoredKey.toColumn(prefix)));
-            s.setString(3, afterKey == null ? "" : StoredKey.toColumn(afterKey));
-            s.setInt(4, limit);
+        String from = prefix == null ? "" : StoredKey.toColumn(prefix);
+        String until = successor(from);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(until == null ? LIST_UNBOUNDED : LIST)) {
+            int i = 1;
+            s.setString(i++, bucket);
+            s.setString(i++, afterKey == null ? "" : StoredKey.toColumn(afterKey));
+            s.setString(i++, from);
+            if (until != null) {
+                s.setString(i++, until);
+            }
+            s.setInt(i, limit);
             List<FileRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -65,7 +92,7 @@ public final class FileQueries {
 
     public Optional<FileRow> file(String bucket, String key) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND key = ?")) {
+             PreparedStatement s = c.prepareStatement(FILE)) {
             s.setString(1, bucket);
             s.setString(2, StoredKey.toColumn(key));
             try (ResultSet rs = s.executeQuery()) {
@@ -76,10 +103,27 @@ public final class FileQueries {
         }
     }
 
+    /** A file's head with the derivatives of its current version (null when none, or no current version). */
+    public record FileWithCurrent(FileRow file, FileVersion.Derivatives currentDerivatives) {
+    }
+
+    /** {@link #file} and the current version's derivatives in one statement (one snapshot, one round trip). */
+    public Optional<FileWithCurrent> fileWithCurrent(String bucket, String key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FILE_WITH_CURRENT)) {
+            s.setString(1, bucket);
+            s.setString(2, StoredKey.toColumn(key));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new FileWithCurrent(fileRow(rs), derivatives(rs.getString(13))))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("file lookup failed for " + bucket + "/" + key, e);
+        }
+    }
+
     public Optional<VersionRow> version(String bucket, String key, String versionId) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS
-                     + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?")) {
+             PreparedStatement s = c.prepareStatement(VERSION)) {
             s.setString(1, bucket);
             s.setString(2, StoredKey.toColumn(key));
             s.setString(3, versionId);
@@ -93,10 +137,8 @@ public final class FileQueries {
 
     /** Versions newest first (S3 sequencer order), strictly after the cursor position when one is given. */
     public List<VersionRow> history(String bucket, String key, String afterOrdering, String afterVersionId, int limit) {
-        String sql = "SELECT " + VERSION_COLUMNS + " FROM file_versions WHERE bucket = ? AND key = ?"
-                + (afterOrdering == null ? "" : " AND (ordering, version_id) < (?, ?)")
-                + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(afterOrdering == null ? HISTORY : HISTORY_AFTER)) {
             int i = 1;
             s.setString(i++, bucket);
             s.setString(i++, StoredKey.toColumn(key));
@@ -117,9 +159,24 @@ public final class FileQueries {
         }
     }
 
-    static String likePrefix(String prefix) {
-        String p = prefix == null ? "" : prefix;
-        return p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    /**
+     * The least string above every string that starts with {@code prefix}, in the key columns' order ("C": UTF-8
+     * bytes, which is code point order): the prefix with its last code point raised by one, after dropping trailing
+     * U+10FFFFs (surrogates are skipped, they are not characters). Null when no string is above them all (an empty
+     * prefix, or one made only of U+10FFFF).
+     */
+    static String successor(String prefix) {
+        int end = prefix.length();
+        while (end > 0) {
+            int last = prefix.codePointBefore(end);
+            int start = end - Character.charCount(last);
+            if (last < Character.MAX_CODE_POINT) {
+                int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
+                return new StringBuilder(start + 2).append(prefix, 0, start).appendCodePoint(next).toString();
+            }
+            end = start;
+        }
+        return null;
     }
 
     private static FileRow fileRow(ResultSet rs) throws SQLException {
@@ -134,8 +191,11 @@ public final class FileQueries {
         return new VersionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), nullableLong(rs, 5),
                 rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)), rs.getString(9), rs.getString(10),
                 restore == null ? null : Json.read(restore, FileVersion.Restore.class),
-                instant(rs.getTimestamp(12)),
-                derivatives == null ? null : Json.read(derivatives, FileVersion.Derivatives.class));
+                instant(rs.getTimestamp(12)), derivatives(derivatives));
+    }
+
+    private static FileVersion.Derivatives derivatives(String json) {
+        return json == null ? null : Json.read(json, FileVersion.Derivatives.class);
     }
 
     private static Long nullableLong(ResultSet rs, int index) throws SQLException {

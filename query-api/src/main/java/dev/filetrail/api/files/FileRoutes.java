@@ -6,13 +6,13 @@ import static io.javalin.apibuilder.ApiBuilder.path;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.access.AccessEvents;
-import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.http.Cursor;
+import dev.filetrail.api.http.JsonBody;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
@@ -125,17 +125,17 @@ public final class FileRoutes implements EndpointGroup {
         }
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
-        ctx.json(new FileListing(bucket, prefix, files, next));
+        JsonBody.write(ctx, new FileListing(bucket, prefix, files, next));
     }
 
     private void file(Context ctx, ObjectPath path) {
-        FileQueries.FileRow file = queries.file(path.bucket(), path.key())
+        FileQueries.FileWithCurrent found = queries.fileWithCurrent(path.bucket(), path.key())
                 .orElseThrow(() -> ApiProblem.notFound("no file " + path.key() + " in bucket " + path.bucket()));
+        FileQueries.FileRow file = found.file();
         List<ThumbnailView> thumbnails = new ArrayList<>();
         Metadata metadata = null;
         if (file.currentVersionId() != null) {
-            var version = queries.version(path.bucket(), path.key(), file.currentVersionId());
-            FileVersion.Derivatives d = version.map(FileQueries.VersionRow::derivatives).orElse(null);
+            FileVersion.Derivatives d = found.currentDerivatives();
             if (d != null) {
                 metadata = new Metadata(d.contentType(), d.width(), d.height(), d.sha256(), d.exif(), d.failureReason());
                 for (Thumbnail t : d.thumbnails() == null ? List.<Thumbnail>of() : d.thumbnails()) {
@@ -145,7 +145,7 @@ public final class FileRoutes implements EndpointGroup {
                 }
             }
         }
-        ctx.json(new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
+        JsonBody.write(ctx, new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
                 file.latestVersionId(), file.size(), file.contentType(), file.eTag(), file.storageClass(),
                 file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata));
     }
@@ -170,7 +170,7 @@ public final class FileRoutes implements EndpointGroup {
                 v.restore(), v.tagsChangedAt(),
                 v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size()))
                 .toList();
-        ctx.json(new VersionPage(path.bucket(), path.key(), versions, next));
+        JsonBody.write(ctx, new VersionPage(path.bucket(), path.key(), versions, next));
     }
 
     private void versionUrl(Context ctx, ObjectPath path) {
@@ -184,7 +184,7 @@ public final class FileRoutes implements EndpointGroup {
         }
         CloudFrontSigner.SignedUrl url = signer.sourceVersion(path.key(), path.versionId(), ttl);
         recordIssued(ctx, caller, path, url);
-        ctx.json(new SignedUrlView(path.bucket(), path.key(), path.versionId(), null, url.url(), url.expiresAt()));
+        JsonBody.write(ctx, new SignedUrlView(path.bucket(), path.key(), path.versionId(), null, url.url(), url.expiresAt()));
     }
 
     private void thumbnailUrl(Context ctx, ObjectPath path) {
@@ -204,7 +204,7 @@ public final class FileRoutes implements EndpointGroup {
         CloudFrontSigner.SignedUrl url = signer.derivative(thumbnail.key(), ttl);
         recordIssued(ctx, caller, new ObjectPath(path.bucket(), path.key(), path.target(), finalVersion,
                 path.thumbnailSize()), url);
-        ctx.json(new SignedUrlView(path.bucket(), path.key(), finalVersion, path.thumbnailSize(), url.url(),
+        JsonBody.write(ctx, new SignedUrlView(path.bucket(), path.key(), finalVersion, path.thumbnailSize(), url.url(),
                 url.expiresAt()));
     }
 

@@ -42,6 +42,9 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(int port, Handlers h) {
         byte[] ping = Json.write(Map.of("service", "filetrail-query-api", "status", "ok"));
+        // Liveness is the benchmark's floor: its two possible answers are serialised once, as ping's is.
+        byte[] up = Json.write(Map.of("status", "UP"));
+        byte[] down = Json.write(Map.of("status", "DOWN"));
         this.app = Javalin.create(cfg -> {
             cfg.jetty.port = port;
             cfg.startup.showJavalinBanner = false;
@@ -54,8 +57,8 @@ public final class ApiServer implements AutoCloseable {
 
             // Liveness only: /ready and /metrics are on the admin port, which the public load balancer never exposes.
             cfg.routes.get("/health", ctx -> {
-                boolean up = h.alive().getAsBoolean();
-                ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
+                boolean alive = h.alive().getAsBoolean();
+                ctx.status(alive ? 200 : 503).contentType("application/json").result(alive ? up : down);
             });
             cfg.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(h.openApi().bytes()));
             cfg.routes.get("/v1/ping", ctx -> ctx.contentType("application/json").result(ping), Scope.READ);

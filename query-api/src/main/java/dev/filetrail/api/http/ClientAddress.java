@@ -45,6 +45,10 @@ public final class ClientAddress {
 
     /** The client address for a connection from {@code peer} carrying {@code forwardedFor} (may be null). */
     public String resolve(String peer, String forwardedFor) {
+        if (trusted.isEmpty() || forwardedFor == null || forwardedFor.isBlank()) {
+            // The answer below in these cases too, without parsing the peer's address on every request.
+            return peer;
+        }
         InetAddress peerAddress = literal(stripPort(peer == null ? "" : peer.trim()));
         if (peerAddress == null || !isTrusted(peerAddress) || forwardedFor == null || forwardedFor.isBlank()) {
             return peer;

@@ -5,11 +5,13 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /** Reads and bounds query parameters, answering 400 with the parameter's name for anything malformed. */
 public final class Requests {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private Requests() {
     }
@@ -55,7 +57,7 @@ public final class Requests {
 
     /** An S3 bucket name as S3 allows it (3..63 of a-z 0-9 . -). */
     public static String bucket(String bucket) {
-        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        if (bucket == null || !BUCKET.matcher(bucket).matches()) {
             throw ApiProblem.badRequest("not a valid bucket name: '" + bucket + "'");
         }
         return bucket;

@@ -154,6 +154,38 @@ class ApiRoutesTest {
     }
 
     @Test
+    void jsonAnswersAreWrittenWholeWithTheirLengthAndCompressedOnRequest() throws Exception {
+        String list = "/v1/buckets/" + f.bucket + "/files";
+        HttpResponse<byte[]> plain = f.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(f.baseUrl() + list)).header("Authorization", "Bearer " + f.admin()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json");
+        // Written straight into the response, yet not chunked: Jetty still knows the whole length.
+        assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
+        assertThat(json(new String(plain.body(), StandardCharsets.UTF_8)).get("files").size())
+                .isGreaterThanOrEqualTo(ODD_KEYS.size());
+        assertThat(plain.body().length).as("over Javalin's compression threshold").isGreaterThan(1500);
+
+        HttpResponse<byte[]> gzipped = f.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(f.baseUrl() + list)).header("Authorization", "Bearer " + f.admin())
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        byte[] unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))
+                .readAllBytes();
+        assertThat(json(new String(unzipped, StandardCharsets.UTF_8)).get("files"))
+                .isEqualTo(json(new String(plain.body(), StandardCharsets.UTF_8)).get("files"));
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + body);
+        }
+    }
+
+    @Test
     void badInputGets400ProblemJson() {
         String read = f.keys.get("read");
         Map<String, String> cases = new LinkedHashMap<>();
