@@ -59,7 +59,7 @@ public record ApiConfig(
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
-    public static final int DEFAULT_POOL_SIZE = 10;
+    public static final int DEFAULT_POOL_SIZE = 16;
     public static final String LOCAL_KEY_PAIR_ID = "K2FILETRAILLOCAL";
 
     public ApiConfig {
