@@ -50,7 +50,7 @@ public final class ClientAddress {
             return peer;
         }
         InetAddress peerAddress = literal(stripPort(peer == null ? "" : peer.trim()));
-        if (peerAddress == null || !isTrusted(peerAddress) || forwardedFor == null || forwardedFor.isBlank()) {
+        if (peerAddress == null || !isTrusted(peerAddress)) {
             return peer;
         }
         String[] hops = forwardedFor.split(",");

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 
 /**
  * Writes a JSON answer straight into the response's output stream. Javalin's {@code ctx.json} renders a whole
- * String first and then encodes it into a second copy; a 50-version history page is about 17 KB, so that was two
+ * String first and then encodes it into a second copy; a 50-version history page is over 10 KB, so that was two
  * such buffers per request on the routes internal services call most.
  */
 public final class JsonBody {
