@@ -1,6 +1,8 @@
 package dev.filetrail.local.bench;
 
+import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ReadModelDatabase;
+import dev.filetrail.api.projection.ProjectionRebuild;
 import dev.filetrail.api.projection.ProjectionListener;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
@@ -58,7 +60,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.postgresql.PGConnection;
 
 /**
- * Catch-up of the whole pipeline, each stage beside its floor, in one run (issue 23, item 1):
+ * Catch-up of the whole pipeline, each stage beside its floor, in one run (issue 23, items 1-3): produce, topology
+ * beside io-min, projector beside COPY, end to end, and a projection rebuild beside COPY of the same rows:
  * {@code mvn -q -pl deploy/local -am install -DskipTests && mvn -q -pl deploy/local test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.filetrail.local.bench.CatchUpBenchmark
  * [-Dbench.events=200000] [-Dbench.keys=20000]}.
@@ -128,7 +131,7 @@ public final class CatchUpBenchmark {
             project.stop(first.count(), readModelRows);
             rows.add(project.row("projector: Kafka -> read model (" + String.format("%,d", readModelRows) + " rows)",
                     "rows"));
-            Stage copy = copyRows(url, pg, readModelRows);
+            Stage copy = copyRows(url, pg, "bench_projector", "bench_copy", readModelRows);
             rows.add(copy.row("floor: PostgreSQL COPY of the same rows into tables of the same shape", "rows"));
 
             // 4. End to end: a second input of the same shape (other keys) with the topology and projector live.
@@ -148,13 +151,28 @@ public final class CatchUpBenchmark {
             projector.close();
             db.close();
 
+            // 5. A rebuild of the whole read model (both rounds) beside COPY of the same rows, same run.
+            Map<String, String> env = new HashMap<>(kafka.settings(KafkaRole.API).environment());
+            env.put("DATABASE_URL", url);
+            env.put("DATABASE_SCHEMA", "bench_projector");
+            env.put("PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-bench");
+            Stage rebuild = Stage.start(pg);
+            new ProjectionRebuild(ApiConfig.fromMap(env)).run(p -> { }, false, true);
+            long rebuiltRows = countRows(url, "bench_projector");
+            rebuild.stop(rebuiltRows, rebuiltRows);
+            rows.add(rebuild.row("rebuild: filetrail rebuild --projection (" + String.format("%,d", rebuiltRows)
+                    + " rows, indexes built after the load)", "rows"));
+            Stage copyAll = copyRows(url, pg, "bench_projector", "bench_copy_all", rebuiltRows);
+            rows.add(copyAll.row("floor: COPY of the same rows", "rows"));
+
             System.out.println();
             System.out.println("| stage | rate | wall s | CPU µs per unit (JVM + PostgreSQL) |");
             System.out.println("|---|---|---|---|");
             rows.forEach(System.out::println);
-            System.out.printf("%nRATIOS topology/io-min=%.2f projector/COPY=%.2f end-to-end/produce=%.3f "
-                            + "end-to-end=%,.0f events/s load=%s%n", topology.rate() / ioMin.rate(),
-                    project.rate() / copy.rate(), endToEnd.rate() / produce.rate(), endToEnd.rate(),
+            System.out.printf("%nRATIOS topology/io-min=%.2f projector/COPY=%.2f rebuild/COPY=%.2f "
+                            + "end-to-end/produce=%.3f end-to-end=%,.0f events/s load=%s%n", topology.rate() / ioMin.rate(),
+                    project.rate() / copy.rate(), rebuild.rate() / copyAll.rate(), endToEnd.rate() / produce.rate(),
+                    endToEnd.rate(),
                     Files.readString(Path.of("/proc/loadavg")).trim());
         }
     }
@@ -346,21 +364,21 @@ public final class CatchUpBenchmark {
     }
 
     /** Copies the projected rows out to memory, then times COPY FROM STDIN into same-shaped tables (indexes too). */
-    private static Stage copyRows(String url, Cpu pg, long rows) throws Exception {
+    private static Stage copyRows(String url, Cpu pg, String from, String to, long rows) throws Exception {
         Map<String, byte[]> data = new HashMap<>();
         try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, PostgresServer.PASSWORD);
              Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA bench_copy");
+            s.execute("CREATE SCHEMA " + to);
             for (String table : READ_MODEL_TABLES) {
-                s.execute("CREATE TABLE bench_copy." + table + " (LIKE bench_projector." + table + " INCLUDING ALL)");
+                s.execute("CREATE TABLE " + to + "." + table + " (LIKE " + from + "." + table + " INCLUDING ALL)");
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY bench_projector." + table + " TO STDOUT", out);
+                c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + from + "." + table + " TO STDOUT", out);
                 data.put(table, out.toByteArray());
             }
             Stage stage = Stage.start(pg);
             c.setAutoCommit(false);
             for (String table : READ_MODEL_TABLES) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy." + table + " FROM STDIN",
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + to + "." + table + " FROM STDIN",
                         new ByteArrayInputStream(data.get(table)));
             }
             c.commit();
