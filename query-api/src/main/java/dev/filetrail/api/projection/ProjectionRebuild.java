@@ -10,9 +10,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the read model from offset zero into a fresh schema while the live one keeps serving, then switches:
- * under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
+ * the fresh schema is loaded by the projector's own batch path with its secondary indexes deferred (built once after
+ * the load), then under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
  * transaction. The live projector resumes on the new tables, skipping what the rebuild already wrote.
  */
 public final class ProjectionRebuild {
@@ -69,12 +73,14 @@ public final class ProjectionRebuild {
         long[] records = {0};
         try (rebuilt; liveDb) {
             ReadModelDatabase.migrate(rebuilt.dataSource(), target, "classpath:db/readmodel");
+            List<String> deferred = deferIndexes(rebuilt.dataSource(), target);
             // Under the projector's group prefix, so the api role may run it as well as the ops role.
             try (Projector projector = new Projector(rebuilt.dataSource(), config.kafka(),
                     config.projectorGroupId() + "-rebuild-" + stamp, target, new SimpleMeterRegistry(),
                     ProjectionListener.NONE)) {
                 projector.subscribe();
                 catchUp(projector, ends, "catch-up", progress, records, started);
+                buildIndexes(rebuilt.dataSource(), deferred, progress, records[0], started);
                 try (Connection connection = liveDb.dataSource().getConnection()) {
                     connection.setAutoCommit(false);
                     try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
@@ -104,6 +110,51 @@ public final class ProjectionRebuild {
         log.info("read model rebuilt schema={} records={} seconds={} recordsPerSecond={}", live, records[0],
                 took.toSeconds(), Math.round(rate));
         return new Summary(live, target, dropRetired ? null : retired, records[0], took, rate, true, false);
+    }
+
+    /**
+     * Drops the fresh schema's secondary indexes (not the primary keys and unique indexes the writes rely on) and
+     * returns their definitions: the load then maintains one index per table, and each deferred index is built once
+     * from sorted input after it ({@link #buildIndexes}) instead of row by row.
+     */
+    static List<String> deferIndexes(DataSource dataSource, String schema) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> definitions = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement s = connection.prepareStatement("""
+                    SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x
+                    JOIN pg_class c ON c.oid = x.indexrelid
+                    JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = ? AND NOT x.indisunique AND NOT x.indisprimary ORDER BY c.relname""")) {
+                s.setString(1, schema);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                        definitions.add(rs.getString(2));
+                    }
+                }
+            }
+            try (Statement ddl = connection.createStatement()) {
+                for (String name : names) {
+                    ddl.execute("DROP INDEX " + schema + ".\"" + name + "\"");
+                }
+            }
+        }
+        log.info("rebuild defers indexes schema={} indexes={}", schema, names);
+        return definitions;
+    }
+
+    /** Builds the indexes {@link #deferIndexes} dropped, with memory enough to sort each in one pass. */
+    static void buildIndexes(DataSource dataSource, List<String> definitions, Consumer<Progress> progress,
+                             long records, Instant started) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement ddl = connection.createStatement()) {
+            ddl.execute("SET maintenance_work_mem = '256MB'");
+            for (String definition : definitions) {
+                ddl.execute(definition);
+            }
+            ddl.execute("RESET maintenance_work_mem");
+        }
+        progress.accept(new Progress("indexes", records, 0, rate(records, started)));
     }
 
     private static void catchUp(Projector projector, Map<TopicPartition, Long> targets, String phase,

@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Projects {@code file-versions}, {@code files}, {@code share-links} and {@code audit} into PostgreSQL. Each
- * poll is written in one transaction together with the next offsets of its partitions, and records below the
+ * batch (the polls of all partitions that are ready, see {@link #pollOnce}) is written in one transaction together
+ * with the next offsets of its partitions, and records below the
  * stored offset are skipped inside that transaction, so a crash, a rebalance or a second projector never loses
  * or doubles a row. A record that can never be written is parked in {@code projection_rejects} and the rest of
  * its batch applied; a transient failure is retried with back-off, and {@link #retrying()} says for how long.
@@ -45,6 +47,11 @@ public final class Projector implements AutoCloseable {
     public static final List<String> TOPICS = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name(), Topics.SHARE_LINKS.name(),
             Topics.AUDIT.name());
 
+    /** Records gathered into one transaction at most. */
+    static final int BATCH_RECORDS = 20_000;
+    /** How long a batch waits for the next poll before it is written. */
+    static final Duration BATCH_LINGER = Duration.ofMillis(5);
+
     private final DataSource dataSource;
     private final String groupId;
     private final ProjectionWriter writer;
@@ -54,6 +61,7 @@ public final class Projector implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Timer batchTimer;
+    private final DistributionSummary batchRecords;
     private volatile Thread thread;
     private volatile Throwable failure;
     private long lastLagCheck;
@@ -76,11 +84,14 @@ public final class Projector implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // The streams write with exactly_once_v2: never project a record of an aborted transaction.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.writer = new ProjectionWriter(dataSource, lockName, registry, listener, this::committed);
         this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
+        this.batchRecords = DistributionSummary.builder("filetrail_projector_batch_records")
+                .description("records written per projector batch (one transaction unless a bad record is isolated)")
+                .register(registry);
         registry.gauge("filetrail_projector_lag", lag);
         Gauge.builder("filetrail_projector_retrying_seconds", this, p -> p.retrying().toMillis() / 1000.0)
                 .description("how long the projector has been retrying one batch after transient failures")
@@ -135,18 +146,33 @@ public final class Projector implements AutoCloseable {
         }
     }
 
-    /** One poll and its transaction(s); returns the number of records the poll returned. */
+    /**
+     * One batch and its transaction(s); returns the number of records written. A batch gathers polls across
+     * partitions while the consumer has records ready (up to {@link #BATCH_RECORDS}): a catch-up writes few large
+     * transactions, in which many changes of one row collapse into one write, while a live record waits at most
+     * {@link #BATCH_LINGER} for company.
+     */
     int pollOnce(Duration timeout) {
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
-        if (!records.isEmpty()) {
-            Timer.Sample sample = Timer.start();
-            List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
-            records.forEach(batch::add);
-            writeWithRetry(batch);
-            sample.stop(batchTimer);
+        if (records.isEmpty()) {
+            updateLag();
+            return 0;
         }
+        Timer.Sample sample = Timer.start();
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        while (batch.size() < BATCH_RECORDS) {
+            ConsumerRecords<String, byte[]> more = consumer.poll(BATCH_LINGER);
+            if (more.isEmpty()) {
+                break;
+            }
+            more.forEach(batch::add);
+        }
+        writeWithRetry(batch);
+        sample.stop(batchTimer);
+        batchRecords.record(batch.size());
         updateLag();
-        return records.count();
+        return batch.size();
     }
 
     /**

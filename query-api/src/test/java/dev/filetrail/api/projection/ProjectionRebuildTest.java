@@ -52,6 +52,9 @@ class ProjectionRebuildTest {
                 assertThat(schemas).contains("filetrail", "filetrail_keys", summary.retiredSchema())
                         .doesNotContain(summary.rebuiltSchema());
             }
+            // The indexes the rebuild deferred during its load are all back before the switch.
+            assertThat(indexes(f, "filetrail")).contains("file_versions_history", "audit_events_time",
+                    "share_links_file").isEqualTo(indexes(f, summary.retiredSchema()));
             assertThat(versions(f, history)).isEqualTo(20);
             // The live projector carries on in the switched schema, without doubling what the rebuild wrote.
             for (int i = 0; i < 5; i++) {
@@ -60,6 +63,20 @@ class ProjectionRebuildTest {
             ApiFixture.await("live projector writes the new schema", () -> versions(f, history) == 25);
             assertThat(f.get("/v1/ping", f.keys.get("read")).statusCode()).as("keys survive a rebuild").isEqualTo(200);
         }
+    }
+
+    static List<String> indexes(ApiFixture f, String schema) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = f.api.dataSource().getConnection();
+             var s = c.prepareStatement("SELECT indexname FROM pg_indexes WHERE schemaname = ? ORDER BY indexname")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     static int versions(ApiFixture f, String path) {
