@@ -84,8 +84,15 @@ final class ProjectionOffsets {
                 stored.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read projection offsets", e);
+            throw new Unreadable(e);
         }
         return stored;
+    }
+
+    /** The stored offsets could not be read (PostgreSQL unreachable): nothing was decided, the caller may retry. */
+    static final class Unreadable extends RuntimeException {
+        Unreadable(SQLException cause) {
+            super("cannot read projection offsets: " + cause.getMessage(), cause);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -62,6 +65,7 @@ public final class Projector implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Timer batchTimer;
     private final DistributionSummary batchRecords;
+    private final Counter transientFailures;
     private volatile Thread thread;
     private volatile Throwable failure;
     private long lastLagCheck;
@@ -89,6 +93,9 @@ public final class Projector implements AutoCloseable {
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.writer = new ProjectionWriter(dataSource, lockName, registry, listener, this::committed);
         this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
+        this.transientFailures = Counter.builder("filetrail_projector_transient_failures")
+                .description("Kafka or offset-store failures the projector outlived by reading again from its stored offsets")
+                .register(registry);
         this.batchRecords = DistributionSummary.builder("filetrail_projector_batch_records")
                 .description("records written per projector batch (one transaction unless a bad record is isolated)")
                 .register(registry);
@@ -130,8 +137,25 @@ public final class Projector implements AutoCloseable {
 
     private void loop() {
         try {
+            boolean reseek = false;
             while (running.get()) {
-                pollOnce(Duration.ofMillis(500));
+                try {
+                    if (reseek) {
+                        // A retriable failure may have come between a poll and its write: the records polled and
+                        // not written are read again from the offsets PostgreSQL holds.
+                        seekToStored(consumer.assignment());
+                        reseek = false;
+                    }
+                    pollOnce(Duration.ofMillis(500));
+                } catch (RuntimeException e) {
+                    if (!survivable(e)) {
+                        throw e;
+                    }
+                    reseek = true;
+                    transientFailures.increment();
+                    log.warn("projector retrying after a transient failure group={} reason={}", groupId, e.toString());
+                    sleep(1_000);
+                }
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -273,7 +297,14 @@ public final class Projector implements AutoCloseable {
         }
         // Positions, not committed offsets: with read_committed the last offset of a partition is often a
         // transaction marker no record will ever be committed for.
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assignment, Duration.ofSeconds(2));
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = consumer.endOffsets(assignment, Duration.ofSeconds(2));
+        } catch (TimeoutException e) {
+            // The gauge keeps its last value; a slow broker must not stop the projection it only reports on.
+            log.debug("projector lag not measured group={} reason={}", groupId, e.toString());
+            return;
+        }
         long total = 0;
         for (TopicPartition p : assignment) {
             total += Math.max(0, ends.getOrDefault(p, 0L) - consumer.position(p));
@@ -336,6 +367,20 @@ public final class Projector implements AutoCloseable {
         } else if (thread == null) {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * A failure the loop outlives: Kafka's retriable errors (a timed-out offset lookup on a busy broker), and the
+     * stored offsets unreadable while PostgreSQL restarts (thrown from the assignment callback, so Kafka hands it
+     * back from {@code poll} wrapped).
+     */
+    private static boolean survivable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RetriableException || t instanceof ProjectionOffsets.Unreadable) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleep(long millis) {
