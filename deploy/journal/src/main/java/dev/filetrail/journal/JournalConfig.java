@@ -112,6 +112,17 @@ public record JournalConfig(
         return CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties(), null);
     }
 
+    /** Closes a catalog from {@link #catalog()} (its connection pool and FileIO); a failure to close loses nothing. */
+    public static void close(Catalog catalog) {
+        if (catalog instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(JournalConfig.class).warn("journal catalog did not close cleanly", e);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "JournalConfig[catalog=" + catalogName + " url=" + catalogUrl + " warehouse=" + warehouse + " namespace="

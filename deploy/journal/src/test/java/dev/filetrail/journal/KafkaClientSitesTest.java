@@ -1,13 +1,13 @@
 package dev.filetrail.journal;
 
 import dev.filetrail.events.kafka.KafkaClientSites;
-import dev.filetrail.journal.sink.JournalSinkTest;
+
 import org.junit.jupiter.api.Test;
 
 class KafkaClientSitesTest {
 
     @Test
     void kafkaClientsAreBuiltOnlyThroughKafkaClientSettings() {
-        KafkaClientSites.assertModule("dev.filetrail.journal", JournalConfig.class, JournalSinkTest.class);
+        KafkaClientSites.assertModule("dev.filetrail.journal", JournalConfig.class, JournalSamples.class);
     }
 }

@@ -35,7 +35,7 @@ public final class JournalReader {
             Snapshot snapshot = table.currentSnapshot();
             return snapshot == null ? 0 : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
         } finally {
-            closeQuietly(catalog);
+            JournalConfig.close(catalog);
         }
     }
 
@@ -68,20 +68,10 @@ public final class JournalReader {
                 throw new UncheckedIOException("cannot read the journal", e);
             }
         } finally {
-            closeQuietly(catalog);
+            JournalConfig.close(catalog);
         }
         rows.sort(Comparator.comparingInt((JournalTable.Row r) -> r.position().partition())
                 .thenComparingLong(r -> r.position().offset()));
         return rows;
-    }
-
-    static void closeQuietly(Catalog catalog) {
-        if (catalog instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception ignored) {
-                // a catalog that cannot close its pool loses nothing of what was read
-            }
-        }
     }
 }

@@ -47,6 +47,7 @@ public final class JournalRestore {
         int sourcePartitions = rows.stream().mapToInt(r -> r.position().partition()).max().orElse(-1) + 1;
         boolean keep = sourcePartitions <= targetPartitions;
         Map<Integer, Long> byPartition = new TreeMap<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = kafka.newProducer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
@@ -55,10 +56,20 @@ public final class JournalRestore {
                 Integer partition = keep ? row.position().partition() : null;
                 Long timestamp = row.position().timestamp() == null ? null : row.position().timestamp().toEpochMilli();
                 producer.send(new ProducerRecord<>(topic, partition, timestamp,
-                        row.event().recordKey().getBytes(StandardCharsets.UTF_8), ObjectEventWriter.write(row.event())));
+                        row.event().recordKey().getBytes(StandardCharsets.UTF_8), ObjectEventWriter.write(row.event())),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
                 byPartition.merge(row.position().partition(), 1L, Long::sum);
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            // the idempotent producer stops at the first failed batch: what follows it was not written either
+            throw new IllegalStateException("restore into " + topic + " failed: " + failure.get().getMessage(),
+                    failure.get());
         }
         Summary summary = new Summary(topic, rows.size(), byPartition, keep, Duration.ofNanos(System.nanoTime() - started));
         log.info("journal restored topic={} records={} partitionsKept={}", topic, rows.size(), keep);

@@ -52,7 +52,7 @@ public final class JournalSink implements AutoCloseable {
         try {
             new JournalTables(config).ensure(catalog);
         } finally {
-            closeQuietly(catalog);
+            JournalConfig.close(catalog);
         }
         ConnectWorker worker = ConnectWorker.start(kafka);
         try {
@@ -77,15 +77,5 @@ public final class JournalSink implements AutoCloseable {
     @Override
     public void close() {
         worker.close();
-    }
-
-    static void closeQuietly(Catalog catalog) {
-        if (catalog instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                log.warn("catalog did not close cleanly", e);
-            }
-        }
     }
 }

@@ -106,13 +106,7 @@ public final class JournalSql {
         } catch (SQLException e) {
             throw new IllegalArgumentException("query failed: " + e.getMessage(), e);
         } finally {
-            if (catalog instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // nothing of the answer depends on it
-                }
-            }
+            JournalConfig.close(catalog);
             deleteTree(scratch);
         }
     }
