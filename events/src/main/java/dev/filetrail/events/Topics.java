@@ -2,6 +2,7 @@ package dev.filetrail.events;
 
 import static dev.filetrail.events.kafka.KafkaRole.API;
 import static dev.filetrail.events.kafka.KafkaRole.AUDIT_READER;
+import static dev.filetrail.events.kafka.KafkaRole.JOURNAL;
 import static dev.filetrail.events.kafka.KafkaRole.BRIDGE;
 import static dev.filetrail.events.kafka.KafkaRole.STREAMS;
 
@@ -29,7 +30,7 @@ public final class Topics {
     private static final List<Topic<?, ?>> DECLARED = new ArrayList<>();
 
     public static final Topic<String, ObjectEvent> OBJECT_EVENTS = declare("filetrail.object-events.v1",
-            Codec.json(ObjectEvent.class, ObjectEventWriter::write), Topic.Retention.FOREVER, true, BRIDGE, STREAMS);
+            Codec.json(ObjectEvent.class, ObjectEventWriter::write), Topic.Retention.FOREVER, true, BRIDGE, STREAMS, JOURNAL);
     public static final Topic<String, ProcessingResult> PROCESSING_RESULTS = declare(
             "filetrail.processing-results.v1", Codec.json(ProcessingResult.class), Topic.Retention.FOREVER, true,
             BRIDGE, STREAMS);

@@ -36,7 +36,9 @@ public enum KafkaRole {
     /** The operator's commands: topics, backfill, replay, rebuild, reconcile, dead-letter redrive. */
     OPS("ops"),
     /** Audit consumers that read the audit topic directly, and nothing else. */
-    AUDIT_READER("audit-reader");
+    AUDIT_READER("audit-reader"),
+    /** The Kafka Connect worker running Iceberg's sink: reads the journalled topics, owns its control topic. */
+    JOURNAL("journal");
 
     /** Kafka Streams application ids start with this: its group, internal topics and transactional ids. */
     public static final String STREAMS_APPLICATION_PREFIX = "filetrail-metadata-streams";
@@ -44,6 +46,12 @@ public enum KafkaRole {
     public static final String PROJECTOR_GROUP_PREFIX = "filetrail-query-projector";
     /** Consumer groups of audit consumers must start with this. */
     public static final String AUDIT_READER_GROUP_PREFIX = "filetrail-audit-";
+    /** The journal sink's consumer groups (source and control) and transactional ids start with this. */
+    public static final String JOURNAL_PREFIX = "filetrail-journal";
+    /** Where the Iceberg sink's workers and coordinator exchange commit requests and data-file lists. */
+    public static final String JOURNAL_CONTROL_TOPIC = "filetrail.journal-control";
+    /** Records the journal sink could not turn into a row, kept whole with the reason in Connect's headers. */
+    public static final String JOURNAL_DLQ_TOPIC = "filetrail.journal-dlq.v1";
     /** Every Filetrail topic, and every topic the ops commands create (replay targets too), starts with this. */
     public static final String TOPIC_PREFIX = "filetrail.";
     /** Every Filetrail consumer group starts with this. */
@@ -102,6 +110,15 @@ public enum KafkaRole {
             case AUDIT_READER -> {
                 read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
                 p.add(prefixed(GROUP, AUDIT_READER_GROUP_PREFIX, READ));
+            }
+            case JOURNAL -> {
+                read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
+                p.add(literal(TOPIC, JOURNAL_CONTROL_TOPIC, READ, WRITE));
+                p.add(literal(TOPIC, JOURNAL_DLQ_TOPIC, WRITE));
+                // Connect's sink group, the coordinator's commits of it, each worker's control-topic group.
+                p.add(prefixed(GROUP, JOURNAL_PREFIX, READ));
+                // The coordinator commits a table snapshot's offsets in a transaction: exactly once.
+                p.add(prefixed(TRANSACTIONAL_ID, JOURNAL_PREFIX, WRITE));
             }
         }
         return List.copyOf(p);

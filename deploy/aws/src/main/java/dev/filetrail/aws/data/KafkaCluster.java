@@ -45,6 +45,7 @@ public final class KafkaCluster extends Construct {
     private final Optional<String> clusterArn;
     private final Optional<String> clusterName;
     private final Optional<Role> auditReader;
+    private final Optional<Role> journalConnector;
     private final SecurityGroup securityGroup;
 
     public KafkaCluster(Construct scope, String id, StackConfig config, IVpc vpc, Optional<IKey> key) {
@@ -65,6 +66,7 @@ public final class KafkaCluster extends Construct {
                                 + "no consumer-lag alarm; the cluster must authenticate them some other way");
             }
             auditReader = clusterArn.map(this::auditReaderRole);
+            journalConnector = clusterArn.map(this::journalConnectorRole);
             return;
         }
 
@@ -165,6 +167,7 @@ public final class KafkaCluster extends Construct {
         clusterArn = Optional.of(arn);
         clusterName = Optional.of(name);
         auditReader = clusterArn.map(this::auditReaderRole);
+        journalConnector = clusterArn.map(this::journalConnectorRole);
     }
 
     /**
@@ -180,6 +183,24 @@ public final class KafkaCluster extends Construct {
         CfnOutput.Builder.create(this, "AuditReaderRoleArn").value(role.getRoleArn())
                 .description("IAM role audit consumers assume to read filetrail.audit.v1 (MSK IAM)").build();
         return role;
+    }
+
+    /**
+     * The journal connector's service execution role (MSK Connect assumes it): its Kafka rights are exactly the
+     * {@code journal} role's, the same table the local broker's ACLs for the journal worker come from.
+     */
+    private Role journalConnectorRole(String arn) {
+        Role role = Role.Builder.create(this, "JournalConnectorRole")
+                .assumedBy(new ServicePrincipal("kafkaconnect.amazonaws.com"))
+                .description("Filetrail journal: MSK Connect running Iceberg's sink")
+                .build();
+        KafkaAccess.statements(KafkaRole.JOURNAL, arn).forEach(role::addToPrincipalPolicy);
+        return role;
+    }
+
+    /** The journal connector's execution role, when the services authenticate with IAM. */
+    public Optional<Role> journalConnector() {
+        return journalConnector;
     }
 
     /** The audit consumers' role, when the services authenticate with IAM. */

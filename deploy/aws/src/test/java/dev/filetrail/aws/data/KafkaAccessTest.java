@@ -33,7 +33,8 @@ class KafkaAccessTest {
             KafkaRole.STREAMS, "ServicesStreamsTaskRole",
             KafkaRole.API, "ServicesApiTaskRole",
             KafkaRole.OPS, "ServicesOpsTaskRole",
-            KafkaRole.AUDIT_READER, "KafkaAuditReaderRole");
+            KafkaRole.AUDIT_READER, "KafkaAuditReaderRole",
+            KafkaRole.JOURNAL, "KafkaJournalConnectorRole");
 
     private record Probe(ResourceKind kind, String name, Set<KafkaOperation> operations) {
     }
@@ -43,7 +44,10 @@ class KafkaAccessTest {
             topics(Topics.FILES.name() + ".rebuilt", Topics.STREAMS_DLQ.name() + ".rebuilt", Topics.AUDIT.name() + ".copy", "filetrail.audit-refill.v1",
                     "filetrail-metadata-streams-rebuild-1-history-changelog", "filetrail-metadata-streams-repartition",
                     "other-app-changelog", "audit", "filetrail"),
-            groups("filetrail-query-projector", "filetrail-query-projector-rebuild-1", "filetrail-metadata-streams",
+            topics("filetrail.journal-control", "filetrail.journal-dlq.v1"),
+            new Probe(ResourceKind.TRANSACTIONAL_ID, "filetrail-journal-coordinator-txn-1",
+                    EnumSet.of(KafkaOperation.WRITE, KafkaOperation.DESCRIBE)),
+            groups("filetrail-journal", "filetrail-journal-control-1", "filetrail-query-projector", "filetrail-query-projector-rebuild-1", "filetrail-metadata-streams",
                     "filetrail-metadata-streams-rebuild-1", "filetrail-audit-siem", "filetrail-dlq-redrive",
                     "filetrail-streams-dlq-reapply",
                     "someone-else", "filetrail"),

@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * A cluster someone else runs; closing it leaves it running. Its connection comes from the usual
  * {@code KAFKA_*} variables; {@code KAFKA_SASL_USERNAME_<ROLE>} / {@code KAFKA_SASL_PASSWORD_<ROLE>} (ROLE one of
- * BRIDGE, STREAMS, API, OPS, AUDIT_READER) give a role its own login. With all five it counts as secured (the
+ * BRIDGE, STREAMS, API, OPS, AUDIT_READER, JOURNAL) give a role its own login. With all six it counts as secured (the
  * tests then check that it refuses what the roles may not do); otherwise every role uses the one login.
  */
 public record ExternalKafka(KafkaClientSettings base, Map<KafkaRole, KafkaClientSettings> roles) implements KafkaCluster {

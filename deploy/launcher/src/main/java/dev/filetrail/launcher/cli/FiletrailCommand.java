@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ServiceCommands.ProjectorOnly.class,
                 BackfillCommand.class,
                 ReplayCommand.class,
+                SqlCommand.class,
                 RebuildCommand.class,
                 ReconcileCommand.class,
                 DlqCommand.class,

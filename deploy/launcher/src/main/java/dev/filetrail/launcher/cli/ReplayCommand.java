@@ -19,14 +19,22 @@ import picocli.CommandLine.Option;
         description = {"Copies the records of --topic whose timestamps fall in [--from, --to] into --into, keeping key, "
                 + "value, headers, timestamp (and partition, when both topics have as many), e.g. to refill an audit "
                 + "consumer that lost data.",
+                "With --from-journal: rebuilds an event topic from the journal's Iceberg table instead (e.g. after the "
+                        + "cluster was lost): the canonical records, byte for byte, in their original partitions and order; "
+                        + "--from/--to then bound the events' time, and --into must be empty.",
                 "Times: ISO-8601 (2025-01-31T12:00:00Z), a date (UTC), epoch ms, now, or an age (15m, 2h, 7d).",
                 "Configured by KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* (the ops role: both topics "
                         + "must start with filetrail.), and TOPIC_REPLICATION_FACTOR for --create-target."})
 final class ReplayCommand extends OpsCommand {
-    @Option(names = "--topic", required = true, description = "The topic to read.")
+    @Option(names = "--topic", description = "The topic to read (or --from-journal).")
     String topic;
 
-    @Option(names = "--from", required = true, converter = TimeArgument.class, description = "Start of the window (inclusive).")
+    @Option(names = "--from-journal", description = "Read the journal's Iceberg table (JOURNAL_* variables, see "
+            + "filetrail sql) instead of a topic.")
+    boolean fromJournal;
+
+    @Option(names = "--from", converter = TimeArgument.class, description = "Start of the window (inclusive; "
+            + "required with --topic).")
     Instant from;
 
     @Option(names = "--to", converter = TimeArgument.class, description = "End of the window (inclusive; default: now).")
@@ -47,9 +55,24 @@ final class ReplayCommand extends OpsCommand {
                   double seconds) {
     }
 
+    /** The summary of a replay from the journal, as printed. */
+    record JournalResult(String into, Instant from, Instant to, boolean dryRun, boolean targetCreated, long rows,
+                         long written, Map<Integer, Long> writtenByPartition, boolean partitionsKept, double seconds) {
+    }
+
     @Override
     public Integer call() throws Exception {
         KafkaClientSettings kafka = KafkaClientSettings.fromEnvironment(env);
+        if (fromJournal == (topic != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give exactly one source: --topic <name> or --from-journal");
+        }
+        if (fromJournal) {
+            return fromJournal(kafka);
+        }
+        if (from == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from is required with --topic");
+        }
         if (topic.equals(into)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--into must differ from --topic: replaying " + topic + " into itself would duplicate it");
@@ -109,6 +132,60 @@ final class ReplayCommand extends OpsCommand {
             out.printf("  took             %.1f s%n", result.seconds());
         });
         return OK;
+    }
+
+    private Integer fromJournal(KafkaClientSettings kafka) throws Exception {
+        boolean created = false;
+        try (Admin admin = kafka.newAdmin()) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (!topics.contains(into)) {
+                if (!createTarget || dryRun) {
+                    throw new IllegalArgumentException("topic " + into + " does not exist (add --create-target to create "
+                            + "it, without --dry-run)");
+                }
+                // the event topic's contract: its partitions, retention (forever) and limits
+                admin.createTopics(List.of(TopicSetup.fromEnvironment(env::get)
+                        .definitionAs(dev.filetrail.events.Topics.OBJECT_EVENTS.name(), into))).all().get(30, TimeUnit.SECONDS);
+                created = true;
+            } else {
+                long records = records(admin, into);
+                if (records > 0) {
+                    throw new IllegalArgumentException("topic " + into + " already holds " + records + " records: a "
+                            + "restore from the journal writes into an empty topic only, or it would duplicate them");
+                }
+            }
+        }
+        long started = System.nanoTime();
+        java.util.List<dev.filetrail.journal.table.JournalTable.Row> rows =
+                new dev.filetrail.journal.read.JournalReader(dev.filetrail.journal.JournalConfig.fromEnvironment(env))
+                        .read(from, to);
+        dev.filetrail.journal.read.JournalRestore.Summary summary = dryRun ? null
+                : new dev.filetrail.journal.read.JournalRestore(kafka).restore(rows, into);
+        JournalResult result = new JournalResult(into, from, to, dryRun, created, rows.size(),
+                summary == null ? 0 : summary.written(), summary == null ? Map.of() : summary.writtenByPartition(),
+                summary == null || summary.partitionsKept(), seconds(System.nanoTime() - started));
+        print(result, out -> {
+            out.printf("Replay of the journal [%s .. %s] into %s%s%n", from == null ? "start" : from,
+                    to == null ? "end" : to, into, dryRun ? " (dry run)" : "");
+            if (result.targetCreated()) {
+                out.printf("  created topic    %s%n", into);
+            }
+            out.printf("  journal rows     %,d%n", result.rows());
+            out.printf("  records written  %,d%s%n", result.written(), dryRun ? " (dry run: none)" : "");
+            out.printf("  partitions kept  %s%n", result.partitionsKept() ? "yes" : "no (the target has fewer partitions)");
+            out.printf("  took             %.1f s%n", result.seconds());
+        });
+        return OK;
+    }
+
+    private static long records(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                .partitions().size();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     /** The source topic's retention and cleanup settings, for a target that must keep what is copied into it. */

@@ -3,6 +3,8 @@ package dev.filetrail.local.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.embedded.LocalAws;
 import dev.filetrail.events.Json;
+import dev.filetrail.journal.JournalConfig;
+import dev.filetrail.journal.sql.JournalSql;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -92,9 +94,52 @@ public final class Demo {
         out.println("GET through the local CloudFront edge -> " + viaEdge.statusCode() + ": " + viaEdge.body().strip());
         JsonNode listing = await("/v1/buckets/" + enc(bucket) + "/files", body -> body.path("files").size() >= 2);
         show("Current files of " + bucket + " (the deleted one is gone)", listing);
+        if (endpoints.journal() != null) {
+            String query = "SELECT event_time, type, key, size, origin.source AS origin FROM journal "
+                    + "WHERE bucket = '" + bucket + "' ORDER BY event_time, kafka_partition, kafka_offset";
+            out.println();
+            step("The journal in Iceberg (committed every " + endpoints.journal().commitIntervalMs() / 1000
+                    + " s): filetrail sql \"" + query + "\"");
+            out.print(awaitJournal(bucket, 5, query).format());
+        }
         out.println();
         out.println("Try it yourself: curl -H 'Authorization: Bearer " + endpoints.adminApiKey() + "' '"
                 + endpoints.api() + versionsPath(bucket, notes) + "'");
+    }
+
+    /** The journal's configuration as {@code filetrail sql} reads it from the environment, for this stack. */
+    public static JournalConfig journalConfig(Endpoints endpoints) {
+        Endpoints.Journal journal = endpoints.journal();
+        return JournalConfig.fromEnvironment(java.util.Map.of(
+                "JOURNAL_CATALOG_NAME", journal.catalogName(),
+                "JOURNAL_CATALOG_URL", journal.catalogUrl(),
+                "JOURNAL_CATALOG_USER", journal.catalogUser(),
+                "JOURNAL_CATALOG_PASSWORD", journal.catalogPassword(),
+                "JOURNAL_WAREHOUSE", journal.warehouse(),
+                "JOURNAL_NAMESPACE", journal.namespace(),
+                "S3_ENDPOINT", endpoints.s3(),
+                "AWS_REGION", endpoints.region(),
+                "AWS_ACCESS_KEY_ID", endpoints.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", endpoints.secretAccessKey()));
+    }
+
+    /** Waits (a commit interval and a minute at most) until the journal holds {@code rows} rows of {@code bucket}. */
+    private JournalSql.Result awaitJournal(String bucket, int rows, String query) {
+        JournalSql sql = new JournalSql(journalConfig(endpoints));
+        Instant deadline = Instant.now().plusMillis(endpoints.journal().commitIntervalMs()).plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            JournalSql.Result result = sql.query(query);
+            if (result.rows().size() >= rows) {
+                return result;
+            }
+            try {
+                Thread.sleep(1000); // each look copies the table's files out of S3: once a second is enough
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("the journal did not hold " + rows + " rows of " + bucket + " in time");
     }
 
     /** The thumbnails listed in a file's details (empty until the thumbnailer's result is projected). */

@@ -34,7 +34,16 @@ public record Endpoints(
         String ingestQueueUrl,
         String ingestDlqUrl,
         String adminApiKey,
-        KafkaSecurity kafkaSecurity) {
+        KafkaSecurity kafkaSecurity,
+        Journal journal) {
+
+    /**
+     * The journal's Iceberg tables ({@code null} when {@code LOCAL_JOURNAL=off}): the JDBC catalog (in the local
+     * PostgreSQL), the warehouse in the local S3, the namespace and its tables, and the sink's commit interval.
+     */
+    public record Journal(String catalogName, String catalogUrl, String catalogUser, String catalogPassword,
+                          String warehouse, String namespace, java.util.List<String> tables, long commitIntervalMs) {
+    }
 
     /**
      * How to log in to the local Kafka: per role wire name ({@code bridge}, …, {@code audit-reader}), a user;
@@ -88,6 +97,10 @@ public record Endpoints(
         rows.put("Bridge metrics", bridgeMetrics);
         rows.put("Streams metrics", streamsMetrics);
         rows.put("AWS credentials", accessKeyId + " / " + secretAccessKey + " (" + region + ")");
+        if (journal != null) {
+            rows.put("Journal", "Iceberg tables " + journal.namespace() + "." + String.join(", ", journal.tables())
+                    + " in " + journal.warehouse() + " (catalog in PostgreSQL; query: filetrail sql \"SELECT ...\")");
+        }
         rows.put("Admin API key", adminApiKey);
         return rows;
     }

@@ -15,6 +15,9 @@ import dev.filetrail.embedded.sqs.EmbeddedSqs;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.events.kafka.TopicSetup;
+import dev.filetrail.journal.JournalConfig;
+import dev.filetrail.journal.sink.JournalSink;
+import dev.filetrail.journal.table.JournalTable;
 import dev.filetrail.lambda.config.LambdaConfig;
 import dev.filetrail.lambda.metadata.MetadataHandler;
 import dev.filetrail.lambda.thumbnails.ThumbnailHandler;
@@ -139,6 +142,14 @@ public final class LocalStack implements AutoCloseable {
             client.createBucket(b -> b.bucket(config.derivativesBucket()));
         }
         notifications.notify(config.sourceBucket(), objectEventsTopic);
+        if (config.journal()) {
+            try (S3Client client = s3.client()) {
+                client.createBucket(b -> b.bucket(JournalConfig.LOCAL_WAREHOUSE_BUCKET));
+            }
+            try (Admin admin = kafka.admin()) {
+                JournalSink.createTopics(admin, (short) 1);
+            }
+        }
 
         // Picked only now, after every part that binds a free port of its own has bound it: a port picked earlier
         // could be taken by one of them before the service that was to listen on it starts.
@@ -173,6 +184,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("DATABASE_URL", databaseUrl);
         env.put("DATABASE_USER", config.externalDatabaseUser());
         env.put("DATABASE_PASSWORD", config.externalDatabasePassword());
+        env.put("JOURNAL_COMMIT_INTERVAL_MS", String.valueOf(config.journalCommitIntervalMs()));
         if (!services) {
             env.put("BRIDGE_VISIBILITY_TIMEOUT_SECONDS", String.valueOf(PARTS_VISIBILITY_TIMEOUT_SECONDS));
         }
@@ -209,6 +221,15 @@ public final class LocalStack implements AutoCloseable {
             keep(CloudFrontEdge.forApi(apiConfig, api.cloudFrontPublicKey(), edgePort)).start();
             adminKey = api.apiKeys().create("local-admin", EnumSet.allOf(Scope.class)).plaintext();
         }
+        Endpoints.Journal journal = null;
+        if (config.journal() && services) {
+            // The Connect worker logs in as the journal role, as the MSK Connect connector does with its own role.
+            JournalConfig journalConfig = JournalConfig.fromEnvironment(serviceEnvironment(KafkaRole.JOURNAL));
+            keep(JournalSink.start(journalConfig, kafka.settings(KafkaRole.JOURNAL), 1));
+            journal = new Endpoints.Journal(journalConfig.catalogName(), journalConfig.catalogUrl(),
+                    journalConfig.catalogUser(), journalConfig.catalogPassword(), journalConfig.warehouse(), journalConfig.namespace(), java.util.List.of(JournalTable.NAME),
+                    journalConfig.commitIntervalMs());
+        }
 
         endpoints = new Endpoints(
                 "http://127.0.0.1:" + apiPort,
@@ -231,7 +252,8 @@ public final class LocalStack implements AutoCloseable {
                 ingestQueueUrl,
                 ingestDlqUrl,
                 adminKey,
-                kafkaSecurity(kafka));
+                kafkaSecurity(kafka),
+                journal);
         Path file = endpoints.write(out);
         log.info("local stack started endpoints={}", file);
     }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Configuration of the whole local stack: one port per part (0 picks a free one, as the tests do), where to write
- * {@code endpoints.json}, an optional external PostgreSQL, and whether Kafka enforces roles ({@code LOCAL_KAFKA_AUTH}).
+ * {@code endpoints.json}, an optional external PostgreSQL, whether Kafka enforces roles ({@code LOCAL_KAFKA_AUTH}), and
+ * whether the journal (a Connect worker with Iceberg's sink) runs ({@code LOCAL_JOURNAL}) and how often it commits.
  */
 public record LocalStackConfig(
         int apiPort,
@@ -23,7 +24,12 @@ public record LocalStackConfig(
         String sourceBucket,
         String derivativesBucket,
         int topicPartitions,
-        boolean kafkaSecured) {
+        boolean kafkaSecured,
+        boolean journal,
+        long journalCommitIntervalMs) {
+
+    /** The local journal commits every 10 s (the connector's own default is 60 s), so the demo shows rows soon. */
+    public static final long LOCAL_JOURNAL_COMMIT_INTERVAL_MS = 10_000;
 
     public static final String OBJECT_EVENTS_TOPIC = "filetrail-object-events";
     public static final String PROCESSING_RESULTS_TOPIC = "filetrail-processing-results";
@@ -47,7 +53,18 @@ public record LocalStackConfig(
                 env.getOrDefault("SOURCE_BUCKET", "filetrail-local"),
                 env.getOrDefault("DERIVATIVES_BUCKET", "filetrail-local-derivatives"),
                 intOf(env, "TOPIC_PARTITIONS", 3),
-                kafkaSecured(env.getOrDefault("LOCAL_KAFKA_AUTH", "scram")));
+                kafkaSecured(env.getOrDefault("LOCAL_KAFKA_AUTH", "scram")),
+                onOff("LOCAL_JOURNAL", env.getOrDefault("LOCAL_JOURNAL", "on")),
+                Long.parseLong(env.getOrDefault("JOURNAL_COMMIT_INTERVAL_MS",
+                        String.valueOf(LOCAL_JOURNAL_COMMIT_INTERVAL_MS)).trim()));
+    }
+
+    private static boolean onOff(String name, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
+        };
     }
 
     /** {@code scram} (default): the broker enforces roles and ACLs as MSK does; {@code none}: an open broker. */
@@ -59,17 +76,27 @@ public record LocalStackConfig(
         };
     }
 
-    /** Every port 0 (free ones), output under {@code outputDir}: for tests and benchmarks beside a running stack. */
+    /**
+     * Every port 0 (free ones), output under {@code outputDir}, no journal: for tests and benchmarks beside a running
+     * stack.
+     */
     public static LocalStackConfig ephemeral(Path outputDir) {
         return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
-                "filetrail-local", "filetrail-local-derivatives", 3, true);
+                "filetrail-local", "filetrail-local-derivatives", 3, true, false, LOCAL_JOURNAL_COMMIT_INTERVAL_MS);
+    }
+
+    /** The same stack with the journal running, committing every {@code commitIntervalMs}. */
+    public LocalStackConfig withJournal(long commitIntervalMs) {
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, kafkaPort, postgresPort,
+                externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
+                derivativesBucket, topicPartitions, kafkaSecured, true, commitIntervalMs);
     }
 
     /** The same stack with the broker secured ({@code true}) or open: for comparing both in one benchmark run. */
     public LocalStackConfig withKafkaSecured(boolean secured) {
         return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, kafkaPort, postgresPort,
                 externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
-                derivativesBucket, topicPartitions, secured);
+                derivativesBucket, topicPartitions, secured, journal, journalCommitIntervalMs);
     }
 
     private static int intOf(Map<String, String> env, String name, int fallback) {

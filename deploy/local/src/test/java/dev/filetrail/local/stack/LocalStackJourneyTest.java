@@ -108,7 +108,8 @@ class LocalStackJourneyTest {
         assertThat(endpoints.kafkaSecurity().protocol()).isEqualTo("SASL_PLAINTEXT");
         assertThat(endpoints.kafkaSecurity().mechanism()).isEqualTo("SCRAM-SHA-512");
         assertThat(endpoints.kafkaSecurity().alsoAccepted()).containsExactly("PLAIN");
-        assertThat(endpoints.kafkaSecurity().users()).containsOnlyKeys("bridge", "streams", "api", "ops", "audit-reader");
+        assertThat(endpoints.kafkaSecurity().users()).containsOnlyKeys("bridge", "streams", "api", "ops", "audit-reader",
+                "journal");
         String broker = endpoints.kafka();
         String bucket = endpoints.sourceBucket();
         String key = "journey/audited-" + System.nanoTime() + ".txt";

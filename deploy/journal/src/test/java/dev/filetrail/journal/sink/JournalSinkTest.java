@@ -1,0 +1,274 @@
+package dev.filetrail.journal.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.embedded.LocalAws;
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.embedded.s3.EmbeddedS3;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.object.ObjectEventWriter;
+import dev.filetrail.journal.JournalConfig;
+import dev.filetrail.journal.JournalSamples;
+import dev.filetrail.journal.read.JournalReader;
+import dev.filetrail.journal.read.JournalRestore;
+import dev.filetrail.journal.sql.JournalSql;
+import dev.filetrail.journal.table.JournalTable;
+import dev.filetrail.journal.table.JournalTables;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The journal against the real parts: Iceberg's sink in a Connect worker logged in as the journal role on the secured
+ * broker, the JDBC catalog in PostgreSQL, the warehouse in S3. One worker for the class (it is the slow part).
+ */
+@ExtendWith(RealParts.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JournalSinkTest {
+    private static final Duration ARCHIVED = Duration.ofSeconds(120);
+    private static KafkaCluster kafka;
+    private static JournalConfig config;
+    private static JournalSink sink;
+
+    @BeforeAll
+    static void start(KafkaCluster cluster, PostgresServer postgres, EmbeddedS3 s3) {
+        kafka = cluster;
+        try (var client = s3.client()) {
+            client.createBucket(b -> b.bucket(JournalConfig.LOCAL_WAREHOUSE_BUCKET));
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("JOURNAL_CATALOG_URL", postgres.createDatabase("journal_catalog"));
+        env.put("S3_ENDPOINT", s3.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+        env.put("JOURNAL_COMMIT_INTERVAL_MS", "1000");
+        config = JournalConfig.fromEnvironment(env);
+        try (Admin admin = kafka.admin()) {
+            JournalSink.createTopics(admin, (short) 1);
+        }
+        sink = JournalSink.start(config, kafka.settings(KafkaRole.JOURNAL), 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void journalsEveryEventAsATypedRowPartitionedByDayAndBucket() throws Exception {
+        List<ObjectEvent> events = JournalSamples.events("typed", 60, 1);
+        produce(events);
+        awaitArchived();
+
+        Catalog catalog = config.catalog();
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            checkTypedAndPartitioned(catalog.loadTable(new JournalTables(config).journal()), events);
+        }
+    }
+
+    private static void checkTypedAndPartitioned(Table table, List<ObjectEvent> events) throws Exception {
+        assertThat(table.schema().findField("size").type()).isEqualTo(Types.LongType.get());
+        assertThat(table.schema().findField("event_time").type()).isEqualTo(Types.TimestampType.withZone());
+        assertThat(table.spec().fields()).extracting(f -> f.name()).containsExactly("event_time_day", "bucket");
+        Map<String, Record> byId = new HashMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+            rows.forEach(r -> byId.put((String) r.getField("event_id"), r.copy()));
+        }
+        ObjectEvent sized = events.stream().filter(e -> e.size() != null).findFirst().orElseThrow();
+        Record row = byId.get(sized.eventId());
+        assertThat(row.getField("size")).isEqualTo(sized.size());
+        assertThat(((OffsetDateTime) row.getField("event_time")).toInstant()).isEqualTo(sized.eventTime());
+        assertThat(row.getField("bucket")).isEqualTo(sized.bucket());
+        // every (day, bucket) of the events is one partition of the table, each data file holding one
+        Set<String> expected = events.stream().map(e -> e.eventTime().atOffset(java.time.ZoneOffset.UTC).toLocalDate()
+                + "/" + e.bucket()).collect(Collectors.toSet());
+        Set<String> partitions = new HashSet<>();
+        try (CloseableIterable<FileScanTask> files = table.newScan().planFiles()) {
+            files.forEach(f -> partitions.add(java.time.LocalDate.ofEpochDay(f.file().partition().get(0, Integer.class))
+                    + "/" + f.file().partition().get(1, String.class)));
+        }
+        assertThat(expected).hasSizeGreaterThan(4);
+        assertThat(partitions).isEqualTo(expected);
+    }
+
+    /**
+     * The restore drill: events written, archived by the sink, the topic lost, rebuilt from the journal into an empty
+     * topic; every partition holds the same records, byte for byte, in the same order, with the same timestamps.
+     */
+    @Test
+    @Order(2)
+    void restoresTheEventTopicByteForByteFromTheJournal() throws Exception {
+        produce(JournalSamples.events("drill", 400, 2));
+        awaitArchived();
+        List<ConsumerRecord<byte[], byte[]>> original = readAll(Topics.OBJECT_EVENTS.name());
+
+        String restored = Topics.OBJECT_EVENTS.name() + ".restored";
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(restored, KafkaCluster.TEST_PARTITIONS, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        JournalRestore.Summary summary = new JournalRestore(kafka.settings(KafkaRole.OPS))
+                .restore(new JournalReader(config).read(null, null), restored);
+        assertThat(summary.partitionsKept()).isTrue();
+        List<ConsumerRecord<byte[], byte[]>> copy = readAll(restored);
+
+        assertThat(copy).hasSameSizeAs(original);
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            ConsumerRecord<byte[], byte[]> a = original.get(i);
+            ConsumerRecord<byte[], byte[]> b = copy.get(i);
+            if (a.partition() != b.partition() || a.offset() != b.offset() || a.timestamp() != b.timestamp()
+                    || !Arrays.equals(a.key(), b.key()) || !Arrays.equals(a.value(), b.value())) {
+                differences.add(a.partition() + "@" + a.offset() + "\n  original " + new String(a.value())
+                        + "\n  restored " + new String(b.value()));
+            }
+        }
+        assertThat(differences).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void readsATimeWindowOfTheJournal() {
+        Instant from = Instant.parse("2026-11-29T00:00:00Z");
+        Instant to = Instant.parse("2026-11-29T23:59:59.999Z");
+        List<JournalTable.Row> all = new JournalReader(config).read(null, null);
+        List<JournalTable.Row> window = new JournalReader(config).read(from, to);
+        long expected = all.stream().map(r -> r.event().eventTime())
+                .filter(t -> !t.isBefore(from) && !t.isAfter(to)).count();
+        assertThat(expected).isPositive().isLessThan(all.size());
+        assertThat(window).hasSize((int) expected);
+    }
+
+    @Test
+    @Order(4)
+    void answersSqlOverTheJournal() {
+        List<JournalTable.Row> all = new JournalReader(config).read(null, null);
+        Map<String, Long> expected = all.stream().filter(r -> r.event().size() != null).collect(
+                Collectors.groupingBy(r -> r.event().bucket(), Collectors.summingLong(r -> r.event().size())));
+
+        JournalSql.Result result = new JournalSql(config).query(
+                "SELECT bucket, sum(size) AS bytes, count(*) FILTER (WHERE origin.source = 'backfill') AS backfilled, "
+                        + "min(event_time) AS first FROM journal GROUP BY bucket ORDER BY bucket");
+        assertThat(result.columns()).containsExactly("bucket", "bytes", "backfilled", "first");
+        Map<String, Long> answered = new HashMap<>();
+        result.rows().forEach(r -> answered.put((String) r.get(0), ((Number) r.get(1)).longValue()));
+        assertThat(answered).isEqualTo(expected);
+        assertThat(result.format()).contains("photos-eu").contains("2 rows");
+    }
+
+    /** A worker stopped between commits and a new one started: every record once, none twice, none lost. */
+    @Test
+    @Order(5)
+    void aRestartedWorkerLosesAndDuplicatesNothing() throws Exception {
+        sink.close();
+        produce(JournalSamples.events("restart", 150, 3));
+        sink = JournalSink.start(config, kafka.settings(KafkaRole.JOURNAL), 2);
+        awaitArchived();
+        List<JournalTable.Row> rows = new JournalReader(config).read(null, null);
+        Set<String> positions = rows.stream().map(r -> r.position().partition() + "@" + r.position().offset())
+                .collect(Collectors.toSet());
+        assertThat(positions).hasSize(rows.size());
+        assertThat((long) rows.size()).isEqualTo(topicSize(Topics.OBJECT_EVENTS.name()));
+    }
+
+    private static void produce(List<ObjectEvent> events) {
+        KafkaClientSettings bridge = kafka.settings(KafkaRole.BRIDGE);
+        try (KafkaProducer<String, byte[]> producer = bridge.newProducer(Map.of("linger.ms", 5),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (ObjectEvent e : events) {
+                producer.send(new ProducerRecord<>(Topics.OBJECT_EVENTS.name(), e.recordKey(), ObjectEventWriter.write(e)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until the journal holds as many rows as the event topic has records. */
+    private static void awaitArchived() throws Exception {
+        long expected = topicSize(Topics.OBJECT_EVENTS.name());
+        JournalReader reader = new JournalReader(config);
+        long deadline = System.nanoTime() + ARCHIVED.toNanos();
+        long rows = reader.rowCount();
+        while (rows < expected) {
+            assertThat(System.nanoTime()).as("journal has %d of %d rows; %s", rows, expected, sink.describe())
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+            rows = reader.rowCount();
+        }
+        assertThat(rows).as("no row twice").isEqualTo(expected);
+    }
+
+    private static long topicSize(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    /** Every record of {@code topic}, by partition then offset. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) throws Exception {
+        long size = topicSize(topic);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.settings(KafkaRole.OPS).newConsumer(
+                Map.of("auto.offset.reset", "earliest", "enable.auto.commit", "false"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (out.size() < size && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        return out;
+    }
+}

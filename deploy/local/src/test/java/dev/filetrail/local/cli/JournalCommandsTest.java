@@ -1,0 +1,135 @@
+package dev.filetrail.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.launcher.cli.FiletrailCommand;
+import dev.filetrail.local.stack.Demo;
+import dev.filetrail.local.stack.LocalStack;
+import dev.filetrail.local.stack.LocalStackConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local stack with its journal: the demo's uploads reach the Iceberg table, {@code filetrail sql} answers over it,
+ * and {@code filetrail replay --from-journal} rebuilds the event topic the bridge wrote, byte for byte.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JournalCommandsTest {
+    @TempDir
+    static Path output;
+    private LocalStack stack;
+    private String demo;
+
+    @BeforeAll
+    void startAndRunTheDemo() {
+        stack = LocalStack.start(LocalStackConfig.ephemeral(output).withJournal(1000));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        new Demo(stack.endpoints(), new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        demo = printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theDemoShowsItsUploadsInTheJournal() {
+        assertThat(stack.endpoints().journal().warehouse()).startsWith("s3://filetrail-local-warehouse/");
+        assertThat(demo).contains("The journal in Iceberg").contains("VERSION_CREATED").contains("DELETE_MARKER_CREATED")
+                .contains("docs/release notes+v1.txt").contains("photos/sunset at the beach.png");
+    }
+
+    @Test
+    void sqlAnswersOverTheJournal() throws Exception {
+        String[] run = run("sql", "SELECT count(*) AS events, count(DISTINCT key) AS keys FROM journal "
+                + "WHERE bucket = '" + stack.endpoints().sourceBucket() + "'");
+        assertThat(run[1]).isEmpty();
+        assertThat(run[0]).containsPattern("events\\s*\\|\\s*keys").contains("1 row");
+        String[] wrong = run("sql", "SELECT nope FROM journal");
+        assertThat(wrong[1]).contains("query failed").contains("nope");
+    }
+
+    @Test
+    void replayFromTheJournalRebuildsTheEventTopicByteForByte() throws Exception {
+        String into = Topics.OBJECT_EVENTS.name() + ".rebuilt";
+        List<ConsumerRecord<byte[], byte[]>> original = readAll(Topics.OBJECT_EVENTS.name());
+        // every event the bridge wrote is in the journal before the rebuild starts
+        String expected = "rows=" + original.size() + ";";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String[] count = run("sql", "SELECT 'rows=' || count(*) || ';' AS n FROM journal");
+        while (!count[0].contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            count = run("sql", "SELECT 'rows=' || count(*) || ';' AS n FROM journal");
+        }
+        assertThat(count[0]).contains(expected);
+
+        String[] replay = run("replay", "--from-journal", "--into", into, "--create-target", "--no-progress");
+        assertThat(replay[1]).isEmpty();
+        assertThat(replay[0]).contains("partitions kept  yes");
+        List<ConsumerRecord<byte[], byte[]>> rebuilt = readAll(into);
+        assertThat(rebuilt).hasSameSizeAs(original);
+        for (int i = 0; i < original.size(); i++) {
+            ConsumerRecord<byte[], byte[]> a = original.get(i);
+            ConsumerRecord<byte[], byte[]> b = rebuilt.get(i);
+            assertThat(b.partition() + "@" + b.offset()).isEqualTo(a.partition() + "@" + a.offset());
+            assertThat(b.key()).isEqualTo(a.key());
+            assertThat(new String(b.value(), StandardCharsets.UTF_8)).isEqualTo(new String(a.value(), StandardCharsets.UTF_8));
+            assertThat(Arrays.equals(a.value(), b.value())).isTrue();
+            assertThat(b.timestamp()).isEqualTo(a.timestamp());
+        }
+
+        String[] again = run("replay", "--from-journal", "--into", into);
+        assertThat(again[1]).contains("already holds " + original.size() + " records");
+    }
+
+    private String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        FiletrailCommand.run(stack.serviceEnvironment(), new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = stack.kafka().settings(KafkaRole.OPS).newConsumer(
+                Map.of("auto.offset.reset", "earliest", "enable.auto.commit", "false"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        return out;
+    }
+}
