@@ -1,5 +1,6 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.events.kafka.KafkaClientSettings;
@@ -25,6 +26,7 @@ import java.util.function.Function;
  *                                 public load balancer (0 = a free one)
  * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  * @param apiKeyCache              API_KEY_CACHE_SIZE, API_KEY_NEGATIVE_TTL: the cache of verified keys
+ * @param fileCache                FILE_CACHE_BYTES: the serialised answers of the file and history routes
  */
 public record ApiConfig(
         int port,
@@ -55,7 +57,8 @@ public record ApiConfig(
         int sharePasswordAttemptsPerMinute,
         int adminPort,
         Duration projectorStuckAfter,
-        KeyCache.Settings apiKeyCache) {
+        KeyCache.Settings apiKeyCache,
+        FileAnswerCache.Settings fileCache) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -144,7 +147,9 @@ public record ApiConfig(
                 e.integer("API_ADMIN_PORT", 9090),
                 Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")),
                 new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
-                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())));
+                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())),
+                new FileAnswerCache.Settings(Long.parseLong(e.str("FILE_CACHE_BYTES",
+                        Long.toString(FileAnswerCache.Settings.DEFAULT.maxBytes())))));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -162,7 +167,7 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -171,7 +176,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -180,7 +185,7 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -189,7 +194,7 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

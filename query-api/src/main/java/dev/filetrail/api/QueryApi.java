@@ -2,6 +2,7 @@ package dev.filetrail.api;
 
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.audit.AuditRoutes;
+import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
@@ -88,7 +89,8 @@ public final class QueryApi implements Service {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
-            FileRoutes fileRoutes = new FileRoutes(files, signer, access, config);
+            FileAnswerCache answers = new FileAnswerCache(config.fileCache(), registry);
+            FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
                             new ShareRoutes(links, waits, commands, files, config),

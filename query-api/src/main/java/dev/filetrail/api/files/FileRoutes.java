@@ -36,12 +36,16 @@ public final class FileRoutes implements EndpointGroup {
     /** Where a URL issuance is recorded for the audit trail (sent without waiting). */
     private final AccessEvents access;
     private final ApiConfig config;
+    /** The serialised answers of the file and history routes, dropped on the projection's notices. */
+    private final FileAnswerCache answers;
 
-    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config) {
+    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config,
+                      FileAnswerCache answers) {
         this.queries = queries;
         this.signer = signer;
         this.access = access;
         this.config = config;
+        this.answers = answers;
     }
 
     /**
@@ -129,6 +133,11 @@ public final class FileRoutes implements EndpointGroup {
     }
 
     private void file(Context ctx, ObjectPath path) {
+        FileAnswerCache.Load load = answers.begin(path.bucket(), path.key(), answerName("file", ctx));
+        if (load.cached() != null) {
+            JsonBody.writeBytes(ctx, load.cached());
+            return;
+        }
         FileQueries.FileWithCurrent found = queries.fileWithCurrent(path.bucket(), path.key())
                 .orElseThrow(() -> ApiProblem.notFound("no file " + path.key() + " in bucket " + path.bucket()));
         FileQueries.FileRow file = found.file();
@@ -145,13 +154,26 @@ public final class FileRoutes implements EndpointGroup {
                 }
             }
         }
-        JsonBody.write(ctx, new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
+        byte[] body = JsonBody.bytes(new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
                 file.latestVersionId(), file.size(), file.contentType(), file.eTag(), file.storageClass(),
                 file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata));
+        load.store(body);
+        JsonBody.writeBytes(ctx, body);
+    }
+
+    /** Names one answer of a file: the route and the query string, which holds all that shapes the body. */
+    private static String answerName(String route, Context ctx) {
+        String query = ctx.queryString();
+        return query == null ? route : route + "?" + query;
     }
 
     private void versions(Context ctx, ObjectPath path) {
         int limit = Requests.limit(ctx);
+        FileAnswerCache.Load load = answers.begin(path.bucket(), path.key(), answerName("versions", ctx));
+        if (load.cached() != null) {
+            JsonBody.writeBytes(ctx, load.cached());
+            return;
+        }
         String kind = "versions:" + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
         List<FileQueries.VersionRow> rows = queries.history(path.bucket(), path.key(),
@@ -170,7 +192,9 @@ public final class FileRoutes implements EndpointGroup {
                 v.restore(), v.tagsChangedAt(),
                 v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size()))
                 .toList();
-        JsonBody.write(ctx, new VersionPage(path.bucket(), path.key(), versions, next));
+        byte[] body = JsonBody.bytes(new VersionPage(path.bucket(), path.key(), versions, next));
+        load.store(body);
+        JsonBody.writeBytes(ctx, body);
     }
 
     private void versionUrl(Context ctx, ObjectPath path) {

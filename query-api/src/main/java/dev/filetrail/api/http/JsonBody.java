@@ -34,4 +34,19 @@ public final class JsonBody {
             throw new UncheckedIOException("response to " + ctx.path() + " could not be written", e);
         }
     }
+
+    /** {@code value} as JSON bytes, for an answer that is also kept (see {@code FileAnswerCache}). */
+    public static byte[] bytes(Object value) {
+        try {
+            return WRITER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("answer could not be serialised", e);
+        }
+    }
+
+    /** Answers bytes that {@link #bytes} made, as {@code application/json}. */
+    public static void writeBytes(Context ctx, byte[] body) {
+        ctx.contentType("application/json");
+        ctx.result(body);
+    }
 }
