@@ -1,17 +1,12 @@
 package dev.filetrail.api.keys;
 
+import dev.filetrail.api.listen.NotificationListener;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,53 +15,41 @@ import org.slf4j.LoggerFactory;
  * (the key table's trigger notifies in the committing transaction) and invalidates the ids it hears of. When the
  * connection is lost, or fails a periodic check, the cache stops serving and is emptied at once, because
  * notifications may have been missed; the listener reconnects with back-off, listens again, and only then re-reads
- * the active keys whole and lets the cache serve.
+ * the active keys whole and lets the cache serve. The connection itself is a {@link NotificationListener}.
  */
-public final class KeyChangeListener implements AutoCloseable {
+public final class KeyChangeListener implements AutoCloseable, NotificationListener.Handler {
     private static final Logger log = LoggerFactory.getLogger(KeyChangeListener.class);
     static final String CHANNEL = "filetrail_api_keys";
-    private static final int POLL_MILLIS = 250;
-    private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final String url;
-    private final Properties properties = new Properties();
     private final String keysSchema;
+    private final String prefix;
     private final KeyCache cache;
-    private final Thread thread;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final NotificationListener listener;
     private final AtomicLong notifications = new AtomicLong();
-    private volatile boolean running = true;
-    private volatile int backendPid;
 
     /** Listens for changes to {@code <keysSchema>.api_keys} in the database at {@code url}. */
     public KeyChangeListener(String url, String user, String password, String keysSchema, KeyCache cache) {
-        this.url = url;
         this.keysSchema = keysSchema;
+        this.prefix = keysSchema + "/";
         this.cache = cache;
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
+        Properties properties = NotificationListener.properties(user, password, "filetrail-key-listener");
         properties.setProperty("currentSchema", keysSchema);
-        properties.setProperty("ApplicationName", "filetrail-key-listener");
-        properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("connectTimeout", "10");
-        this.thread = new Thread(this::run, "api-key-listener");
-        thread.setDaemon(true);
+        this.listener = new NotificationListener(url, properties, CHANNEL, "api-key-listener", this);
     }
 
     public KeyChangeListener start() {
-        thread.start();
+        listener.start();
         return this;
     }
 
     /** The PostgreSQL backend process listening now, 0 while not connected. */
     public int backendPid() {
-        return backendPid;
+        return listener.backendPid();
     }
 
     /** How many times a listening connection was established (1 after the first, +1 per reconnect). */
     public int connections() {
-        return connections.get();
+        return listener.connections();
     }
 
     /** Notifications about this schema's keys acted on so far. */
@@ -74,41 +57,8 @@ public final class KeyChangeListener implements AutoCloseable {
         return notifications.get();
     }
 
-    private void run() {
-        long backoffMillis = 100;
-        while (running) {
-            try (Connection connection = DriverManager.getConnection(url, properties)) {
-                listen(connection);
-                backoffMillis = 100;
-                poll(connection);
-            } catch (SQLException | RuntimeException e) {
-                backendPid = 0;
-                if (cache.serving()) {
-                    cache.stopServing();
-                }
-                if (!running) {
-                    break;
-                }
-                log.warn("api key listener lost, cache cleared and bypassed until it listens again "
-                        + "schema={} retryInMs={} sqlState={} reason={}", keysSchema, backoffMillis,
-                        e instanceof SQLException sql ? sql.getSQLState() : null, String.valueOf(e.getMessage()));
-                sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
-            }
-        }
-        cache.stopServing();
-        backendPid = 0;
-    }
-
-    private void listen(Connection connection) throws SQLException {
-        connection.setAutoCommit(true);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
-            try (ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                backendPid = rs.getInt(1);
-            }
-        }
+    @Override
+    public void listening(Connection connection, int backendPid, int connectionNumber) throws SQLException {
         // Listening before reading: a change committed after this read is notified, one before it is in the read.
         long token = cache.startServing();
         int loaded = 0;
@@ -123,62 +73,43 @@ public final class KeyChangeListener implements AutoCloseable {
                 }
             }
         }
-        int n = connections.incrementAndGet();
         log.info("api key listener listening schema={} backendPid={} connection={} keysLoaded={}", keysSchema,
-                backendPid, n, loaded);
+                backendPid, connectionNumber, loaded);
     }
 
-    private void poll(Connection connection) throws SQLException {
-        PGConnection pg = connection.unwrap(PGConnection.class);
-        long nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
-        String prefix = keysSchema + "/";
-        while (running) {
-            // Throws when the server ends the session (pg_terminate_backend, restart) or the socket breaks.
-            PGNotification[] received = pg.getNotifications(POLL_MILLIS);
-            if (received != null) {
-                for (PGNotification notification : received) {
-                    String payload = notification.getParameter();
-                    if (!payload.startsWith(prefix)) {
-                        continue;
-                    }
-                    String id = payload.substring(prefix.length());
-                    if (id.equals("*")) {
-                        cache.startServing();
-                        log.info("api key table truncated, cache cleared schema={}", keysSchema);
-                    } else {
-                        cache.invalidate(id);
-                        log.debug("api key changed, invalidated id={}", id);
-                    }
-                    notifications.incrementAndGet();
-                }
-            }
-            if (System.nanoTime() - nextCheck >= 0) {
-                // A connection that silently stopped answering (no FIN, no error) is found here.
-                if (!connection.isValid((int) CHECK_EVERY.toSeconds())) {
-                    throw new SQLException("listening connection failed its check", "08006");
-                }
-                nextCheck = System.nanoTime() + CHECK_EVERY.toNanos();
-            }
+    @Override
+    public void received(String payload) {
+        if (!payload.startsWith(prefix)) {
+            return;
         }
+        String id = payload.substring(prefix.length());
+        if (id.equals("*")) {
+            cache.startServing();
+            log.info("api key table truncated, cache cleared schema={}", keysSchema);
+        } else {
+            cache.invalidate(id);
+            log.debug("api key changed, invalidated id={}", id);
+        }
+        notifications.incrementAndGet();
     }
 
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+    @Override
+    public void lost(Exception cause, long retryInMillis) {
+        if (cache.serving()) {
+            cache.stopServing();
         }
+        log.warn("api key listener lost, cache cleared and bypassed until it listens again "
+                + "schema={} retryInMs={} sqlState={} reason={}", keysSchema, retryInMillis,
+                cause instanceof SQLException sql ? sql.getSQLState() : null, String.valueOf(cause.getMessage()));
+    }
+
+    @Override
+    public void stopped() {
+        cache.stopServing();
     }
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(5).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listener.close();
     }
 }

@@ -105,6 +105,8 @@ final class ProjectionWriter {
                     nextOffsets.put(partition.getKey(), next);
                 }
                 writer.flush(connection);
+                // Delivered by PostgreSQL only if this transaction commits: waiters never hear of rows not there.
+                ProjectionNotices.send(connection, writer.changedFiles());
                 ProjectionOffsets.store(connection, nextOffsets);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {

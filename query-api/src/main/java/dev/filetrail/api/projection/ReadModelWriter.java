@@ -18,8 +18,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -145,6 +147,21 @@ final class ReadModelWriter {
 
     List<ShareLink> projectedLinks() {
         return projectedLinks;
+    }
+
+    /** The files whose version rows or head this batch writes: what its projection notice names. */
+    Set<BucketKey> changedFiles() {
+        Set<BucketKey> files = new LinkedHashSet<>();
+        for (List<String> pk : versionUpserts.keySet()) {
+            files.add(new BucketKey(pk.get(0), pk.get(1)));
+        }
+        for (List<String> pk : versionDeletes.keySet()) {
+            files.add(new BucketKey(pk.get(0), pk.get(1)));
+        }
+        for (List<String> pk : heads.keySet()) {
+            files.add(new BucketKey(pk.get(0), pk.get(1)));
+        }
+        return files;
     }
 
     /** Writes every pending row on {@code connection}, inside the caller's transaction. */
