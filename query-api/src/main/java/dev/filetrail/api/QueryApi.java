@@ -3,6 +3,7 @@ package dev.filetrail.api;
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.files.FileAnswerCache;
+import dev.filetrail.api.projection.ProjectionNotices;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
@@ -51,6 +52,7 @@ public final class QueryApi implements Service {
     private ApiServer server;
     private ApiKeys apiKeys;
     private KeyChangeListener keyListener;
+    private ProjectionNotices notices;
 
     public QueryApi(ApiConfig config) {
         this(config, null);
@@ -89,7 +91,11 @@ public final class QueryApi implements Service {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
+            notices = resources.push(new ProjectionNotices(config.databaseUrl(), config.databaseUser(),
+                    config.databasePassword(), registry));
             FileAnswerCache answers = new FileAnswerCache(config.fileCache(), registry);
+            notices.subscribe(answers);
+            notices.start();
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
@@ -144,6 +150,11 @@ public final class QueryApi implements Service {
     }
 
     /** Listens for key changes and keeps the API's cache of verified keys true. */
+    /** The projection's commit notices this API listens to. */
+    public ProjectionNotices notices() {
+        return notices;
+    }
+
     public KeyChangeListener keyListener() {
         return keyListener;
     }

@@ -1,5 +1,7 @@
 package dev.filetrail.api.files;
 
+import dev.filetrail.api.projection.BucketKey;
+import dev.filetrail.api.projection.ProjectionNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * removes the entry, so a load that raced a commit stores into an entry nobody can reach any more: its stale answer
  * is never served. Bounded by the bytes of the answers; eviction is second-chance over the files.
  */
-public final class FileAnswerCache {
+public final class FileAnswerCache implements ProjectionNotices.Subscriber {
     /** The bound in bytes of answers held ({@code FILE_CACHE_BYTES}); 0 turns the cache off. */
     public record Settings(long maxBytes) {
         public static final Settings DEFAULT = new Settings(64L << 20);
@@ -30,10 +32,6 @@ public final class FileAnswerCache {
         }
     }
 
-    /** One file: the unit of invalidation. */
-    public record FileId(String bucket, String key) {
-    }
-
     private static final class Entry {
         final Map<String, byte[]> answers = new ConcurrentHashMap<>();
         final AtomicLong bytes = new AtomicLong();
@@ -42,13 +40,13 @@ public final class FileAnswerCache {
 
     /** A started load: {@link #store} keeps its answer only if nothing changed the file since {@link #begin}. */
     public final class Load {
-        private final FileId file;
+        private final BucketKey file;
         private final String answer;
         private final Entry entry;
         private final long epochAtBegin;
         private final byte[] cached;
 
-        private Load(FileId file, String answer, Entry entry, long epochAtBegin, byte[] cached) {
+        private Load(BucketKey file, String answer, Entry entry, long epochAtBegin, byte[] cached) {
             this.file = file;
             this.answer = answer;
             this.entry = entry;
@@ -84,7 +82,7 @@ public final class FileAnswerCache {
     }
 
     private final Settings settings;
-    private final Map<FileId, Entry> files = new ConcurrentHashMap<>();
+    private final Map<BucketKey, Entry> files = new ConcurrentHashMap<>();
     private final AtomicLong totalBytes = new AtomicLong();
     private final Object evicting = new Object();
     private volatile long epoch;
@@ -129,7 +127,7 @@ public final class FileAnswerCache {
             bypassed.increment();
             return new Load(null, answer, null, epochAtBegin, null);
         }
-        FileId file = new FileId(bucket, key);
+        BucketKey file = new BucketKey(bucket, key);
         Entry entry = files.computeIfAbsent(file, f -> new Entry());
         byte[] body = entry.answers.get(answer);
         if (body != null) {
@@ -146,8 +144,9 @@ public final class FileAnswerCache {
     }
 
     /** The projection changed these files: their answers go. */
-    public void changed(List<FileId> changedFiles) {
-        for (FileId file : changedFiles) {
+    @Override
+    public void changed(List<BucketKey> changedFiles) {
+        for (BucketKey file : changedFiles) {
             Entry removed = files.remove(file);
             if (removed != null) {
                 totalBytes.addAndGet(-removed.bytes.get());
@@ -158,25 +157,26 @@ public final class FileAnswerCache {
 
     /** The projection changed these files: their answers go. */
     public void changed(String bucket, String key) {
-        changed(List.of(new FileId(bucket, key)));
-    }
-
-    /** Anything may have changed (a notice too large to list, or notices that may have been missed). */
-    public void everythingChanged() {
-        epoch++;
-        dropAll();
+        changed(List.of(new BucketKey(bucket, key)));
     }
 
     /**
-     * Whether commit notices are being heard. Only a listening cache serves; when listening (re)starts everything
-     * is dropped, as notices may have been missed before.
+     * Anything may have changed: a notice too large to list, or listening (re)started after notices may have been
+     * missed. Either way notices are heard from here on, so the cache serves again, from empty.
      */
-    public void listening(boolean listening) {
-        if (!listening) {
-            serving = false;
-        }
-        everythingChanged();
-        serving = listening;
+    @Override
+    public void everythingChanged() {
+        epoch++;
+        dropAll();
+        serving = true;
+    }
+
+    /** Notices cannot be heard until {@link #everythingChanged()}: nothing is served or kept meanwhile. */
+    @Override
+    public void listeningLost() {
+        serving = false;
+        epoch++;
+        dropAll();
     }
 
     public boolean serving() {
@@ -203,9 +203,9 @@ public final class FileAnswerCache {
             long target = settings.maxBytes() * 9 / 10;
             long fileTarget = maxFiles() * 9 / 10;
             for (int pass = 0; pass < 2 && (totalBytes.get() > target || files.size() > fileTarget); pass++) {
-                Iterator<Map.Entry<FileId, Entry>> it = files.entrySet().iterator();
+                Iterator<Map.Entry<BucketKey, Entry>> it = files.entrySet().iterator();
                 while (it.hasNext() && (totalBytes.get() > target || files.size() > fileTarget)) {
-                    Map.Entry<FileId, Entry> next = it.next();
+                    Map.Entry<BucketKey, Entry> next = it.next();
                     Entry entry = next.getValue();
                     if (entry.used && pass == 0) {
                         entry.used = false;

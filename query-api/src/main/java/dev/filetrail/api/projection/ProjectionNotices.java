@@ -40,6 +40,13 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
 
         /** Anything may have changed (a notice too large to list, or notices possibly missed): re-read everything. */
         void everythingChanged();
+
+        /**
+         * The listening connection is lost: until the next {@link #everythingChanged()} nothing is heard, so a
+         * subscriber that must not act on stale state (a cache) stops here.
+         */
+        default void listeningLost() {
+        }
     }
 
     private final NotificationListener listener;
@@ -186,6 +193,13 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
 
     @Override
     public void lost(Exception cause, long retryInMillis) {
+        for (Subscriber subscriber : subscribers) {
+            try {
+                subscriber.listeningLost();
+            } catch (RuntimeException e) {
+                log.error("projection notice subscriber failed subscriber={}", subscriber, e);
+            }
+        }
         log.warn("projection notice listener lost, subscribers are told everything changed once it listens again "
                 + "retryInMs={} sqlState={} reason={}", retryInMillis,
                 cause instanceof SQLException sql ? sql.getSQLState() : null, String.valueOf(cause.getMessage()));

@@ -20,12 +20,19 @@ class FileAnswerCacheTest {
 
     private FileAnswerCache listeningCache(long maxBytes) {
         FileAnswerCache cache = new FileAnswerCache(new FileAnswerCache.Settings(maxBytes), registry);
-        cache.listening(true);
+        cache.everythingChanged();           // what the notices say once they listen
         return cache;
     }
 
     private static byte[] body(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void servesNothingBeforeNoticesAreHeard() {
+        FileAnswerCache cache = new FileAnswerCache(new FileAnswerCache.Settings(1 << 20), registry);
+        cache.begin("b", "k", "file").store(body("early"));
+        assertThat(cache.begin("b", "k", "file").cached()).isNull();
     }
 
     @Test
@@ -67,14 +74,14 @@ class FileAnswerCacheTest {
     void nothingIsServedOrKeptWhileNoticesCannotBeHeard() {
         FileAnswerCache cache = listeningCache(1 << 20);
         cache.begin("b", "k", "file").store(body("before"));
-        cache.listening(false);
+        cache.listeningLost();
 
         FileAnswerCache.Load load = cache.begin("b", "k", "file");
         assertThat(load.cached()).isNull();
         load.store(body("while deaf"));
         assertThat(cache.begin("b", "k", "file").cached()).isNull();
 
-        cache.listening(true);
+        cache.everythingChanged();
         assertThat(cache.begin("b", "k", "file").cached()).as("dropped when listening resumed").isNull();
     }
 
