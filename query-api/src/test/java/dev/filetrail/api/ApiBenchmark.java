@@ -2,6 +2,7 @@ package dev.filetrail.api;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.embedded.kafka.EmbeddedKafka;
 import dev.filetrail.embedded.postgres.PostgresServer;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * (ABBA) so the machine's load falls on every route alike, with the load average, the GC time and the pool's
  * waiting threads of each run. Given several pool sizes it starts one API per size on the same parts and
  * interleaves them too. Arguments ({@code name=value}): {@code seconds=5 rounds=3 connections=16,64 pools=<default>
- * routes=health,ping,history,file,listing}.
+ * caches=on routes=health,ping,history,file,listing}; {@code caches=on,off} adds, per pool size, an API whose file
+ * answer cache is off ({@code FILE_CACHE_BYTES=0}), so the routes' database cost is measured beside the cache.
  */
 public final class ApiBenchmark {
     private static final String FILE = "bench/report with spaces.pdf";
@@ -60,7 +62,8 @@ public final class ApiBenchmark {
                long gcMillis, int maxWaiting, double meanWaiting) {
     }
 
-    private record Cell(int pool, int connections, String route) {
+    /** {@code api} names the API's variant: its pool size, and "no cache" when its answer cache is off. */
+    private record Cell(String api, int connections, String route) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -74,6 +77,7 @@ public final class ApiBenchmark {
         int[] connections = ints(a.getOrDefault("connections", "16,64"));
         int[] pools = ints(a.getOrDefault("pools", String.valueOf(ApiConfig.DEFAULT_POOL_SIZE)));
         List<String> wanted = List.of(a.getOrDefault("routes", "health,ping,history,file,listing").split(","));
+        List<String> caches = List.of(a.getOrDefault("caches", "on").split(","));
         Path script = Files.createTempFile("filetrail-wrk", ".lua");
         Files.writeString(script, REPORT_SCRIPT);
 
@@ -82,19 +86,27 @@ public final class ApiBenchmark {
         try (EmbeddedKafka kafka = broker;
              PostgresServer postgres = PostgresServer.start(0);
              EmbeddedS3 s3 = EmbeddedS3.start(0)) {
-            run(kafka, postgres, s3, seconds, rounds, connections, pools, wanted, script);
+            run(kafka, postgres, s3, seconds, rounds, connections, pools, caches, wanted, script);
         } finally {
             Files.deleteIfExists(script);
         }
     }
 
     private static void run(EmbeddedKafka kafka, PostgresServer postgres, EmbeddedS3 s3, int seconds, int rounds,
-                            int[] connections, int[] pools, List<String> wanted, Path script) throws Exception {
+                            int[] connections, int[] pools, List<String> caches, List<String> wanted, Path script)
+            throws Exception {
         List<ApiFixture> apis = new ArrayList<>();
+        Map<ApiFixture, String> labels = new LinkedHashMap<>();
         try {
             for (int pool : pools) {
-                apis.add(new ApiFixture("benchpool" + pool, kafka, postgres, s3, false, Duration.ofSeconds(1), 60,
-                        Map.of("DATABASE_POOL_SIZE", String.valueOf(pool))));
+                for (String cache : caches) {
+                    boolean on = !cache.equals("off");
+                    ApiFixture f = new ApiFixture("benchpool" + pool + (on ? "" : "nocache"), kafka, postgres, s3,
+                            false, Duration.ofSeconds(1), 60, Map.of("DATABASE_POOL_SIZE", String.valueOf(pool),
+                            "FILE_CACHE_BYTES", on ? String.valueOf(FileAnswerCache.Settings.DEFAULT.maxBytes()) : "0"));
+                    apis.add(f);
+                    labels.put(f, pool + (on ? "" : " no cache"));
+                }
             }
             Map<ApiFixture, List<Route>> routes = new LinkedHashMap<>();
             for (ApiFixture f : apis) {
@@ -123,10 +135,10 @@ public final class ApiBenchmark {
                         }
                         for (Route r : order) {
                             Run run = wrk(f, r, seconds, c, script, (HikariDataSource) f.api.dataSource());
-                            runs.computeIfAbsent(new Cell(f.api.config().databasePoolSize(), c, r.name()),
+                            runs.computeIfAbsent(new Cell(labels.get(f), c, r.name()),
                                     k -> new ArrayList<>()).add(run);
-                            System.out.printf("round %d pool %d c%d %-8s %8.0f req/s p50 %s p99 %s p99.9 %s gc %d/%dms"
-                                            + " waiting max %d%n", round + 1, f.api.config().databasePoolSize(), c,
+                            System.out.printf("round %d pool %s c%d %-8s %8.0f req/s p50 %s p99 %s p99.9 %s gc %d/%dms"
+                                            + " waiting max %d%n", round + 1, labels.get(f), c,
                                     r.name(), run.requestsPerSecond(), ms(run.p50()), ms(run.p99()), ms(run.p999()),
                                     run.gcCount(), run.gcMillis(), run.maxWaiting());
                         }
@@ -230,7 +242,7 @@ public final class ApiBenchmark {
         for (Map.Entry<Cell, List<Run>> e : runs.entrySet()) {
             Cell cell = e.getKey();
             List<Run> rs = e.getValue();
-            List<Run> health = runs.get(new Cell(cell.pool(), cell.connections(), "health"));
+            List<Run> health = runs.get(new Cell(cell.api(), cell.connections(), "health"));
             String ratio = "—";
             if (health != null) {
                 double[] ratios = new double[rs.size()];
@@ -239,7 +251,7 @@ public final class ApiBenchmark {
                 }
                 ratio = spread(ratios, "%.2f");
             }
-            System.out.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n", cell.pool(),
+            System.out.printf("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n", cell.api(),
                     cell.connections(), cell.route(),
                     spread(rs.stream().mapToDouble(Run::requestsPerSecond).toArray(), "%.0f"), ratio,
                     ms(median(rs, Run::p50)), ms(median(rs, Run::p99)), ms(median(rs, Run::p999)),
