@@ -60,21 +60,25 @@ class FileAnswersTest {
     void aRepeatedAnswerComesFromMemoryUntilTheProjectorCommitsAChange() {
         String key = "cached/history.txt";
         api.feed.recordVersion(key, 10);
-        await("the first version projected", () -> versions(key) == 1);
+        await("the first version and head projected", () -> versions(key) == 1
+                && api.get(api.filePath(key), api.admin()).statusCode() == 200);
 
+        String firstVersion = json(api.get(api.filePath(key), api.admin())).get("currentVersionId").asText();
         double hits = lookups("hit");
         HttpResponse<String> first = api.get(api.filePath(key) + "/versions", api.admin());
         HttpResponse<String> again = api.get(api.filePath(key) + "/versions", api.admin());
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(again.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
-        assertThat(lookups("hit")).as("answered from memory").isGreaterThan(hits);
+        assertThat(json(api.get(api.filePath(key), api.admin())).get("currentVersionId").asText())
+                .isEqualTo(firstVersion);
+        assertThat(lookups("hit")).as("answered from memory").isGreaterThan(hits + 1);
 
+        // Versions and heads are separate topics, projected in their own batches: each route catches up on its own.
         String second = api.feed.recordVersion(key, 20).versionId();
         await("the second version, seen through the cache", () -> versions(key) == 2);
-        assertThat(json(api.get(api.filePath(key), api.admin())).get("currentVersionId").asText()).isEqualTo(second);
-        // Cached now with the new version; a delete marker must show on the file route as well.
-        assertThat(json(api.get(api.filePath(key), api.admin())).get("deleted").asBoolean()).isFalse();
+        await("the new head, seen through the cache", () -> second.equals(
+                json(api.get(api.filePath(key), api.admin())).get("currentVersionId").asText()));
         api.feed.deleteMarker(key);
         await("the delete marker, seen through the cache",
                 () -> json(api.get(api.filePath(key), api.admin())).get("deleted").asBoolean());
