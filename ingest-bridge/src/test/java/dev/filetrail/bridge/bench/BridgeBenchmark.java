@@ -86,6 +86,14 @@ public final class BridgeBenchmark {
                         100 * median[1].steady() / median[0].steady(), median[0].steady(), median[1].steady(),
                         100 * median[1].whole() / median[0].whole(), median[0].cpuMicrosPerMessage(),
                         median[1].cpuMicrosPerMessage());
+                System.out.printf(Locale.ROOT, "        CPU us/msg by owner, median over rounds (bare | bridge): own"
+                                + " threads %s | %s; SQS server %s | %s; Kafka broker %s | %s%n",
+                        medianMicros(rounds, 0, ThreadCpu.Split::side, messages),
+                        medianMicros(rounds, 1, ThreadCpu.Split::side, messages),
+                        medianMicros(rounds, 0, ThreadCpu.Split::sqsServer, messages),
+                        medianMicros(rounds, 1, ThreadCpu.Split::sqsServer, messages),
+                        medianMicros(rounds, 0, ThreadCpu.Split::broker, messages),
+                        medianMicros(rounds, 1, ThreadCpu.Split::broker, messages));
             }
 
             System.out.printf("%nparse+produce without SQS, %d records, %d rounds%n", records, repeats);
@@ -141,6 +149,7 @@ public final class BridgeBenchmark {
         Window window = new Window(expected);
         ExecutorService threads = Executors.newFixedThreadPool(pollers);
         try (SqsClient client = sqs.client()) {
+            ThreadCpu threadCpu = ThreadCpu.start();
             long cpu = processCpuNanos();
             long start = System.nanoTime();
             List<Future<?>> loops = new ArrayList<>();
@@ -164,7 +173,9 @@ public final class BridgeBenchmark {
             for (Future<?> loop : loops) {
                 loop.get();
             }
-            return window.rate(start, processCpuNanos() - cpu);
+            Rate rate = window.rate(start, processCpuNanos() - cpu).withThreads(threadCpu.stop());
+            System.out.println("  (bare, " + pollers + " pollers: " + rate.threads().describe(expected) + ")");
+            return rate;
         } finally {
             threads.shutdownNow();
         }
@@ -182,6 +193,7 @@ public final class BridgeBenchmark {
                         Integer.getInteger("bench.batchesInFlight", BridgeConfig.DEFAULT_BATCHES_IN_FLIGHT));
         Window window = new Window(expected);
         try (IngestBridge bridge = new IngestBridge(config)) {
+            ThreadCpu threadCpu = ThreadCpu.start();
             long cpu = processCpuNanos();
             long start = System.nanoTime();
             bridge.start();
@@ -190,19 +202,32 @@ public final class BridgeBenchmark {
                     .counter();
             long count;
             do {
-                Thread.sleep(1);
+                // 5 ms: finer polling cost the benchmark's own thread 7-12 us of CPU per message, charged to the bridge.
+                Thread.sleep(5);
                 count = (long) deleted.count();
                 window.observe(count, System.nanoTime());
             } while (count < expected);
-            Rate rate = window.rate(start, processCpuNanos() - cpu);
-            System.out.printf(Locale.ROOT, "  (bridge, %d pollers: %.1f messages per SQS batch)%n", pollers,
-                    expected / (double) bridge.metrics().batchLatency().count());
+            Rate rate = window.rate(start, processCpuNanos() - cpu).withThreads(threadCpu.stop());
+            System.out.printf(Locale.ROOT, "  (bridge, %d pollers: %.1f messages per SQS batch; %s)%n", pollers,
+                    expected / (double) bridge.metrics().batchLatency().count(), rate.threads().describe(expected));
             return rate;
         }
     }
 
+    /** The median over rounds of one side's CPU nanoseconds (from its thread split), in us per message. */
+    private static String medianMicros(List<Rate[]> rounds, int side,
+                                       java.util.function.ToLongFunction<ThreadCpu.Split> nanos, int messages) {
+        double[] values = rounds.stream().mapToDouble(pair -> nanos.applyAsLong(pair[side].threads()) / 1e3 / messages)
+                .sorted().toArray();
+        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", values[values.length / 2], values[0],
+                values[values.length - 1]);
+    }
+
     /** A run's rates: steady state (after the first tenth), whole run, and the JVM's CPU time per message. */
-    private record Rate(double steady, double whole, double cpuMicrosPerMessage) {
+    private record Rate(double steady, double whole, double cpuMicrosPerMessage, ThreadCpu.Split threads) {
+        Rate withThreads(ThreadCpu.Split split) {
+            return new Rate(steady, whole, cpuMicrosPerMessage, split);
+        }
     }
 
     /** Watches a rising delete count: when it passed a tenth of the run, and when it reached the end. */
@@ -228,7 +253,7 @@ public final class BridgeBenchmark {
 
         synchronized Rate rate(long startedAt, long cpuNanos) {
             return new Rate((expected - warmCount) / ((endAt - warmAt) / 1e9), expected / ((endAt - startedAt) / 1e9),
-                    cpuNanos / 1e3 / expected);
+                    cpuNanos / 1e3 / expected, null);
         }
     }
 
