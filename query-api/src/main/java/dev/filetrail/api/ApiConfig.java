@@ -1,6 +1,7 @@
 package dev.filetrail.api;
 
 import dev.filetrail.api.http.ClientAddress;
+import dev.filetrail.api.changes.ChangeFeedSettings;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
@@ -55,7 +56,8 @@ public record ApiConfig(
         int sharePasswordAttemptsPerMinute,
         int adminPort,
         Duration projectorStuckAfter,
-        KeyCache.Settings apiKeyCache) {
+        KeyCache.Settings apiKeyCache,
+        ChangeFeedSettings changeFeed) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -144,7 +146,14 @@ public record ApiConfig(
                 e.integer("API_ADMIN_PORT", 9090),
                 Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")),
                 new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
-                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())));
+                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())),
+                new ChangeFeedSettings(
+                        ChangeFeedSettings.parseKeys(e.str("CHANGES_CURSOR_KEYS", ChangeFeedSettings.LOCAL_CURSOR_KEY)),
+                        e.duration("CHANGES_RETENTION", ChangeFeedSettings.DEFAULT.retention()),
+                        e.integer("CHANGES_WAITS_PER_KEY", ChangeFeedSettings.DEFAULT.waitsPerKey()),
+                        e.integer("CHANGES_BACKOFF_ABOVE", ChangeFeedSettings.DEFAULT.backoffAbove()),
+                        e.duration("CHANGES_HEARTBEAT", ChangeFeedSettings.DEFAULT.heartbeat()),
+                        e.duration("CHANGES_STREAM_TICKET_TTL", ChangeFeedSettings.DEFAULT.streamTicketTtl())));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -162,7 +171,8 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                changeFeed);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -171,7 +181,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                changeFeed);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -180,7 +191,8 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                changeFeed);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -189,7 +201,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                changeFeed);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

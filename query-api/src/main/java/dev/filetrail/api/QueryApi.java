@@ -2,6 +2,8 @@ package dev.filetrail.api;
 
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.audit.AuditRoutes;
+import dev.filetrail.api.changes.ChangeFeed;
+import dev.filetrail.api.changes.FeedTopic;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
@@ -11,6 +13,7 @@ import dev.filetrail.api.http.OpenApiDocument;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.keys.KeyChangeListener;
+import dev.filetrail.api.projection.ProjectionNotices;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
@@ -50,6 +53,7 @@ public final class QueryApi implements Service {
     private ApiServer server;
     private ApiKeys apiKeys;
     private KeyChangeListener keyListener;
+    private ChangeFeed changeFeed;
 
     public QueryApi(ApiConfig config) {
         this(config, null);
@@ -88,6 +92,10 @@ public final class QueryApi implements Service {
             Projector projector = core.projector();
             FileQueries files = new FileQueries(dataSource);
             Authorizer authorizer = new Authorizer(apiKeys);
+            ProjectionNotices notices = resources.push(new ProjectionNotices(config.databaseUrl(),
+                    config.databaseUser(), config.databasePassword(), registry)).start();
+            changeFeed = resources.push(new ChangeFeed(dataSource, notices, FeedTopic.describe(core.admin()),
+                    config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
@@ -95,6 +103,7 @@ public final class QueryApi implements Service {
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
                             new AuditRoutes(dataSource),
                             new SchemaRoutes(config.publicBaseUrl()),
+                            changeFeed.routes(authorizer),
                             fileRoutes.fileItself()),
                     authorizer,
                     projector::isRunning,
@@ -154,6 +163,11 @@ public final class QueryApi implements Service {
     /** The public half of the signing key: what the local {@link dev.filetrail.api.edge.CloudFrontEdge} trusts. */
     public PublicKey cloudFrontPublicKey() {
         return signer.keyPair().publicKey();
+    }
+
+    /** The change feed (issue 22): cursors, long-polls and streams over the projection's changes. */
+    public ChangeFeed changeFeed() {
+        return changeFeed;
     }
 
     public Projector projector() {
