@@ -2,6 +2,7 @@ package dev.filetrail.api;
 
 import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.http.ClientAddress;
+import dev.filetrail.api.changes.ChangeFeedSettings;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
@@ -58,7 +59,8 @@ public record ApiConfig(
         int adminPort,
         Duration projectorStuckAfter,
         KeyCache.Settings apiKeyCache,
-        FileAnswerCache.Settings fileCache) {
+        FileAnswerCache.Settings fileCache,
+        ChangeFeedSettings changeFeed) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -149,7 +151,14 @@ public record ApiConfig(
                 new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
                         e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())),
                 new FileAnswerCache.Settings(Long.parseLong(e.str("FILE_CACHE_BYTES",
-                        Long.toString(FileAnswerCache.Settings.DEFAULT.maxBytes())))));
+                        Long.toString(FileAnswerCache.Settings.DEFAULT.maxBytes())))),
+                new ChangeFeedSettings(
+                        ChangeFeedSettings.parseKeys(e.str("CHANGES_CURSOR_KEYS", ChangeFeedSettings.LOCAL_CURSOR_KEY)),
+                        e.duration("CHANGES_RETENTION", ChangeFeedSettings.DEFAULT.retention()),
+                        e.integer("CHANGES_WAITS_PER_KEY", ChangeFeedSettings.DEFAULT.waitsPerKey()),
+                        e.integer("CHANGES_BACKOFF_ABOVE", ChangeFeedSettings.DEFAULT.backoffAbove()),
+                        e.duration("CHANGES_HEARTBEAT", ChangeFeedSettings.DEFAULT.heartbeat()),
+                        e.duration("CHANGES_STREAM_TICKET_TTL", ChangeFeedSettings.DEFAULT.streamTicketTtl())));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -167,7 +176,8 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
+                changeFeed);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -176,7 +186,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
+                changeFeed);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -185,7 +196,8 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
+                changeFeed);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -194,7 +206,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
+                changeFeed);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -102,6 +102,11 @@ public final class ProjectorService implements Service {
         return database.dataSource();
     }
 
+    /** The Kafka admin client opened at {@link #open()} (the change feed reads its topic's identity with it). */
+    public Admin admin() {
+        return admin;
+    }
+
     /** The admin port, resolved when configured as 0. */
     @Override
     public int adminPort() {

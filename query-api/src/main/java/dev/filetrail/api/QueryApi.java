@@ -2,8 +2,9 @@ package dev.filetrail.api;
 
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.audit.AuditRoutes;
+import dev.filetrail.api.changes.ChangeFeed;
+import dev.filetrail.api.changes.FeedTopic;
 import dev.filetrail.api.files.FileAnswerCache;
-import dev.filetrail.api.projection.ProjectionNotices;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
@@ -13,6 +14,7 @@ import dev.filetrail.api.http.OpenApiDocument;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.keys.KeyChangeListener;
+import dev.filetrail.api.projection.ProjectionNotices;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
@@ -53,6 +55,7 @@ public final class QueryApi implements Service {
     private ApiKeys apiKeys;
     private KeyChangeListener keyListener;
     private ProjectionNotices notices;
+    private ChangeFeed changeFeed;
 
     public QueryApi(ApiConfig config) {
         this(config, null);
@@ -94,8 +97,11 @@ public final class QueryApi implements Service {
             notices = resources.push(new ProjectionNotices(config.databaseUrl(), config.databaseUser(),
                     config.databasePassword(), registry));
             FileAnswerCache answers = new FileAnswerCache(config.fileCache(), registry);
+            // Before start(): the first "everything changed", sent once LISTEN is in place, is what lets it serve.
             notices.subscribe(answers);
             notices.start();
+            changeFeed = resources.push(new ChangeFeed(dataSource, notices, FeedTopic.describe(core.admin()),
+                    config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
@@ -103,6 +109,7 @@ public final class QueryApi implements Service {
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
                             new AuditRoutes(dataSource),
                             new SchemaRoutes(config.publicBaseUrl()),
+                            changeFeed.routes(authorizer),
                             fileRoutes.fileItself()),
                     authorizer,
                     projector::isRunning,
@@ -167,6 +174,11 @@ public final class QueryApi implements Service {
     /** The public half of the signing key: what the local {@link dev.filetrail.api.edge.CloudFrontEdge} trusts. */
     public PublicKey cloudFrontPublicKey() {
         return signer.keyPair().publicKey();
+    }
+
+    /** The change feed (issue 22): cursors, long-polls and streams over the projection's changes. */
+    public ChangeFeed changeFeed() {
+        return changeFeed;
     }
 
     public Projector projector() {

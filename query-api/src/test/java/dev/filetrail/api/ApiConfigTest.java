@@ -88,4 +88,24 @@ class ApiConfigTest {
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("API_KEY_NEGATIVE_TTL", "10s")))
                 .hasMessageContaining("API_KEY_NEGATIVE_TTL");
     }
+
+    @Test
+    void theChangeFeedIsConfiguredFromTheEnvironment() {
+        assertThat(ApiConfig.fromMap(Map.of()).changeFeed())
+                .isEqualTo(dev.filetrail.api.changes.ChangeFeedSettings.DEFAULT);
+        ApiConfig set = ApiConfig.fromMap(Map.of("CHANGES_CURSOR_KEYS", " new-key-0123456789 , old-key-0123456789 ",
+                "CHANGES_RETENTION", "P7D", "CHANGES_WAITS_PER_KEY", "5", "CHANGES_BACKOFF_ABOVE", "50",
+                "CHANGES_HEARTBEAT", "PT5S", "CHANGES_STREAM_TICKET_TTL", "PT1M"));
+        assertThat(set.changeFeed()).isEqualTo(new dev.filetrail.api.changes.ChangeFeedSettings(
+                java.util.List.of("new-key-0123456789", "old-key-0123456789"), Duration.ofDays(7), 5, 50,
+                Duration.ofSeconds(5), Duration.ofMinutes(1)));
+        assertThat(set.withProjector("g", "s").with(0, "jdbc:x", set.kafka(), null, "http://cf").changeFeed())
+                .isEqualTo(set.changeFeed());
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("CHANGES_CURSOR_KEYS", "short")))
+                .hasMessageContaining("CHANGES_CURSOR_KEYS");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("CHANGES_WAITS_PER_KEY", "0")))
+                .hasMessageContaining("CHANGES_WAITS_PER_KEY");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("CHANGES_RETENTION", "90 days")))
+                .hasMessageContaining("CHANGES_RETENTION");
+    }
 }

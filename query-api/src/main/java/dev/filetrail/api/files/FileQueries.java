@@ -165,7 +165,7 @@ public final class FileQueries {
      * U+10FFFFs (surrogates are skipped, they are not characters). Null when no string is above them all (an empty
      * prefix, or one made only of U+10FFFF).
      */
-    static String successor(String prefix) {
+    public static String successor(String prefix) {
         int end = prefix.length();
         while (end > 0) {
             int last = prefix.codePointBefore(end);

@@ -35,6 +35,14 @@ public final class Authorizer {
         return caller;
     }
 
+    /**
+     * The check for a route that declares no scope because it also takes another login (the change stream's
+     * ticket): the verified caller holding {@code scope}; 401 or 403 otherwise.
+     */
+    public ApiKeys.ApiKeyInfo requireScope(Context ctx, Scope scope) {
+        return require(ctx, scope);
+    }
+
     /** The verified caller, if it holds {@code scope} (admin holds every scope); 401 or 403 otherwise. */
     private ApiKeys.ApiKeyInfo require(Context ctx, Scope scope) {
         String header = ctx.header("Authorization");

@@ -36,6 +36,9 @@ final class ReadModelWriter {
     private final Map<String, ShareLink> links = new LinkedHashMap<>();
     private final Map<String, CloudEvent> audits = new LinkedHashMap<>();
     private final List<Reject> rejects = new ArrayList<>();
+    /** Every applied file-version record in offset order: the change feed keeps each, not only the last per row. */
+    private final List<ConsumerRecord<String, byte[]>> changeRecords = new ArrayList<>();
+    private final List<FileVersionChange> changes = new ArrayList<>();
     private final List<ShareLink> projectedLinks = new ArrayList<>();
 
     /** A record that could not be read, kept with its reason. */
@@ -70,6 +73,9 @@ final class ReadModelWriter {
         require(change.bucket() != null && change.key() != null && change.versionId() != null,
                 "file version change without bucket, key or versionId");
         List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
+        require(change.change() != null, "file version change without its kind");
+        changeRecords.add(record);
+        changes.add(change);
         if (change.change() == ChangeType.VERSION_REMOVED) {
             versionUpserts.remove(pk);
             versionDeletes.put(pk, true);
@@ -138,7 +144,8 @@ final class ReadModelWriter {
     }
 
     int pendingRows() {
-        return versionUpserts.size() + versionDeletes.size() + heads.size() + links.size() + audits.size();
+        return versionUpserts.size() + versionDeletes.size() + heads.size() + links.size() + audits.size()
+                + changes.size();
     }
 
     List<Reject> rejects() {
@@ -167,6 +174,7 @@ final class ReadModelWriter {
     /** Writes every pending row on {@code connection}, inside the caller's transaction. */
     void flush(Connection connection) throws SQLException {
         writeVersions(connection);
+        writeChanges(connection);
         writeHeads(connection);
         writeLinks(connection);
         writeAudit(connection);
@@ -221,6 +229,33 @@ final class ReadModelWriter {
                 }
                 delete.executeBatch();
             }
+        }
+    }
+
+    /** The change feed's rows; a record applied again (a retried reject) keeps its first row. */
+    private void writeChanges(Connection connection) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO changes (topic_partition, record_offset, bucket, key, version_id, change, version, head,
+                    event_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?::json, ?::json, ?) ON CONFLICT DO NOTHING""")) {
+            for (int i = 0; i < changes.size(); i++) {
+                ConsumerRecord<String, byte[]> record = changeRecords.get(i);
+                FileVersionChange c = changes.get(i);
+                insert.setInt(1, record.partition());
+                insert.setLong(2, record.offset());
+                insert.setString(3, c.bucket());
+                insert.setString(4, StoredKey.toColumn(c.key()));
+                insert.setString(5, c.versionId());
+                insert.setString(6, c.change().name());
+                insert.setString(7, c.version() == null ? null : Json.writeString(c.version()));
+                insert.setString(8, c.head() == null ? null : Json.writeString(c.head()));
+                insert.setTimestamp(9, StoredTime.toColumn(c.eventTime(), "eventTime"));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

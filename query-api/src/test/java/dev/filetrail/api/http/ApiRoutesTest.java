@@ -276,6 +276,10 @@ class ApiRoutesTest {
         String link = createLink(key);
         String fp = file(key);
         String create = "{\"bucket\":\"" + f.bucket + "\",\"key\":\"" + key + "\"}";
+        String changes = "/v1/buckets/" + f.bucket + "/changes";
+        // After the first change, with more behind it: the long-poll answers at once.
+        String behind = java.net.URLEncoder.encode(json(f.get(changes + "?limit=1", f.admin())).get("cursor").asText(),
+                StandardCharsets.UTF_8);
         return List.of(
                 new Operation("GET", "/v1/ping", "/v1/ping", null, "read", 200),
                 new Operation("GET", "/v1/buckets/{bucket}/files", "/v1/buckets/" + f.bucket + "/files", null, "read", 200),
@@ -291,7 +295,14 @@ class ApiRoutesTest {
                 new Operation("POST", "/v1/shares", "/v1/shares", create, "share", 201),
                 new Operation("GET", "/v1/shares/{id}", "/v1/shares/" + link, null, "share", 200),
                 new Operation("DELETE", "/v1/shares/{id}", "/v1/shares/" + link, null, "share", 200),
-                new Operation("GET", "/v1/audit", "/v1/audit?bucket=" + f.bucket, null, "admin", 200));
+                new Operation("GET", "/v1/audit", "/v1/audit?bucket=" + f.bucket, null, "admin", 200),
+                new Operation("GET", "/v1/buckets/{bucket}/changes", changes, null, "read", 200),
+                new Operation("GET", "/v1/buckets/{bucket}/changes/latest-cursor", changes + "/latest-cursor", null,
+                        "read", 200),
+                new Operation("GET", "/v1/buckets/{bucket}/changes/wait", changes + "/wait?cursor=" + behind, null,
+                        "read", 200),
+                new Operation("GET", "/v1/buckets/{bucket}/changes/stream-ticket", changes + "/stream-ticket", null,
+                        "read", 200));
     }
 
     static String createLink(String key) {
@@ -355,7 +366,9 @@ class ApiRoutesTest {
         List<String> expected = new ArrayList<>(byTemplate.keySet());
         expected.addAll(List.of("GET /health", "GET /openapi.json", "GET /s/{token}", "POST /s/{token}",
                 "GET /s/{token}/download", "GET /s/{token}/preview/{size}", "GET /schemas",
-                "GET /schemas/topics/{file}", "GET /schemas/audit/{file}"));
+                "GET /schemas/topics/{file}", "GET /schemas/audit/{file}",
+                // Streams without end: its statuses per scope are checked in ChangeFeedTest.
+                "GET /v1/buckets/{bucket}/changes/stream"));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(expected);
         for (Operation op : byTemplate.values()) {
             JsonNode spec = doc.get("paths").get(op.pathTemplate()).get(op.method().toLowerCase());

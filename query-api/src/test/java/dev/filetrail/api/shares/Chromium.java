@@ -24,14 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /** Headless Debian {@code chromium} driven over the Chrome DevTools protocol with the JDK's WebSocket. */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     private final Process process;
     private final Path profile;
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
-    Chromium() throws Exception {
+    public Chromium() throws Exception {
         String binary = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
                 .orElseThrow(() -> new AssertionError("Debian chromium is not installed: apt-get install -y chromium"));
@@ -112,7 +112,7 @@ final class Chromium implements AutoCloseable {
         return answer.get("result");
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
     }
 
@@ -137,14 +137,14 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value as text. */
-    String eval(String expression) throws Exception {
+    public String eval(String expression) throws Exception {
         JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
                 "awaitPromise", true));
         return result.path("result").path("value").asText();
     }
 
     /** Polls an expression until its value passes {@code done}; fails naming the last value after 30 s. */
-    String waitFor(String expression, Predicate<String> done) throws Exception {
+    public String waitFor(String expression, Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String value = null;
         while (System.nanoTime() < deadline) {
