@@ -25,6 +25,9 @@ import java.util.function.Function;
  *                                 public load balancer (0 = a free one)
  * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  * @param apiKeyCache              API_KEY_CACHE_SIZE, API_KEY_NEGATIVE_TTL: the cache of verified keys
+ * @param restoreMultipartThreshold RESTORE_MULTIPART_THRESHOLD: a restored version above this many bytes is copied
+ *                                 in parts (S3 copies at most 5 GiB in one CopyObject)
+ * @param restorePartSize          RESTORE_PART_SIZE: bytes per part of such a copy (5 MiB..5 GiB)
  */
 public record ApiConfig(
         int port,
@@ -55,7 +58,9 @@ public record ApiConfig(
         int sharePasswordAttemptsPerMinute,
         int adminPort,
         Duration projectorStuckAfter,
-        KeyCache.Settings apiKeyCache) {
+        KeyCache.Settings apiKeyCache,
+        long restoreMultipartThreshold,
+        long restorePartSize) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -91,6 +96,14 @@ public record ApiConfig(
         }
         if (cloudFrontKeyPairId == null || cloudFrontKeyPairId.isBlank()) {
             throw new IllegalArgumentException("CLOUDFRONT_KEY_PAIR_ID must not be blank");
+        }
+        if (restoreMultipartThreshold < 1 || restoreMultipartThreshold > (5L << 30)) {
+            throw new IllegalArgumentException("RESTORE_MULTIPART_THRESHOLD must be 1..5368709120 bytes, got "
+                    + restoreMultipartThreshold);
+        }
+        if (restorePartSize < 1 || restorePartSize > (5L << 30)) {
+            throw new IllegalArgumentException("RESTORE_PART_SIZE must be 1..5368709120 bytes (S3 wants at least"
+                    + " 5 MiB for all but the last part), got " + restorePartSize);
         }
         URI.create(publicBaseUrl);
         URI.create(cloudFrontDomain);
@@ -144,7 +157,9 @@ public record ApiConfig(
                 e.integer("API_ADMIN_PORT", 9090),
                 Duration.parse(e.str("PROJECTOR_STUCK_AFTER", "PT1M")),
                 new KeyCache.Settings(e.integer("API_KEY_CACHE_SIZE", KeyCache.Settings.DEFAULT.maxSize()),
-                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())));
+                        e.duration("API_KEY_NEGATIVE_TTL", KeyCache.Settings.DEFAULT.negativeTtl())),
+                Long.parseLong(e.str("RESTORE_MULTIPART_THRESHOLD", String.valueOf(5L << 30))),
+                Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -162,7 +177,8 @@ public record ApiConfig(
                 projectorGroupId, newCloudFront, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -171,7 +187,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -180,7 +197,8 @@ public record ApiConfig(
                 groupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -189,7 +207,8 @@ public record ApiConfig(
                 projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
-                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache);
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache,
+                restoreMultipartThreshold, restorePartSize);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */
