@@ -75,6 +75,11 @@ public final class FileActions implements EndpointGroup {
         ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         requireSourceBucket(path.bucket());
         answer(ctx, caller, () -> {
+            // Filetrail's history names the versions it may restore; S3 then says what the version is now.
+            if (queries.version(path.bucket(), path.key(), path.versionId()).isEmpty()) {
+                throw ApiProblem.notFound("no version " + path.versionId() + " of " + path.key() + " in bucket "
+                        + path.bucket());
+            }
             S3VersionActions.Source source = s3.head(path.bucket(), path.key(), path.versionId());
             if (source instanceof S3VersionActions.Missing) {
                 throw ApiProblem.notFound("no version " + path.versionId() + " of " + path.key() + " in bucket "

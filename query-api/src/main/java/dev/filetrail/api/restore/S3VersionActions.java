@@ -93,8 +93,12 @@ public final class S3VersionActions {
             if (marker || e.statusCode() == 405) {
                 return new DeleteMarker();
             }
-            if (e.statusCode() == 404 || e.statusCode() == 400 && "InvalidArgument".equals(code(e))) {
-                // S3 answers 400 InvalidArgument to a version id it could never have made.
+            if (e.statusCode() == 404 || e.statusCode() == 403 || e.statusCode() == 400
+                    && "InvalidArgument".equals(code(e))) {
+                // S3 answers 400 InvalidArgument to a version id it could never have made, and 403 instead of 404
+                // to a caller without s3:ListBucket, which the API role deliberately lacks (the version was in the
+                // read model, so a 403 here means it is gone; a role missing s3:GetObjectVersion fails every
+                // restore, which the IAM parity check rules out).
                 return new Missing();
             }
             throw e;
@@ -148,13 +152,10 @@ public final class S3VersionActions {
             return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))).versionId();
         } catch (RuntimeException e) {
-            try {
-                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-            } catch (RuntimeException abort) {
-                e.addSuppressed(abort);
-                log.warn("multipart restore not aborted bucket={} key={} uploadId={} reason={}", bucket, key,
-                        uploadId, abort.toString());
-            }
+            // Not aborted here: the API role holds no s3:AbortMultipartUpload (least privilege); the source bucket's
+            // lifecycle rule (abortIncompleteMultipartDays) removes the parts, and a retry starts a new upload.
+            log.warn("multipart restore failed bucket={} key={} from={} uploadId={} reason={}", bucket, key,
+                    sourceVersionId, uploadId, e.toString());
             throw e;
         }
     }
