@@ -94,10 +94,14 @@ public final class FileRoutes implements EndpointGroup {
                               List<ThumbnailView> thumbnails, Metadata metadata) {
     }
 
-    /** One entry of a version history. */
+    /**
+     * One entry of a version history; {@code restoredFrom} names the version this one is a restored copy of (the
+     * metadata processor reads it from the object's metadata, so it appears once that processor has run).
+     */
     public record VersionView(String versionId, String sequencer, boolean deleteMarker, Long size, String eTag,
                               String storageClass, Instant createdAt, String requester, String contentType,
-                              FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount) {
+                              FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount,
+                              String restoredFrom) {
     }
 
     /** A page of history, newest first. */
@@ -168,7 +172,8 @@ public final class FileRoutes implements EndpointGroup {
         List<VersionView> versions = rows.stream().map(v -> new VersionView(v.versionId(), v.sequencer(),
                 v.deleteMarker(), v.size(), v.eTag(), v.storageClass(), v.createdAt(), v.requester(), v.contentType(),
                 v.restore(), v.tagsChangedAt(),
-                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size()))
+                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
+                v.derivatives() == null ? null : v.derivatives().restoredFrom()))
                 .toList();
         JsonBody.write(ctx, new VersionPage(path.bucket(), path.key(), versions, next));
     }
