@@ -116,7 +116,7 @@ public final class FileRoutes implements EndpointGroup {
 
     private void list(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
-        String prefix = Requests.prefix(ctx.queryParam("prefix"));
+        String prefix = scopedPrefix(Authorizer.caller(ctx), bucket, Requests.prefix(ctx.queryParam("prefix")));
         int limit = Requests.limit(ctx);
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
         String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
@@ -130,6 +130,22 @@ public final class FileRoutes implements EndpointGroup {
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
         JsonBody.write(ctx, new FileListing(bucket, prefix, files, next));
+    }
+
+    /**
+     * The prefix a listing may use: a key limited to a prefix lists only under it (a wider request is narrowed to
+     * it, one beside it is a 403).
+     */
+    private static String scopedPrefix(ApiKeys.ApiKeyInfo caller, String bucket, String prefix) {
+        String limit = caller.limits().prefix();
+        String asked = prefix == null ? "" : prefix;
+        if (limit == null || asked.startsWith(limit)) {
+            return prefix;
+        }
+        if (limit.startsWith(asked)) {
+            return limit;
+        }
+        throw Authorizer.outside(caller, "prefix '" + asked + "' of bucket " + bucket);
     }
 
     private void file(Context ctx, ObjectPath path) {

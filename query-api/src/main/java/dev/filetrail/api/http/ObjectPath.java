@@ -116,6 +116,11 @@ public record ObjectPath(String bucket, String key, Target target, String versio
         }
     }
 
+    /** The parsed path of a request to a file route (after {@link #remember}), or null for other routes. */
+    public static ObjectPath of(Context ctx) {
+        return ctx.attribute(ATTRIBUTE);
+    }
+
     /**
      * The route handler for paths that ask for {@code target}. Javalin matches the same words from the end as
      * {@link #parse} does; a path the two read differently (a key ending in a route word and a slash) has no route.
