@@ -28,6 +28,9 @@ import java.util.function.Function;
  * @param projectorStuckAfter      {@code /ready} fails while the projector has retried one batch for longer
  * @param apiKeyCache              API_KEY_CACHE_SIZE, API_KEY_NEGATIVE_TTL: the cache of verified keys
  * @param fileCache                FILE_CACHE_BYTES: the serialised answers of the file and history routes
+ * @param restoreMultipartThreshold RESTORE_MULTIPART_THRESHOLD: a restored version above this many bytes is copied
+ *                                 in parts (S3 copies at most 5 GiB in one CopyObject)
+ * @param restorePartSize          RESTORE_PART_SIZE: bytes per part of such a copy (5 MiB..5 GiB)
  */
 public record ApiConfig(
         int port,
@@ -60,7 +63,9 @@ public record ApiConfig(
         Duration projectorStuckAfter,
         KeyCache.Settings apiKeyCache,
         FileAnswerCache.Settings fileCache,
-        ChangeFeedSettings changeFeed) {
+        ChangeFeedSettings changeFeed,
+        long restoreMultipartThreshold,
+        long restorePartSize) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -96,6 +101,14 @@ public record ApiConfig(
         }
         if (cloudFrontKeyPairId == null || cloudFrontKeyPairId.isBlank()) {
             throw new IllegalArgumentException("CLOUDFRONT_KEY_PAIR_ID must not be blank");
+        }
+        if (restoreMultipartThreshold < 1 || restoreMultipartThreshold > (5L << 30)) {
+            throw new IllegalArgumentException("RESTORE_MULTIPART_THRESHOLD must be 1..5368709120 bytes, got "
+                    + restoreMultipartThreshold);
+        }
+        if (restorePartSize < 1 || restorePartSize > (5L << 30)) {
+            throw new IllegalArgumentException("RESTORE_PART_SIZE must be 1..5368709120 bytes (S3 wants at least"
+                    + " 5 MiB for all but the last part), got " + restorePartSize);
         }
         URI.create(publicBaseUrl);
         URI.create(cloudFrontDomain);
@@ -158,7 +171,9 @@ public record ApiConfig(
                         e.integer("CHANGES_WAITS_PER_KEY", ChangeFeedSettings.DEFAULT.waitsPerKey()),
                         e.integer("CHANGES_BACKOFF_ABOVE", ChangeFeedSettings.DEFAULT.backoffAbove()),
                         e.duration("CHANGES_HEARTBEAT", ChangeFeedSettings.DEFAULT.heartbeat()),
-                        e.duration("CHANGES_STREAM_TICKET_TTL", ChangeFeedSettings.DEFAULT.streamTicketTtl())));
+                        e.duration("CHANGES_STREAM_TICKET_TTL", ChangeFeedSettings.DEFAULT.streamTicketTtl())),
+                Long.parseLong(e.str("RESTORE_MULTIPART_THRESHOLD", String.valueOf(5L << 30))),
+                Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -177,7 +192,7 @@ public record ApiConfig(
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed);
+                changeFeed, restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -187,7 +202,7 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed);
+                changeFeed, restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -197,7 +212,7 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed);
+                changeFeed, restoreMultipartThreshold, restorePartSize);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -207,7 +222,7 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed);
+                changeFeed, restoreMultipartThreshold, restorePartSize);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -16,6 +16,9 @@ import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.keys.KeyChangeListener;
 import dev.filetrail.api.projection.ProjectionNotices;
 import dev.filetrail.api.projection.Projector;
+import dev.filetrail.api.restore.FileActions;
+import dev.filetrail.api.restore.IdempotentRequests;
+import dev.filetrail.api.restore.S3VersionActions;
 import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.shares.ShareLinkStore;
@@ -31,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
 import java.util.List;
 import javax.sql.DataSource;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +107,12 @@ public final class QueryApi implements Service {
             changeFeed = resources.push(new ChangeFeed(dataSource, notices, FeedTopic.describe(core.admin()),
                     config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
+            S3Client s3 = resources.push(S3VersionActions.client(config));
+            FileActions fileActions = new FileActions(new S3VersionActions(s3, config.restoreMultipartThreshold(),
+                    config.restorePartSize()), files, new IdempotentRequests(dataSource), access, config, registry);
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
+                            fileActions,
                             new ShareRoutes(links, waits, commands, files, config),
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
                             new AuditRoutes(dataSource),

@@ -17,10 +17,12 @@ public final class AuditTypes {
     public static final String SHARE_REVOKED = "dev.filetrail.share.revoked";
     public static final String SHARE_OPENED = "dev.filetrail.share.opened";
     public static final String URL_ISSUED = "dev.filetrail.url.issued";
+    /** The API restored a version (copied it onto its key); S3's own notification then brings version.created. */
+    public static final String FILE_RESTORED = "dev.filetrail.file.restored";
 
     public static final List<String> ALL = List.of(VERSION_CREATED, DELETE_MARKER_CREATED, VERSION_DELETED,
             FILE_UNDELETED, STORAGE_CLASS_CHANGED, VERSION_RESTORED, TAGS_CHANGED, DERIVATIVES_ATTACHED,
-            SHARE_CREATED, SHARE_REJECTED, SHARE_REVOKED, SHARE_OPENED, URL_ISSUED);
+            SHARE_CREATED, SHARE_REJECTED, SHARE_REVOKED, SHARE_OPENED, URL_ISSUED, FILE_RESTORED);
 
     private AuditTypes() {
     }

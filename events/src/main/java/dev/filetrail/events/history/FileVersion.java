@@ -34,7 +34,12 @@ public record FileVersion(
 
     /** What the processors derived from this version. */
     public record Derivatives(String contentType, Integer width, Integer height, String sha256, ExifData exif,
-                              List<Thumbnail> thumbnails, String failureReason) {
+                              List<Thumbnail> thumbnails, String failureReason, String restoredFrom) {
+        /** What the processors found for a version that is no restored copy (or was processed before restores). */
+        public Derivatives(String contentType, Integer width, Integer height, String sha256, ExifData exif,
+                           List<Thumbnail> thumbnails, String failureReason) {
+            this(contentType, width, height, sha256, exif, thumbnails, failureReason, null);
+        }
     }
 
     public FileVersion withStorageClass(String newClass) {

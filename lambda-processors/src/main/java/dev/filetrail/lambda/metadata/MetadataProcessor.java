@@ -54,6 +54,9 @@ public final class MetadataProcessor implements VersionProcessor {
         ProcessingResult result;
         try (FetchedObject object = fetcher.fetch(source, t -> t.thumbnailable() || EXIF_ONLY.contains(t))) {
             result = extract(source, object);
+            if (object.restoredFrom() != null) {
+                result = result.withRestoredFrom(object.restoredFrom());
+            }
         } catch (SourceGoneException e) {
             return results.failed(PROCESSOR, source, e.getMessage(), null);
         }

@@ -28,6 +28,9 @@ public final class SourceFetcher {
     private final S3Client s3;
     private final Path tempDir;
 
+    /** The user-metadata name the query API's restore sets ({@code x-amz-meta-filetrail-restored-from}). */
+    public static final String RESTORED_FROM = "filetrail-restored-from";
+
     public SourceFetcher(S3Client s3, Path tempDir) {
         this.s3 = s3;
         this.tempDir = tempDir;
@@ -47,7 +50,11 @@ public final class SourceFetcher {
             request.ifMatch('"' + source.eTag().replace("\"", "") + '"');
         }
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build())) {
-            return copy(in, keepFile);
+            FetchedObject fetched = copy(in, keepFile);
+            // The API's restore names the copied version in the object's metadata (S3VersionActions.RESTORED_FROM).
+            String restoredFrom = in.response().metadata().get(RESTORED_FROM);
+            return restoredFrom == null ? fetched : new FetchedObject(fetched.contentType(), fetched.size(),
+                    fetched.sha256(), fetched.file(), restoredFrom);
         } catch (S3Exception e) {
             if (isGone(e)) {
                 throw new SourceGoneException("source version no longer exists (" + e.statusCode() + " "

@@ -96,6 +96,30 @@ class MetadataHandlerTest {
     }
 
     @Test
+    void aVersionTheApiRestoredNamesItsSourceFromItsObjectMetadata() {
+        SourceVersion original = buckets.put("restored/report.txt", "the words".getBytes(StandardCharsets.UTF_8));
+        // As the query API's restore writes it: a copy of the version, with the restored-from metadata.
+        var copied = buckets.s3.copyObject(b -> b.sourceBucket(original.bucket()).sourceKey(original.key())
+                .sourceVersionId(original.versionId()).destinationBucket(original.bucket())
+                .destinationKey(original.key()).metadataDirective(
+                        software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE)
+                .metadata(java.util.Map.of(dev.filetrail.lambda.source.SourceFetcher.RESTORED_FROM,
+                        original.versionId())));
+        SourceVersion copy = new SourceVersion(original.bucket(), original.key(), copied.versionId(), original.size(),
+                copied.copyObjectResult().eTag(), "0055AED6DCD90281F0", "ObjectCreated:Copy");
+
+        handler.handleRequest(LambdaEvents.snsEvent(SourceBuckets.notification(copy)), null);
+        ProcessingResult restored = published.last();
+        ProcessingResult plain = process("restored/other.txt", "the words".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(restored.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(restored.versionId()).isEqualTo(copied.versionId());
+        assertThat(restored.restoredFrom()).isEqualTo(original.versionId());
+        assertThat(Json.writeString(restored)).contains("\"restoredFrom\":\"" + original.versionId() + "\"");
+        assertThat(plain.restoredFrom()).isNull();
+    }
+
+    @Test
     void aBombIsMeasuredFromItsHeaderWithoutDecoding() {
         ProcessingResult result = process("bombs/bomb.png", ImageCorpus.pngBomb());
 

@@ -104,6 +104,30 @@ public final class AuditEvents {
         return event(AuditTypes.URL_ISSUED, access.eventId(), "", access.bucket(), access.key(), time, data);
     }
 
+    /**
+     * A write action of the API, with its key as the actor: {@code file.restored} (versionId is the new version,
+     * restoredFrom the copied one) or {@code file.undeleted} with {@code origin: api} (versionId is the removed
+     * marker; S3's notification of the removal brings the other side of the same fact, origin s3-notification).
+     */
+    public CloudEvent fileAction(AccessEvent access, Instant time) {
+        boolean restored = access.type() == AccessEvent.Type.FILE_RESTORED;
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("bucket", access.bucket());
+        data.put("key", access.key());
+        putIfPresent(data, "versionId", access.versionId());
+        if (restored) {
+            putIfPresent(data, "restoredFrom", access.restoredFrom());
+        } else {
+            data.put("deleteMarker", true);
+        }
+        putIfPresent(data, "actor", access.actor());
+        putIfPresent(data, "clientAddress", access.clientAddress());
+        data.put("commandId", access.eventId());
+        data.put("origin", "api");
+        String type = restored ? AuditTypes.FILE_RESTORED : AuditTypes.FILE_UNDELETED;
+        return event(type, access.eventId(), "", access.bucket(), access.key(), time, data);
+    }
+
     private CloudEvent event(String type, String causeId, String about, String bucket, String key, Instant time,
                              ObjectNode data) {
         String id = EventIds.sha256Hex(causeId, type, about);

@@ -419,7 +419,8 @@ public final class VersionHistory {
                 first(r.exif(), d == null ? null : d.exif()),
                 r.thumbnails() != null && !r.thumbnails().isEmpty() ? List.copyOf(r.thumbnails())
                         : d == null ? null : d.thumbnails(),
-                failure);
+                failure,
+                first(r.restoredFrom(), d == null ? null : d.restoredFrom()));
     }
 
     private static <T> T first(T a, T b) {

@@ -89,6 +89,11 @@ public final class ShareLinks implements HistoryListener {
             out.audit(audit.urlIssued(event, time));
             return Outcome.APPLIED;
         }
+        if (event.type() == AccessEvent.Type.FILE_RESTORED || event.type() == AccessEvent.Type.FILE_UNDELETED) {
+            // The API's own writes: audited here beside the URLs it issues; S3's notifications change the history.
+            out.audit(audit.fileAction(event, time));
+            return Outcome.APPLIED;
+        }
         String storeKey = StoreKeys.member(event.recordKey(), event.linkId());
         return access(event, storeKey, links.get(storeKey), time);
     }

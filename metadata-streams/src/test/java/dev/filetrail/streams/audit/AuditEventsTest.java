@@ -4,6 +4,7 @@ import static dev.filetrail.streams.Facts.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.events.Json;
+import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.AuditTypes;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.object.ObjectEventType;
@@ -40,6 +41,10 @@ class AuditEventsTest {
                 "alice", "198.51.100.7", at(12)));
         t.send(Facts.put(B, K, "v2", "04", at(13)));
         t.send(Facts.remove(B, K, "v2", "05", at(14)));
+        t.send(new AccessEvent("a6", AccessEvent.Type.FILE_RESTORED, null, B, K, "v3", null, "key:k7",
+                "198.51.100.7", at(15), "v1"));
+        t.send(new AccessEvent("a7", AccessEvent.Type.FILE_UNDELETED, null, B, K, "m2", null, "key:k7",
+                "198.51.100.7", at(16)));
     }
 
     @Test
@@ -54,7 +59,16 @@ class AuditEventsTest {
                     AuditTypes.FILE_UNDELETED, AuditTypes.STORAGE_CLASS_CHANGED, AuditTypes.VERSION_RESTORED,
                     AuditTypes.TAGS_CHANGED, AuditTypes.DERIVATIVES_ATTACHED, AuditTypes.SHARE_CREATED,
                     AuditTypes.SHARE_REJECTED, AuditTypes.SHARE_OPENED, AuditTypes.SHARE_REVOKED,
-                    AuditTypes.URL_ISSUED, AuditTypes.VERSION_CREATED, AuditTypes.VERSION_DELETED);
+                    AuditTypes.URL_ISSUED, AuditTypes.VERSION_CREATED, AuditTypes.VERSION_DELETED,
+                    AuditTypes.FILE_RESTORED, AuditTypes.FILE_UNDELETED);
+            CloudEvent restored = events.get(15);
+            assertThat(restored.data().get("restoredFrom").asText()).isEqualTo("v1");
+            assertThat(restored.data().get("versionId").asText()).isEqualTo("v3");
+            assertThat(restored.data().get("actor").asText()).isEqualTo("key:k7");
+            CloudEvent undeleted = events.get(16);
+            assertThat(undeleted.data().get("origin").asText()).isEqualTo("api");
+            assertThat(undeleted.data().get("versionId").asText()).isEqualTo("m2");
+            assertThat(undeleted.data().get("actor").asText()).isEqualTo("key:k7");
             assertThat(events).allSatisfy(e -> {
                 assertThat(e.specversion()).isEqualTo("1.0");
                 assertThat(e.source()).isEqualTo(TopologyFixture.SOURCE);

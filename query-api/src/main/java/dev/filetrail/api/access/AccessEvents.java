@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes {@link AccessEvent}s (URLs issued, share pages opened) to {@code filetrail.access-events.v1}. */
+/** Writes {@link AccessEvent}s (URLs issued, share pages opened, files restored and undeleted) to {@code filetrail.access-events.v1}. */
 public final class AccessEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessEvents.class);
     private final KafkaProducer<String, byte[]> producer;
@@ -42,6 +42,19 @@ public final class AccessEvents implements AutoCloseable {
                             Instant at) {
         send(new AccessEvent(UUID.randomUUID().toString(), AccessEvent.Type.SHARE_OPENED, linkId, bucket, key,
                 versionId, null, "public", clientAddress, at));
+    }
+
+    /** Records that {@code actor} restored {@code restoredFrom} of {@code bucket/key} as {@code newVersionId}. */
+    public void fileRestored(String bucket, String key, String newVersionId, String restoredFrom, String actor,
+                             String clientAddress) {
+        send(new AccessEvent(UUID.randomUUID().toString(), AccessEvent.Type.FILE_RESTORED, null, bucket, key,
+                newVersionId, null, actor, clientAddress, Instant.now(), restoredFrom));
+    }
+
+    /** Records that {@code actor} removed the delete marker {@code markerVersionId}, bringing the file back. */
+    public void fileUndeleted(String bucket, String key, String markerVersionId, String actor, String clientAddress) {
+        send(new AccessEvent(UUID.randomUUID().toString(), AccessEvent.Type.FILE_UNDELETED, null, bucket, key,
+                markerVersionId, null, actor, clientAddress, Instant.now(), null));
     }
 
     /** Sends without waiting: a failure is logged with everything needed to replay it, the caller is answered. */

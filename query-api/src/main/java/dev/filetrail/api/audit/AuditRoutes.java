@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.http.ApiProblem;
+import dev.filetrail.api.http.Authorizer;
+import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.Scope;
@@ -41,11 +43,17 @@ public final class AuditRoutes implements EndpointGroup {
     public record AuditPage(List<JsonNode> events, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
     }
 
-    /** The filters of one query; nulls mean "any". */
-    public record AuditFilter(String bucket, String key, String type, Instant from, Instant to) {
+    /** The filters of one query; nulls (and no buckets) mean "any"; buckets and prefix come from a scoped key. */
+    public record AuditFilter(String bucket, String key, String type, Instant from, Instant to,
+                              java.util.Set<String> buckets, String prefix) {
+        /** The filters of a key that may see every bucket. */
+        public AuditFilter(String bucket, String key, String type, Instant from, Instant to) {
+            this(bucket, key, type, from, to, java.util.Set.of(), null);
+        }
     }
 
     private void query(Context ctx) {
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         String bucket = ctx.queryParam("bucket");
         String key = ctx.queryParam("key");
         String type = ctx.queryParam("type");
@@ -69,7 +77,14 @@ public final class AuditRoutes implements EndpointGroup {
         } else {
             type = null;
         }
-        AuditFilter filter = new AuditFilter(bucket, key, type, Requests.instant(ctx, "from"), Requests.instant(ctx, "to"));
+        // A key limited to buckets or a prefix sees only their events: a filter outside them is a 403, and the
+        // query is narrowed to them.
+        ApiKeys.Limits limits = caller.limits();
+        if (bucket != null && !limits.allowsBucket(bucket) || key != null && !limits.allows(bucket, key)) {
+            throw Authorizer.outside(caller, key != null ? bucket + "/" + key : "bucket " + bucket);
+        }
+        AuditFilter filter = new AuditFilter(bucket, key, type, Requests.instant(ctx, "from"), Requests.instant(ctx, "to"),
+                bucket == null ? limits.buckets() : java.util.Set.of(), key == null ? limits.prefix() : null);
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw ApiProblem.badRequest("from must be before to");
         }
@@ -100,6 +115,15 @@ public final class AuditRoutes implements EndpointGroup {
         if (filter.key() != null) {
             sql.append(" AND key = ?");
             params.add(StoredKey.toColumn(filter.key()));
+        }
+        if (!filter.buckets().isEmpty()) {
+            sql.append(" AND bucket = ANY (?)");
+            params.add(filter.buckets().toArray(String[]::new));
+        }
+        if (filter.prefix() != null) {
+            // Stored keys keep prefixes (StoredKey), so the stored prefix selects exactly the keys under it.
+            sql.append(" AND starts_with(key, ?)");
+            params.add(StoredKey.toColumn(filter.prefix()));
         }
         if (filter.type() != null) {
             sql.append(" AND type = ?");

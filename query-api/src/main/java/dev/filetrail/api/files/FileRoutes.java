@@ -98,10 +98,14 @@ public final class FileRoutes implements EndpointGroup {
                               List<ThumbnailView> thumbnails, Metadata metadata) {
     }
 
-    /** One entry of a version history. */
+    /**
+     * One entry of a version history; {@code restoredFrom} names the version this one is a restored copy of (the
+     * metadata processor reads it from the object's metadata, so it appears once that processor has run).
+     */
     public record VersionView(String versionId, String sequencer, boolean deleteMarker, Long size, String eTag,
                               String storageClass, Instant createdAt, String requester, String contentType,
-                              FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount) {
+                              FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount,
+                              String restoredFrom) {
     }
 
     /** A page of history, newest first. */
@@ -116,7 +120,7 @@ public final class FileRoutes implements EndpointGroup {
 
     private void list(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
-        String prefix = Requests.prefix(ctx.queryParam("prefix"));
+        String prefix = scopedPrefix(Authorizer.caller(ctx), bucket, Requests.prefix(ctx.queryParam("prefix")));
         int limit = Requests.limit(ctx);
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
         String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
@@ -130,6 +134,22 @@ public final class FileRoutes implements EndpointGroup {
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
         JsonBody.write(ctx, new FileListing(bucket, prefix, files, next));
+    }
+
+    /**
+     * The prefix a listing may use: a key limited to a prefix lists only under it (a wider request is narrowed to
+     * it, one beside it is a 403).
+     */
+    private static String scopedPrefix(ApiKeys.ApiKeyInfo caller, String bucket, String prefix) {
+        String limit = caller.limits().prefix();
+        String asked = prefix == null ? "" : prefix;
+        if (limit == null || asked.startsWith(limit)) {
+            return prefix;
+        }
+        if (limit.startsWith(asked)) {
+            return limit;
+        }
+        throw Authorizer.outside(caller, "prefix '" + asked + "' of bucket " + bucket);
     }
 
     private void file(Context ctx, ObjectPath path) {
@@ -190,7 +210,8 @@ public final class FileRoutes implements EndpointGroup {
         List<VersionView> versions = rows.stream().map(v -> new VersionView(v.versionId(), v.sequencer(),
                 v.deleteMarker(), v.size(), v.eTag(), v.storageClass(), v.createdAt(), v.requester(), v.contentType(),
                 v.restore(), v.tagsChangedAt(),
-                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size()))
+                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
+                v.derivatives() == null ? null : v.derivatives().restoredFrom()))
                 .toList();
         byte[] body = JsonBody.bytes(new VersionPage(path.bucket(), path.key(), versions, next));
         load.store(body);

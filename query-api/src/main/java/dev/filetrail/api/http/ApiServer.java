@@ -89,12 +89,16 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    /** Every /v1 route that takes a body takes JSON: anything else is a 415 before the handler reads it. */
+    /** Every /v1 route that takes a body takes JSON: anything else is a 415 before the handler reads it; no body is fine. */
     private static void requireJsonBody(Context ctx) {
         if (ctx.method() != HandlerType.POST && ctx.method() != HandlerType.PUT && ctx.method() != HandlerType.PATCH) {
             return;
         }
         String type = ctx.header("Content-Type");
+        if (type == null && ctx.header("Transfer-Encoding") == null && ctx.req().getContentLengthLong() <= 0) {
+            // No body at all (POST …/undelete): nothing to be JSON.
+            return;
+        }
         String[] parts = type == null ? new String[] {""} : type.split(";");
         boolean json = parts[0].trim().equalsIgnoreCase("application/json");
         for (int i = 1; i < parts.length && json; i++) {

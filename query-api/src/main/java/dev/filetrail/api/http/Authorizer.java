@@ -43,6 +43,13 @@ public final class Authorizer {
         return require(ctx, scope);
     }
 
+    /** The 403 for a key used outside the buckets or prefix it is limited to. */
+    public static ApiProblem outside(ApiKeys.ApiKeyInfo caller, String what) {
+        return ApiProblem.forbidden("this key is limited to " + (caller.limits().buckets().isEmpty() ? "every bucket"
+                : "bucket(s) " + caller.limits().buckets()) + (caller.limits().prefix() == null ? ""
+                : ", keys starting with '" + caller.limits().prefix() + "'") + "; " + what + " is outside");
+    }
+
     /** The verified caller, if it holds {@code scope} (admin holds every scope); 401 or 403 otherwise. */
     private ApiKeys.ApiKeyInfo require(Context ctx, Scope scope) {
         String header = ctx.header("Authorization");
@@ -56,11 +63,22 @@ public final class Authorizer {
         }
         ApiKeys.ApiKeyInfo caller = keys.verify(header.substring(7).trim()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"filetrail\", error=\"invalid_token\"");
-            return ApiProblem.unauthorized("the API key is unknown or revoked");
+            return ApiProblem.unauthorized("the API key is unknown, revoked or expired");
         });
         if (!caller.scopes().contains(scope) && !caller.scopes().contains(Scope.ADMIN)) {
             throw ApiProblem.forbidden("this route needs the '" + scope.wireName() + "' scope; the key has "
                     + caller.scopes().stream().map(Scope::wireName).toList());
+        }
+        // A key limited to buckets or a prefix: every route under a file is checked here on its bucket and key, and
+        // a route naming a bucket on the bucket; the routes that name them elsewhere (listing's prefix, shares by
+        // id, audit) check them themselves.
+        ObjectPath path = ObjectPath.of(ctx);
+        if (path != null && !caller.mayAccess(path.bucket(), path.key())) {
+            throw outside(caller, path.bucket() + "/" + path.key());
+        }
+        String bucket = ctx.pathParamMap().get("bucket");
+        if (path == null && bucket != null && !caller.limits().allowsBucket(bucket)) {
+            throw outside(caller, "bucket " + bucket);
         }
         ctx.attribute(CALLER, caller);
         return caller;

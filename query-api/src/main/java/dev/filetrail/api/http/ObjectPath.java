@@ -14,7 +14,7 @@ import java.util.List;
  * A request path under {@code /v1/buckets/{bucket}/files/}, parsed from the raw (still percent-encoded) URI so
  * that a key sent as one segment with {@code %2F} and a key sent as several segments both work. Route words
  * are matched from the end: {@code …/versions}, {@code …/versions/{v}/url}, {@code …/versions/{v}/thumbnails/{n}/url},
- * {@code …/thumbnails/{n}/url}, {@code …/shares}; everything before them is the key. A key whose own last
+ * {@code …/thumbnails/{n}/url}, {@code …/shares}, {@code …/versions/{v}/restore}, {@code …/undelete}; everything before them is the key. A key whose own last
  * segments spell a route word must be sent as one encoded segment, which is never ambiguous. A key no URL path can
  * carry (U+0000: Jetty refuses {@code %00} in any path before routing) is sent as the query parameter {@code key},
  * with the single segment {@value #KEY_IN_QUERY} in its place: {@code …/files/~/versions?key=a%00b}.
@@ -22,7 +22,7 @@ import java.util.List;
 public record ObjectPath(String bucket, String key, Target target, String versionId, Integer thumbnailSize) {
 
     /** What the path asks for. */
-    public enum Target { FILE, VERSIONS, VERSION_URL, THUMBNAIL_URL, SHARES }
+    public enum Target { FILE, VERSIONS, VERSION_URL, THUMBNAIL_URL, SHARES, RESTORE, UNDELETE }
 
     private static final String PREFIX = "/v1/buckets/";
     /** The Javalin path parameter that stands for the key in the file routes' paths. */
@@ -58,6 +58,10 @@ public record ObjectPath(String bucket, String key, Target target, String versio
             target = Target.VERSION_URL;
             versionId = decode(rest.get(n - 2));
             keyEnd = n - 3;
+        } else if (n >= 4 && word(rest, n - 3, "versions") && word(rest, n - 1, "restore")) {
+            target = Target.RESTORE;
+            versionId = decode(rest.get(n - 2));
+            keyEnd = n - 3;
         } else if (n >= 4 && word(rest, n - 3, "thumbnails") && word(rest, n - 1, "url")) {
             target = Target.THUMBNAIL_URL;
             size = size(decode(rest.get(n - 2)));
@@ -67,6 +71,9 @@ public record ObjectPath(String bucket, String key, Target target, String versio
             keyEnd = n - 1;
         } else if (n >= 2 && word(rest, n - 1, "shares")) {
             target = Target.SHARES;
+            keyEnd = n - 1;
+        } else if (n >= 2 && word(rest, n - 1, "undelete")) {
+            target = Target.UNDELETE;
             keyEnd = n - 1;
         }
         if (keyParameter != null) {
@@ -107,6 +114,11 @@ public record ObjectPath(String bucket, String key, Target target, String versio
         if (matched != null && matched.path.contains(KEY)) {
             ctx.attribute(ATTRIBUTE, parse(ctx.req().getRequestURI(), ctx.queryParam("key")));
         }
+    }
+
+    /** The parsed path of a request to a file route (after {@link #remember}), or null for other routes. */
+    public static ObjectPath of(Context ctx) {
+        return ctx.attribute(ATTRIBUTE);
     }
 
     /**

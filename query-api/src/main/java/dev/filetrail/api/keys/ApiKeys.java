@@ -46,14 +46,55 @@ public final class ApiKeys {
     }
 
     /** A key as listed: never its secret. */
-    public record ApiKeyInfo(String id, String name, Set<Scope> scopes, Instant createdAt, Instant revokedAt) {
+    public record ApiKeyInfo(String id, String name, Set<Scope> scopes, Instant createdAt, Instant revokedAt,
+                             Limits limits) {
         public boolean active() {
             return revokedAt == null;
+        }
+
+        /** Whether the key may see or change {@code bucket/key} at all. */
+        public boolean mayAccess(String bucket, String key) {
+            return limits.allows(bucket, key);
+        }
+    }
+
+    /**
+     * Where a key works and until when: some buckets only (empty = every bucket), keys under one prefix only (null =
+     * every key), and until an instant (null = no end). An expired key is refused like a revoked one.
+     */
+    public record Limits(Set<String> buckets, String prefix, Instant expiresAt) {
+        /** A key that works everywhere, forever. */
+        public static final Limits NONE = new Limits(Set.of(), null, null);
+
+        public Limits {
+            buckets = buckets == null ? Set.of() : Set.copyOf(new TreeSet<>(buckets));
+            prefix = prefix == null || prefix.isEmpty() ? null : prefix;
+        }
+
+        /** Whether the key is limited to some buckets or a prefix. */
+        public boolean scoped() {
+            return !buckets.isEmpty() || prefix != null;
+        }
+
+        public boolean allowsBucket(String bucket) {
+            return buckets.isEmpty() || buckets.contains(bucket);
+        }
+
+        public boolean allows(String bucket, String key) {
+            return allowsBucket(bucket) && (prefix == null || key != null && key.startsWith(prefix));
+        }
+
+        public boolean expired(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
         }
     }
 
     /** A created key with its plaintext, shown to the operator once. */
-    public record CreatedKey(String id, String name, Set<Scope> scopes, String plaintext, boolean dryRun) {
+    public record CreatedKey(String id, String name, Set<Scope> scopes, String plaintext, boolean dryRun,
+                             Limits limits) {
+        public CreatedKey(String id, String name, Set<Scope> scopes, String plaintext, boolean dryRun) {
+            this(id, name, scopes, plaintext, dryRun, Limits.NONE);
+        }
     }
 
     /** Result of a revocation: whether a key was found, and whether it was active until now. */
@@ -81,9 +122,14 @@ public final class ApiKeys {
 
     /** Creates a key; with {@code dryRun} the key is generated and shown but not stored. */
     public CreatedKey create(String name, Set<Scope> scopes, boolean dryRun) {
+        return create(name, scopes, Limits.NONE, dryRun);
+    }
+
+    /** Creates a key limited to some buckets, a key prefix and/or a lifetime ({@link Limits}). */
+    public CreatedKey create(String name, Set<Scope> scopes, Limits limits, boolean dryRun) {
         KeyMaterial key = generate();
-        register(key.id(), name, scopes, key.secretSha256(), dryRun);
-        return new CreatedKey(key.id(), name, EnumSet.copyOf(scopes), key.plaintext(), dryRun);
+        register(key.id(), name, scopes, key.secretSha256(), limits, dryRun);
+        return new CreatedKey(key.id(), name, EnumSet.copyOf(scopes), key.plaintext(), dryRun, limits);
     }
 
     /**
@@ -92,6 +138,17 @@ public final class ApiKeys {
      * is an IllegalArgumentException; an id that exists already an IllegalStateException (the existing key stays).
      */
     public CreatedKey register(String id, String name, Set<Scope> scopes, String secretSha256, boolean dryRun) {
+        return register(id, name, scopes, secretSha256, Limits.NONE, dryRun);
+    }
+
+    /** {@link #register(String, String, Set, String, boolean)} for a key with {@link Limits}. */
+    public CreatedKey register(String id, String name, Set<Scope> scopes, String secretSha256, Limits limits,
+                               boolean dryRun) {
+        for (String bucket : limits.buckets()) {
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new IllegalArgumentException("'" + bucket + "' is not an S3 bucket name");
+            }
+        }
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("a key needs a name of 1..200 characters");
         }
@@ -108,12 +165,17 @@ public final class ApiKeys {
         if (!dryRun) {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO api_keys (id, name, secret_sha256, scopes) VALUES (?, ?, ?, ?) "
-                                 + "ON CONFLICT (id) DO NOTHING")) {
+                         "INSERT INTO api_keys (id, name, secret_sha256, scopes, buckets, key_prefix, expires_at) "
+                                 + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 insert.setString(1, id);
                 insert.setString(2, name);
                 insert.setString(3, secretSha256);
                 insert.setArray(4, c.createArrayOf("text", stored.stream().map(Scope::wireName).toArray()));
+                insert.setArray(5, limits.buckets().isEmpty() ? null
+                        : c.createArrayOf("text", limits.buckets().toArray()));
+                insert.setString(6, limits.prefix());
+                insert.setTimestamp(7, limits.expiresAt() == null ? null
+                        : java.sql.Timestamp.from(limits.expiresAt()));
                 if (insert.executeUpdate() == 0) {
                     throw new IllegalStateException("an API key with id " + id + " exists already");
                 }
@@ -121,9 +183,10 @@ public final class ApiKeys {
                 throw new IllegalStateException("could not store API key " + name, e);
             }
             invalidateHere(id);
-            log.info("api key created id={} name={} scopes={}", id, name, stored);
+            log.info("api key created id={} name={} scopes={} buckets={} prefix={} expiresAt={}", id, name, stored,
+                    limits.buckets(), limits.prefix(), limits.expiresAt());
         }
-        return new CreatedKey(id, name, stored, null, dryRun);
+        return new CreatedKey(id, name, stored, null, dryRun, limits);
     }
 
     public Revocation revoke(String id) {
@@ -154,12 +217,13 @@ public final class ApiKeys {
         List<ApiKeyInfo> keys = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement(
-                     "SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at, id");
+                     "SELECT id, name, scopes, created_at, revoked_at, buckets, key_prefix, expires_at FROM api_keys "
+                             + "ORDER BY created_at, id");
              ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 keys.add(new ApiKeyInfo(rs.getString(1), rs.getString(2), scopes(rs.getArray(3)),
                         rs.getTimestamp(4).toInstant(),
-                        rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()));
+                        rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), limits(rs, 6)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not list API keys", e);
@@ -204,7 +268,8 @@ public final class ApiKeys {
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement(
-                     "SELECT id, name, secret_sha256, scopes, created_at FROM api_keys WHERE id = ? AND revoked_at IS NULL")) {
+                     "SELECT id, name, secret_sha256, scopes, created_at, buckets, key_prefix, expires_at FROM api_keys "
+                             + "WHERE id = ? AND revoked_at IS NULL")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
@@ -224,9 +289,10 @@ public final class ApiKeys {
         }
     }
 
+    /** The key, if the secret matches and it has not expired (checked here, so a cached key expires too). */
     private static Optional<ApiKeyInfo> matches(KeyCache.CachedKey key, byte[] presentedSha256) {
         return MessageDigest.isEqual(presentedSha256, key.secretSha256().getBytes())
-                ? Optional.of(key.info()) : Optional.empty();
+                && !key.limits().expired(Instant.now()) ? Optional.of(key.info()) : Optional.empty();
     }
 
     /** The local cache forgets at once; other instances hear of the change through the table's trigger. */
@@ -236,10 +302,23 @@ public final class ApiKeys {
         }
     }
 
-    /** Reads a row of {@code id, name, secret_sha256, scopes, created_at}. */
+    /** Reads a row of {@code id, name, secret_sha256, scopes, created_at, buckets, key_prefix, expires_at}. */
     static KeyCache.CachedKey cachedKey(ResultSet rs) throws SQLException {
         return new KeyCache.CachedKey(rs.getString(1), rs.getString(2), rs.getString(3), scopes(rs.getArray(4)),
-                rs.getTimestamp(5).toInstant());
+                rs.getTimestamp(5).toInstant(), limits(rs, 6));
+    }
+
+    /** Reads {@code buckets, key_prefix, expires_at} starting at column {@code first}. */
+    private static Limits limits(ResultSet rs, int first) throws SQLException {
+        Array buckets = rs.getArray(first);
+        Set<String> names = new TreeSet<>();
+        if (buckets != null) {
+            for (Object value : (Object[]) buckets.getArray()) {
+                names.add((String) value);
+            }
+        }
+        java.sql.Timestamp expires = rs.getTimestamp(first + 2);
+        return new Limits(names, rs.getString(first + 1), expires == null ? null : expires.toInstant());
     }
 
     private static Set<Scope> scopes(Array array) throws SQLException {

@@ -36,9 +36,15 @@ public final class KeyCache {
     }
 
     /** An active key as the database holds it: only the secret's SHA-256 (hex, as stored), never the secret. */
-    public record CachedKey(String id, String name, String secretSha256, Set<Scope> scopes, Instant createdAt) {
+    public record CachedKey(String id, String name, String secretSha256, Set<Scope> scopes, Instant createdAt,
+                            ApiKeys.Limits limits) {
+        /** A key without limits. */
+        public CachedKey(String id, String name, String secretSha256, Set<Scope> scopes, Instant createdAt) {
+            this(id, name, secretSha256, scopes, createdAt, ApiKeys.Limits.NONE);
+        }
+
         ApiKeys.ApiKeyInfo info() {
-            return new ApiKeys.ApiKeyInfo(id, name, scopes, createdAt, null);
+            return new ApiKeys.ApiKeyInfo(id, name, scopes, createdAt, null, limits);
         }
     }
 

@@ -63,7 +63,8 @@ public final class KeyChangeListener implements AutoCloseable, NotificationListe
         long token = cache.startServing();
         int loaded = 0;
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, name, secret_sha256, scopes, created_at FROM api_keys WHERE revoked_at IS NULL "
+                "SELECT id, name, secret_sha256, scopes, created_at, buckets, key_prefix, expires_at FROM api_keys "
+                        + "WHERE revoked_at IS NULL "
                         + "ORDER BY created_at DESC LIMIT ?")) {
             select.setInt(1, cache.settings().maxSize());
             try (ResultSet rs = select.executeQuery()) {

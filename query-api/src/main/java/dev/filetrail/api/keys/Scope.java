@@ -3,9 +3,12 @@ package dev.filetrail.api.keys;
 import io.javalin.security.RouteRole;
 import java.util.Locale;
 
-/** What an API key may do; {@code admin} includes the others. A route declares the scope it needs as its role. */
+/**
+ * What an API key may do; {@code admin} includes the others. A route declares the scope it needs as its role.
+ * {@code write} changes objects in S3 (restore a version, undelete).
+ */
 public enum Scope implements RouteRole {
-    READ, SHARE, ADMIN;
+    READ, SHARE, WRITE, ADMIN;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
@@ -17,6 +20,6 @@ public enum Scope implements RouteRole {
                 return scope;
             }
         }
-        throw new IllegalArgumentException("unknown scope '" + value + "' (expected read, share or admin)");
+        throw new IllegalArgumentException("unknown scope '" + value + "' (expected read, share, write or admin)");
     }
 }

@@ -91,6 +91,9 @@ public final class ShareRoutes implements EndpointGroup {
     private void create(Context ctx) {
         ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         CreateRequest request = parse(ctx.body());
+        if (!caller.mayAccess(request.bucket(), request.key())) {
+            throw Authorizer.outside(caller, request.bucket() + "/" + request.key());
+        }
         checkTarget(request);
         String token = ShareSecrets.newToken();
         String linkId = ShareSecrets.newLinkId();
@@ -119,12 +122,25 @@ public final class ShareRoutes implements EndpointGroup {
     }
 
     private void get(Context ctx) {
-        ctx.json(LinkView.of(find(ctx.pathParam("id"))));
+        ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
+        ShareLink link = find(ctx.pathParam("id"));
+        if (!caller.mayAccess(link.bucket(), link.key())) {
+            throw Authorizer.outside(caller, "share link " + link.linkId());
+        }
+        ctx.json(LinkView.of(link));
     }
 
     private void revoke(Context ctx) {
         ApiKeys.ApiKeyInfo caller = Authorizer.caller(ctx);
         ShareLink link = find(ctx.pathParam("id"));
+        if (!caller.mayAccess(link.bucket(), link.key())) {
+            throw Authorizer.outside(caller, "share link " + link.linkId());
+        }
+        // A link belongs to the key that created it (createdBy "key:<id>"): only it, or an admin key, revokes it.
+        if (!caller.scopes().contains(Scope.ADMIN) && !("key:" + caller.id()).equals(link.createdBy())) {
+            throw ApiProblem.forbidden("share link " + link.linkId() + " was created by another key; only that key "
+                    + "or an admin key may revoke it");
+        }
         if (link.status() == ShareLink.Status.REVOKED) {
             ctx.json(LinkView.of(link));
             return;

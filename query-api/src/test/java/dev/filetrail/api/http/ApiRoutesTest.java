@@ -302,7 +302,12 @@ class ApiRoutesTest {
                 new Operation("GET", "/v1/buckets/{bucket}/changes/wait", changes + "/wait?cursor=" + behind, null,
                         "read", 200),
                 new Operation("GET", "/v1/buckets/{bucket}/changes/stream-ticket", changes + "/stream-ticket", null,
-                        "read", 200));
+                        "read", 200),
+                new Operation("POST", "/v1/buckets/{bucket}/files/{key}/versions/{versionId}/restore",
+                        fp + "/versions/" + v + "/restore", "{}", "write", 201),
+                // The fixture file is not deleted: an allowed caller is told there is nothing to undelete.
+                new Operation("POST", "/v1/buckets/{bucket}/files/{key}/undelete", fp + "/undelete", "{}", "write",
+                        409));
     }
 
     static String createLink(String key) {
@@ -323,7 +328,7 @@ class ApiRoutesTest {
 
     @Test
     void everyRouteChecksItsScope() {
-        StringBuilder table = new StringBuilder("| route | none | bad key | read | share | admin |\n");
+        StringBuilder table = new StringBuilder("| route | none | bad key | read | share | write | admin |\n");
         for (Operation op : operations()) {
             int none = call(op, null).statusCode();
             int bad = call(op, "ftk_nosuchkey_" + "x".repeat(43)).statusCode();
@@ -331,7 +336,7 @@ class ApiRoutesTest {
             assertThat(bad).as(op + " with unknown key").isEqualTo(401);
             table.append("| ").append(op.method()).append(' ').append(op.pathTemplate()).append(" | ").append(none)
                     .append(" | ").append(bad);
-            for (String scope : List.of("read", "share", "admin")) {
+            for (String scope : List.of("read", "share", "write", "admin")) {
                 int status = call(op, f.keys.get(scope)).statusCode();
                 boolean allowed = scope.equals("admin") || scope.equals(op.scope());
                 assertThat(status).as(op + " with scope " + scope).isEqualTo(allowed ? op.allowedStatus() : 403);

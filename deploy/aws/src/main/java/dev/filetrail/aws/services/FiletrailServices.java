@@ -216,6 +216,15 @@ public final class FiletrailServices extends Construct {
         FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config,
                 List.of(API_PORT, API_ADMIN_PORT), Optional.empty());
         kafka(wiring, apiTask, KafkaRole.API);
+        // Restore (CopyObject / UploadPartCopy of a named version onto its key) and undelete (DeleteObject of the
+        // current delete marker by its version id): nothing wider, no listing, no unversioned reads or deletes.
+        apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObjectVersion"))
+                .resources(List.of(wiring.source().arnForObjects("*"))).build());
+        wiring.key().ifPresent(k -> apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                // S3 decrypts the source version and encrypts the copy with the bucket's key.
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+                .resources(List.of(k.getKeyArn())).build()));
         api = service("Api", prefix + "-api", apiTask, services.api(), services.paused(), wiring);
         wiring.database().allowFrom(api, "query-api to PostgreSQL");
 

@@ -25,7 +25,10 @@ final class IamActions {
         String operation = call.service() + ":" + call.operation();
         String action = switch (operation) {
             case "s3:GetObject", "s3:HeadObject" -> call.versioned() ? "s3:GetObjectVersion" : "s3:GetObject";
-            case "s3:PutObject" -> "s3:PutObject";
+            case "s3:PutObject", "s3:CreateMultipartUpload", "s3:CompleteMultipartUpload" -> "s3:PutObject";
+            // A copy writes its destination (the recorded ARN) and reads its source; the API's copies restore a
+            // version of a key onto that same key, so the source is the same object (its version: versioned).
+            case "s3:CopyObject", "s3:UploadPartCopy" -> "s3:PutObject";
             case "s3:DeleteObject" -> call.versioned() ? "s3:DeleteObjectVersion" : "s3:DeleteObject";
             case "s3:GetObjectTagging" -> call.versioned() ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging";
             case "s3:ListObjectVersions" -> "s3:ListBucketVersions";
@@ -40,8 +43,14 @@ final class IamActions {
                     + " (recorded for " + call.component() + "): add it to IamActions");
         };
         needs.add(new Need(action, resource, operation));
+        if (operation.equals("s3:CopyObject") || operation.equals("s3:UploadPartCopy")) {
+            needs.add(new Need(call.versioned() ? "s3:GetObjectVersion" : "s3:GetObject", resource,
+                    operation + " reads its source"));
+        }
         String bucket = PolicyEvaluator.governingArn(resource);
-        if ((operation.equals("s3:GetObject") || operation.equals("s3:HeadObject")) && call.status() == 404) {
+        // The API reads a 403 for a version as "gone" (S3VersionActions.head), so it needs no s3:ListBucket for it.
+        if ((operation.equals("s3:GetObject") || operation.equals("s3:HeadObject")) && call.status() == 404
+                && !call.component().equals("api")) {
             needs.add(new Need("s3:ListBucket", bucket, operation + " of a missing key answered 404, which S3 does only "
                     + "with s3:ListBucket on the bucket (403 AccessDenied otherwise)"));
         }
@@ -60,6 +69,9 @@ final class IamActions {
             // A read that found no object never reaches the key.
             case "s3:GetObject", "s3:HeadObject" -> succeeded ? List.of("kms:Decrypt") : List.of();
             case "s3:PutObject" -> List.of("kms:GenerateDataKey");
+            // A copy decrypts its source and encrypts the copy; a multipart upload needs both from its start.
+            case "s3:CopyObject", "s3:UploadPartCopy", "s3:CreateMultipartUpload" ->
+                    succeeded ? List.of("kms:GenerateDataKey", "kms:Decrypt") : List.of();
             case "sqs:SendMessage", "sqs:SendMessageBatch", "sns:Publish", "sns:PublishBatch" ->
                     List.of("kms:GenerateDataKey", "kms:Decrypt");
             case "sqs:ReceiveMessage" -> List.of("kms:Decrypt");

@@ -34,10 +34,11 @@ import software.constructs.IConstruct;
  */
 class IamParityTest {
     /**
-     * Components that make AWS calls and must have been recorded; the api and streams make none today. The smoke
+     * Components that make AWS calls and must have been recorded; the streams make none today, the api restores and
+     * undeletes (query-api's FileActionsTest, deploy/local's end-to-end test). The smoke
      * check ({@code filetrail smoke}) runs in the release pipeline with the role the stack hands it (ReleaseRoles).
      */
-    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge", "smoke");
+    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge", "smoke", "api");
     static final Path ROOT = ModuleHome.path().resolve("../..").normalize();
 
     static List<RecordedCall> calls;

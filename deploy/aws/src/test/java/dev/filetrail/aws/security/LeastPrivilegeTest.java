@@ -97,6 +97,20 @@ class LeastPrivilegeTest {
 
     @ParameterizedTest
     @MethodSource("variants")
+    void theApiMayOnlyReadVersionsWriteAndDeleteVersionsOfSourceObjects(String variant) {
+        List<Statement> api = statements(variant).stream().filter(s -> s.identity() && s.allows()
+                && s.resource().contains("ApiTaskRole") && s.actions().stream().anyMatch(a -> a.startsWith("s3:")))
+                .toList();
+        assertThat(api).as("the API task role's S3 statements").hasSize(1);
+        assertThat(api.get(0).actions()).containsExactlyInAnyOrder("s3:GetObjectVersion", "s3:PutObject",
+                "s3:DeleteObjectVersion");
+        // Objects of the source bucket (its ARN from the stack, or the existing bucket's name): never the derivatives.
+        assertThat(api.get(0).resources()).singleElement().asString().contains("/*").doesNotContainIgnoringCase(
+                "derivatives");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
     void noStatementAllowsEveryActionOrEveryActionOfAService(String variant) {
         List<Statement> statements = statements(variant);
         assertThat(statements).hasSizeGreaterThan(40);
@@ -166,7 +180,10 @@ class LeastPrivilegeTest {
 
         assertThat(actions("ServicesApiTaskRole"))
                 .doesNotContain("kafka-cluster:CreateTopic")
-                .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("s3:") || a.startsWith("secretsmanager:"));
+                .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("secretsmanager:"))
+                // Restore and undelete only (theApiMayOnlyReadVersionsWriteAndDeleteVersionsOfSourceObjects).
+                .filteredOn(a -> a.startsWith("s3:"))
+                .containsOnly("s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObjectVersion");
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:ReadData"))
                 .anyMatch(r -> r.contains("/filetrail.file-versions.v1"));
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:WriteData"))

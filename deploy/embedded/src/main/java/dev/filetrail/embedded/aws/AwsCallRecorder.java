@@ -34,7 +34,8 @@ import software.amazon.awssdk.regions.Region;
  * tagged with an app id {@code filetrail-<component>} — the tests' own set-up clients carry none.
  *
  * <p>One JSON line per distinct call: component, IAM service prefix, operation, region, the ARN of the resource
- * it touched, whether it named an object version, and the HTTP status S3/SQS/SNS answered.
+ * it touched (for a copy, its destination), whether it named an object version (for a copy, of its source), and the
+ * HTTP status S3/SQS/SNS answered.
  */
 public final class AwsCallRecorder implements ExecutionInterceptor {
     public static final String DIRECTORY_PROPERTY = "filetrail.aws.calls";
@@ -72,7 +73,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
         String regionId = region == null ? "" : region.id();
         Call call = new Call(component.get(), service, operation, regionId, arn(service, regionId, request),
-                field(request, "VersionId") != null, status);
+                field(request, "VersionId") != null || copiesAVersion(http.get()), status);
         String line = call.json();
         if (SEEN.add(directory + "\n" + line)) {
             append(Path.of(directory), line);
@@ -87,6 +88,11 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                     + ",\"operation\":" + quote(operation) + ",\"region\":" + quote(region)
                     + ",\"arn\":" + quote(arn) + ",\"versioned\":" + versioned + ",\"status\":" + status + "}";
         }
+    }
+
+    /** A copy names its source's version in the {@code x-amz-copy-source} header ({@code …?versionId=…}). */
+    private static boolean copiesAVersion(SdkHttpRequest http) {
+        return http.firstMatchingHeader("x-amz-copy-source").map(v -> v.contains("versionId=")).orElse(false);
     }
 
     static Optional<String> component(SdkHttpRequest http) {

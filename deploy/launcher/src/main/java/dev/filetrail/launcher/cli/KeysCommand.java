@@ -48,9 +48,21 @@ final class KeysCommand implements Runnable {
         @Option(names = "--name", required = true, description = "Who or what the key is for.")
         String name;
 
-        @Option(names = "--scopes", defaultValue = "read", description = "Comma-separated: read, share, admin "
+        @Option(names = "--scopes", defaultValue = "read", description = "Comma-separated: read, share, write, admin "
                 + "(default ${DEFAULT-VALUE}).")
         String scopes;
+
+        @Option(names = "--bucket", paramLabel = "BUCKET", description = "Limit the key to this bucket (repeatable; "
+                + "default: every bucket). Elsewhere it gets 403, and its listings and audit are filtered.")
+        List<String> buckets = new java.util.ArrayList<>();
+
+        @Option(names = "--prefix", paramLabel = "PREFIX", description = "Limit the key to object keys starting with "
+                + "PREFIX (default: every key).")
+        String prefix;
+
+        @Option(names = "--expires-in", paramLabel = "DURATION", description = "ISO-8601 duration after which the key "
+                + "stops working like a revoked one, e.g. PT720H (default: never).")
+        java.time.Duration expiresIn;
 
         @Option(names = "--dry-run", description = "Generate and show the key, store nothing (the key will not work).")
         boolean dryRun;
@@ -76,23 +88,39 @@ final class KeysCommand implements Runnable {
             if ((id == null) != (secretSha256 == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--id and --secret-sha256 go together");
             }
-            if (id != null) {
-                return register(parsed);
+            if (expiresIn != null && (expiresIn.isNegative() || expiresIn.isZero())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--expires-in must be positive");
             }
-            ApiKeys.CreatedKey key = withKeys(env, keys -> keys.create(name, parsed, dryRun));
+            ApiKeys.Limits limits = new ApiKeys.Limits(new java.util.TreeSet<>(buckets), prefix,
+                    expiresIn == null ? null : java.time.Instant.now().plus(expiresIn));
+            if (id != null) {
+                return register(parsed, limits);
+            }
+            ApiKeys.CreatedKey key;
+            try {
+                key = withKeys(env, keys -> keys.create(name, parsed, limits, dryRun));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             print(key, out -> {
-                out.printf("API key %s created for '%s' with scopes %s%s%n", key.id(), key.name(), key.scopes(),
-                        dryRun ? " (dry run: NOT stored)" : "");
+                out.printf("API key %s created for '%s' with scopes %s%s%s%n", key.id(), key.name(), key.scopes(),
+                        describe(limits), dryRun ? " (dry run: NOT stored)" : "");
                 out.println(key.plaintext());
                 out.println("Store it now: it is not shown again. Use it as: Authorization: Bearer <key>");
             });
             return OK;
         }
 
-        private int register(Set<Scope> parsed) {
+        private static String describe(ApiKeys.Limits limits) {
+            return (limits.buckets().isEmpty() ? "" : ", buckets " + limits.buckets())
+                    + (limits.prefix() == null ? "" : ", keys under '" + limits.prefix() + "'")
+                    + (limits.expiresAt() == null ? "" : ", until " + limits.expiresAt());
+        }
+
+        private int register(Set<Scope> parsed, ApiKeys.Limits limits) {
             ApiKeys.CreatedKey key;
             try {
-                key = withKeys(env, keys -> keys.register(id, name, parsed, secretSha256, dryRun));
+                key = withKeys(env, keys -> keys.register(id, name, parsed, secretSha256, limits, dryRun));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -158,8 +186,10 @@ final class KeysCommand implements Runnable {
             print(keys, out -> {
                 out.printf("%-14s %-8s %-20s %-24s %s%n", "ID", "STATUS", "SCOPES", "CREATED", "NAME");
                 for (ApiKeys.ApiKeyInfo k : keys) {
-                    out.printf("%-14s %-8s %-20s %-24s %s%n", k.id(), k.active() ? "active" : "revoked",
-                            k.scopes().stream().map(Scope::wireName).toList(), k.createdAt(), k.name());
+                    boolean expired = k.active() && k.limits().expired(java.time.Instant.now());
+                    out.printf("%-14s %-8s %-20s %-24s %s%s%n", k.id(), !k.active() ? "revoked" : expired ? "expired"
+                            : "active", k.scopes().stream().map(Scope::wireName).toList(), k.createdAt(), k.name(),
+                            Create.describe(k.limits()));
                 }
                 out.printf("%,d keys%n", keys.size());
             });

@@ -592,6 +592,20 @@ class OpsCommandsTest {
         assertThat(run("keys", "list", "--active", "--json").json()).noneSatisfy(k ->
                 assertThat(k.path("id").asText()).isEqualTo(id));
         assertThat(run("keys", "revoke", "no-such-key").exit()).isEqualTo(1);
+
+        // A key limited to one bucket and prefix, with a lifetime: 403 elsewhere, and listed with its limits.
+        Run scoped = run("keys", "create", "--name", "ops-scoped", "--scopes", "read,write", "--bucket",
+                legacyBucket, "--prefix", "scoped/", "--expires-in", "PT720H", "--json");
+        assertThat(scoped.exit()).as(scoped.err()).isZero();
+        assertThat(scoped.json().path("limits").path("buckets").toString()).contains(legacyBucket);
+        assertThat(scoped.json().path("limits").path("expiresAt").asText()).isNotEmpty();
+        String scopedKey = scoped.json().path("plaintext").asText();
+        assertThat(status(scopedKey)).as("listing its bucket (narrowed to its prefix)").isEqualTo(200);
+        assertThat(new ApiClient(stack.endpoints().api(), scopedKey).get("/v1/buckets/"
+                + stack.endpoints().sourceBucket() + "/files").statusCode()).as("another bucket").isEqualTo(403);
+        assertThat(run("keys", "list").out()).contains("ops-scoped").contains("keys under 'scoped/'");
+        assertThat(run("keys", "create", "--name", "x", "--bucket", "Not_A_Bucket").exit()).isEqualTo(2);
+        assertThat(run("keys", "create", "--name", "x", "--expires-in", "soon").exit()).isEqualTo(2);
     }
 
     // ---- helpers ----

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 
-/** What a test needs to call a running query API: GET with the admin key, and polling until an answer holds. */
+/** What a test needs to call a running query API: GET and POST with the admin key, polling until an answer holds. */
 public final class ApiClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String baseUrl;
@@ -24,6 +24,16 @@ public final class ApiClient {
     public HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Authorization", "Bearer " + apiKey).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST without a body (the write actions), with an optional {@code Idempotency-Key}. */
+    public HttpResponse<String> post(String path, String idempotencyKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.noBody());
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls {@code path} until a 200 answer satisfies {@code ready}, for at most {@code timeout}. */

@@ -84,6 +84,82 @@ class LocalStackJourneyTest {
                 .map(ObjectVersion::versionId)).containsExactly(v2, v1);
     }
 
+    /**
+     * Restore through the API on the whole stack: S3 holds a new version with the old bytes (ListObjectVersions,
+     * GetObject), its notification brings it into history, and the metadata Lambda's reading of the object's
+     * metadata makes its entry say where it came from; the audit trail names the key that asked.
+     */
+    @Test
+    void restoringAVersionMakesANewVersionWithItsBytesThatHistoryKnowsAsRestored() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String key = "journey/restore me ü+.txt";
+        String v1;
+        String v2;
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            v1 = s3.putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"),
+                    RequestBody.fromString("the first words")).versionId();
+            v2 = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("the second words")).versionId();
+        }
+        api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").size() >= 2, Duration.ofSeconds(60));
+
+        String restorePath = Demo.filePath(bucket, key) + "/versions/" + v1 + "/restore";
+        var response = api.post(restorePath, "journey-restore-1");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String restored = dev.filetrail.events.Json.read(response.body(), JsonNode.class).path("versionId").asText();
+        var repeat = api.post(restorePath, "journey-restore-1");
+        assertThat(repeat.body()).isEqualTo(response.body());
+
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+            assertThat(listed.versions()).extracting(ObjectVersion::versionId)
+                    .containsExactlyInAnyOrder(restored, v2, v1);
+            assertThat(listed.versions()).filteredOn(ObjectVersion::isLatest).extracting(ObjectVersion::versionId)
+                    .containsExactly(restored);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                    .isEqualTo("the first words");
+        }
+        JsonNode history = api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").size() >= 3
+                && body.path("versions").path(0).hasNonNull("restoredFrom"), Duration.ofSeconds(90));
+        assertThat(history.path("versions").path(0).path("versionId").asText()).isEqualTo(restored);
+        assertThat(history.path("versions").path(0).path("restoredFrom").asText()).isEqualTo(v1);
+        assertThat(history.path("versions").path(1).path("restoredFrom").isMissingNode()
+                || history.path("versions").path(1).path("restoredFrom").isNull()).isTrue();
+        JsonNode audit = api.await("/v1/audit?type=dev.filetrail.file.restored&bucket=" + bucket,
+                body -> body.path("events").size() >= 1, Duration.ofSeconds(60));
+        assertThat(audit.path("events").toString()).contains(restored).contains(v1).contains("\"actor\":\"key:");
+    }
+
+    /** Undelete on the whole stack: S3 loses the marker, the previous version is current again, history follows. */
+    @Test
+    void undeleteRemovesTheDeleteMarkerInS3AndTheFileIsBack() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String key = "journey/undelete me.txt";
+        String v1;
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            v1 = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("still here")).versionId();
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        }
+        api.await(Demo.filePath(bucket, key), body -> body.path("deleted").asBoolean(), Duration.ofSeconds(60));
+
+        var response = api.post(Demo.filePath(bucket, key) + "/undelete", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+            assertThat(listed.deleteMarkers()).isEmpty();
+            assertThat(listed.versions()).singleElement().satisfies(v -> {
+                assertThat(v.versionId()).isEqualTo(v1);
+                assertThat(v.isLatest()).isTrue();
+            });
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("still here");
+        }
+        JsonNode file = api.await(Demo.filePath(bucket, key), body -> !body.path("deleted").asBoolean(),
+                Duration.ofSeconds(60));
+        assertThat(file.path("currentVersionId").asText()).isEqualTo(v1);
+        var again = api.post(Demo.filePath(bucket, key) + "/undelete", null);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    }
+
     @Test
     void uploadedImagesGetThumbnailsFromTheLambdas() throws Exception {
         String bucket = stack.endpoints().sourceBucket();
