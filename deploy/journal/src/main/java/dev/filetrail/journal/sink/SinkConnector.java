@@ -22,6 +22,12 @@ public final class SinkConnector {
     /** The connector's name; Connect's own sink group is set to the same (not {@code connect-<name>}). */
     public static final String NAME = KafkaRole.JOURNAL_PREFIX;
 
+    /**
+     * {@link JournalRows}' class name, as text: loading the class needs Connect's API, which the CDK app building
+     * these properties does not have.
+     */
+    public static final String TRANSFORMATION = "dev.filetrail.journal.sink.JournalRows";
+
     /** The tables the connector writes, each from one of its {@link Sources}. */
     public static final List<String> TABLES = List.of(JournalTable.NAME, AuditTable.NAME, InventoryTable.CHANGES);
 
@@ -58,7 +64,7 @@ public final class SinkConnector {
         c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("transforms", "rows");
-        c.put("transforms.rows.type", JournalRows.class.getName());
+        c.put("transforms.rows.type", TRANSFORMATION);
         c.put("transforms.rows." + JournalRows.JOURNAL_TOPIC, sources.journal());
         c.put("transforms.rows." + JournalRows.AUDIT_TOPIC, sources.audit());
         c.put("transforms.rows." + JournalRows.INVENTORY_TOPIC, sources.inventory());

@@ -17,9 +17,9 @@ import org.apache.iceberg.types.Types;
  */
 public final class InventoryTable {
     /** The appended table's name in the journal namespace. */
-    public static final String CHANGES = "inventory_changes";
+    public static final String CHANGES = InventoryView.CHANGES;
     /** The view's name: one row per current object version. */
-    public static final String VIEW = "inventory";
+    public static final String VIEW = InventoryView.NAME;
 
     public static final Schema SCHEMA = new Schema(
             optional(1, "bucket", Types.StringType.get()),
@@ -41,21 +41,12 @@ public final class InventoryTable {
 
     public static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).identity("bucket").build();
 
-    /** The view's columns. */
-    private static final String COLUMNS = "bucket, key, current_version_id AS version_id, size, e_tag, content_type, "
-            + "storage_class, last_modified, version_count, delete_marker_count";
-
     private InventoryTable() {
     }
 
-    /**
-     * The view's query in SQL that DuckDB, Trino and Athena read alike: the latest change per object (its records
-     * share a partition, so the offset orders them), kept when the object has a current version.
-     */
+    /** The view's query over {@code changesTable}; see {@link InventoryView#sql}. */
     public static String viewSql(String changesTable) {
-        return "SELECT " + COLUMNS + " FROM (SELECT *, row_number() OVER (PARTITION BY bucket, key "
-                + "ORDER BY kafka_offset DESC) AS change_rank FROM " + changesTable + ") latest "
-                + "WHERE change_rank = 1 AND NOT gone AND NOT deleted";
+        return InventoryView.sql(changesTable);
     }
 
     /** The view's schema (what {@link #viewSql} returns). */

@@ -104,4 +104,9 @@ class JournalRowsTest {
     private static String route(JournalRows transformation, SinkRecord in) {
         return (String) ((Map<String, Object>) transformation.apply(in).value()).get(JournalRows.ROUTE_FIELD);
     }
+
+    @Test
+    void theConnectorNamesThisTransformation() {
+        assertThat(SinkConnector.TRANSFORMATION).isEqualTo(JournalRows.class.getName());
+    }
 }
