@@ -186,8 +186,14 @@ public final class Journal extends Construct {
         });
         grantOps(wiring.ops().getTaskRole(), wiring.key());
 
-        connector = wiring.kafka().journalConnector().map(role -> connector(config, wiring, role, properties));
-        if (connector.isEmpty()) {
+        // The connector's execution role (KafkaCluster's, with its Kafka rights): the warehouse and the database.
+        wiring.kafka().journalConnector().ifPresent(role -> warehouseStatements(WAREHOUSE_WRITE_ACTIONS,
+                CONNECTOR_GLUE_ACTIONS, wiring.key(), true).forEach(role::addToPrincipalPolicy));
+        // Like the services, the connector waits for pauseServices=false: its tables and topics are made by the ops
+        // task (journal init) after the first deploy, and a connector that cannot load its tables fails to create.
+        connector = config.services().paused() ? Optional.empty()
+                : wiring.kafka().journalConnector().map(role -> connector(config, wiring, role, properties));
+        if (connector.isEmpty() && !config.services().paused()) {
             software.amazon.awscdk.Annotations.of(this).addWarningV2("filetrail:journal-without-connector",
                     "the journal connector needs MSK with IAM (kafkaClusterArn for an existing cluster): not created");
         }
@@ -258,8 +264,6 @@ public final class Journal extends Construct {
     private CfnConnector connector(StackConfig config, Wiring wiring, IRole role, Map<String, String> properties) {
         StackConfig.Journal journal = config.journal();
         String prefix = config.stackName().toLowerCase();
-        warehouseStatements(WAREHOUSE_WRITE_ACTIONS, CONNECTOR_GLUE_ACTIONS, wiring.key(), true)
-                .forEach(role::addToPrincipalPolicy);
         LogGroup logs = LogGroups.create(this, "ConnectorLogs", config, RemovalPolicy.DESTROY);
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("JournalConnectorLogs")
                 .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
@@ -392,7 +396,7 @@ public final class Journal extends Construct {
                                 .build())
                         .build())
                 .build();
-        view.addDependency(database);
+        view.getNode().addDependency(database);
         return view;
     }
 

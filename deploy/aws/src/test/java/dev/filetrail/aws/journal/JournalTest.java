@@ -84,6 +84,10 @@ class JournalTest {
         noIam.resourceCountIs("AWS::Glue::Database", 1);
         noIam.resourceCountIs("AWS::Athena::WorkGroup", 1);
         Synth.existing().main().resourceCountIs("AWS::KafkaConnect::Connector", 1);
+        // paused (the first deploy, before journal init made the tables): plugin and catalog, no connector yet
+        Template paused = Synth.of(Map.of("pauseServices", "true")).main();
+        paused.resourceCountIs("AWS::KafkaConnect::Connector", 0);
+        paused.resourceCountIs("AWS::KafkaConnect::CustomPlugin", 1);
     }
 
     @Test
