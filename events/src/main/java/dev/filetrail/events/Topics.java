@@ -42,11 +42,11 @@ public final class Topics {
     public static final Topic<String, FileVersionChange> FILE_VERSIONS = declare("filetrail.file-versions.v1",
             Codec.json(FileVersionChange.class), Topic.Retention.FOREVER, false, STREAMS, API);
     public static final Topic<String, FileHead> FILES = declare("filetrail.files.v1",
-            Codec.json(FileHead.class), Topic.Retention.COMPACTED, false, STREAMS, API);
+            Codec.json(FileHead.class), Topic.Retention.COMPACTED, false, STREAMS, API, JOURNAL);
     public static final Topic<String, ShareLink> SHARE_LINKS = declare("filetrail.share-links.v1",
             Codec.json(ShareLink.class), Topic.Retention.COMPACTED, false, STREAMS, API);
     public static final Topic<String, CloudEvent> AUDIT = declare("filetrail.audit.v1",
-            Codec.json(CloudEvent.class), Topic.Retention.AUDIT, false, STREAMS, API, AUDIT_READER);
+            Codec.json(CloudEvent.class), Topic.Retention.AUDIT, false, STREAMS, API, AUDIT_READER, JOURNAL);
     /** What the bridge could not read, kept whole; read back by the ops commands. */
     public static final Topic<String, DeadLetter> INGEST_DLQ = declare("filetrail.ingest-dlq.v1",
             Codec.json(DeadLetter.class), Topic.Retention.FOREVER, false, BRIDGE);

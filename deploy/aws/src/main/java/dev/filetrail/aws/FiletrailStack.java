@@ -4,6 +4,7 @@ import dev.filetrail.aws.alarms.OperationalAlarms;
 import dev.filetrail.aws.cdn.ContentDelivery;
 import dev.filetrail.aws.data.Database;
 import dev.filetrail.aws.data.KafkaCluster;
+import dev.filetrail.aws.journal.Journal;
 import dev.filetrail.aws.delivery.ReleaseRoles;
 import dev.filetrail.aws.ingest.IngestMessaging;
 import dev.filetrail.aws.network.Network;
@@ -21,7 +22,7 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.kms.IKey;
 import software.constructs.Construct;
 
-/** Filetrail's production stack: storage, ingest, processing, CDN, Kafka, PostgreSQL, services and alarms. */
+/** Filetrail's production stack: storage, ingest, processing, CDN, Kafka, PostgreSQL, services, journal and alarms. */
 public final class FiletrailStack extends Stack {
     private final FileBuckets buckets;
     private final IngestMessaging ingest;
@@ -31,6 +32,7 @@ public final class FiletrailStack extends Stack {
     private final Database database;
     private final FiletrailServices services;
     private final OperationalAlarms alarms;
+    private final Journal journal;
     private final Optional<ReleaseRoles> releaseRoles;
 
     public FiletrailStack(Construct scope, String id, StackConfig config) {
@@ -62,6 +64,8 @@ public final class FiletrailStack extends Stack {
                 ingest.processingResults(),
                 buckets.source(), buckets.derivatives(), cdnDomain, cdn.publicKey().getPublicKeyId(),
                 cdn.privateKey(), key));
+
+        journal = new Journal(this, "Journal", config, new Journal.Wiring(network.vpc(), kafka, services.ops(), key));
 
         alarms = new OperationalAlarms(this, "Alarms", config, new OperationalAlarms.Watched(
                 ingest.queue(), ingest.deadLetters(), processors.failures(),
@@ -133,6 +137,11 @@ public final class FiletrailStack extends Stack {
 
     public FiletrailServices services() {
         return services;
+    }
+
+    /** The journal: warehouse, Glue database, MSK Connect connector, Athena workgroup. */
+    public Journal journal() {
+        return journal;
     }
 
     public OperationalAlarms alarms() {

@@ -26,6 +26,7 @@ public record StackConfig(
         Services services,
         Cdn cdn,
         Alarms alarms,
+        Journal journal,
         Optional<String> deliveredBy) {
 
     public static final String DEFAULT_REGION = "ap-northeast-2";
@@ -48,7 +49,9 @@ public record StackConfig(
             "apiCertificateArn", "apiDomainName", "apiAllowedCidr", "apiHealthPath",
             "cloudFrontPublicKeyPem", "cloudFrontPublicKeyFile", "cdnPriceClass", "cdnDomainName", "cdnCertificateArn",
             "alarmEmail", "billingAlarmUsd", "anomalyThresholdUsd", "costMonitor", "maxMessageAgeSeconds",
-            "maxConsumerLagSeconds", "api5xxPercent", "lambdaErrorThreshold", "deliveredBy");
+            "maxConsumerLagSeconds", "api5xxPercent", "lambdaErrorThreshold",
+            "journalPlugin", "journalDatabase", "journalCommitIntervalMs", "journalWorkers", "journalMcuCount",
+            "journalTasks", "athenaResultsExpirationDays", "deliveredBy");
 
     // CloudWatch Logs accepts only these retention periods.
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(
@@ -167,7 +170,33 @@ public record StackConfig(
                         ctx.integer("maxConsumerLagSeconds", 300),
                         ctx.decimal("api5xxPercent", 5),
                         ctx.integer("lambdaErrorThreshold", 5)),
+                new Journal(
+                        ctx.optional("journalPlugin"),
+                        ctx.string("journalDatabase", "filetrail"),
+                        ctx.integer("journalCommitIntervalMs", 60_000),
+                        ctx.integer("journalWorkers", 1),
+                        ctx.integer("journalMcuCount", 1),
+                        ctx.integer("journalTasks", 1),
+                        ctx.integer("athenaResultsExpirationDays", 30)),
                 ctx.optional("deliveredBy"));
+    }
+
+    /**
+     * The journal in AWS: the MSK Connect custom plugin's zip ({@code deploy/journal}'s connect-plugin assembly;
+     * a placeholder without it), the Glue database of the Iceberg tables, the connector's commit interval and size.
+     */
+    public record Journal(Optional<String> plugin, String database, int commitIntervalMs, int workers, int mcuCount,
+                          int tasks, int athenaResultsExpirationDays) {
+        public Journal {
+            // Glue and Athena fold names to lower case; Athena wants letters, digits and '_' in database names.
+            require(database.matches("[a-z][a-z0-9_]{0,63}"), "journalDatabase must be lower-case letters, digits, '_'");
+            require(commitIntervalMs >= 1_000, "journalCommitIntervalMs must be at least 1000");
+            // MSK Connect's provisioned capacity: 1, 2, 4 or 8 MCUs per worker, 1..10 workers.
+            require(Set.of(1, 2, 4, 8).contains(mcuCount), "journalMcuCount must be 1, 2, 4 or 8");
+            require(workers >= 1 && workers <= 10, "journalWorkers must be 1..10");
+            require(tasks >= 1, "journalTasks must be at least 1");
+            require(athenaResultsExpirationDays >= 1, "athenaResultsExpirationDays must be at least 1");
+        }
     }
 
     /** How data at rest is encrypted: S3/SQS-managed keys, or one customer-managed KMS key for the stack. */

@@ -48,6 +48,8 @@ public enum KafkaRole {
     public static final String AUDIT_READER_GROUP_PREFIX = "filetrail-audit-";
     /** The journal sink's consumer groups (source and control) and transactional ids start with this. */
     public static final String JOURNAL_PREFIX = "filetrail-journal";
+    /** The journal's own topics (control, dead letters, a drill's sources) start with this. */
+    public static final String JOURNAL_TOPIC_PREFIX = "filetrail.journal-";
     /** Where the Iceberg sink's workers and coordinator exchange commit requests and data-file lists. */
     public static final String JOURNAL_CONTROL_TOPIC = "filetrail.journal-control";
     /** Records the journal sink could not turn into a row, kept whole with the reason in Connect's headers. */
@@ -115,6 +117,8 @@ public enum KafkaRole {
                 read(this).forEach(topic -> p.add(literal(TOPIC, topic, READ)));
                 p.add(literal(TOPIC, JOURNAL_CONTROL_TOPIC, READ, WRITE));
                 p.add(literal(TOPIC, JOURNAL_DLQ_TOPIC, WRITE));
+                // Topics of its own (filetrail.journal-*): a drill connector's sources, its dead letters read back.
+                p.add(prefixed(TOPIC, JOURNAL_TOPIC_PREFIX, READ));
                 // Connect's sink group, the coordinator's commits of it, each worker's control-topic group.
                 p.add(prefixed(GROUP, JOURNAL_PREFIX, READ));
                 // The coordinator commits a table snapshot's offsets in a transaction: exactly once.

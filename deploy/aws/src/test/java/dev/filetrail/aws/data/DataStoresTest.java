@@ -30,11 +30,11 @@ class DataStoresTest {
     }
 
     @Test
-    void onlyTheServicesReachTheBrokersAndOnlyTheApiAndOpsTasksReachPostgres() {
+    void onlyTheServicesAndTheJournalConnectorReachTheBrokersAndOnlyTheApiAndOpsTasksReachPostgres() {
         Map<String, Map<String, Object>> ingress = Synth.resources(Synth.defaults().json(), "AWS::EC2::SecurityGroupIngress");
         List<Map<String, Object>> kafka = ingress.values().stream().map(Synth::properties)
                 .filter(p -> p.get("GroupId").toString().contains("KafkaBrokers")).toList();
-        assertThat(kafka).hasSize(4).allSatisfy(rule -> {
+        assertThat(kafka).hasSize(5).allSatisfy(rule -> {
             assertThat(rule.get("FromPort")).isEqualTo(9098);
             assertThat(rule.get("ToPort")).isEqualTo(9098);
             assertThat(rule).doesNotContainKey("CidrIp");
@@ -43,7 +43,8 @@ class DataStoresTest {
                 .anySatisfy(s -> assertThat(s).contains("ServicesBridgeSecurity"))
                 .anySatisfy(s -> assertThat(s).contains("ServicesStreamsSecurity"))
                 .anySatisfy(s -> assertThat(s).contains("ServicesApiSecurity"))
-                .anySatisfy(s -> assertThat(s).contains("ServicesOpsSecurity"));
+                .anySatisfy(s -> assertThat(s).contains("ServicesOpsSecurity"))
+                .anySatisfy(s -> assertThat(s).contains("JournalConnectorSecurity"));
 
         List<Map<String, Object>> database = ingress.values().stream().map(Synth::properties)
                 .filter(p -> p.get("GroupId").toString().contains("DatabaseCluster")).toList();

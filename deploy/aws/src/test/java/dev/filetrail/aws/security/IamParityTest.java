@@ -38,7 +38,8 @@ class IamParityTest {
      * undeletes (query-api's FileActionsTest, deploy/local's end-to-end test). The smoke
      * check ({@code filetrail smoke}) runs in the release pipeline with the role the stack hands it (ReleaseRoles).
      */
-    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge", "smoke", "api");
+    static final Set<String> CALLING = Set.of("bridge", "ops", "thumbnailer", "metadata", "edge", "smoke", "api",
+            "journal");
     static final Path ROOT = ModuleHome.path().resolve("../..").normalize();
 
     static List<RecordedCall> calls;
@@ -148,6 +149,9 @@ class IamParityTest {
         principals.put("metadata", PolicyEvaluator.Principal.role(logicalId(stack.processors().metadata().getRole())));
         // The local edge stands in for CloudFront, which reads the buckets through origin access control.
         principals.put("edge", PolicyEvaluator.Principal.service("cloudfront.amazonaws.com"));
+        // the journal's connector: MSK Connect runs it with its service execution role
+        stack.kafka().journalConnector().ifPresent(role -> principals.put("journal",
+                PolicyEvaluator.Principal.role(logicalId(role))));
         stack.releaseRoles().ifPresent(roles -> principals.put("smoke",
                 PolicyEvaluator.Principal.role(logicalId(roles.smoke()))));
         return principals;
@@ -163,6 +167,7 @@ class IamParityTest {
         arns.put(LocalNames.Part.OBJECT_EVENTS_TOPIC, values.getAtt(logicalId(stack.ingest().objectEvents()), "Arn"));
         arns.put(LocalNames.Part.PROCESSING_RESULTS_TOPIC,
                 values.getAtt(logicalId(stack.ingest().processingResults()), "Arn"));
+        arns.put(LocalNames.Part.JOURNAL_WAREHOUSE, values.getAtt(logicalId(stack.journal().warehouse()), "Arn"));
         return arns;
     }
 

@@ -203,8 +203,15 @@ class LeastPrivilegeTest {
             assertThat(grants("ServicesOpsTaskRole", action)).as(action).singleElement()
                     .satisfies(r -> assertThat(r).contains("IngestDeadLetters"));
         }
-        assertThat(actions("ServicesOpsTaskRole")).noneMatch(a -> a.startsWith("s3:Get") || a.startsWith("s3:Put")
-                || a.startsWith("sns:"));
+        // Its only object reads and writes are the journal's (journal init, replay --from-journal), in the warehouse.
+        for (String action : List.of("s3:GetObject", "s3:PutObject")) {
+            assertThat(grants("ServicesOpsTaskRole", action)).as(action).singleElement()
+                    .satisfies(r -> assertThat(r).contains("JournalWarehouse").contains("/warehouse/*"));
+        }
+        assertThat(grants("ServicesOpsTaskRole", "s3:GetBucketLocation")).singleElement()
+                .satisfies(r -> assertThat(r).contains("JournalWarehouse"));
+        assertThat(actions("ServicesOpsTaskRole")).noneMatch(a -> (a.startsWith("s3:Get") || a.startsWith("s3:Put"))
+                && !List.of("s3:GetObject", "s3:PutObject", "s3:GetBucketLocation").contains(a) || a.startsWith("sns:"));
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 final class LocalNames {
     /** The stack resources a component's call can touch. */
     enum Part {
-        SOURCE_BUCKET, DERIVATIVES_BUCKET, INGEST_QUEUE, INGEST_DLQ, OBJECT_EVENTS_TOPIC, PROCESSING_RESULTS_TOPIC
+        SOURCE_BUCKET, DERIVATIVES_BUCKET, INGEST_QUEUE, INGEST_DLQ, OBJECT_EVENTS_TOPIC, PROCESSING_RESULTS_TOPIC,
+        JOURNAL_WAREHOUSE
     }
 
     private record Rule(String service, Pattern name, Part part) {
@@ -24,6 +25,8 @@ final class LocalNames {
             // The local stack's names (ARCHITECTURE.md).
             rule("s3", "filetrail-local", Part.SOURCE_BUCKET),
             rule("s3", "filetrail-local-derivatives", Part.DERIVATIVES_BUCKET),
+            // The journal's Iceberg warehouse (deploy/journal's tests and the local stack).
+            rule("s3", "filetrail-local-warehouse", Part.JOURNAL_WAREHOUSE),
             rule("sqs", "filetrail-ingest-dlq", Part.INGEST_DLQ),
             rule("sqs", "filetrail-ingest", Part.INGEST_QUEUE),
             rule("sns", "filetrail-object-events", Part.OBJECT_EVENTS_TOPIC),

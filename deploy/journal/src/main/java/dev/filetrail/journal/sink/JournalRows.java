@@ -1,7 +1,11 @@
 package dev.filetrail.journal.sink;
 
 import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.journal.table.AuditTable;
+import dev.filetrail.journal.table.InventoryTable;
 import dev.filetrail.journal.table.JournalTable;
 import java.time.Instant;
 import java.util.Map;
@@ -11,42 +15,101 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 
 /**
- * A Connect transformation that turns a record of {@code filetrail.object-events.v1} (raw bytes) into its journal
- * row: decoded with Filetrail's own codec, so the journal reads exactly what the services read, with the record's
- * partition, offset and timestamp added. A record that does not decode fails here, and Connect's error handling
- * sends it whole to the journal's dead-letter topic with the reason.
+ * A Connect transformation that turns a record of a journalled topic (raw bytes) into its table's row: decoded with
+ * Filetrail's own codec, so the journal reads exactly what the services read, with the record's partition, offset and
+ * timestamp added, and the table it belongs to in {@link #ROUTE_FIELD} (the sink routes by it). A record that does not
+ * decode fails here, and Connect's error handling sends it whole to the journal's dead-letter topic with the reason.
  */
 public final class JournalRows implements Transformation<SinkRecord> {
+    /** The row field naming the row's table; no table has such a column, so the sink writes it nowhere. */
+    public static final String ROUTE_FIELD = "_filetrail_table";
+    /** Settings naming the topic each table is written from (defaults: Filetrail's topics). */
+    public static final String JOURNAL_TOPIC = "journal.topic";
+    public static final String AUDIT_TOPIC = "audit.topic";
+    public static final String INVENTORY_TOPIC = "inventory.topic";
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(JOURNAL_TOPIC, ConfigDef.Type.STRING, Topics.OBJECT_EVENTS.name(), ConfigDef.Importance.HIGH,
+                    "topic of object events, written to the journal table")
+            .define(AUDIT_TOPIC, ConfigDef.Type.STRING, Topics.AUDIT.name(), ConfigDef.Importance.HIGH,
+                    "topic of audit CloudEvents, written to the audit table")
+            .define(INVENTORY_TOPIC, ConfigDef.Type.STRING, Topics.FILES.name(), ConfigDef.Importance.HIGH,
+                    "topic of file heads, appended to inventory_changes");
+
+    private String journalTopic = Topics.OBJECT_EVENTS.name();
+    private String auditTopic = Topics.AUDIT.name();
+    private String inventoryTopic = Topics.FILES.name();
 
     @Override
     public SinkRecord apply(SinkRecord record) {
-        if (record.value() == null) {
-            return null; // a tombstone carries no event; the event topic has none, but a null must not stop the sink
+        JournalTable.Position position = new JournalTable.Position(record.kafkaPartition(), record.kafkaOffset(),
+                record.timestamp() == null ? null : Instant.ofEpochMilli(record.timestamp()));
+        String topic = record.topic();
+        Map<String, Object> row;
+        String table;
+        if (topic.equals(inventoryTopic)) {
+            table = InventoryTable.CHANGES;
+            if (record.value() == null) {
+                // a tombstone of the compacted topic: the object is gone, which the inventory must show
+                if (!(record.key() instanceof String key)) {
+                    throw new DataException("a tombstone without a bucket/key key at " + where(record));
+                }
+                try {
+                    row = InventoryTable.goneRow(key, position);
+                } catch (IllegalArgumentException e) {
+                    throw new DataException(e.getMessage() + " at " + where(record), e);
+                }
+            } else {
+                row = InventoryTable.toRow(decode(record, Topics.FILES.values()::decode, FileHead.class), position);
+            }
+        } else if (record.value() == null) {
+            return null; // a tombstone on an event topic carries no fact; the topics have none, but it must not stop the sink
+        } else if (topic.equals(journalTopic)) {
+            table = JournalTable.NAME;
+            row = JournalTable.toRow(decode(record, Topics.OBJECT_EVENTS.values()::decode, ObjectEvent.class), position);
+        } else if (topic.equals(auditTopic)) {
+            table = AuditTable.NAME;
+            row = AuditTable.toRow(decode(record, Topics.AUDIT.values()::decode, CloudEvent.class), position);
+        } else {
+            throw new DataException("no journal table for topic " + topic + " at " + where(record));
         }
-        if (!(record.value() instanceof byte[] bytes)) {
-            throw new DataException("journal rows need the raw value (ByteArrayConverter), got "
-                    + record.value().getClass().getName());
-        }
-        ObjectEvent event;
-        try {
-            event = Topics.OBJECT_EVENTS.values().decode(bytes);
-        } catch (RuntimeException e) {
-            throw new DataException("not an ObjectEvent at " + record.topic() + "/" + record.kafkaPartition() + "@"
-                    + record.kafkaOffset() + ": " + e.getMessage(), e);
-        }
-        Map<String, Object> row = JournalTable.toRow(event, new JournalTable.Position(record.kafkaPartition(),
-                record.kafkaOffset(), record.timestamp() == null ? null : Instant.ofEpochMilli(record.timestamp())));
+        row.put(ROUTE_FIELD, table);
         return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), null, row,
                 record.timestamp());
     }
 
+    private static <T> T decode(SinkRecord record, java.util.function.Function<byte[], T> codec, Class<T> type) {
+        if (!(record.value() instanceof byte[] bytes)) {
+            throw new DataException("journal rows need the raw value (ByteArrayConverter), got "
+                    + record.value().getClass().getName());
+        }
+        try {
+            T value = codec.apply(bytes);
+            if (value == null) {
+                throw new IllegalArgumentException("decodes to null");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            String name = type.getSimpleName();
+            throw new DataException("not " + ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name + " at " + where(record) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String where(SinkRecord record) {
+        return record.topic() + "/" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    }
+
     @Override
     public ConfigDef config() {
-        return new ConfigDef();
+        return CONFIG;
     }
 
     @Override
     public void configure(Map<String, ?> configs) {
+        var parsed = new org.apache.kafka.common.config.AbstractConfig(CONFIG, configs);
+        journalTopic = parsed.getString(JOURNAL_TOPIC);
+        auditTopic = parsed.getString(AUDIT_TOPIC);
+        inventoryTopic = parsed.getString(INVENTORY_TOPIC);
     }
 
     @Override

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class JournalSink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalSink.class);
     private final ConnectWorker worker;
+    private final String name;
 
-    private JournalSink(ConnectWorker worker) {
+    private JournalSink(ConnectWorker worker, String name) {
         this.worker = worker;
+        this.name = name;
     }
 
     /**
@@ -48,6 +50,12 @@ public final class JournalSink implements AutoCloseable {
 
     /** Creates the tables if missing, starts a worker logged in as {@code kafka} and the connector with {@code tasks}. */
     public static JournalSink start(JournalConfig config, KafkaClientSettings kafka, int tasks) {
+        return start(SinkConnector.NAME, SinkConnector.Sources.FILETRAIL, config, kafka, tasks);
+    }
+
+    /** As {@link #start(JournalConfig, KafkaClientSettings, int)}, connector {@code name} journalling {@code sources}. */
+    public static JournalSink start(String name, SinkConnector.Sources sources, JournalConfig config,
+                                    KafkaClientSettings kafka, int tasks) {
         Catalog catalog = config.catalog();
         try {
             new JournalTables(config).ensure(catalog);
@@ -56,13 +64,13 @@ public final class JournalSink implements AutoCloseable {
         }
         ConnectWorker worker = ConnectWorker.start(kafka);
         try {
-            worker.put(SinkConnector.properties(config, kafka, tasks), Duration.ofSeconds(60));
+            worker.put(SinkConnector.properties(name, sources, config, kafka, tasks), Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             worker.close();
             throw e;
         }
-        log.info("journal sink started config={}", config);
-        return new JournalSink(worker);
+        log.info("journal sink started connector={} config={}", name, config);
+        return new JournalSink(worker, name);
     }
 
     public ConnectWorker worker() {
@@ -71,7 +79,7 @@ public final class JournalSink implements AutoCloseable {
 
     /** The connector's state, with a failed task's trace. */
     public String describe() {
-        return worker.describe(SinkConnector.NAME);
+        return worker.describe(name);
     }
 
     @Override

@@ -22,6 +22,9 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.catalog.ViewCatalog;
+import org.apache.iceberg.view.SQLViewRepresentation;
+import org.apache.iceberg.view.View;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -36,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JournalSql {
     private static final Logger log = LoggerFactory.getLogger(JournalSql.class);
+    private static final String DUCKDB = "duckdb";
     private final JournalConfig config;
 
     public JournalSql(JournalConfig config) {
@@ -86,6 +90,11 @@ public final class JournalSql {
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             for (TableIdentifier id : catalog.listTables(config.icebergNamespace())) {
                 load(duck, catalog.loadTable(id), scratch);
+            }
+            if (catalog instanceof ViewCatalog views) {
+                for (TableIdentifier id : views.listViews(config.icebergNamespace())) {
+                    createView(duck, views.loadView(id));
+                }
             }
             try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -142,6 +151,20 @@ public final class JournalSql {
             }
         }
         log.info("sql table loaded table={} files={}", name, files.size());
+    }
+
+    /** An Iceberg view as a DuckDB view, from its DuckDB representation (the tables it reads are loaded by then). */
+    private static void createView(Connection duck, View view) throws SQLException {
+        String name = view.name().substring(view.name().lastIndexOf('.') + 1);
+        SQLViewRepresentation sql = view.sqlFor(DUCKDB);
+        if (sql == null || !DUCKDB.equalsIgnoreCase(sql.dialect())) {
+            log.warn("view has no duckdb representation; not queryable here view={}", view.name());
+            return;
+        }
+        try (Statement st = duck.createStatement()) {
+            st.execute("CREATE VIEW " + quote(name) + " AS " + sql.sql());
+        }
+        log.info("sql view created view={}", name);
     }
 
     /** DuckDB's type for an Iceberg type. */

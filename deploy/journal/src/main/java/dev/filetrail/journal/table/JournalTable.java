@@ -99,9 +99,7 @@ public final class JournalTable {
         }
         row.put("ingested_at", timestamp(event.ingestedAt()));
         row.put("ingested_at_nanos", event.ingestedAt() == null ? null : event.ingestedAt().getNano());
-        row.put("kafka_partition", position.partition());
-        row.put("kafka_offset", position.offset());
-        row.put("kafka_timestamp", timestamp(position.timestamp()));
+        putPosition(row, position);
         return row;
     }
 
@@ -140,7 +138,15 @@ public final class JournalTable {
         return new Row(event, position);
     }
 
-    private static OffsetDateTime timestamp(Instant instant) {
+    /** Where the record sat in Kafka: the last three columns of every table. */
+    static void putPosition(Map<String, Object> row, Position position) {
+        row.put("kafka_partition", position.partition());
+        row.put("kafka_offset", position.offset());
+        row.put("kafka_timestamp", timestamp(position.timestamp()));
+    }
+
+    /** An instant as the sink's timestamptz value (microseconds). */
+    static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 

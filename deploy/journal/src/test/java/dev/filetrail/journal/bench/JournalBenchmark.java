@@ -65,7 +65,7 @@ public final class JournalBenchmark {
             env.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
             env.put("JOURNAL_COMMIT_INTERVAL_MS", String.valueOf(commitMs));
             JournalConfig config = JournalConfig.fromEnvironment(env);
-            produce(kafka, JournalSamples.events("bench", events, 11));
+            produce(kafka, oneDay(JournalSamples.events("bench", events, 11)));
 
             // the broker's rate: one plain consumer reads the same records from the start
             long consumeStart = System.nanoTime();
@@ -94,7 +94,7 @@ public final class JournalBenchmark {
 
                 // lag: one event at a time, from the producer's ack to the row being in the current snapshot
                 List<Long> lags = new ArrayList<>();
-                List<ObjectEvent> probes = JournalSamples.events("lag", 15, 12);
+                List<ObjectEvent> probes = oneDay(JournalSamples.events("lag", 15, 12));
                 long rows = reader.rowCount();
                 for (ObjectEvent probe : probes) {
                     long sent = System.nanoTime();
@@ -114,6 +114,24 @@ public final class JournalBenchmark {
                         lags.get(lags.size() / 2), lags.get(lags.size() - 1));
             }
         }
+    }
+
+    /**
+     * The samples moved into one day, 40 ms apart: what a commit of a live journal holds (one or two day partitions
+     * per bucket). The samples themselves are 100 minutes apart, years in all, so each commit would write one small
+     * Parquet file per (day, bucket) — thousands — and measure Parquet's per-file cost instead of the journal.
+     */
+    private static List<ObjectEvent> oneDay(List<ObjectEvent> samples) {
+        java.time.Instant base = java.time.Instant.parse("2026-11-30T08:00:00Z");
+        List<ObjectEvent> out = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            ObjectEvent e = samples.get(i);
+            java.time.Instant at = base.plusMillis(40L * i);
+            out.add(new ObjectEvent(e.eventId(), e.bucket(), e.key(), e.versionId(), e.sequencer(), e.type(),
+                    e.eventName(), e.size(), e.eTag(), e.storageClass(), at, e.region(), e.requester(), e.sourceIp(),
+                    e.restoreExpiryTime(), e.restoreStorageClass(), e.origin(), e.ingestedAt()));
+        }
+        return out;
     }
 
     private static void produce(EmbeddedKafka kafka, List<ObjectEvent> events) {

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventWriter;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileHead;
 import dev.filetrail.journal.JournalSamples;
+import dev.filetrail.journal.TableSamples;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -45,5 +49,64 @@ class JournalRowsTest {
     @Test
     void passesOverTombstones() {
         assertThat(rows.apply(new SinkRecord("t", 0, null, "k", null, null, 1L))).isNull();
+    }
+
+    @Test
+    void namesEachRowsTableByItsTopic() {
+        ObjectEvent event = JournalSamples.events("route", 1, 3).get(0);
+        assertThat(route(new SinkRecord(Topics.OBJECT_EVENTS.name(), 0, null, "k", null, ObjectEventWriter.write(event), 1L)))
+                .isEqualTo("journal");
+        CloudEvent audit = TableSamples.audit("route", 1).get(0);
+        assertThat(route(new SinkRecord(Topics.AUDIT.name(), 0, null, "k", null, Topics.AUDIT.values().encode(audit), 1L)))
+                .isEqualTo("audit");
+        FileHead head = TableSamples.live("b", "k/x", "v1", 1, 5);
+        assertThat(route(new SinkRecord(Topics.FILES.name(), 0, null, "b/k/x", null, Topics.FILES.values().encode(head), 1L)))
+                .isEqualTo("inventory_changes");
+        assertThatThrownBy(() -> rows.apply(new SinkRecord("filetrail.other.v1", 0, null, "k", null, new byte[] {1}, 3L)))
+                .isInstanceOf(DataException.class).hasMessageContaining("no journal table for topic filetrail.other.v1");
+    }
+
+    @Test
+    void aFilesTombstoneIsAGoneRowOfItsBucketAndKey() {
+        SinkRecord tombstone = new SinkRecord(Topics.FILES.name(), 2, null, "photos/a/b c.jpg", null, null, 17L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = (Map<String, Object>) rows.apply(tombstone).value();
+        assertThat(row).containsEntry("bucket", "photos").containsEntry("key", "a/b c.jpg").containsEntry("gone", true)
+                .containsEntry("kafka_offset", 17L).containsEntry(JournalRows.ROUTE_FIELD, "inventory_changes");
+        assertThatThrownBy(() -> rows.apply(new SinkRecord(Topics.FILES.name(), 0, null, "nokey", null, null, 4L)))
+                .isInstanceOf(DataException.class).hasMessageContaining("bucket/key").hasMessageContaining("@4");
+    }
+
+    @Test
+    void aDeletedHeadHasNoCurrentVersion() {
+        FileHead head = TableSamples.deleted("b", "k", 2);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = (Map<String, Object>) rows.apply(new SinkRecord(Topics.FILES.name(), 0, null, "b/k",
+                null, Topics.FILES.values().encode(head), 1L)).value();
+        assertThat(row).containsEntry("deleted", true).containsEntry("gone", false).containsEntry("version_count", 2L);
+        assertThat(row.get("current_version_id")).isNull();
+    }
+
+    @Test
+    void readsOtherTopicNamesWhenConfigured() {
+        JournalRows drill = new JournalRows();
+        drill.configure(Map.of(JournalRows.JOURNAL_TOPIC, "filetrail.journal-drill.events"));
+        ObjectEvent event = JournalSamples.events("cfg", 1, 3).get(0);
+        SinkRecord in = new SinkRecord("filetrail.journal-drill.events", 0, null, "k", null, ObjectEventWriter.write(event), 1L);
+        assertThat(route(drill, in)).isEqualTo("journal");
+    }
+
+    private String route(SinkRecord in) {
+        return route(rows, in);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String route(JournalRows transformation, SinkRecord in) {
+        return (String) ((Map<String, Object>) transformation.apply(in).value()).get(JournalRows.ROUTE_FIELD);
+    }
+
+    @Test
+    void theConnectorNamesThisTransformation() {
+        assertThat(SinkConnector.TRANSFORMATION).isEqualTo(JournalRows.class.getName());
     }
 }

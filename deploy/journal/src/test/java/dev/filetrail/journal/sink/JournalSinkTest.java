@@ -14,6 +14,10 @@ import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.journal.JournalConfig;
 import dev.filetrail.journal.JournalSamples;
+import dev.filetrail.journal.TableSamples;
+import dev.filetrail.events.Json;
+import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.history.FileHead;
 import dev.filetrail.journal.read.JournalReader;
 import dev.filetrail.journal.read.JournalRestore;
 import dev.filetrail.journal.sql.JournalSql;
@@ -210,6 +214,105 @@ class JournalSinkTest {
                 .collect(Collectors.toSet());
         assertThat(positions).hasSize(rows.size());
         assertThat((long) rows.size()).isEqualTo(topicSize(Topics.OBJECT_EVENTS.name()));
+    }
+
+    /**
+     * The audit table (one typed row per CloudEvent) and the inventory: heads appended to inventory_changes, the view
+     * answering only objects with a current version, so deleted and gone keys leave it.
+     */
+    @Test
+    @Order(6)
+    void journalsAuditAndAnInventoryOfCurrentVersionsOnly() throws Exception {
+        List<CloudEvent> audit = TableSamples.audit("audit", 30);
+        List<TableSamples.HeadChange> changes = List.of(
+                new TableSamples.HeadChange("photos-eu", "inv/a.jpg", TableSamples.live("photos-eu", "inv/a.jpg", "a1", 1, 10)),
+                new TableSamples.HeadChange("photos-eu", "inv/b.jpg", TableSamples.live("photos-eu", "inv/b.jpg", "b1", 1, 20)),
+                new TableSamples.HeadChange("docs-us", "inv/c d.pdf", TableSamples.live("docs-us", "inv/c d.pdf", "c1", 1, 30)),
+                new TableSamples.HeadChange("docs-us", "inv/d.pdf", TableSamples.deleted("docs-us", "inv/d.pdf", 1)),
+                new TableSamples.HeadChange("docs-us", "inv/e.pdf", TableSamples.live("docs-us", "inv/e.pdf", "e1", 1, 50)),
+                new TableSamples.HeadChange("photos-eu", "inv/a.jpg", TableSamples.live("photos-eu", "inv/a.jpg", "a2", 2, 11)),
+                new TableSamples.HeadChange("photos-eu", "inv/b.jpg", TableSamples.deleted("photos-eu", "inv/b.jpg", 1)),
+                new TableSamples.HeadChange("docs-us", "inv/c d.pdf", null),
+                new TableSamples.HeadChange("docs-us", "inv/d.pdf", TableSamples.live("docs-us", "inv/d.pdf", "d1", 1, 40)));
+        KafkaClientSettings streams = kafka.settings(KafkaRole.STREAMS);
+        try (KafkaProducer<String, byte[]> producer = streams.newProducer(Map.of("linger.ms", 5),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (CloudEvent e : audit) {
+                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), e.subject(), Topics.AUDIT.values().encode(e)));
+            }
+            for (TableSamples.HeadChange c : changes) {
+                producer.send(new ProducerRecord<>(Topics.FILES.name(), c.recordKey(),
+                        c.head() == null ? null : Topics.FILES.values().encode(c.head())));
+            }
+            producer.flush();
+        }
+        JournalTables tables = new JournalTables(config);
+        awaitRows(tables.audit(), Topics.AUDIT.name());
+        awaitRows(tables.inventoryChanges(), Topics.FILES.name());
+
+        Catalog catalog = config.catalog();
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            Table table = catalog.loadTable(tables.audit());
+            assertThat(table.spec().fields()).extracting(f -> f.name()).containsExactly("time_day", "type");
+            Map<String, Record> byId = new HashMap<>();
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+                rows.forEach(r -> byId.put((String) r.getField("id"), r.copy()));
+            }
+            assertThat(byId.keySet()).isEqualTo(audit.stream().map(CloudEvent::id).collect(Collectors.toSet()));
+            CloudEvent created = audit.get(3);
+            Record row = byId.get(created.id());
+            assertThat(row.getField("type")).isEqualTo(created.type());
+            assertThat(((OffsetDateTime) row.getField("time")).toInstant()).isEqualTo(created.time());
+            assertThat(row.getField("size")).isEqualTo(created.data().get("size").asLong());
+            assertThat(row.getField("bucket")).isEqualTo(created.data().get("bucket").asText());
+            assertThat(row.getField("requester")).isEqualTo(created.data().get("requester").asText());
+            assertThat(Json.MAPPER.readTree((String) row.getField("data")))
+                    .isEqualTo(Json.MAPPER.readTree(Json.writeString(created.data())));
+            Record opened = byId.get(audit.get(1).id());
+            assertThat(opened.getField("link_id")).isEqualTo(audit.get(1).data().get("linkId").asText());
+            assertThat(opened.getField("actor")).isEqualTo(audit.get(1).data().get("actor").asText());
+        }
+
+        // what a reader of the compacted topic would keep: the last change per object, when it names a version
+        Map<String, FileHead> latest = new java.util.LinkedHashMap<>();
+        changes.forEach(c -> latest.put(c.recordKey(), c.head()));
+        Set<String> expected = latest.values().stream().filter(h -> h != null && !h.deleted())
+                .map(h -> h.bucket() + "|" + h.key() + "|" + h.currentVersionId() + "|" + h.size())
+                .collect(Collectors.toSet());
+        JournalSql.Result inventory = new JournalSql(config).query(
+                "SELECT bucket, key, version_id, size FROM inventory WHERE key LIKE 'inv/%'");
+        assertThat(inventory.rows().stream().map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|" + r.get(3))
+                .collect(Collectors.toSet())).isEqualTo(expected).hasSize(3);
+
+        Map<String, Long> perType = audit.stream().collect(Collectors.groupingBy(CloudEvent::type, Collectors.counting()));
+        JournalSql.Result types = new JournalSql(config).query(
+                "SELECT type, count(*) AS n FROM audit WHERE id LIKE 'audit-%' GROUP BY type");
+        Map<String, Long> answered = new HashMap<>();
+        types.rows().forEach(r -> answered.put((String) r.get(0), ((Number) r.get(1)).longValue()));
+        assertThat(answered).isEqualTo(perType);
+    }
+
+    /** Waits until {@code table} holds as many rows as {@code topic} has records. */
+    private static void awaitRows(org.apache.iceberg.catalog.TableIdentifier id, String topic) throws Exception {
+        long expected = topicSize(topic);
+        long deadline = System.nanoTime() + ARCHIVED.toNanos();
+        long rows = tableRows(id);
+        while (rows < expected) {
+            assertThat(System.nanoTime()).as("%s has %d of %d rows; %s", id, rows, expected, sink.describe())
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+            rows = tableRows(id);
+        }
+        assertThat(rows).as("no row twice in %s", id).isEqualTo(expected);
+    }
+
+    private static long tableRows(org.apache.iceberg.catalog.TableIdentifier id) throws Exception {
+        Catalog catalog = config.catalog();
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            Table table = catalog.loadTable(id);
+            return table.currentSnapshot() == null ? 0
+                    : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+        }
     }
 
     private static void produce(List<ObjectEvent> events) {

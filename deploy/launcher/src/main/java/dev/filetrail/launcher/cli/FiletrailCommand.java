@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 RejectsCommand.class,
                 KeysCommand.class,
                 TopicsCommand.class,
+                JournalCommand.class,
                 MigrateCommand.class,
                 ProbeCommand.class,
                 SmokeCommand.class,

@@ -157,7 +157,7 @@ final class ReplayCommand extends OpsCommand {
         }
         long started = System.nanoTime();
         java.util.List<dev.filetrail.journal.table.JournalTable.Row> rows =
-                new dev.filetrail.journal.read.JournalReader(dev.filetrail.journal.JournalConfig.fromEnvironment(env))
+                new dev.filetrail.journal.read.JournalReader(dev.filetrail.journal.JournalConfig.fromEnvironment(env).withComponent("ops"))
                         .read(from, to);
         dev.filetrail.journal.read.JournalRestore.Summary summary = dryRun ? null
                 : new dev.filetrail.journal.read.JournalRestore(kafka).restore(rows, into);

@@ -18,7 +18,7 @@ final class SqlCommand extends OpsCommand {
 
     @Override
     public Integer call() {
-        JournalSql.Result result = new JournalSql(JournalConfig.fromEnvironment(env)).query(query);
+        JournalSql.Result result = new JournalSql(JournalConfig.fromEnvironment(env).withComponent("ops")).query(query);
         print(result, out -> out.print(result.format()));
         return OK;
     }

@@ -101,6 +101,15 @@ public final class Demo {
             step("The journal in Iceberg (committed every " + endpoints.journal().commitIntervalMs() / 1000
                     + " s): filetrail sql \"" + query + "\"");
             out.print(awaitJournal(bucket, 5, query).format());
+            String inventory = "SELECT key, version_id, size, content_type FROM inventory WHERE bucket = '" + bucket
+                    + "' ORDER BY key";
+            step("The inventory, current versions only (a view over inventory_changes): filetrail sql \""
+                    + inventory + "\"");
+            out.print(awaitJournal(bucket, listing.path("files").size(), inventory).format());
+            String audit = "SELECT type, count(*) AS events FROM audit WHERE bucket = '" + bucket
+                    + "' GROUP BY type ORDER BY type";
+            step("The audit trail in Iceberg: filetrail sql \"" + audit + "\"");
+            out.print(awaitJournal(bucket, 2, audit).format());
         }
         out.println();
         out.println("Try it yourself: curl -H 'Authorization: Bearer " + endpoints.adminApiKey() + "' '"
@@ -123,7 +132,7 @@ public final class Demo {
                 "AWS_SECRET_ACCESS_KEY", endpoints.secretAccessKey()));
     }
 
-    /** Waits (a commit interval and a minute at most) until the journal holds {@code rows} rows of {@code bucket}. */
+    /** Waits (a commit interval and a minute at most) until {@code query} over the journal answers {@code rows} rows. */
     private JournalSql.Result awaitJournal(String bucket, int rows, String query) {
         JournalSql sql = new JournalSql(journalConfig(endpoints));
         Instant deadline = Instant.now().plusMillis(endpoints.journal().commitIntervalMs()).plusSeconds(60);
@@ -139,7 +148,7 @@ public final class Demo {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        throw new IllegalStateException("the journal did not hold " + rows + " rows of " + bucket + " in time");
+        throw new IllegalStateException("the journal did not answer " + rows + " rows of " + bucket + " in time: " + query);
     }
 
     /** The thumbnails listed in a file's details (empty until the thumbnailer's result is projected). */

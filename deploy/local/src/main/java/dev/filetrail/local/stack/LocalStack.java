@@ -227,7 +227,8 @@ public final class LocalStack implements AutoCloseable {
             JournalConfig journalConfig = JournalConfig.fromEnvironment(serviceEnvironment(KafkaRole.JOURNAL));
             keep(JournalSink.start(journalConfig, kafka.settings(KafkaRole.JOURNAL), 1));
             journal = new Endpoints.Journal(journalConfig.catalogName(), journalConfig.catalogUrl(),
-                    journalConfig.catalogUser(), journalConfig.catalogPassword(), journalConfig.warehouse(), journalConfig.namespace(), java.util.List.of(JournalTable.NAME),
+                    journalConfig.catalogUser(), journalConfig.catalogPassword(), journalConfig.warehouse(), journalConfig.namespace(), java.util.List.of(JournalTable.NAME, dev.filetrail.journal.table.AuditTable.NAME,
+                    dev.filetrail.journal.table.InventoryTable.CHANGES, dev.filetrail.journal.table.InventoryTable.VIEW),
                     journalConfig.commitIntervalMs());
         }
 

@@ -61,6 +61,15 @@ class JournalCommandsTest {
         assertThat(stack.endpoints().journal().warehouse()).startsWith("s3://filetrail-local-warehouse/");
         assertThat(demo).contains("The journal in Iceberg").contains("VERSION_CREATED").contains("DELETE_MARKER_CREATED")
                 .contains("docs/release notes+v1.txt").contains("photos/sunset at the beach.png");
+        // the inventory shows the current files only, the audit trail the facts about them
+        String inventory = demo.substring(demo.indexOf("The inventory, current versions only"),
+                demo.indexOf("The audit trail in Iceberg"));
+        assertThat(inventory).contains("photos/sunset at the beach.png")
+                .contains("docs/release notes+v1.txt").doesNotContain("tmp/scratch.txt");
+        assertThat(demo.substring(demo.indexOf("The audit trail in Iceberg"))).contains("dev.filetrail.version.created")
+                .contains("dev.filetrail.delete-marker.created");
+        assertThat(stack.endpoints().journal().tables()).containsExactly("journal", "audit", "inventory_changes",
+                "inventory");
     }
 
     @Test
@@ -71,6 +80,16 @@ class JournalCommandsTest {
         assertThat(run[0]).containsPattern("events\\s*\\|\\s*keys").contains("1 row");
         String[] wrong = run("sql", "SELECT nope FROM journal");
         assertThat(wrong[1]).contains("query failed").contains("nope");
+    }
+
+    @Test
+    void journalInitLeavesWhatTheStackMadeAsItIs() {
+        String[] init = run("journal", "init");
+        assertThat(init[1]).isEmpty();
+        assertThat(init[0]).contains("Journal ready").contains("filetrail.journal-control")
+                .contains("filetrail.journal-dlq.v1");
+        String[] tables = run("sql", "SELECT count(*) AS n FROM audit");
+        assertThat(tables[1]).isEmpty();
     }
 
     @Test
