@@ -7,6 +7,7 @@ import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
 import dev.filetrail.api.http.JsonBody;
 import dev.filetrail.api.http.Requests;
+import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
@@ -69,16 +70,28 @@ public final class ChangeRoutes implements EndpointGroup {
         return feed.resume(bucket, prefix, text);
     }
 
+    /**
+     * A key limited to a prefix follows only feeds within it: a wider one would show other keys' changes, and
+     * narrowing it silently (as the listing does) would bind the cursor to a prefix the client did not ask for.
+     */
+    private static void withinLimits(ApiKeys.ApiKeyInfo caller, String bucket, String prefix) {
+        if (!caller.limits().allowsPrefix(prefix)) {
+            throw Authorizer.outside(caller, "the changes under '" + prefix + "' of bucket " + bucket);
+        }
+    }
+
     private void list(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
         int limit = Requests.limit(ctx);
         ChangeCursor cursor = cursor(ctx, bucket, ctx.queryParam("cursor"));
+        withinLimits(Authorizer.caller(ctx), bucket, cursor.prefix());
         JsonBody.write(ctx, feed.read(cursor, limit).page());
     }
 
     private void latestCursor(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
         String prefix = Requests.prefix(ctx.queryParam("prefix"));
+        withinLimits(Authorizer.caller(ctx), bucket, prefix);
         JsonBody.write(ctx, new ChangeViews.CursorView(feed.codec().encode(feed.latest(bucket, prefix))));
     }
 
@@ -89,6 +102,7 @@ public final class ChangeRoutes implements EndpointGroup {
             throw ApiProblem.badRequest("cursor is required: take one from a changes page or from latest-cursor");
         }
         ChangeCursor cursor = cursor(ctx, bucket, text);
+        withinLimits(Authorizer.caller(ctx), bucket, cursor.prefix());
         int timeout = timeout(ctx.queryParam("timeout"));
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         ChangeWaits.Registration registration = register(ctx, Authorizer.caller(ctx).id(), cursor,
@@ -166,6 +180,8 @@ public final class ChangeRoutes implements EndpointGroup {
     private void streamTicket(Context ctx) {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
         String prefix = Requests.prefix(ctx.queryParam("prefix"));
+        // The ticket carries the prefix; the stream it opens is checked against it, so this check covers both.
+        withinLimits(Authorizer.caller(ctx), bucket, prefix);
         Instant expires = Instant.now().plus(feed.settings().streamTicketTtl());
         String ticket = feed.codec().encode(new CursorCodec.StreamTicket(bucket, prefix,
                 Authorizer.caller(ctx).id(), expires));
@@ -177,8 +193,10 @@ public final class ChangeRoutes implements EndpointGroup {
         String keyId;
         String ticketText = ctx.queryParam("ticket");
         CursorCodec.StreamTicket ticket = null;
+        ApiKeys.ApiKeyInfo caller = null;
         if (ctx.header("Authorization") != null || ticketText == null) {
-            keyId = authorizer.requireScope(ctx, Scope.READ).id();
+            caller = authorizer.requireScope(ctx, Scope.READ);
+            keyId = caller.id();
         } else {
             ticket = feed.codec().decodeTicket(ticketText);
             if (!ticket.bucket().equals(bucket) || ticket.expiresAt().isBefore(Instant.now())) {
@@ -195,6 +213,9 @@ public final class ChangeRoutes implements EndpointGroup {
         String lastEventId = ctx.header("Last-Event-ID");
         ChangeCursor cursor = cursor(ctx, bucket, lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : ctx.queryParam("cursor"));
+        if (caller != null) {
+            withinLimits(caller, bucket, cursor.prefix());
+        }
         if (ticket != null && !ticket.prefix().equals(cursor.prefix())) {
             throw ApiProblem.unauthorized("the stream ticket is for prefix '" + ticket.prefix() + "', the cursor for '"
                     + cursor.prefix() + "'");

@@ -80,6 +80,11 @@ public final class ApiKeys {
             return buckets.isEmpty() || buckets.contains(bucket);
         }
 
+        /** Whether everything under {@code keyPrefix} is within the key's prefix (a feed or listing of it). */
+        public boolean allowsPrefix(String keyPrefix) {
+            return prefix == null || keyPrefix != null && keyPrefix.startsWith(prefix);
+        }
+
         public boolean allows(String bucket, String key) {
             return allowsBucket(bucket) && (prefix == null || key != null && key.startsWith(prefix));
         }

@@ -82,6 +82,25 @@ class ScopedKeysTest {
     }
 
     @Test
+    void theChangeFeedIsOnlyFollowedWithinThePrefix() {
+        String changes = "/v1/buckets/" + f.bucket + "/changes";
+        HttpResponse<String> within = f.get(changes + "?prefix=team-a/", teamA);
+        assertThat(within.statusCode()).as(within.body()).isEqualTo(200);
+        ApiFixture.json(within).get("changes").forEach(c -> assertThat(c.get("key").asText()).startsWith("team-a/"));
+        assertThat(f.get(changes + "?prefix=team-a/sub/", teamA).statusCode()).isEqualTo(200);
+        for (String wider : List.of(changes, changes + "?prefix=team-b/", changes + "?prefix=team-",
+                changes + "/latest-cursor", changes + "/stream-ticket?prefix=")) {
+            HttpResponse<String> refused = f.get(wider, teamA);
+            assertThat(refused.statusCode()).as(wider + ": " + refused.body()).isEqualTo(403);
+        }
+        // A cursor an unlimited key took for the whole bucket does not open it to the limited key either.
+        String whole = ApiFixture.json(f.get(changes + "/latest-cursor", f.keys.get("read"))).get("cursor").asText();
+        assertThat(f.get(changes + "?cursor=" + whole, teamA).statusCode()).isEqualTo(403);
+        assertThat(f.get(changes + "/wait?timeout=30&cursor=" + whole, teamA).statusCode()).isEqualTo(403);
+        assertThat(f.get("/v1/buckets/another-bucket/changes?prefix=team-a/", teamA).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void auditIsFilteredToTheKeysBucketAndPrefix() {
         ApiFixture.await("audit projected", () -> f.get("/v1/audit?bucket=" + f.bucket, f.admin()).body()
                 .contains("team-b/secret.txt"));
