@@ -166,7 +166,12 @@ public final class ApiFixture implements AutoCloseable {
 
     /** Polls until {@code condition} holds; fails with {@code what} after 30 s. */
     public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        await(what, Duration.ofSeconds(30), condition);
+    }
+
+    /** Polls until {@code condition} holds; fails with {@code what} after {@code timeout}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         long pause = 5;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -151,6 +151,10 @@ class ProjectionNoticesTest {
                      KafkaRole.PROJECTOR_GROUP_PREFIX + "-notices-" + bucket, "filetrail", new SimpleMeterRegistry(),
                      ProjectionListener.NONE)) {
             projector.start();
+            // A new group reads the shared topics from the start: every test class's records (poison ones too, each
+            // bisected) come first, which on a loaded machine takes longer than one notice should.
+            await("the projector caught up with the shared topics", java.time.Duration.ofMinutes(3),
+                    () -> projector.lag() == 0);
             producer.send(versionCreated(bucket, "a/one.txt")).get();
             await("the first file's notice", () -> heard.keyNotices().stream()
                     .anyMatch(n -> n.contains(new BucketKey(bucket, "a/one.txt"))));
