@@ -109,7 +109,8 @@ public final class ChangeRoutes implements EndpointGroup {
                 new ChangeWaits.Wake() {
                     @Override
                     public void changed() {
-                        result.complete(true);
+                        // Answered on a reader thread: the notice thread, which other subscribers share, never writes.
+                        feed.worker().execute(() -> result.complete(true));
                     }
 
                     @Override

@@ -54,7 +54,7 @@ final class ChangeWaits implements ProjectionNotices.Subscriber {
                 if (set != null) {
                     set.remove(this);
                 }
-                perKey.computeIfPresent(keyId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                perKey.computeIfPresent(keyId, (k, n) -> n <= 1 ? null : n - 1);
                 total.decrementAndGet();
             }
         }
@@ -70,7 +70,8 @@ final class ChangeWaits implements ProjectionNotices.Subscriber {
     }
 
     private final Map<String, Set<Registration>> byBucket = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
+    /** Waiters per API key; changed only inside {@code compute}, so a count and its check are one step. */
+    private final Map<String, Integer> perKey = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final int waitsPerKey;
     private final Counter refused;
@@ -88,9 +89,16 @@ final class ChangeWaits implements ProjectionNotices.Subscriber {
 
     /** Registers a waiter for changes in {@code bucket} under {@code prefix}; 429 when the key holds its limit. */
     Registration register(String keyId, String bucket, String prefix, Wake wake) {
-        AtomicInteger held = perKey.computeIfAbsent(keyId, k -> new AtomicInteger());
-        if (held.incrementAndGet() > waitsPerKey) {
-            held.decrementAndGet();
+        boolean[] full = {false};
+        perKey.compute(keyId, (k, held) -> {
+            int n = held == null ? 0 : held;
+            if (n >= waitsPerKey) {
+                full[0] = true;
+                return held;
+            }
+            return n + 1;
+        });
+        if (full[0]) {
             refused.increment();
             log.info("change wait refused, key holds its limit keyId={} limit={}", keyId, waitsPerKey);
             throw new TooManyWaits(waitsPerKey);

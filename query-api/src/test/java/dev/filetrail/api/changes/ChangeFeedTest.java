@@ -176,6 +176,26 @@ class ChangeFeedTest {
                 .as("a key the service does not hold verifies nothing").isInstanceOf(dev.filetrail.api.http.ApiProblem.class);
     }
 
+    @Test
+    void aCursorMeansTheSameAfterAProjectionRebuild() {
+        String p = "rebuilt/";
+        for (String name : List.of("one", "two", "three")) {
+            f.feed.putVersion(p + name + ".txt", name.getBytes(StandardCharsets.UTF_8), "text/plain");
+        }
+        ApiFixture.await("three changes", () -> follow(p, null, 100).changes().size() == 3);
+        JsonNode first = ok(f.get(changesPath("?limit=1&prefix=" + q(p)), f.keys.get("read")));
+        String afterFirst = first.get("cursor").asText();
+        List<String> before = follow(p, afterFirst, 100).changes().stream().map(JsonNode::toString).toList();
+        assertThat(before).hasSize(2);
+
+        dev.filetrail.api.projection.ProjectionRebuild.Summary rebuilt =
+                new dev.filetrail.api.projection.ProjectionRebuild(f.config).run(progress -> { }, false);
+        assertThat(rebuilt.switched()).isTrue();
+
+        List<String> after = follow(p, afterFirst, 100).changes().stream().map(JsonNode::toString).toList();
+        assertThat(after).as("the same changes after the cursor, read from the rebuilt schema").isEqualTo(before);
+    }
+
     static CompletableFuture<HttpResponse<String>> longPoll(String cursor, int timeout, String key) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(f.baseUrl() + changesPath("/wait?timeout=" + timeout
                         + "&cursor=" + q(cursor)))).header("Authorization", "Bearer " + key).build(),

@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import static dev.filetrail.api.ApiFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.api.ApiFixture;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
@@ -151,8 +152,8 @@ class ProjectionNoticesTest {
                      KafkaRole.PROJECTOR_GROUP_PREFIX + "-notices-" + bucket, "filetrail", new SimpleMeterRegistry(),
                      ProjectionListener.NONE)) {
             projector.start();
-            // A new group reads the shared topics from the start: every test class's records (poison ones too, each
-            // bisected) come first, which on a loaded machine takes longer than one notice should.
+            // Past what earlier tests left on the shared topics first (every test class's records, poison ones bisected,
+            // in batches too large to list, so "all" notices): on a loaded full run that takes more than 30 s.
             await("the projector caught up with the shared topics", java.time.Duration.ofMinutes(3),
                     () -> projector.lag() == 0);
             producer.send(versionCreated(bucket, "a/one.txt")).get();
