@@ -80,10 +80,15 @@ public final class ReadModelFeed implements AutoCloseable {
     }
 
     public synchronized void removeVersion(String key, String versionId) {
+        removeVersion(key, versionId, null);
+    }
+
+    /** Publishes a version's removal with the reason the streams give it ({@code FileVersionChange.DELETED}, …). */
+    public synchronized void removeVersion(String key, String versionId, String reason) {
         List<FileVersion> history = histories.get(key);
         FileVersion removed = history.stream().filter(v -> v.versionId().equals(versionId)).findFirst().orElseThrow();
         history.remove(removed);
-        publish(ChangeType.VERSION_REMOVED, removed, AuditTypes.VERSION_DELETED);
+        publish(ChangeType.VERSION_REMOVED, removed, AuditTypes.VERSION_DELETED, reason);
     }
 
     /** Stores a thumbnail in the derivatives bucket and attaches it to the version (of a 640x480 original). */
@@ -139,10 +144,15 @@ public final class ReadModelFeed implements AutoCloseable {
     }
 
     private void publish(ChangeType type, FileVersion version, String auditType) {
+        publish(type, version, auditType, null);
+    }
+
+    private void publish(ChangeType type, FileVersion version, String auditType, String removalReason) {
         FileHead head = head(version.key());
         String key = Topics.objectKey(bucket, version.key());
         send(Topics.FILE_VERSIONS.name(), key, Topics.FILE_VERSIONS.values().encode(new FileVersionChange(UUID.randomUUID().toString(), type, bucket,
-                version.key(), version.versionId(), version, head, version.createdEventId(), Instant.now())));
+                version.key(), version.versionId(), version, head, version.createdEventId(), Instant.now(),
+                removalReason)));
         send(Topics.FILES.name(), key, head.exists() ? Topics.FILES.values().encode(head) : null);
         var data = Json.MAPPER.createObjectNode().put("bucket", bucket).put("key", version.key())
                 .put("versionId", version.versionId());

@@ -234,7 +234,12 @@ public final class VersionHistory {
         } else {
             after = recompute(event.bucket(), event.key(), objectKey, before, versionDelta, markerDelta);
         }
-        emitChange(ChangeType.VERSION_REMOVED, event.eventId(), version, before, after, time);
+        // A lifecycle expiration names itself in the event; whether it was the current version, the head before it.
+        String reason = event.eventName() == null || !event.eventName().contains("LifecycleExpiration")
+                ? FileVersionChange.DELETED
+                : before != null && versionId.equals(before.currentVersionId()) ? FileVersionChange.LIFECYCLE_EXPIRATION
+                : FileVersionChange.NONCURRENT_EXPIRATION;
+        emitChange(ChangeType.VERSION_REMOVED, event.eventId(), version, before, after, time, reason);
         out.audit(audit.versionFact(AuditTypes.VERSION_DELETED, event.eventId(), event.bucket(), event.key(), version,
                 after, time, eventExtra(event)));
         if (before != null && before.deleted() && !after.deleted()) {
@@ -391,9 +396,14 @@ public final class VersionHistory {
 
     private void emitChange(ChangeType change, String causeId, FileVersion version, FileHead before, FileHead after,
                             Instant time) {
+        emitChange(change, causeId, version, before, after, time, null);
+    }
+
+    private void emitChange(ChangeType change, String causeId, FileVersion version, FileHead before, FileHead after,
+                            Instant time, String removalReason) {
         String changeId = EventIds.sha256Hex(causeId, change.name(), version.versionId());
         out.versionChange(new FileVersionChange(changeId, change, version.bucket(), version.key(),
-                version.versionId(), version, after, causeId, time));
+                version.versionId(), version, after, causeId, time, removalReason));
         if (!Objects.equals(before, after)) {
             String objectKey = dev.filetrail.events.Topics.objectKey(version.bucket(), version.key());
             out.head(objectKey, after.exists() ? after : null);

@@ -36,6 +36,20 @@ class VersionHistoryTest {
     }
 
     @Test
+    void aRemovalSaysWhyTheVersionIsGone() {
+        t.send(Facts.put(B, K, "v1", "01", at(1))).send(Facts.put(B, K, "v2", "02", at(2)))
+                .send(Facts.put(B, K, "v3", "03", at(3)));
+        t.changes();
+        t.send(Facts.remove(B, K, "v1", "04", at(4)));
+        t.send(Facts.expire(B, K, "v2", "05", at(5)));
+        t.send(Facts.expire(B, K, "v3", "06", at(6)));
+        assertThat(t.changes()).extracting(c -> c.versionId() + ":" + c.removalReason()).containsExactly(
+                "v1:" + dev.filetrail.events.history.FileVersionChange.DELETED,
+                "v2:" + dev.filetrail.events.history.FileVersionChange.NONCURRENT_EXPIRATION,
+                "v3:" + dev.filetrail.events.history.FileVersionChange.LIFECYCLE_EXPIRATION);
+    }
+
+    @Test
     void versionsAreOrderedBySequencerWithShorterOnesPaddedAndLateOnesPlaced() {
         // "0A1" pads to "0A10" which is above "0A0F" and below "0A2": string order alone would get this wrong.
         t.send(Facts.put(B, K, "v3", "0A2", at(3)), Facts.put(B, K, "v1", "0A0F", at(1)),

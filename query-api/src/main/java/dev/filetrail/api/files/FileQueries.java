@@ -31,13 +31,15 @@ public final class FileQueries {
     /** One version row; {@code ordering} is the history sort key. */
     public record VersionRow(String versionId, String ordering, String sequencer, boolean deleteMarker, Long size,
                              String eTag, String storageClass, Instant createdAt, String requester, String contentType,
-                             FileVersion.Restore restore, Instant tagsChangedAt, FileVersion.Derivatives derivatives) {
+                             FileVersion.Restore restore, Instant tagsChangedAt, FileVersion.Derivatives derivatives,
+                             Instant removedAt, String removedReason) {
     }
 
     private static final String FILE_COLUMNS = "bucket, key, deleted, current_version_id, latest_version_id, "
             + "version_count, delete_marker_count, size, e_tag, content_type, storage_class, last_modified";
     private static final String VERSION_COLUMNS = "version_id, ordering, sequencer, delete_marker, size, e_tag, "
-            + "storage_class, created_at, requester, content_type, restore, tags_changed_at, derivatives";
+            + "storage_class, created_at, requester, content_type, restore, tags_changed_at, derivatives, removed_at, "
+            + "removed_reason";
     // Each statement is one constant text, so pgjdbc finds it in the connection's cache of server-prepared
     // statements (ReadModelDatabase) instead of building and parsing it per request.
     // A prefix is a range of the (bucket, key) index, [prefix, successor of prefix), given as two bounds rather than
@@ -53,11 +55,18 @@ public final class FileQueries {
             + ", v.derivatives FROM files f LEFT JOIN file_versions v"
             + " ON v.bucket = f.bucket AND v.key = f.key AND v.version_id = f.current_version_id"
             + " WHERE f.bucket = ? AND f.key = ?";
+    // A removed version (S3 no longer has it) is a history entry only: no URL, share or restore finds it.
     private static final String VERSION = "SELECT " + VERSION_COLUMNS
-            + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?";
+            + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ? AND removed_at IS NULL";
     private static final String HISTORY = "SELECT " + VERSION_COLUMNS + " FROM file_versions WHERE bucket = ? AND key = ?"
-            + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
+            + " AND removed_at IS NULL ORDER BY ordering DESC, version_id DESC LIMIT ?";
     private static final String HISTORY_AFTER = "SELECT " + VERSION_COLUMNS
+            + " FROM file_versions WHERE bucket = ? AND key = ? AND (ordering, version_id) < (?, ?)"
+            + " AND removed_at IS NULL ORDER BY ordering DESC, version_id DESC LIMIT ?";
+    // ?include=removed: the same, removed entries too.
+    private static final String HISTORY_ALL = "SELECT " + VERSION_COLUMNS
+            + " FROM file_versions WHERE bucket = ? AND key = ? ORDER BY ordering DESC, version_id DESC LIMIT ?";
+    private static final String HISTORY_ALL_AFTER = "SELECT " + VERSION_COLUMNS
             + " FROM file_versions WHERE bucket = ? AND key = ? AND (ordering, version_id) < (?, ?)"
             + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
 
@@ -137,8 +146,16 @@ public final class FileQueries {
 
     /** Versions newest first (S3 sequencer order), strictly after the cursor position when one is given. */
     public List<VersionRow> history(String bucket, String key, String afterOrdering, String afterVersionId, int limit) {
+        return history(bucket, key, afterOrdering, afterVersionId, limit, false);
+    }
+
+    /** {@link #history}, with the removed entries too when {@code includeRemoved}. */
+    public List<VersionRow> history(String bucket, String key, String afterOrdering, String afterVersionId, int limit,
+                                    boolean includeRemoved) {
+        String sql = includeRemoved ? afterOrdering == null ? HISTORY_ALL : HISTORY_ALL_AFTER
+                : afterOrdering == null ? HISTORY : HISTORY_AFTER;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(afterOrdering == null ? HISTORY : HISTORY_AFTER)) {
+             PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             s.setString(i++, bucket);
             s.setString(i++, StoredKey.toColumn(key));
@@ -191,7 +208,7 @@ public final class FileQueries {
         return new VersionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), nullableLong(rs, 5),
                 rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)), rs.getString(9), rs.getString(10),
                 restore == null ? null : Json.read(restore, FileVersion.Restore.class),
-                instant(rs.getTimestamp(12)), derivatives(derivatives));
+                instant(rs.getTimestamp(12)), derivatives(derivatives), instant(rs.getTimestamp(14)), rs.getString(15));
     }
 
     private static FileVersion.Derivatives derivatives(String json) {

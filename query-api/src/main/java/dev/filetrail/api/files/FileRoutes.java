@@ -105,7 +105,12 @@ public final class FileRoutes implements EndpointGroup {
     public record VersionView(String versionId, String sequencer, boolean deleteMarker, Long size, String eTag,
                               String storageClass, Instant createdAt, String requester, String contentType,
                               FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount,
-                              String restoredFrom) {
+                              String restoredFrom, Removed removed) {
+    }
+
+    /** A history entry S3 no longer has: when it went and why ({@code deleted}, {@code lifecycle-expiration},
+     * {@code noncurrent-expiration}). */
+    public record Removed(Instant at, String reason) {
     }
 
     /** A page of history, newest first. */
@@ -189,15 +194,21 @@ public final class FileRoutes implements EndpointGroup {
 
     private void versions(Context ctx, ObjectPath path) {
         int limit = Requests.limit(ctx);
+        String include = ctx.queryParam("include");
+        if (include != null && !include.isEmpty() && !include.equals("removed")) {
+            throw ApiProblem.badRequest("include takes 'removed' (removed versions stay in history), got '" + include
+                    + "'");
+        }
+        boolean removed = "removed".equals(include);
         FileAnswerCache.Load load = answers.begin(path.bucket(), path.key(), answerName("versions", ctx));
         if (load.cached() != null) {
             JsonBody.writeBytes(ctx, load.cached());
             return;
         }
-        String kind = "versions:" + path.bucket() + "/" + path.key();
+        String kind = (removed ? "versions+removed:" : "versions:") + path.bucket() + "/" + path.key();
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
         List<FileQueries.VersionRow> rows = queries.history(path.bucket(), path.key(),
-                cursor == null ? null : cursor.get(0), cursor == null ? null : cursor.get(1), limit + 1);
+                cursor == null ? null : cursor.get(0), cursor == null ? null : cursor.get(1), limit + 1, removed);
         if (rows.isEmpty() && cursor == null) {
             throw ApiProblem.notFound("no versions of " + path.key() + " in bucket " + path.bucket());
         }
@@ -211,7 +222,8 @@ public final class FileRoutes implements EndpointGroup {
                 v.deleteMarker(), v.size(), v.eTag(), v.storageClass(), v.createdAt(), v.requester(), v.contentType(),
                 v.restore(), v.tagsChangedAt(),
                 v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
-                v.derivatives() == null ? null : v.derivatives().restoredFrom()))
+                v.derivatives() == null ? null : v.derivatives().restoredFrom(),
+                v.removedAt() == null ? null : new Removed(v.removedAt(), v.removedReason())))
                 .toList();
         byte[] body = JsonBody.bytes(new VersionPage(path.bucket(), path.key(), versions, next));
         load.store(body);

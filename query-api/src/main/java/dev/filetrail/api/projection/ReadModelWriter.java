@@ -31,7 +31,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class ReadModelWriter {
     private final Map<List<String>, FileVersion> versionUpserts = new LinkedHashMap<>();
-    private final Map<List<String>, Boolean> versionDeletes = new LinkedHashMap<>();
+    /** Removed versions: kept as rows marked removed (when, why), so history can still show them. */
+    private final Map<List<String>, Removal> versionDeletes = new LinkedHashMap<>();
+
+    /** A version S3 no longer has: as it was, when it went and why. */
+    private record Removal(FileVersion version, java.time.Instant at, String reason) {
+    }
     private final Map<List<String>, FileHead> heads = new LinkedHashMap<>();
     private final Map<String, ShareLink> links = new LinkedHashMap<>();
     private final Map<String, CloudEvent> audits = new LinkedHashMap<>();
@@ -78,7 +83,8 @@ final class ReadModelWriter {
         changes.add(change);
         if (change.change() == ChangeType.VERSION_REMOVED) {
             versionUpserts.remove(pk);
-            versionDeletes.put(pk, true);
+            versionDeletes.put(pk, new Removal(change.version(), change.eventTime(),
+                    change.removalReason() != null ? change.removalReason() : FileVersionChange.DELETED));
         } else {
             require(change.version() != null, "file version change " + change.change() + " without the version");
             versionDeletes.remove(pk);
@@ -181,53 +187,54 @@ final class ReadModelWriter {
         writeRejects(connection);
     }
 
+    private static final String UPSERT_VERSION = """
+            INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
+                e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
+                derivatives, updated_at, removed_at, removed_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now(), ?, ?)
+            ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
+                sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
+                size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
+                created_at = EXCLUDED.created_at, requester = EXCLUDED.requester,
+                content_type = EXCLUDED.content_type, restore = EXCLUDED.restore,
+                tags_changed_at = EXCLUDED.tags_changed_at, derivatives = EXCLUDED.derivatives,
+                updated_at = now(), removed_at = EXCLUDED.removed_at, removed_reason = EXCLUDED.removed_reason""";
+
     private void writeVersions(Connection connection) throws SQLException {
-        if (!versionUpserts.isEmpty()) {
-            try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
-                        e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
-                        derivatives, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now())
-                    ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
-                        sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
-                        size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
-                        created_at = EXCLUDED.created_at, requester = EXCLUDED.requester,
-                        content_type = EXCLUDED.content_type, restore = EXCLUDED.restore,
-                        tags_changed_at = EXCLUDED.tags_changed_at, derivatives = EXCLUDED.derivatives,
-                        updated_at = now()""")) {
-                for (Map.Entry<List<String>, FileVersion> entry : versionUpserts.entrySet()) {
-                    FileVersion v = entry.getValue();
-                    List<String> pk = entry.getKey();
-                    upsert.setString(1, pk.get(0));
-                    upsert.setString(2, StoredKey.toColumn(pk.get(1)));
-                    upsert.setString(3, pk.get(2));
-                    upsert.setString(4, HistoryOrder.key(v.sequencer(), v.createdAt()));
-                    upsert.setString(5, v.sequencer());
-                    upsert.setBoolean(6, v.deleteMarker());
-                    setLong(upsert, 7, v.size());
-                    upsert.setString(8, v.eTag());
-                    upsert.setString(9, v.storageClass());
-                    upsert.setTimestamp(10, StoredTime.toColumn(v.createdAt(), "createdAt"));
-                    upsert.setString(11, v.requester());
-                    upsert.setString(12, v.derivatives() == null ? null : v.derivatives().contentType());
-                    upsert.setString(13, v.restore() == null ? null : Json.writeString(v.restore()));
-                    upsert.setTimestamp(14, StoredTime.toColumn(v.tagsChangedAt(), "tagsChangedAt"));
-                    upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
+        if (versionUpserts.isEmpty() && versionDeletes.isEmpty()) {
+            return;
         }
-        if (!versionDeletes.isEmpty()) {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?")) {
-                for (List<String> pk : versionDeletes.keySet()) {
-                    delete.setString(1, pk.get(0));
-                    delete.setString(2, StoredKey.toColumn(pk.get(1)));
-                    delete.setString(3, pk.get(2));
-                    delete.addBatch();
+        // A removal keeps the row, as it was, marked removed; a version written again (S3's reused "null" version)
+        // is present again.
+        List<List<String>> markOnly = new java.util.ArrayList<>();
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_VERSION)) {
+            for (Map.Entry<List<String>, FileVersion> entry : versionUpserts.entrySet()) {
+                bindVersion(upsert, entry.getKey(), entry.getValue(), null);
+                upsert.addBatch();
+            }
+            for (Map.Entry<List<String>, Removal> entry : versionDeletes.entrySet()) {
+                if (entry.getValue().version() == null) {
+                    markOnly.add(entry.getKey());
+                    continue;
                 }
-                delete.executeBatch();
+                bindVersion(upsert, entry.getKey(), entry.getValue().version(), entry.getValue());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+        if (!markOnly.isEmpty()) {
+            try (PreparedStatement mark = connection.prepareStatement("UPDATE file_versions SET removed_at = ?, "
+                    + "removed_reason = ?, updated_at = now() WHERE bucket = ? AND key = ? AND version_id = ?")) {
+                for (List<String> pk : markOnly) {
+                    Removal removal = versionDeletes.get(pk);
+                    mark.setTimestamp(1, StoredTime.toColumn(removal.at(), "removedAt"));
+                    mark.setString(2, removal.reason());
+                    mark.setString(3, pk.get(0));
+                    mark.setString(4, StoredKey.toColumn(pk.get(1)));
+                    mark.setString(5, pk.get(2));
+                    mark.addBatch();
+                }
+                mark.executeBatch();
             }
         }
     }
@@ -257,6 +264,27 @@ final class ReadModelWriter {
             }
             insert.executeBatch();
         }
+    }
+
+    private static void bindVersion(PreparedStatement upsert, List<String> pk, FileVersion v, Removal removal)
+            throws SQLException {
+        upsert.setString(1, pk.get(0));
+        upsert.setString(2, StoredKey.toColumn(pk.get(1)));
+        upsert.setString(3, pk.get(2));
+        upsert.setString(4, HistoryOrder.key(v.sequencer(), v.createdAt()));
+        upsert.setString(5, v.sequencer());
+        upsert.setBoolean(6, v.deleteMarker());
+        setLong(upsert, 7, v.size());
+        upsert.setString(8, v.eTag());
+        upsert.setString(9, v.storageClass());
+        upsert.setTimestamp(10, StoredTime.toColumn(v.createdAt(), "createdAt"));
+        upsert.setString(11, v.requester());
+        upsert.setString(12, v.derivatives() == null ? null : v.derivatives().contentType());
+        upsert.setString(13, v.restore() == null ? null : Json.writeString(v.restore()));
+        upsert.setTimestamp(14, StoredTime.toColumn(v.tagsChangedAt(), "tagsChangedAt"));
+        upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
+        upsert.setTimestamp(16, removal == null ? null : StoredTime.toColumn(removal.at(), "removedAt"));
+        upsert.setString(17, removal == null ? null : removal.reason());
     }
 
     private void writeHeads(Connection connection) throws SQLException {

@@ -54,7 +54,7 @@ class ProjectorTest {
             Projector first = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-p1-" + bucket, "filetrail",
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             first.start();
-            ApiFixture.await("first batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 4
+            ApiFixture.await("first batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ? AND removed_at IS NULL", bucket) == 4
                     && count(db, "SELECT count(*) FROM projection_rejects WHERE record_key = ?", bucket + "/doc.txt") == 1);
             first.close();
 
@@ -69,7 +69,7 @@ class ProjectorTest {
                     new SimpleMeterRegistry(), ProjectionListener.NONE);
             second.start();
             third.start();
-            ApiFixture.await("second batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket) == 7);
+            ApiFixture.await("second batch", () -> count(db, "SELECT count(*) FROM file_versions WHERE bucket = ? AND removed_at IS NULL", bucket) == 7);
             ApiFixture.await("audit", () -> count(db, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket) == 9);
             // Three topics, three partitions: a batch may hold the last audit record before the last head arrives.
             ApiFixture.await("head", () -> count(db, "SELECT count(*) FROM files WHERE bucket = ? AND version_count = 7",
@@ -80,7 +80,7 @@ class ProjectorTest {
             List<String> history = new ArrayList<>();
             try (Connection c = db.dataSource().getConnection();
                  PreparedStatement s = c.prepareStatement("SELECT version_id FROM file_versions WHERE bucket = ?"
-                         + " ORDER BY ordering DESC")) {
+                         + " AND removed_at IS NULL ORDER BY ordering DESC")) {
                 s.setString(1, bucket);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -92,6 +92,9 @@ class ProjectorTest {
             java.util.Collections.reverse(newestFirst);
             assertThat(history).containsExactlyElementsOf(newestFirst);
             assertThat(count(db, "SELECT count(*) FROM files WHERE bucket = ? AND version_count = 7", bucket)).isEqualTo(1);
+            // The removed version stays as a removed entry (history shows it with ?include=removed).
+            assertThat(count(db, "SELECT count(*) FROM file_versions WHERE bucket = ? AND removed_at IS NOT NULL"
+                    + " AND removed_reason = 'deleted'", bucket)).isEqualTo(1);
             assertThat(count(db, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket)).isEqualTo(9);
             assertThat(count(db, "SELECT count(*) FROM projection_rejects WHERE record_key = ?", bucket + "/doc.txt"))
                     .isEqualTo(1);

@@ -16,7 +16,7 @@ class RenditionsTest {
 
     static FileQueries.VersionRow version(Integer width, Integer height, List<Thumbnail> thumbnails) {
         return new FileQueries.VersionRow("v1", "o", "s", false, 100L, "e", "STANDARD", null, null, "image/png", null,
-                null, new FileVersion.Derivatives("image/png", width, height, null, null, thumbnails, null));
+                null, new FileVersion.Derivatives("image/png", width, height, null, null, thumbnails, null), null, null);
     }
 
     static List<Integer> sizes(List<Thumbnail> thumbnails) {

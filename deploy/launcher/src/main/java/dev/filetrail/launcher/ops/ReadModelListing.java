@@ -21,7 +21,7 @@ final class ReadModelListing extends KeyListing implements AutoCloseable {
                    f.latest_version_id
               FROM file_versions v
               LEFT JOIN files f ON f.bucket = v.bucket AND f.key = v.key
-             WHERE v.bucket = ? AND v.key LIKE ? ESCAPE '\\'
+             WHERE v.bucket = ? AND v.key LIKE ? ESCAPE '\\' AND v.removed_at IS NULL
              ORDER BY v.key, v.version_id""";
 
     private final Connection connection;
