@@ -21,16 +21,23 @@ class FileBucketsTest {
 
     @Test
     void bothBucketsAreVersionedPrivateAndEncrypted() {
-        DEFAULTS.resourceCountIs("AWS::S3::Bucket", 2);
-        DEFAULTS.allResourcesProperties("AWS::S3::Bucket", Map.of(
-                "VersioningConfiguration", Map.of("Status", "Enabled"),
-                "PublicAccessBlockConfiguration", Map.of(
-                        "BlockPublicAcls", true, "BlockPublicPolicy", true,
-                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
-                "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
-                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
-                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256"))))));
-        DEFAULTS.allResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+        // the two file buckets, and the journal's warehouse and Athena results buckets (journal/JournalTest)
+        DEFAULTS.resourceCountIs("AWS::S3::Bucket", 4);
+        Map<String, Map<String, Object>> files = new java.util.TreeMap<>(
+                Synth.resources(Synth.defaults().json(), "AWS::S3::Bucket"));
+        files.keySet().removeIf(id -> !id.startsWith("Buckets"));
+        assertThat(files).hasSize(2);
+        for (Map<String, Object> bucket : files.values()) {
+            assertThat(bucket).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+            Map<String, Object> p = Synth.properties(bucket);
+            assertThat(p).containsEntry("VersioningConfiguration", Map.of("Status", "Enabled"))
+                    .containsEntry("PublicAccessBlockConfiguration", Map.of(
+                            "BlockPublicAcls", true, "BlockPublicPolicy", true,
+                            "IgnorePublicAcls", true, "RestrictPublicBuckets", true))
+                    .containsEntry("OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))))
+                    .containsEntry("BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                            "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))));
+        }
     }
 
     @Test
