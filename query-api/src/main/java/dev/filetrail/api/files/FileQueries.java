@@ -70,6 +70,83 @@ public final class FileQueries {
             + " FROM file_versions WHERE bucket = ? AND key = ? AND (ordering, version_id) < (?, ?)"
             + " ORDER BY ordering DESC, version_id DESC LIMIT ?";
 
+    // As of an instant T: the version current at T is, among the versions created by T and not removed by T, the last
+    // in S3's order (ordering = sequencer order), so skewed clocks between events never reorder a key's versions.
+    private static final String VERSION_AS_OF = "SELECT " + VERSION_COLUMNS + " FROM file_versions"
+            + " WHERE bucket = ? AND key = ? AND created_at <= ? AND (removed_at IS NULL OR removed_at > ?)"
+            + " ORDER BY ordering DESC, version_id DESC LIMIT 1";
+    // The keys under a prefix one index probe at a time (a loose index scan: each step is the least key above the
+    // last), and per key the version current at T from the history index, read from the newest down: a page costs
+    // the keys it passes over and, per key, the versions newer than T, never a scan of every version under the prefix.
+    // The CTE yields keys in ascending order and the nested loop keeps it, so LIMIT stops the walk.
+    private static final String LIST_AS_OF_TEMPLATE = "WITH RECURSIVE k(key) AS ("
+            + " SELECT min(key) FROM file_versions WHERE bucket = ? AND key > ? AND key >= ? %1$s"
+            + " UNION ALL"
+            + " SELECT (SELECT min(f.key) FROM file_versions f WHERE f.bucket = ? AND f.key > k.key %2$s)"
+            + " FROM k WHERE k.key IS NOT NULL)"
+            + " SELECT v.*, k.key FROM k CROSS JOIN LATERAL"
+            + " (SELECT " + VERSION_COLUMNS + " FROM file_versions v WHERE v.bucket = ? AND v.key = k.key"
+            + " AND v.created_at <= ? AND (v.removed_at IS NULL OR v.removed_at > ?)"
+            + " ORDER BY v.ordering DESC, v.version_id DESC LIMIT 1) v"
+            + " WHERE k.key IS NOT NULL AND NOT v.delete_marker LIMIT ?";
+    private static final String LIST_AS_OF = String.format(LIST_AS_OF_TEMPLATE, "AND key < ?", "AND f.key < ?");
+    private static final String LIST_AS_OF_UNBOUNDED = String.format(LIST_AS_OF_TEMPLATE, "", "");
+
+    /** One file of an as-of listing: its key and the version that was current. */
+    public record AsOfRow(String key, VersionRow version) {
+    }
+
+    /** The version of a file that was current at {@code at}; a delete marker when it was deleted then. */
+    public Optional<VersionRow> versionAsOf(String bucket, String key, Instant at) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(VERSION_AS_OF)) {
+            s.setString(1, bucket);
+            s.setString(2, StoredKey.toColumn(key));
+            s.setTimestamp(3, Timestamp.from(at));
+            s.setTimestamp(4, Timestamp.from(at));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(versionRow(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("as-of lookup failed for " + bucket + "/" + key, e);
+        }
+    }
+
+    /**
+     * The files under {@code prefix} that existed at {@code at} (their current version then was not a delete
+     * marker), after {@code afterKey}, in key order, each with that version.
+     */
+    public List<AsOfRow> listAsOf(String bucket, String prefix, String afterKey, Instant at, int limit) {
+        String from = prefix == null ? "" : StoredKey.toColumn(prefix);
+        String until = successor(from);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(until == null ? LIST_AS_OF_UNBOUNDED : LIST_AS_OF)) {
+            int i = 1;
+            s.setString(i++, bucket);
+            s.setString(i++, afterKey == null ? "" : StoredKey.toColumn(afterKey));
+            s.setString(i++, from);
+            if (until != null) {
+                s.setString(i++, until);
+            }
+            s.setString(i++, bucket);
+            if (until != null) {
+                s.setString(i++, until);
+            }
+            s.setString(i++, bucket);
+            s.setTimestamp(i++, Timestamp.from(at));
+            s.setTimestamp(i++, Timestamp.from(at));
+            s.setInt(i, limit);
+            List<AsOfRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new AsOfRow(StoredKey.fromColumn(rs.getString(16)), versionRow(rs)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("as-of listing failed for bucket " + bucket, e);
+        }
+    }
+
     /**
      * Current (not deleted) files whose key starts with {@code prefix}, after {@code afterKey}, in key order (UTF-8
      * byte order); keys are compared in their {@link StoredKey} form, which keeps both order and prefixes.

@@ -127,6 +127,11 @@ public final class FileRoutes implements EndpointGroup {
         String bucket = Requests.bucket(ctx.pathParam("bucket"));
         String prefix = scopedPrefix(Authorizer.caller(ctx), bucket, Requests.prefix(ctx.queryParam("prefix")));
         int limit = Requests.limit(ctx);
+        Instant asOf = Requests.instant(ctx, "asOf");
+        if (asOf != null) {
+            listAsOf(ctx, bucket, prefix, asOf, limit);
+            return;
+        }
         List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), "files:" + bucket + ":" + prefix, 1);
         String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
         List<FileQueries.FileRow> rows = queries.list(bucket, prefix, after, limit + 1);
@@ -139,6 +144,48 @@ public final class FileRoutes implements EndpointGroup {
         List<FileSummary> files = rows.stream().map(r -> new FileSummary(r.key(), r.size(), r.contentType(), r.eTag(),
                 r.storageClass(), r.lastModified(), r.currentVersionId(), r.versionCount())).toList();
         JsonBody.write(ctx, new FileListing(bucket, prefix, files, next));
+    }
+
+    /** One file of an as-of listing, with the version that was current at the instant. */
+    public record AsOfSummary(String key, String versionId, Long size, String contentType, String eTag,
+                              String storageClass, Instant createdAt) {
+    }
+
+    /** A page of an as-of listing. */
+    public record AsOfListing(String bucket, String prefix, Instant asOf, List<AsOfSummary> files,
+                              @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    }
+
+    /** A file as it was at an instant: the version that was current then. */
+    public record AsOfFile(String bucket, String key, Instant asOf, VersionView version) {
+    }
+
+    private void listAsOf(Context ctx, String bucket, String prefix, Instant asOf, int limit) {
+        // The instant is part of the cursor's binding: a page of one instant never continues another.
+        String kind = "files-asof:" + bucket + ":" + prefix + ":" + asOf;
+        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 1);
+        String after = cursor == null ? null : Cursor.storedKey(cursor.get(0));
+        List<FileQueries.AsOfRow> rows = queries.listAsOf(bucket, prefix, after, asOf, limit + 1);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            next = Cursor.encode(kind, StoredKey.toColumn(rows.get(limit - 1).key()));
+        }
+        List<AsOfSummary> files = rows.stream().map(r -> new AsOfSummary(r.key(), r.version().versionId(),
+                r.version().size(), r.version().contentType(), r.version().eTag(), r.version().storageClass(),
+                r.version().createdAt())).toList();
+        JsonBody.write(ctx, new AsOfListing(bucket, prefix, asOf, files, next));
+    }
+
+    private void fileAsOf(Context ctx, ObjectPath path, Instant asOf) {
+        FileQueries.VersionRow v = queries.versionAsOf(path.bucket(), path.key(), asOf)
+                .orElseThrow(() -> ApiProblem.notFound("no version of " + path.key() + " in bucket " + path.bucket()
+                        + " existed at " + asOf));
+        if (v.deleteMarker()) {
+            throw ApiProblem.notFound(path.key() + " in bucket " + path.bucket() + " was deleted at " + asOf
+                    + " (delete marker " + v.versionId() + " created " + v.createdAt() + ")");
+        }
+        JsonBody.write(ctx, new AsOfFile(path.bucket(), path.key(), asOf, view(v)));
     }
 
     /**
@@ -158,6 +205,11 @@ public final class FileRoutes implements EndpointGroup {
     }
 
     private void file(Context ctx, ObjectPath path) {
+        Instant asOf = Requests.instant(ctx, "asOf");
+        if (asOf != null) {
+            fileAsOf(ctx, path, asOf);
+            return;
+        }
         FileAnswerCache.Load load = answers.begin(path.bucket(), path.key(), answerName("file", ctx));
         if (load.cached() != null) {
             JsonBody.writeBytes(ctx, load.cached());
@@ -218,16 +270,18 @@ public final class FileRoutes implements EndpointGroup {
             FileQueries.VersionRow last = rows.get(limit - 1);
             next = Cursor.encode(kind, last.ordering(), last.versionId());
         }
-        List<VersionView> versions = rows.stream().map(v -> new VersionView(v.versionId(), v.sequencer(),
-                v.deleteMarker(), v.size(), v.eTag(), v.storageClass(), v.createdAt(), v.requester(), v.contentType(),
-                v.restore(), v.tagsChangedAt(),
-                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
-                v.derivatives() == null ? null : v.derivatives().restoredFrom(),
-                v.removedAt() == null ? null : new Removed(v.removedAt(), v.removedReason())))
-                .toList();
+        List<VersionView> versions = rows.stream().map(FileRoutes::view).toList();
         byte[] body = JsonBody.bytes(new VersionPage(path.bucket(), path.key(), versions, next));
         load.store(body);
         JsonBody.writeBytes(ctx, body);
+    }
+
+    private static VersionView view(FileQueries.VersionRow v) {
+        return new VersionView(v.versionId(), v.sequencer(), v.deleteMarker(), v.size(), v.eTag(), v.storageClass(),
+                v.createdAt(), v.requester(), v.contentType(), v.restore(), v.tagsChangedAt(),
+                v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
+                v.derivatives() == null ? null : v.derivatives().restoredFrom(),
+                v.removedAt() == null ? null : new Removed(v.removedAt(), v.removedReason()));
     }
 
     private void versionUrl(Context ctx, ObjectPath path) {
