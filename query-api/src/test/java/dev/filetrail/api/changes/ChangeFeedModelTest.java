@@ -164,6 +164,8 @@ class ChangeFeedModelTest {
         long seed = System.nanoTime();
         System.out.println("ChangeFeedModelTest seed=" + seed);
         Random random = new Random(seed);
+        // The projector first reads what earlier tests left on the shared topics; the writers start once it is level.
+        ApiFixture.await("the projector caught up", () -> f.api.projector().lag() == 0);
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Future<?>> done = new ArrayList<>();
@@ -193,7 +195,10 @@ class ChangeFeedModelTest {
         checkpoints.add(state.copy());
         int crashes = 0;
         int polls = 0;
-        while (writing.get()) {
+        int rounds = 0;
+        // While the writers write, and for at least 30 rounds of reading, crashing and restarting in all.
+        while (writing.get() || rounds < 30) {
+            rounds++;
             state = catchUp(state, 1 + random.nextInt(5));
             checkpoints.add(state.copy());
             if (random.nextInt(4) == 0) {
@@ -202,9 +207,12 @@ class ChangeFeedModelTest {
                 crashes++;
                 continue;
             }
-            JsonNode woke = get("/v1/buckets/" + f.bucket + "/changes/wait?timeout=30&cursor=" + q(state.cursor()));
-            polls++;
-            assertThat(woke.has("changes")).isTrue();
+            if (writing.get()) {
+                JsonNode woke = get("/v1/buckets/" + f.bucket + "/changes/wait?timeout=30&cursor="
+                        + q(state.cursor()));
+                polls++;
+                assertThat(woke.has("changes")).isTrue();
+            }
         }
         writers.shutdown();
         assertThat(writers.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
@@ -237,6 +245,6 @@ class ChangeFeedModelTest {
                 assertThat(sequencers).as(key).isSortedAccordingTo(String::compareTo));
         System.out.println("ChangeFeedModelTest files=" + expected.size() + " crashes=" + crashes + " longPolls="
                 + polls + " checkpoints=" + checkpoints.size());
-        assertThat(crashes + polls).as("the client did follow while the writers wrote").isPositive();
+        assertThat(crashes).as("the client did restart from saved points").isPositive();
     }
 }
