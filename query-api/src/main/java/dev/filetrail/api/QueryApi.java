@@ -117,7 +117,7 @@ public final class QueryApi implements Service {
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
                             new AuditRoutes(dataSource),
                             new SchemaRoutes(config.publicBaseUrl()),
-                            changeFeed.routes(authorizer),
+                            changeFeed.routes(authorizer, changeFeedRefusal(config)),
                             fileRoutes.fileItself()),
                     authorizer,
                     projector::isRunning,
@@ -135,6 +135,17 @@ public final class QueryApi implements Service {
             close();
             throw e;
         }
+    }
+
+    /** Why the change feed must not serve, or null: the public local cursor key outside the local stack. */
+    static String changeFeedRefusal(ApiConfig config) {
+        if (config.localMode() || !config.changeFeed().usesLocalKey()) {
+            return null;
+        }
+        String reason = "CHANGES_CURSOR_KEYS holds the local stack's public default key, with which anyone could "
+                + "forge cursors; set a secret key (deploy/aws injects one from Secrets Manager) and restart the API";
+        log.error("change feed unavailable reason=\"{}\"", reason);
+        return reason;
     }
 
     private static int freePort() {

@@ -3,6 +3,7 @@ package dev.filetrail.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filetrail.api.changes.ChangeFeedSettings;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import java.nio.file.Files;
@@ -107,5 +108,18 @@ class ApiConfigTest {
                 .hasMessageContaining("CHANGES_WAITS_PER_KEY");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("CHANGES_RETENTION", "90 days")))
                 .hasMessageContaining("CHANGES_RETENTION");
+    }
+
+    @Test
+    void theChangeFeedRefusesThePublicLocalCursorKeyOnlyOutsideTheLocalStack() {
+        assertThat(QueryApi.changeFeedRefusal(ApiConfig.fromMap(Map.of()))).as("local stack").isNull();
+        assertThat(QueryApi.changeFeedRefusal(ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false"))))
+                .contains("CHANGES_CURSOR_KEYS");
+        assertThat(QueryApi.changeFeedRefusal(ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false",
+                "CHANGES_CURSOR_KEYS", "a-secret-key-of-forty-characters-or-so-1")))).isNull();
+        // Rotating away from it: the local key kept as the old one is still refused.
+        assertThat(QueryApi.changeFeedRefusal(ApiConfig.fromMap(Map.of("FILETRAIL_LOCAL_MODE", "false",
+                "CHANGES_CURSOR_KEYS", "a-secret-key-of-forty-characters-or-so-1,"
+                        + ChangeFeedSettings.LOCAL_CURSOR_KEY)))).contains("CHANGES_CURSOR_KEYS");
     }
 }

@@ -80,7 +80,16 @@ public final class ChangeFeed implements AutoCloseable {
 
     /** The routes, on the API's public port. */
     public ChangeRoutes routes(dev.filetrail.api.http.Authorizer authorizer) {
-        return new ChangeRoutes(this, authorizer);
+        return new ChangeRoutes(this, authorizer, null);
+    }
+
+    /**
+     * The routes, answering 503 with {@code reason} when it is not null: an API outside the local stack whose cursor
+     * key is the public local default serves no cursor anyone could forge (as URL signing without its key does, it
+     * starts and says why rather than crash-looping).
+     */
+    public ChangeRoutes routes(dev.filetrail.api.http.Authorizer authorizer, String reason) {
+        return new ChangeRoutes(this, authorizer, reason);
     }
 
     /** The start of the feed (no cursor): every change still kept, a full sync. */

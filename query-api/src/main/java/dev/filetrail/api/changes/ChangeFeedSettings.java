@@ -38,6 +38,11 @@ public record ChangeFeedSettings(List<String> cursorKeys, Duration retention, in
     }
 
     /** The keys from {@code CHANGES_CURSOR_KEYS}: comma-separated, newest first. */
+    /** Whether a cursor key is the local stack's public default: anyone could forge cursors with it. */
+    public boolean usesLocalKey() {
+        return cursorKeys.contains(LOCAL_CURSOR_KEY);
+    }
+
     public static List<String> parseKeys(String value) {
         return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
     }

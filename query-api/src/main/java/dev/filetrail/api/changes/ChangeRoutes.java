@@ -31,18 +31,22 @@ public final class ChangeRoutes implements EndpointGroup {
     private final ChangeFeed feed;
     private final Authorizer authorizer;
 
-    ChangeRoutes(ChangeFeed feed, Authorizer authorizer) {
+    /** Null, or why every change route answers 503 (the local cursor key outside the local stack). */
+    private final String unavailable;
+
+    ChangeRoutes(ChangeFeed feed, Authorizer authorizer, String unavailable) {
         this.feed = feed;
         this.authorizer = authorizer;
+        this.unavailable = unavailable;
     }
 
     @Override
     public void addEndpoints() {
         path("/v1/buckets/{bucket}/changes", () -> {
             get(ctx -> resetting(ctx, this::list), Scope.READ);
-            get("latest-cursor", this::latestCursor, Scope.READ);
+            get("latest-cursor", ctx -> resetting(ctx, this::latestCursor), Scope.READ);
             get("wait", ctx -> resetting(ctx, this::await), Scope.READ);
-            get("stream-ticket", this::streamTicket, Scope.READ);
+            get("stream-ticket", ctx -> resetting(ctx, this::streamTicket), Scope.READ);
             // Checks the caller itself: an Authorization header, or a ticket from an EventSource.
             get("stream", ctx -> resetting(ctx, this::stream));
         });
@@ -52,7 +56,10 @@ public final class ChangeRoutes implements EndpointGroup {
         void handle(Context ctx) throws Exception;
     }
 
-    private static void resetting(Context ctx, Handler handler) throws Exception {
+    private void resetting(Context ctx, Handler handler) throws Exception {
+        if (unavailable != null) {
+            throw new ApiProblem(503, "change-feed-unavailable", "Change feed unavailable", unavailable);
+        }
         try {
             handler.handle(ctx);
         } catch (ResetProblem reset) {

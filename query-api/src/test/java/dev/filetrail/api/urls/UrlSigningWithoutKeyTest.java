@@ -81,6 +81,17 @@ class UrlSigningWithoutKeyTest {
     }
 
     @Test
+    void theChangeFeedAnswers503WhileItsCursorKeyIsThePublicLocalOne() {
+        // Outside the local stack with no CHANGES_CURSOR_KEYS of its own: cursors anyone could forge are never served.
+        for (String route : new String[] {"", "/latest-cursor", "/stream-ticket"}) {
+            HttpResponse<String> answer = f.get("/v1/buckets/" + f.bucket + "/changes" + route, f.keys.get("read"));
+            assertThat(answer.statusCode()).as(route + ": " + answer.body()).isEqualTo(503);
+            assertThat(ApiFixture.json(answer).path("detail").asText()).contains("CHANGES_CURSOR_KEYS");
+        }
+        assertThat(f.get(file() + "/versions", f.keys.get("read")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void readyStaysReadyAndSaysWhyUrlsCannotBeSigned() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String ready = f.adminUrl() + "/ready";

@@ -213,6 +213,17 @@ public final class FiletrailServices extends Construct {
         // Until the operator puts the PEM there, this holds the generated placeholder: the API then starts
         // anyway and answers signed-URL requests with 503 naming the missing key (never a crash loop).
         apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
+        // The HMAC key of change-feed cursors: generated at the first deploy, kept on updates and stack deletion (a
+        // new key turns every client's cursor into a 409 reset). Rotation: put "new,old" and later "new".
+        software.amazon.awscdk.services.secretsmanager.Secret cursorKeys =
+                software.amazon.awscdk.services.secretsmanager.Secret.Builder.create(this, "ChangeCursorKeys")
+                        .secretName(prefix + "/change-cursor-keys")
+                        .description("HMAC keys of the change feed's cursors (CHANGES_CURSOR_KEYS): the first signs,"
+                                + " all verify")
+                        .generateSecretString(software.amazon.awscdk.services.secretsmanager.SecretStringGenerator
+                                .builder().passwordLength(48).excludePunctuation(true).build())
+                        .removalPolicy(RemovalPolicy.RETAIN).build();
+        apiSecrets.put("CHANGES_CURSOR_KEYS", Secret.fromSecretsManager(cursorKeys));
         FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config,
                 List.of(API_PORT, API_ADMIN_PORT), Optional.empty());
         kafka(wiring, apiTask, KafkaRole.API);

@@ -322,4 +322,20 @@ class FiletrailServicesTest {
         paused.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 0);
         DEFAULTS.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 3);
     }
+
+    @Test
+    void theChangeFeedsCursorKeyIsAGeneratedSecretInjectedIntoTheApiOnly() {
+        // Without it the API would run on the public local key, and answer its change routes 503 (QueryApi).
+        DEFAULTS.hasResource("AWS::SecretsManager::Secret", Map.of(
+                "Properties", Map.of(
+                        "Name", "filetrail/change-cursor-keys",
+                        "Description", Match.anyValue(),
+                        "GenerateSecretString", Map.of("ExcludePunctuation", true, "PasswordLength", 48)),
+                "DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+        DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(
+                Match.objectLike(Map.of("Name", "api", "Secrets", Match.arrayWith(List.of(Map.of(
+                        "Name", "CHANGES_CURSOR_KEYS",
+                        "ValueFrom", Map.of("Ref", Match.stringLikeRegexp("ChangeCursorKeys.*"))))))))));
+        assertThat(DEFAULTS.toJSON().toString()).doesNotContain("filetrail-local-change-cursor-key");
+    }
 }
