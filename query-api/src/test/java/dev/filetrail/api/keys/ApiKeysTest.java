@@ -167,9 +167,10 @@ class ApiKeysTest {
     @Test
     void parseScopesReadsACommaListAndRejectsUnknownScopes() {
         assertThat(ApiKeys.parseScopes(" Read , admin,")).containsExactlyInAnyOrder(Scope.READ, Scope.ADMIN);
-        assertThatThrownBy(() -> ApiKeys.parseScopes("read,write"))
+        assertThat(ApiKeys.parseScopes("read,write")).containsExactlyInAnyOrder(Scope.READ, Scope.WRITE);
+        assertThatThrownBy(() -> ApiKeys.parseScopes("read,delete"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'write'");
+                .hasMessageContaining("'delete'");
     }
 
     private static long rows() throws Exception {

@@ -98,6 +98,7 @@ class FileActionsTest {
         String key = "restore/report v1.txt";
         FileVersion first = projected(f.feed.putVersion(key, "first draft".getBytes(StandardCharsets.UTF_8), "text/plain"));
         f.feed.putVersion(key, "second draft".getBytes(StandardCharsets.UTF_8), "text/markdown");
+        int before = versions(key).size();
 
         HttpResponse<String> r = post(restorePath(key, first.versionId()), f.keys.get("write"), null, null);
 
@@ -108,7 +109,7 @@ class FileActionsTest {
         assertThat(body.get("size").asLong()).isEqualTo("first draft".length());
         assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("/versions");
         List<ObjectVersion> inS3 = versions(key);
-        assertThat(inS3).hasSize(3);
+        assertThat(inS3).hasSize(before + 1);
         ObjectVersion latest = inS3.stream().filter(ObjectVersion::isLatest).findFirst().orElseThrow();
         assertThat(latest.versionId()).isEqualTo(restored).isNotEqualTo(first.versionId());
         assertThat(bytes(key, restored)).isEqualTo("first draft");
@@ -127,6 +128,7 @@ class FileActionsTest {
         String key = "restore/gone.txt";
         f.feed.putVersion(key, "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         FileVersion marker = projected(f.feed.deleteMarker(key));
+        int before = versions(key).size();
 
         HttpResponse<String> unknown = post(restorePath(key, "no-such-version"), f.admin(), null, null);
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
@@ -136,13 +138,15 @@ class FileActionsTest {
         HttpResponse<String> onMarker = post(restorePath(key, marker.versionId()), f.admin(), null, null);
         assertThat(onMarker.statusCode()).as(onMarker.body()).isEqualTo(409);
         assertThat(ApiFixture.json(onMarker).get("detail").asText()).contains("delete marker");
-        assertThat(versions(key)).hasSize(1);
+        assertThat(versions(key)).hasSize(before);
     }
 
     @Test
     void writeActionsNeedTheWriteScopeAndTheSourceBucket() {
         String key = "restore/scoped.txt";
         FileVersion v = projected(f.feed.putVersion(key, "x".getBytes(StandardCharsets.UTF_8), "text/plain"));
+        // Counted, not assumed: on a loaded machine the SDK may retry the set-up PUT, which S3 keeps as a version.
+        int before = versions(key).size();
         for (String scope : List.of("read", "share")) {
             HttpResponse<String> r = post(restorePath(key, v.versionId()), f.keys.get(scope), null, null);
             assertThat(r.statusCode()).as(scope + ": " + r.body()).isEqualTo(403);
@@ -153,7 +157,7 @@ class FileActionsTest {
         HttpResponse<String> otherBucket = post("/v1/buckets/other-bucket/files/a.txt/versions/v/restore",
                 f.keys.get("write"), null, null);
         assertThat(otherBucket.statusCode()).as(otherBucket.body()).isEqualTo(400);
-        assertThat(versions(key)).hasSize(1);
+        assertThat(versions(key)).as("no refused request copied anything").hasSize(before);
     }
 
     @Test
@@ -162,6 +166,7 @@ class FileActionsTest {
         FileVersion first = projected(f.feed.putVersion(key, "one".getBytes(StandardCharsets.UTF_8), "text/plain"));
         f.feed.putVersion(key, "two".getBytes(StandardCharsets.UTF_8), "text/plain");
         String idem = UUID.randomUUID().toString();
+        int before = versions(key).size();
 
         HttpResponse<String> a = post(restorePath(key, first.versionId()), f.keys.get("write"), idem, "{}");
         HttpResponse<String> b = post(restorePath(key, first.versionId()), f.keys.get("write"), idem, "{}");
@@ -170,7 +175,7 @@ class FileActionsTest {
         assertThat(b.statusCode()).as(b.body()).isEqualTo(201);
         assertThat(b.body()).isEqualTo(a.body());
         assertThat(b.headers().firstValue("Idempotent-Replayed")).contains("true");
-        assertThat(versions(key)).as("one copy for two requests").hasSize(3);
+        assertThat(versions(key)).as("one copy for two requests").hasSize(before + 1);
 
         HttpResponse<String> otherBody = post(restorePath(key, first.versionId()), f.keys.get("write"), idem,
                 "{\"note\":\"again\"}");
@@ -179,7 +184,7 @@ class FileActionsTest {
         // The key belongs to its API key: the admin key's same Idempotency-Key is a request of its own.
         HttpResponse<String> otherCaller = post(restorePath(key, first.versionId()), f.admin(), idem, "{}");
         assertThat(otherCaller.statusCode()).as(otherCaller.body()).isEqualTo(201);
-        assertThat(versions(key)).hasSize(4);
+        assertThat(versions(key)).hasSize(before + 2);
 
         // A problem is an answer too: the 404 comes back even after the version would exist.
         String missing = UUID.randomUUID().toString();
@@ -202,6 +207,7 @@ class FileActionsTest {
         new Random(17).nextBytes(big);
         FileVersion put = projected(f.feed.putVersion(key, big, "application/octet-stream"));
         f.feed.putVersion(key, "small".getBytes(StandardCharsets.UTF_8), "text/plain");
+        int before = versions(key).size();
 
         HttpResponse<String> r = post(restorePath(key, put.versionId()), f.keys.get("write"), null, null);
 
@@ -212,7 +218,7 @@ class FileActionsTest {
         var head = s3.headObject(b -> b.bucket(f.bucket).key(key).versionId(restored));
         assertThat(head.eTag()).as("a multipart object's ETag counts its parts").endsWith("-3\"");
         assertThat(head.metadata()).containsEntry(S3VersionActions.RESTORED_FROM, put.versionId());
-        assertThat(versions(key)).hasSize(3);
+        assertThat(versions(key)).hasSize(before + 1);
     }
 
     @Test
@@ -233,10 +239,8 @@ class FileActionsTest {
         assertThat(ApiFixture.json(r).get("removedDeleteMarker").asText()).isEqualTo(marker.versionId());
         var listed = s3.listObjectVersions(b -> b.bucket(f.bucket).prefix(key));
         assertThat(listed.deleteMarkers()).isEmpty();
-        assertThat(versions(key)).singleElement().satisfies(o -> {
-            assertThat(o.versionId()).isEqualTo(v.versionId());
-            assertThat(o.isLatest()).isTrue();
-        });
+        assertThat(versions(key)).filteredOn(ObjectVersion::isLatest).singleElement()
+                .satisfies(o -> assertThat(o.versionId()).isEqualTo(v.versionId()));
         assertThat(s3.getObjectAsBytes(b -> b.bucket(f.bucket).key(key)).asUtf8String()).isEqualTo("keep me");
         AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_UNDELETED && key.equals(e.key()));
         assertThat(audit.versionId()).isEqualTo(marker.versionId());

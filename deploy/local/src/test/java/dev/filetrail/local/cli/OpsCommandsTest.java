@@ -663,7 +663,9 @@ class OpsCommandsTest {
 
     private List<String> readModelEntries(String bucket) throws Exception {
         return pipeline.query("SELECT key || ' ' || version_id || ' ' || delete_marker || ' ' || "
-                + "coalesce(storage_class, 'null') FROM filetrail.file_versions WHERE bucket = '" + bucket + "'");
+                + "coalesce(storage_class, 'null') FROM filetrail.file_versions WHERE bucket = '" + bucket + "'"
+                // Removed versions stay as removed entries; what S3 has are the present ones.
+                + " AND removed_at IS NULL");
     }
 
     private Map<String, String> readModelLatest(String bucket) throws Exception {
