@@ -227,4 +227,47 @@ class LocalStackJourneyTest {
         all.addAll(List.of(args));
         return all;
     }
+
+    /**
+     * Issue 22's browser check on the whole stack: a headless Chromium {@code EventSource} on the API's origin,
+     * logged in with a stream ticket, receives the change of a PutObject made on S3 itself — notification, SNS, SQS,
+     * bridge, Kafka, streams, projector, PostgreSQL's commit notice. The time from the PutObject's return to the
+     * page's receipt is printed, not asserted (tests carry no wall-clock limits).
+     */
+    @Test
+    void aBrowsersEventSourceReceivesAnUploadMadeOnS3() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String prefix = "browser/";
+        String base = "/v1/buckets/" + bucket + "/changes";
+        String cursor = dev.filetrail.events.Json.read(api.get(base + "/latest-cursor?prefix=" + prefix).body(),
+                JsonNode.class).path("cursor").asText();
+        JsonNode ticket = dev.filetrail.events.Json.read(api.get(base + "/stream-ticket?prefix=" + prefix).body(),
+                JsonNode.class);
+        String streamUrl = ticket.path("streamPath").asText() + "?prefix=" + prefix + "&cursor="
+                + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8) + "&ticket="
+                + java.net.URLEncoder.encode(ticket.path("ticket").asText(), java.nio.charset.StandardCharsets.UTF_8);
+        try (dev.filetrail.api.shares.Chromium chromium = new dev.filetrail.api.shares.Chromium()) {
+            chromium.navigate(stack.endpoints().api() + "/health");
+            chromium.waitFor("document.readyState", "complete"::equals);
+            chromium.eval("window.received = []; window.opened = false; const es = new EventSource("
+                    + dev.filetrail.events.Json.writeString(streamUrl) + "); es.onopen = () => { window.opened = true; };"
+                    + " es.addEventListener('changes', e => window.received.push({at: Date.now(), data: e.data})); 'ok'");
+            chromium.waitFor("String(window.opened)", "true"::equals);
+            String versionId;
+            long uploaded;
+            try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+                versionId = s3.putObject(b -> b.bucket(bucket).key(prefix + "sunset.jpg").contentType("image/jpeg"),
+                        RequestBody.fromBytes(Demo.samplePng())).versionId();
+                uploaded = System.currentTimeMillis();
+            }
+            chromium.waitFor("String(window.received.length)", n -> !n.equals("0"));
+            JsonNode event = dev.filetrail.events.Json.read(chromium.eval("JSON.stringify(window.received[0])"),
+                    JsonNode.class);
+            JsonNode change = dev.filetrail.events.Json.read(event.path("data").asText(), JsonNode.class)
+                    .path("changes").path(0);
+            assertThat(change.path("key").asText()).isEqualTo(prefix + "sunset.jpg");
+            assertThat(change.path("versionId").asText()).isEqualTo(versionId);
+            System.out.println("LocalStackJourneyTest putObjectToEventSourceMs=" + (event.path("at").asLong() - uploaded));
+        }
+    }
 }
