@@ -68,6 +68,17 @@ public final class RewindRunner implements Runnable {
 
     @Override
     public void run() {
+        java.util.Optional<RewindStore.Lease> lease = store.lease(jobId);
+        if (lease.isEmpty()) {
+            log.info("rewind runs elsewhere rewindId={}", jobId);
+            return;
+        }
+        try (RewindStore.Lease held = lease.get()) {
+            runLeased();
+        }
+    }
+
+    private void runLeased() {
         RewindStore.Job job = store.job(jobId).orElseThrow();
         log.info("rewind running rewindId={} bucket={} prefix={} to={}", jobId, job.bucket(), job.prefix(), job.to());
         try {

@@ -117,6 +117,47 @@ public final class RewindStore {
         }
     }
 
+    /** A held lease on a job: while open, no other runner (of any API instance) runs it. */
+    public interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the job's lease (a PostgreSQL session advisory lock on a connection held for the run), or empty when
+     * another runner holds it: two instances that both pick a job up after a restart never run it side by side.
+     */
+    public Optional<Lease> lease(String id) {
+        try {
+            Connection c = dataSource.getConnection();
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 18))")) {
+                s.setString(1, "rewind:" + id);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        c.close();
+                        return Optional.empty();
+                    }
+                }
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return Optional.of(() -> {
+                // A pooled connection outlives close(): the session lock is released explicitly.
+                try (c; PreparedStatement s = c.prepareStatement(
+                        "SELECT pg_advisory_unlock(hashtextextended(?, 18))")) {
+                    s.setString(1, "rewind:" + id);
+                    s.executeQuery().close();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("lease of rewind " + id + " not released", e);
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("lease of rewind " + id + " not taken", e);
+        }
+    }
+
     /** Sets the job's state from {@code from} to {@code to}; false when it was not in {@code from}. */
     public boolean transition(String id, String from, String to) {
         return update("UPDATE rewinds SET state = ?, finished_at = CASE WHEN ? = 'finished' THEN now() END"

@@ -249,6 +249,13 @@ class RewindTest {
         // Another runner (a restarted API) picks the job up: the started action is found done in S3, not redone.
         try (RewindJobs restarted = new RewindJobs(new RewindPlanner(new FileQueries(f.api.dataSource())), store,
                 actions, access, new RequestRate(1000), RewindRunner.Hook.NONE, new SimpleMeterRegistry())) {
+            // While another runner holds the job's lease (a second instance resuming it too), this one leaves it.
+            try (RewindStore.Lease other = store.lease(id[0]).orElseThrow()) {
+                assertThat(store.lease(id[0])).as("one lease at a time").isEmpty();
+                assertThat(restarted.pickUp(id[0])).isTrue();
+                restarted.awaitIdle(id[0]);
+                assertThat(store.counts(id[0]).byState()).containsEntry("started", 1L).containsEntry("done", 3L);
+            }
             assertThat(restarted.pickUp(id[0])).isTrue();
             restarted.awaitIdle(id[0]);
         }
