@@ -73,9 +73,16 @@ class RewindTest {
         return projected(f.feed.putVersion(key, text.getBytes(StandardCharsets.UTF_8), "text/plain"));
     }
 
+    /**
+     * Waits until the read model has the version in history and as the file's newest entry: the two come from two
+     * topics, and the plan reads both (the as-of listing from history, the current state from the head).
+     */
     static FileVersion projected(FileVersion version) {
+        FileQueries queries = new FileQueries(f.api.dataSource());
         ApiFixture.await("version " + version.versionId() + " projected", () -> f.get(f.filePath(version.key())
-                + "/versions", f.admin()).body().contains("\"" + version.versionId() + "\""));
+                + "/versions", f.admin()).body().contains("\"" + version.versionId() + "\"")
+                && queries.file(f.bucket, version.key()).map(h -> version.versionId().equals(h.latestVersionId()))
+                .orElse(false));
         return version;
     }
 
