@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param restoreMultipartThreshold RESTORE_MULTIPART_THRESHOLD: a restored version above this many bytes is copied
  *                                 in parts (S3 copies at most 5 GiB in one CopyObject)
  * @param restorePartSize          RESTORE_PART_SIZE: bytes per part of such a copy (5 MiB..5 GiB)
+ * @param rewindRequestsPerSecond  REWIND_REQUESTS_PER_SECOND: the S3 requests a rewind job makes per second at most
+ * @param rewindConfirmAbove       REWIND_CONFIRM_ABOVE: a rewind of more keys than this needs {@code "confirm": true}
  */
 public record ApiConfig(
         int port,
@@ -65,7 +67,9 @@ public record ApiConfig(
         FileAnswerCache.Settings fileCache,
         ChangeFeedSettings changeFeed,
         long restoreMultipartThreshold,
-        long restorePartSize) {
+        long restorePartSize,
+        double rewindRequestsPerSecond,
+        int rewindConfirmAbove) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -105,6 +109,13 @@ public record ApiConfig(
         if (restoreMultipartThreshold < 1 || restoreMultipartThreshold > (5L << 30)) {
             throw new IllegalArgumentException("RESTORE_MULTIPART_THRESHOLD must be 1..5368709120 bytes, got "
                     + restoreMultipartThreshold);
+        }
+        if (!(rewindRequestsPerSecond > 0)) {
+            throw new IllegalArgumentException("REWIND_REQUESTS_PER_SECOND must be above 0, got "
+                    + rewindRequestsPerSecond);
+        }
+        if (rewindConfirmAbove < 0) {
+            throw new IllegalArgumentException("REWIND_CONFIRM_ABOVE must be 0 or more, got " + rewindConfirmAbove);
         }
         if (restorePartSize < 1 || restorePartSize > (5L << 30)) {
             throw new IllegalArgumentException("RESTORE_PART_SIZE must be 1..5368709120 bytes (S3 wants at least"
@@ -173,7 +184,9 @@ public record ApiConfig(
                         e.duration("CHANGES_HEARTBEAT", ChangeFeedSettings.DEFAULT.heartbeat()),
                         e.duration("CHANGES_STREAM_TICKET_TTL", ChangeFeedSettings.DEFAULT.streamTicketTtl())),
                 Long.parseLong(e.str("RESTORE_MULTIPART_THRESHOLD", String.valueOf(5L << 30))),
-                Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))));
+                Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))),
+                Double.parseDouble(e.str("REWIND_REQUESTS_PER_SECOND", "50")),
+                e.integer("REWIND_CONFIRM_ABOVE", 100));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -192,7 +205,8 @@ public record ApiConfig(
                 signedUrlMaxTtl, newS3, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed, restoreMultipartThreshold, restorePartSize);
+                changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
+                rewindConfirmAbove);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -202,7 +216,8 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed, restoreMultipartThreshold, restorePartSize);
+                changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
+                rewindConfirmAbove);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -212,7 +227,8 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed, restoreMultipartThreshold, restorePartSize);
+                changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
+                rewindConfirmAbove);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -222,7 +238,8 @@ public record ApiConfig(
                 signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
-                changeFeed, restoreMultipartThreshold, restorePartSize);
+                changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
+                rewindConfirmAbove);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -19,6 +19,12 @@ import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.restore.FileActions;
 import dev.filetrail.api.restore.IdempotentRequests;
 import dev.filetrail.api.restore.S3VersionActions;
+import dev.filetrail.api.rewind.RequestRate;
+import dev.filetrail.api.rewind.RewindJobs;
+import dev.filetrail.api.rewind.RewindPlanner;
+import dev.filetrail.api.rewind.RewindRoutes;
+import dev.filetrail.api.rewind.RewindRunner;
+import dev.filetrail.api.rewind.RewindStore;
 import dev.filetrail.api.schemas.SchemaRoutes;
 import dev.filetrail.api.shares.ShareCommands;
 import dev.filetrail.api.shares.ShareLinkStore;
@@ -60,6 +66,7 @@ public final class QueryApi implements Service {
     private KeyChangeListener keyListener;
     private ProjectionNotices notices;
     private ChangeFeed changeFeed;
+    private RewindJobs rewinds;
 
     public QueryApi(ApiConfig config) {
         this(config, null);
@@ -108,11 +115,17 @@ public final class QueryApi implements Service {
                     config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             S3Client s3 = resources.push(S3VersionActions.client(config));
-            FileActions fileActions = new FileActions(new S3VersionActions(s3, config.restoreMultipartThreshold(),
-                    config.restorePartSize()), files, new IdempotentRequests(dataSource), access, config, registry);
+            S3VersionActions versionActions = new S3VersionActions(s3, config.restoreMultipartThreshold(),
+                    config.restorePartSize());
+            FileActions fileActions = new FileActions(versionActions, files, new IdempotentRequests(dataSource),
+                    access, config, registry);
+            rewinds = resources.push(new RewindJobs(new RewindPlanner(files), new RewindStore(dataSource),
+                    versionActions, access, new RequestRate(config.rewindRequestsPerSecond()), RewindRunner.Hook.NONE,
+                    registry));
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
                     List.of(fileRoutes,
                             fileActions,
+                            new RewindRoutes(rewinds, config),
                             new ShareRoutes(links, waits, commands, files, config),
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
                             new AuditRoutes(dataSource),
@@ -125,6 +138,11 @@ public final class QueryApi implements Service {
                     registry,
                     new ClientAddress(config.trustedProxies()))));
             server.start();
+            // Jobs a stopped or killed instance left running go on here (each action is checked against S3 first).
+            int resumed = rewinds.resumeInterrupted();
+            if (resumed > 0) {
+                log.info("rewinds resumed after restart count={}", resumed);
+            }
             // Ready only once the public port answers too.
             core.serveAdmin(signer);
             log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={} urlSigning={}",
@@ -198,6 +216,11 @@ public final class QueryApi implements Service {
     /** The change feed (issue 22): cursors, long-polls and streams over the projection's changes. */
     public ChangeFeed changeFeed() {
         return changeFeed;
+    }
+
+    /** The rewind jobs of this instance (issue 18). */
+    public RewindJobs rewinds() {
+        return rewinds;
     }
 
     public Projector projector() {

@@ -79,6 +79,38 @@ public final class ReadModelFeed implements AutoCloseable {
         return marker;
     }
 
+    /**
+     * Publishes the versions S3 holds of {@code key} that this feed has not published yet (made by the API itself,
+     * as S3's notifications would tell the streams); returns them, oldest first.
+     */
+    public synchronized List<FileVersion> observe(String key) {
+        var listed = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+        List<FileVersion> known = histories.computeIfAbsent(key, k -> new ArrayList<>());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        known.forEach(v -> seen.add(v.versionId()));
+        record Listed(String versionId, Instant at, boolean marker, Long size, String eTag) {
+        }
+        List<Listed> fresh = new ArrayList<>();
+        listed.versions().stream().filter(v -> v.key().equals(key) && !seen.contains(v.versionId()))
+                .forEach(v -> fresh.add(new Listed(v.versionId(), v.lastModified(), false, v.size(), v.eTag())));
+        listed.deleteMarkers().stream().filter(m -> m.key().equals(key) && !seen.contains(m.versionId()))
+                .forEach(m -> fresh.add(new Listed(m.versionId(), m.lastModified(), true, null, null)));
+        // S3 lists a key's versions newest first; the oldest is published first, as its notifications would be.
+        java.util.Collections.reverse(fresh);
+        fresh.sort(java.util.Comparator.comparing(Listed::at));
+        List<FileVersion> published = new ArrayList<>();
+        for (Listed l : fresh) {
+            FileVersion version = new FileVersion(bucket, key, l.versionId(), nextSequencer(), l.marker(), l.size(),
+                    l.eTag(), l.marker() ? null : "STANDARD", Instant.now(), "filetrail-api", "evt-" + UUID.randomUUID(),
+                    null, null, null);
+            known.add(version);
+            publish(l.marker() ? ChangeType.DELETE_MARKER_CREATED : ChangeType.VERSION_CREATED, version,
+                    l.marker() ? AuditTypes.DELETE_MARKER_CREATED : AuditTypes.VERSION_CREATED);
+            published.add(version);
+        }
+        return published;
+    }
+
     public synchronized void removeVersion(String key, String versionId) {
         removeVersion(key, versionId, null);
     }

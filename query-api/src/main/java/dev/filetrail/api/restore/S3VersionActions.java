@@ -107,7 +107,16 @@ public final class S3VersionActions {
 
     /** Copies {@code source} (a version of {@code key}) onto {@code key}; returns the new version's id. */
     public String restore(String bucket, String key, String sourceVersionId, Found source) {
+        return restore(bucket, key, sourceVersionId, source, Map.of());
+    }
+
+    /**
+     * The same, with {@code marks} added to the copy's user metadata (a rewind names its job, so that a job that
+     * stopped between the copy and its record finds the copy in S3 instead of copying again).
+     */
+    public String restore(String bucket, String key, String sourceVersionId, Found source, Map<String, String> marks) {
         Map<String, String> metadata = new HashMap<>(source.head().metadata());
+        metadata.putAll(marks);
         metadata.put(RESTORED_FROM, sourceVersionId);
         String newVersion = source.size() > multipartThreshold
                 ? copyInParts(bucket, key, sourceVersionId, source, metadata)
@@ -164,6 +173,18 @@ public final class S3VersionActions {
     public void removeDeleteMarker(String bucket, String key, String markerVersionId) {
         s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(markerVersionId));
         log.info("delete marker removed bucket={} key={} marker={}", bucket, key, markerVersionId);
+    }
+
+    /** Puts a delete marker on {@code key} ({@code s3:DeleteObject} without a version: nothing is lost); its id. */
+    public String deleteMarker(String bucket, String key) {
+        String marker = s3.deleteObject(b -> b.bucket(bucket).key(key)).versionId();
+        log.info("delete marker put bucket={} key={} marker={}", bucket, key, marker);
+        return marker;
+    }
+
+    /** What the key's current version is, as S3 answers a HEAD without a version id. */
+    public Source current(String bucket, String key) {
+        return head(bucket, key, null);
     }
 
     /** The restored-from version an object's user metadata names, if any. */

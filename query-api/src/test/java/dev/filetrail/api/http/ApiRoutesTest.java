@@ -280,6 +280,8 @@ class ApiRoutesTest {
         // After the first change, with more behind it: the long-poll answers at once.
         String behind = java.net.URLEncoder.encode(json(f.get(changes + "?limit=1", f.admin())).get("cursor").asText(),
                 StandardCharsets.UTF_8);
+        String rewind = finishedRewind();
+        String rewinds = "/v1/buckets/" + f.bucket + "/rewinds";
         return List.of(
                 new Operation("GET", "/v1/ping", "/v1/ping", null, "read", 200),
                 new Operation("GET", "/v1/buckets/{bucket}/files", "/v1/buckets/" + f.bucket + "/files", null, "read", 200),
@@ -307,7 +309,25 @@ class ApiRoutesTest {
                         fp + "/versions/" + v + "/restore", "{}", "write", 201),
                 // The fixture file is not deleted: an allowed caller is told there is nothing to undelete.
                 new Operation("POST", "/v1/buckets/{bucket}/files/{key}/undelete", fp + "/undelete", "{}", "write",
+                        409),
+                new Operation("POST", "/v1/buckets/{bucket}/rewinds", rewinds,
+                        "{\"prefix\":\"rw-routes/\",\"to\":\"2020-01-01T00:00:00Z\",\"dryRun\":true}", "write", 200),
+                new Operation("GET", "/v1/rewinds/{id}", "/v1/rewinds/" + rewind, null, "write", 200),
+                // A finished rewind: an allowed caller is told there is nothing to stop or resume.
+                new Operation("POST", "/v1/rewinds/{id}/stop", "/v1/rewinds/" + rewind + "/stop", "{}", "write", 409),
+                new Operation("POST", "/v1/rewinds/{id}/resume", "/v1/rewinds/" + rewind + "/resume", "{}", "write",
                         409));
+    }
+
+    /** A rewind job stored as finished (no runner ever sees it), so its routes answer the same to every call. */
+    static String finishedRewind() {
+        var store = new dev.filetrail.api.rewind.RewindStore(f.api.dataSource());
+        String id = "rw_routes_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        store.create(id, new dev.filetrail.api.rewind.RewindPlan(f.bucket, "rw-routes/",
+                java.time.Instant.parse("2020-01-01T00:00:00Z"), List.of()), "key:test");
+        assertThat(store.transition(id, dev.filetrail.api.rewind.RewindStore.RUNNING,
+                dev.filetrail.api.rewind.RewindStore.FINISHED)).isTrue();
+        return id;
     }
 
     static String createLink(String key) {

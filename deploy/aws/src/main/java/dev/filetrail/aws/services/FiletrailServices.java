@@ -227,10 +227,13 @@ public final class FiletrailServices extends Construct {
         FargateTaskDefinition apiTask = task("Api", "api", services.api(), image, apiEnv, apiSecrets, config,
                 List.of(API_PORT, API_ADMIN_PORT), Optional.empty());
         kafka(wiring, apiTask, KafkaRole.API);
-        // Restore (CopyObject / UploadPartCopy of a named version onto its key) and undelete (DeleteObject of the
-        // current delete marker by its version id): nothing wider, no listing, no unversioned reads or deletes.
+        // Restore (CopyObject / UploadPartCopy of a named version onto its key), undelete (DeleteObject of the
+        // current delete marker by its version id) and rewind (issue 18: a delete marker by DeleteObject without a
+        // version, which in the versioned source bucket never removes bytes, and a HEAD of a key's current version
+        // to find an action done before its record): no listing, no permanent delete without a named version.
         apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObjectVersion"))
+                .actions(List.of("s3:GetObjectVersion", "s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion",
+                        "s3:DeleteObject"))
                 .resources(List.of(wiring.source().arnForObjects("*"))).build());
         wiring.key().ifPresent(k -> apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 // S3 decrypts the source version and encrypts the copy with the bucket's key.

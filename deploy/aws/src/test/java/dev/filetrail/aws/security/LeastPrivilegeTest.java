@@ -102,8 +102,9 @@ class LeastPrivilegeTest {
                 && s.resource().contains("ApiTaskRole") && s.actions().stream().anyMatch(a -> a.startsWith("s3:")))
                 .toList();
         assertThat(api).as("the API task role's S3 statements").hasSize(1);
-        assertThat(api.get(0).actions()).containsExactlyInAnyOrder("s3:GetObjectVersion", "s3:PutObject",
-                "s3:DeleteObjectVersion");
+        // GetObject and DeleteObject for rewinds: a HEAD of the current version, a delete marker (versioned bucket).
+        assertThat(api.get(0).actions()).containsExactlyInAnyOrder("s3:GetObjectVersion", "s3:GetObject",
+                "s3:PutObject", "s3:DeleteObjectVersion", "s3:DeleteObject");
         // Objects of the source bucket (its ARN from the stack, or the existing bucket's name): never the derivatives.
         assertThat(api.get(0).resources()).singleElement().asString().contains("/*").doesNotContainIgnoringCase(
                 "derivatives");
@@ -181,9 +182,10 @@ class LeastPrivilegeTest {
         assertThat(actions("ServicesApiTaskRole"))
                 .doesNotContain("kafka-cluster:CreateTopic")
                 .noneMatch(a -> a.startsWith("sqs:") || a.startsWith("secretsmanager:"))
-                // Restore and undelete only (theApiMayOnlyReadVersionsWriteAndDeleteVersionsOfSourceObjects).
+                // Restore, undelete, rewind only (theApiMayOnlyReadVersionsWriteAndDeleteVersionsOfSourceObjects).
                 .filteredOn(a -> a.startsWith("s3:"))
-                .containsOnly("s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObjectVersion");
+                .containsOnly("s3:GetObjectVersion", "s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion",
+                        "s3:DeleteObject");
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:ReadData"))
                 .anyMatch(r -> r.contains("/filetrail.file-versions.v1"));
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:WriteData"))

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 SqlCommand.class,
                 RebuildCommand.class,
                 ReconcileCommand.class,
+                RewindCommand.class,
                 DlqCommand.class,
                 RejectsCommand.class,
                 KeysCommand.class,

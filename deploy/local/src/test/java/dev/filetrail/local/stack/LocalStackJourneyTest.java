@@ -270,4 +270,75 @@ class LocalStackJourneyTest {
             System.out.println("LocalStackJourneyTest putObjectToEventSourceMs=" + (event.path("at").asLong() - uploaded));
         }
     }
+
+    /**
+     * Point in time and rewind on the whole stack, against S3 itself: after uploads, an overwrite and a delete under
+     * a prefix, the as-of listing at an instant names what ListObjectVersions implied then; {@code filetrail rewind}
+     * (the CLI, through the API) makes the prefix's current objects, by their bytes, those of the instant, and the
+     * restored version's history entry says where it came from.
+     */
+    @Test
+    void filetrailRewindMakesAPrefixAsItWasAtAnInstant() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String p = "rewind-e2e/";
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            s3.putObject(b -> b.bucket(bucket).key(p + "a.txt"), RequestBody.fromString("a one"));
+            s3.putObject(b -> b.bucket(bucket).key(p + "b.txt"), RequestBody.fromString("b one"));
+            api.await(Demo.versionsPath(bucket, p + "a.txt"), body -> body.path("versions").size() >= 1,
+                    Duration.ofSeconds(60));
+            api.await(Demo.versionsPath(bucket, p + "b.txt"), body -> body.path("versions").size() >= 1,
+                    Duration.ofSeconds(60));
+            Thread.sleep(1100);
+            java.time.Instant t = java.time.Instant.now();
+            Thread.sleep(1100);
+            s3.putObject(b -> b.bucket(bucket).key(p + "a.txt"), RequestBody.fromString("a two"));
+            s3.deleteObject(b -> b.bucket(bucket).key(p + "b.txt"));
+            s3.putObject(b -> b.bucket(bucket).key(p + "c.txt"), RequestBody.fromString("c new"));
+            api.await(Demo.versionsPath(bucket, p + "a.txt"), body -> body.path("versions").size() >= 2,
+                    Duration.ofSeconds(60));
+            api.await(Demo.versionsPath(bucket, p + "b.txt"), body -> body.path("versions").size() >= 2,
+                    Duration.ofSeconds(60));
+            api.await(Demo.versionsPath(bucket, p + "c.txt"), body -> body.path("versions").size() >= 1,
+                    Duration.ofSeconds(60));
+
+            JsonNode asOf = api.await("/v1/buckets/" + bucket + "/files?prefix=" + p + "&asOf=" + t,
+                    body -> body.has("files"), Duration.ofSeconds(10));
+            List<String> keysThen = new ArrayList<>();
+            asOf.path("files").forEach(f -> keysThen.add(f.path("key").asText()));
+            assertThat(keysThen).containsExactly(p + "a.txt", p + "b.txt");
+
+            java.util.Map<String, String> env = new java.util.HashMap<>(stack.serviceEnvironment());
+            env.put("FILETRAIL_API_URL", stack.endpoints().api());
+            env.put("FILETRAIL_API_KEY", stack.endpoints().adminApiKey());
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int dry = dev.filetrail.launcher.cli.FiletrailCommand.run(env, new java.io.PrintWriter(out),
+                    new java.io.PrintWriter(err), "rewind", "--bucket", bucket, "--prefix", p, "--to", t.toString(),
+                    "--dry-run", "--no-progress");
+            assertThat(dry).as(out + " " + err).isZero();
+            assertThat(out.toString()).contains("restore 2", "delete 1", "keep 0");
+            out.getBuffer().setLength(0);
+            int code = dev.filetrail.launcher.cli.FiletrailCommand.run(env, new java.io.PrintWriter(out),
+                    new java.io.PrintWriter(err), "rewind", "--bucket", bucket, "--prefix", p, "--to", t.toString(),
+                    "--json", "--no-progress");
+            assertThat(code).as(out + " " + err).isZero();
+            JsonNode job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+            assertThat(job.path("state").asText()).isEqualTo("finished");
+            assertThat(job.path("actions").path("done").asLong()).isEqualTo(3);
+
+            ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket(bucket).prefix(p));
+            java.util.Map<String, String> current = new java.util.TreeMap<>();
+            listed.versions().stream().filter(ObjectVersion::isLatest).forEach(v -> current.put(v.key(),
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(v.key()).versionId(v.versionId())).asUtf8String()));
+            assertThat(current).containsExactly(java.util.Map.entry(p + "a.txt", "a one"),
+                    java.util.Map.entry(p + "b.txt", "b one"));
+            assertThat(listed.deleteMarkers()).filteredOn(DeleteMarkerEntry::isLatest)
+                    .extracting(DeleteMarkerEntry::key).contains(p + "c.txt");
+        }
+        JsonNode history = api.await(Demo.versionsPath(bucket, p + "a.txt"),
+                body -> body.path("versions").size() >= 3 && body.path("versions").path(0).hasNonNull("restoredFrom"),
+                Duration.ofSeconds(60));
+        assertThat(history.path("versions").path(0).path("restoredFrom").asText())
+                .isEqualTo(history.path("versions").path(2).path("versionId").asText());
+    }
 }
