@@ -107,4 +107,27 @@ public final class Requests {
         }
         return versionId;
     }
+
+    /**
+     * A request body that must be one JSON object holding only {@code allowed} fields; 400 naming what is wrong
+     * otherwise ({@code needs} says which fields a caller must send, for the message).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode jsonObject(String body, java.util.Set<String> allowed,
+                                                                     String needs) {
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = dev.filetrail.events.Json.MAPPER.readTree(body == null ? "" : body);
+        } catch (Exception e) {
+            throw ApiProblem.badRequest("body must be a JSON object: " + e.getMessage().split("\n")[0]);
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiProblem.badRequest("body must be a JSON object with " + needs);
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw ApiProblem.badRequest("unknown field '" + name + "'; allowed: " + allowed);
+            }
+        });
+        return node;
+    }
 }

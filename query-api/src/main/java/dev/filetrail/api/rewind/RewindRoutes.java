@@ -11,7 +11,6 @@ import dev.filetrail.api.http.JsonBody;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
-import dev.filetrail.events.Json;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -142,20 +141,7 @@ public final class RewindRoutes implements EndpointGroup {
     }
 
     static Request parse(String body) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(body == null ? "" : body);
-        } catch (Exception e) {
-            throw ApiProblem.badRequest("body must be a JSON object: " + e.getMessage().split("\n")[0]);
-        }
-        if (node == null || !node.isObject()) {
-            throw ApiProblem.badRequest("body must be a JSON object with prefix and to");
-        }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw ApiProblem.badRequest("unknown field '" + name + "'; allowed: " + FIELDS);
-            }
-        });
+        JsonNode node = Requests.jsonObject(body, FIELDS, "prefix and to");
         JsonNode prefix = node.get("prefix");
         if (prefix == null || !prefix.isTextual()) {
             throw ApiProblem.badRequest("field 'prefix' is required and must be a string (\"\" is the whole bucket)");

@@ -12,7 +12,6 @@ import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.keys.Scope;
-import dev.filetrail.events.Json;
 import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.events.share.ShareLink;
 import io.javalin.apibuilder.ApiBuilder;
@@ -195,20 +194,7 @@ public final class ShareRoutes implements EndpointGroup {
     }
 
     static CreateRequest parse(String body) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(body == null ? "" : body);
-        } catch (Exception e) {
-            throw ApiProblem.badRequest("body must be a JSON object: " + e.getMessage().split("\n")[0]);
-        }
-        if (node == null || !node.isObject()) {
-            throw ApiProblem.badRequest("body must be a JSON object with bucket and key");
-        }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw ApiProblem.badRequest("unknown field '" + name + "'; allowed: " + FIELDS);
-            }
-        });
+        JsonNode node = Requests.jsonObject(body, FIELDS, "bucket and key");
         String bucket = Requests.bucket(text(node, "bucket", true));
         String key = Requests.key(text(node, "key", true));
         String versionId = text(node, "versionId", false);

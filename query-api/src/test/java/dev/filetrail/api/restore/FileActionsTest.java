@@ -8,24 +8,17 @@ import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
-import dev.filetrail.events.Topics;
 import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.history.FileVersion;
-import dev.filetrail.events.kafka.KafkaRole;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,22 +251,6 @@ class FileActionsTest {
     }
 
     static AccessEvent accessEvent(java.util.function.Predicate<AccessEvent> wanted) {
-        try (KafkaConsumer<String, byte[]> consumer = kafka.settings(KafkaRole.STREAMS).newConsumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, KafkaRole.STREAMS_APPLICATION_PREFIX + "-actions-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ACCESS_EVENTS.name()));
-            List<AccessEvent> found = new ArrayList<>();
-            ApiFixture.await("access event", () -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    AccessEvent event = Topics.ACCESS_EVENTS.values().decode(record.value());
-                    if (wanted.test(event)) {
-                        found.add(event);
-                    }
-                }
-                return !found.isEmpty();
-            });
-            return found.get(0);
-        }
+        return dev.filetrail.api.AccessEventsTopic.first(kafka, wanted);
     }
 }
