@@ -72,10 +72,20 @@ class RewindTest {
      */
     static FileVersion projected(FileVersion version) {
         FileQueries queries = new FileQueries(f.api.dataSource());
-        ApiFixture.await("version " + version.versionId() + " projected", () -> f.get(f.filePath(version.key())
-                + "/versions", f.admin()).body().contains("\"" + version.versionId() + "\"")
-                && queries.file(f.bucket, version.key()).map(h -> version.versionId().equals(h.latestVersionId()))
-                .orElse(false));
+        String[] history = new String[1];
+        try {
+            // Two minutes: a loaded CI run once took longer than 30 s here; the state below says why if it recurs.
+            ApiFixture.await("version " + version.versionId() + " projected", Duration.ofMinutes(2), () -> {
+                history[0] = f.get(f.filePath(version.key()) + "/versions", f.admin()).body();
+                return history[0].contains("\"" + version.versionId() + "\"") && queries.file(f.bucket, version.key())
+                        .map(h -> version.versionId().equals(h.latestVersionId())).orElse(false);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; key " + version.key() + " head "
+                    + queries.file(f.bucket, version.key()) + ", history " + history[0] + ", projector lag "
+                    + f.api.projector().lag() + ", retrying " + f.api.projector().retrying() + ", offsets "
+                    + f.api.projector().committedOffsets(), e);
+        }
         return version;
     }
 
