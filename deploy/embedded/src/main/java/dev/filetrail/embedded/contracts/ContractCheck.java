@@ -1,22 +1,16 @@
 package dev.filetrail.embedded.contracts;
 
+import dev.filetrail.embedded.kafka.TopicContents;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContractCheck {
     private static final Logger log = LoggerFactory.getLogger(ContractCheck.class);
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** KIP-1034 headers the streams' dead letters carry: where the refused record was. */
     private static final String SOURCE_TOPIC = "__streams.errors.topic";
     private static final String SOURCE_PARTITION = "__streams.errors.partition";
@@ -81,12 +73,12 @@ public final class ContractCheck {
         Set<String> deadLettered = new HashSet<>();
         topics.forEach((name, contract) -> {
             if (contract.equals(Topics.STREAMS_DLQ.name())) {
-                read(ops, name, r -> deadLettered.add(place(r.headers())));
+                TopicContents.read(ops, name, r -> deadLettered.add(place(r.headers())));
             }
         });
         List<Violation> violations = new ArrayList<>();
         long[] checked = {0};
-        topics.forEach((name, contract) -> read(ops, name, r -> {
+        topics.forEach((name, contract) -> TopicContents.read(ops, name, r -> {
             checked[0]++;
             List<String> problems = validator.problems(contract, r.value());
             if (!problems.isEmpty() && !deadLettered.contains(name + "/" + r.partition() + "/" + r.offset())
@@ -112,30 +104,5 @@ public final class ContractCheck {
 
     private static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Reads {@code topic} from its start to the end it had when reading began (committed records only). */
-    private static void read(KafkaClientSettings ops, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> settings = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<byte[], byte[]> consumer = ops.newConsumer(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos() * 5;
-            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end " + end);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        each.accept(record);
-                    }
-                }
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.filetrail.embedded.LocalAws;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.kafka.TopicContents;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Topics;
@@ -45,11 +46,9 @@ import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -145,7 +144,8 @@ class JournalSinkTest {
     void restoresTheEventTopicByteForByteFromTheJournal() throws Exception {
         produce(JournalSamples.events("drill", 400, 2));
         awaitArchived();
-        List<ConsumerRecord<byte[], byte[]>> original = readAll(Topics.OBJECT_EVENTS.name());
+        List<ConsumerRecord<byte[], byte[]>> original = TopicContents.all(kafka.settings(KafkaRole.OPS),
+                Topics.OBJECT_EVENTS.name());
 
         String restored = Topics.OBJECT_EVENTS.name() + ".restored";
         try (Admin admin = kafka.admin()) {
@@ -155,7 +155,7 @@ class JournalSinkTest {
         JournalRestore.Summary summary = new JournalRestore(kafka.settings(KafkaRole.OPS))
                 .restore(new JournalReader(config).read(null, null), restored);
         assertThat(summary.partitionsKept()).isTrue();
-        List<ConsumerRecord<byte[], byte[]>> copy = readAll(restored);
+        List<ConsumerRecord<byte[], byte[]>> copy = TopicContents.all(kafka.settings(KafkaRole.OPS), restored);
 
         assertThat(copy).hasSameSizeAs(original);
         List<String> differences = new ArrayList<>();
@@ -352,26 +352,5 @@ class JournalSinkTest {
             return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(o -> o.offset()).sum();
         }
-    }
-
-    /** Every record of {@code topic}, by partition then offset. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) throws Exception {
-        long size = topicSize(topic);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.settings(KafkaRole.OPS).newConsumer(
-                Map.of("auto.offset.reset", "earliest", "enable.auto.commit", "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (out.size() < size && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-                : Long.compare(a.offset(), b.offset()));
-        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.filetrail.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.embedded.kafka.TopicContents;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.launcher.cli.FiletrailCommand;
@@ -14,16 +15,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +90,8 @@ class JournalCommandsTest {
     @Test
     void replayFromTheJournalRebuildsTheEventTopicByteForByte() throws Exception {
         String into = Topics.OBJECT_EVENTS.name() + ".rebuilt";
-        List<ConsumerRecord<byte[], byte[]>> original = readAll(Topics.OBJECT_EVENTS.name());
+        List<ConsumerRecord<byte[], byte[]>> original = TopicContents.all(stack.kafka().settings(KafkaRole.OPS),
+                Topics.OBJECT_EVENTS.name());
         // every event the bridge wrote is in the journal before the rebuild starts
         String expected = "rows=" + original.size() + ";";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -109,7 +105,7 @@ class JournalCommandsTest {
         String[] replay = run("replay", "--from-journal", "--into", into, "--create-target", "--no-progress");
         assertThat(replay[1]).isEmpty();
         assertThat(replay[0]).contains("partitions kept  yes");
-        List<ConsumerRecord<byte[], byte[]>> rebuilt = readAll(into);
+        List<ConsumerRecord<byte[], byte[]>> rebuilt = TopicContents.all(stack.kafka().settings(KafkaRole.OPS), into);
         assertThat(rebuilt).hasSameSizeAs(original);
         for (int i = 0; i < original.size(); i++) {
             ConsumerRecord<byte[], byte[]> a = original.get(i);
@@ -130,25 +126,5 @@ class JournalCommandsTest {
         StringWriter err = new StringWriter();
         FiletrailCommand.run(stack.serviceEnvironment(), new PrintWriter(out), new PrintWriter(err), args);
         return new String[] {out.toString(), err.toString()};
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = stack.kafka().settings(KafkaRole.OPS).newConsumer(
-                Map.of("auto.offset.reset", "earliest", "enable.auto.commit", "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-                : Long.compare(a.offset(), b.offset()));
-        return out;
     }
 }

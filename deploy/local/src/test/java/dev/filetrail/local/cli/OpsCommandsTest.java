@@ -3,6 +3,7 @@ package dev.filetrail.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.embedded.kafka.TopicContents;
 import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.bridge.kafka.BridgeProducer;
 import dev.filetrail.bridge.kafka.OutboundRecord;
@@ -39,11 +40,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -700,7 +696,7 @@ class OpsCommandsTest {
 
     private Map<String, String> latestPerKey(String topic) {
         Map<String, String> latest = new HashMap<>();
-        readAll(topic, r -> {
+        TopicContents.read(KafkaClientSettings.fromEnvironment(env), topic, r -> {
             String key = new String(r.key(), StandardCharsets.UTF_8);
             if (r.value() == null) {
                 latest.remove(key);
@@ -714,7 +710,7 @@ class OpsCommandsTest {
     /** Per partition, in offset order: "key|timestamp|value" of records with from <= timestamp <= to. */
     private Map<Integer, List<String>> records(String topic, Instant from, Instant to) {
         Map<Integer, List<String>> byPartition = new TreeMap<>();
-        readAll(topic, r -> {
+        TopicContents.read(KafkaClientSettings.fromEnvironment(env), topic, r -> {
             if (r.timestamp() >= from.toEpochMilli() && r.timestamp() <= to.toEpochMilli()) {
                 byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(
                         new String(r.key(), StandardCharsets.UTF_8) + "|" + r.timestamp() + "|"
@@ -722,24 +718,5 @@ class OpsCommandsTest {
             }
         });
         return byPartition;
-    }
-
-    private void readAll(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> props = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClientSettings.fromEnvironment(env).newConsumer(props,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        each.accept(r);
-                    }
-                }
-            }
-        }
     }
 }

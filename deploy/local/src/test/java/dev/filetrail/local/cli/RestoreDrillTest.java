@@ -3,6 +3,7 @@ package dev.filetrail.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.filetrail.embedded.kafka.TopicContents;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.events.object.ObjectEvent;
@@ -25,13 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -150,7 +146,7 @@ class RestoreDrillTest {
 
     private static void awaitSize(LocalStack stack, String topic, int size) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (readAll(stack, topic).size() < size) {
+        while (TopicContents.all(stack.kafka().settings(KafkaRole.OPS), topic).size() < size) {
             assertThat(System.nanoTime()).as("%s has fewer than %d records", topic, size).isLessThan(deadline);
             Thread.sleep(500);
         }
@@ -158,12 +154,14 @@ class RestoreDrillTest {
 
     /** Every record's key and value as text, in partition and offset order. */
     private static List<String> records(LocalStack stack, String topic) {
-        return readAll(stack, topic).stream().map(r -> r.partition() + "|" + text(r.key()) + "|" + text(r.value())).toList();
+        return TopicContents.all(stack.kafka().settings(KafkaRole.OPS), topic).stream()
+                .map(r -> r.partition() + "|" + text(r.key()) + "|" + text(r.value())).toList();
     }
 
     private static Map<String, String> latestPerKey(LocalStack stack, String topic) {
         Map<String, String> latest = new TreeMap<>();
-        readAll(stack, topic).forEach(r -> latest.put(text(r.key()), text(r.value())));
+        TopicContents.all(stack.kafka().settings(KafkaRole.OPS), topic)
+                .forEach(r -> latest.put(text(r.key()), text(r.value())));
         return latest;
     }
 
@@ -176,25 +174,5 @@ class RestoreDrillTest {
         StringWriter err = new StringWriter();
         FiletrailCommand.run(env, new PrintWriter(out), new PrintWriter(err), args);
         return new String[] {out.toString(), err.toString()};
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(LocalStack stack, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = stack.kafka().settings(KafkaRole.OPS).newConsumer(
-                Map.of("enable.auto.commit", "false", "isolation.level", "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-                : Long.compare(a.offset(), b.offset()));
-        return out;
     }
 }
