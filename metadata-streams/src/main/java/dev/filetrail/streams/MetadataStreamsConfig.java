@@ -175,6 +175,12 @@ public record MetadataStreamsConfig(
                 outputTopicSuffix, startTimeout, commitInterval, bound, membership);
     }
 
+    public MetadataStreamsConfig withStartTimeout(Duration timeout) {
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, timeout, commitInterval, stuckAfter, membership);
+    }
+
     public MetadataStreamsConfig withMembership(Membership value) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
