@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
@@ -38,7 +40,7 @@ import software.amazon.awscdk.services.ecs.MountPoint;
 import software.amazon.awscdk.services.ecs.NetworkMode;
 import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -92,9 +94,8 @@ public final class StreamsSlots extends Construct {
         Role instanceRole = Role.Builder.create(this, "HostRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Filetrail streams hosts (ECS container instances)")
-                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName(
-                        "service-role/AmazonEC2ContainerServiceforEC2Role")))
                 .build();
+        hostGrants(instanceRole, cluster, logs);
         SecurityGroup hostSecurity = SecurityGroup.Builder.create(this, "HostSecurity")
                 .vpc(wiring.vpc()).description("Filetrail streams hosts (the ECS agent only; tasks have their own)")
                 .allowAllOutbound(true).build();
@@ -110,7 +111,9 @@ public final class StreamsSlots extends Construct {
             LaunchTemplate template = LaunchTemplate.Builder.create(this, "HostTemplate" + i)
                     .instanceType(new InstanceType(hosts.instanceType()))
                     .machineImage(EcsOptimizedImage.amazonLinux2023(arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD))
-                    .role(instanceRole)
+                    // CDK would add the ECS agent's grants with wildcards (ecs:Submit*, logs on *); hostGrants names
+                    // them instead, so the launch template gets a role CDK may not add to.
+                    .role(instanceRole.withoutPolicyUpdates())
                     .securityGroup(hostSecurity)
                     .userData(userData)
                     .httpTokens(LaunchTemplateHttpTokens.REQUIRED)
@@ -136,6 +139,8 @@ public final class StreamsSlots extends Construct {
                     // The group's size is the slot count, not ECS's to change; nothing to drain to.
                     .enableManagedScaling(false)
                     .enableManagedTerminationProtection(false)
+                    // ECS drains a host it replaces itself: no drain-hook Lambda with its own wildcard grants.
+                    .enableManagedDraining(true)
                     .build();
             cluster.addAsgCapacityProvider(provider);
 
@@ -192,6 +197,30 @@ public final class StreamsSlots extends Construct {
             previous = service;
             slots.add(new Slot(i, service, group, subnet));
         }
+    }
+
+    /**
+     * What the ECS agent on a host calls (AWS's container instance role, less what a host here does not need: the
+     * tasks' execution role pulls the image, the task role talks to Kafka): register and report to this cluster,
+     * poll for work as one of its container instances, write the streams containers' logs.
+     */
+    private static void hostGrants(Role role, Cluster cluster, LogGroup logs) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance",
+                        "ecs:SubmitContainerStateChange", "ecs:SubmitTaskStateChange",
+                        "ecs:SubmitAttachmentStateChanges"))
+                .resources(List.of(cluster.getClusterArn())).build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:Poll", "ecs:StartTelemetrySession", "ecs:PutSystemLogEvents"))
+                .resources(List.of(Fn.join("", List.of("arn:", Aws.PARTITION, ":ecs:", Aws.REGION, ":",
+                        Aws.ACCOUNT_ID, ":container-instance/", cluster.getClusterName(), "/*"))))
+                .build());
+        // IAM has no resource for it: the agent asks where to poll before it is a container instance.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:DiscoverPollEndpoint")).resources(List.of("*")).build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                .resources(List.of(logs.getLogGroupArn())).build());
     }
 
     /** The role every slot's task runs as. */
