@@ -190,6 +190,8 @@ public final class StreamsSlots extends Construct {
                     .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
                     .enableExecuteCommand(false)
                     .build();
+            // A capacity provider strategy needs the provider associated with the cluster before the service exists.
+            service.getNode().addDependency(cluster);
             // One slot at a time: CloudFormation waits for a slot's service to be stable before the next one's.
             if (previous != null) {
                 service.getNode().addDependency(previous);

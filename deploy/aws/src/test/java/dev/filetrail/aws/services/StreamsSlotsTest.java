@@ -89,7 +89,10 @@ class StreamsSlotsTest {
                 "Properties", Map.of("ServiceName", "filetrail-streams-1")));
         assertThat(services).hasSize(1);
         Object dependsOn = services.values().iterator().next().get("DependsOn");
-        assertThat(String.valueOf(dependsOn)).contains("ServicesStreamsSlotsService0");
+        assertThat(DEFAULTS.findResources("AWS::ECS::ClusterCapacityProviderAssociations")).hasSize(1);
+        assertThat(String.valueOf(dependsOn)).contains("ServicesStreamsSlotsService0")
+                // ...and on the cluster's capacity provider associations, which the strategy names.
+                .contains(DEFAULTS.findResources("AWS::ECS::ClusterCapacityProviderAssociations").keySet());
         // A clean close writes the stores' offsets: the container gets a minute to stop.
         DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", slotTask("0", Map.of("StopTimeout", 60)));
     }
