@@ -188,6 +188,7 @@ public final class FiletrailServices extends Construct {
         Map<String, String> streamsEnv = new LinkedHashMap<>(common);
         streamsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
         streamsEnv.put("STREAMS_METRICS_PORT", Integer.toString(STREAMS_METRICS_PORT));
+        // A slot that lost its host restores its standbys from the changelogs: ten misses in a row, not three.
         streamsSlots = new StreamsSlots(this, config, wiring, cluster, image, streamsEnv,
                 logs.computeIfAbsent("streams", c -> LogGroups.create(this, "StreamsLogs", config, RemovalPolicy.DESTROY)),
                 readinessCheck(STREAMS_METRICS_PORT, Duration.seconds(300), 10));
@@ -414,7 +415,7 @@ public final class FiletrailServices extends Construct {
      * ECS replaces a task whose {@code /ready} keeps failing (the service is stuck). The probe is the launcher's
      * own {@code filetrail probe}, so the check needs nothing in the image beyond the launcher.
      */
-    static HealthCheck readinessCheck(int port, Duration startPeriod, int retries) {
+    private static HealthCheck readinessCheck(int port, Duration startPeriod, int retries) {
         return HealthCheck.builder()
                 .command(List.of("CMD", "filetrail", "probe", "http://127.0.0.1:" + port + READY_PATH))
                 // A JVM starts for each probe: leave it time, and probe twice a minute at most.
