@@ -7,6 +7,7 @@ import dev.filetrail.events.service.Service;
 import dev.filetrail.events.service.ServiceShell;
 import dev.filetrail.streams.http.Health;
 import dev.filetrail.streams.http.StreamsReadiness;
+import dev.filetrail.streams.state.RestoreProgress;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -51,6 +52,7 @@ public final class MetadataStreams implements Service {
     private final MetadataTopology topology;
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final StreamsReadiness readiness;
+    private final RestoreProgress restores;
     /** What the last sample found, so that only changes of readiness are logged (the sampler thread alone writes it). */
     private boolean lastReady;
     private KafkaStreams streams;
@@ -64,6 +66,7 @@ public final class MetadataStreams implements Service {
         unifyRocksDbTags(registry);
         this.topology = MetadataTopology.of(config, registry);
         this.readiness = new StreamsReadiness(config.stuckAfter(), Instant::now);
+        this.restores = new RestoreProgress(registry);
     }
 
     /**
@@ -103,7 +106,28 @@ public final class MetadataStreams implements Service {
         // Each input fans out to several outputs and changelogs: compression and a short linger fill batches.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        membership(config.membership(), p);
         return p;
+    }
+
+    /**
+     * Static membership and rack awareness: a stable {@code group.instance.id} (main consumer only: the restore and
+     * global consumers are not group members), the zone as {@code client.rack} (every consumer, so fetches may go
+     * to a replica in the same zone) and as the {@code zone} client tag, which the standby assignor keeps apart from
+     * the active task's.
+     */
+    private static void membership(MetadataStreamsConfig.Membership membership, Map<String, Object> p) {
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) membership.sessionTimeout().toMillis());
+        p.put(StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_CONFIG, membership.rackAwareStrategy());
+        if (membership.isStatic()) {
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), membership.instanceId());
+        }
+        if (!membership.rack().isEmpty()) {
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.CLIENT_RACK_CONFIG), membership.rack());
+            p.put(StreamsConfig.clientTagPrefix(MetadataStreamsConfig.Membership.ZONE_TAG), membership.rack());
+            p.put(StreamsConfig.RACK_AWARE_ASSIGNMENT_TAGS_CONFIG, MetadataStreamsConfig.Membership.ZONE_TAG);
+        }
     }
 
     /**
@@ -121,6 +145,7 @@ public final class MetadataStreams implements Service {
         Map<String, Object> settings = streamsSettings(config);
         settings.putAll(topology.errorHandling());
         streams = config.kafka().newStreams(topology.build(), settings);
+        streams.setGlobalStateRestoreListener(restores);
         streams.setStateListener((newState, oldState) -> {
             state.set(newState);
             readiness.stateChanged(newState);
@@ -160,7 +185,9 @@ public final class MetadataStreams implements Service {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for streams to start", e);
         }
-        log.info("metadata streams running applicationId={} metricsPort={}", config.applicationId(), metricsPort());
+        log.info("metadata streams running applicationId={} metricsPort={} instanceId={} rack={} restoredRecords={}",
+                config.applicationId(), metricsPort(), config.membership().instanceId(), config.membership().rack(),
+                restores.restoredRecords());
         return this;
     }
 
@@ -218,6 +245,11 @@ public final class MetadataStreams implements Service {
     /** The recorder of this instance's dead letters (counts by kind). */
     public dev.filetrail.streams.deadletters.DeadLetterRecorder deadLetters() {
         return topology.deadLetters();
+    }
+
+    /** What this instance restored from the changelogs since it started. */
+    public RestoreProgress restores() {
+        return restores;
     }
 
     public KafkaStreams.State state() {

@@ -1,10 +1,13 @@
 package dev.filetrail.streams;
 
 import dev.filetrail.events.kafka.KafkaClientSettings;
+import dev.filetrail.streams.state.TaskZone;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything the metadata-streams service is configured with, read from environment variables whose defaults
@@ -30,6 +33,8 @@ import java.util.Objects;
  *                              to read_committed readers at most this late
  * @param stuckAfter            STREAMS_STUCK_AFTER_MS: how long the streams may be out of RUNNING/REBALANCING,
  *                              rebalancing, or failing stream threads again and again before /ready answers 503
+ * @param membership            STREAMS_INSTANCE_ID, STREAMS_RACK (or the ECS task's zone), STREAMS_RACK_AWARE_STRATEGY,
+ *                              STREAMS_SESSION_TIMEOUT_MS: who this instance is in the group and where it runs
  */
 public record MetadataStreamsConfig(
         KafkaClientSettings kafka,
@@ -46,7 +51,8 @@ public record MetadataStreamsConfig(
         String outputTopicSuffix,
         Duration startTimeout,
         Duration commitInterval,
-        Duration stuckAfter) {
+        Duration stuckAfter,
+        Membership membership) {
 
     public static final String DEFAULT_APPLICATION_ID = "filetrail-metadata-streams";
     public static final Duration DEFAULT_DEDUPE_HORIZON = Duration.ofDays(7);
@@ -62,6 +68,7 @@ public record MetadataStreamsConfig(
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(stuckAfter, "stuckAfter");
+        membership = membership == null ? Membership.DYNAMIC : membership;
         outputTopicSuffix = outputTopicSuffix == null ? "" : outputTopicSuffix;
         if (threads < 1 || standbyReplicas < 0 || partitions < 1 || replicationFactor < 1) {
             throw new IllegalArgumentException("threads, partitions and replication factor must be >= 1, standby >= 0");
@@ -99,7 +106,13 @@ public record MetadataStreamsConfig(
                 Duration.ofMillis(Long.parseLong(get(env, "STREAMS_COMMIT_INTERVAL_MS",
                         String.valueOf(DEFAULT_COMMIT_INTERVAL.toMillis())))),
                 Duration.ofMillis(Long.parseLong(get(env, "STREAMS_STUCK_AFTER_MS",
-                        String.valueOf(DEFAULT_STUCK_AFTER.toMillis())))));
+                        String.valueOf(DEFAULT_STUCK_AFTER.toMillis())))),
+                new Membership(get(env, "STREAMS_INSTANCE_ID", ""),
+                        get(env, "STREAMS_RACK", "").isEmpty() ? TaskZone.fromEnvironment(env).orElse("")
+                                : get(env, "STREAMS_RACK", ""),
+                        get(env, "STREAMS_RACK_AWARE_STRATEGY", StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_NONE),
+                        Duration.ofMillis(Long.parseLong(get(env, "STREAMS_SESSION_TIMEOUT_MS",
+                                String.valueOf(Membership.DEFAULT_SESSION_TIMEOUT.toMillis()))))));
     }
 
     /** The local stack's settings against the given broker and login (tests and benchmarks). */
@@ -111,60 +124,129 @@ public record MetadataStreamsConfig(
     public MetadataStreamsConfig withKafka(KafkaClientSettings settings) {
         return new MetadataStreamsConfig(settings, applicationId, stateDir, threads, standbyReplicas, partitions,
                 replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval, stuckAfter);
+                startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withApplicationId(String id) {
         return new MetadataStreamsConfig(kafka, id, stateDir, threads, standbyReplicas, partitions,
                 replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval, stuckAfter);
+                startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withStateDir(Path dir) {
         return new MetadataStreamsConfig(kafka, applicationId, dir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withMetricsPort(int port) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, port, auditSource, dedupeHorizon, outputTopicSuffix,
-                startTimeout, commitInterval, stuckAfter);
+                startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withOutputTopicSuffix(String suffix) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon, suffix,
-                startTimeout, commitInterval, stuckAfter);
+                startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withPartitions(int count) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 count, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withThreads(int count) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, count, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval, stuckAfter);
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withCommitInterval(Duration interval) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, interval, stuckAfter);
+                outputTopicSuffix, startTimeout, interval, stuckAfter, membership);
     }
 
     public MetadataStreamsConfig withStuckAfter(Duration bound) {
         return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
                 partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
-                outputTopicSuffix, startTimeout, commitInterval, bound);
+                outputTopicSuffix, startTimeout, commitInterval, bound, membership);
+    }
+
+    public MetadataStreamsConfig withStartTimeout(Duration timeout) {
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, timeout, commitInterval, stuckAfter, membership);
+    }
+
+    public MetadataStreamsConfig withMembership(Membership value) {
+        return new MetadataStreamsConfig(kafka, applicationId, stateDir, threads, standbyReplicas,
+                partitions, replicationFactor, auditRetentionMs, metricsPort, auditSource, dedupeHorizon,
+                outputTopicSuffix, startTimeout, commitInterval, stuckAfter, value);
     }
 
     /** The output topic names this configuration writes to. */
     public OutputTopics outputTopics() {
         return OutputTopics.standard().withSuffix(outputTopicSuffix);
+    }
+
+    /**
+     * How this instance joins its group. A blank instance id is dynamic membership (every restart is a new member
+     * and moves tasks); a stable one per task slot is static membership: a member that comes back within the
+     * session timeout gets its tasks back without a rebalance, so it keeps using the state it left on disk.
+     *
+     * @param instanceId        STREAMS_INSTANCE_ID: {@code group.instance.id} (Kafka Streams appends the thread
+     *                          index), blank for dynamic membership
+     * @param rack              STREAMS_RACK, else the ECS task's availability zone: {@code client.rack} and the
+     *                          {@code zone} client tag that keeps a standby out of its active task's zone; blank
+     *                          when unknown
+     * @param rackAwareStrategy STREAMS_RACK_AWARE_STRATEGY: {@code rack.aware.assignment.strategy} ({@code none},
+     *                          {@code min_traffic}, {@code balance_subtopology})
+     * @param sessionTimeout    STREAMS_SESSION_TIMEOUT_MS: how long the group waits for a member before moving its
+     *                          tasks; a static member's restart must fit in it
+     */
+    public record Membership(String instanceId, String rack, String rackAwareStrategy, Duration sessionTimeout) {
+        public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+        /** The client tag that carries the zone; standbys go to a client whose tag differs from the active's. */
+        public static final String ZONE_TAG = "zone";
+        private static final Set<String> STRATEGIES = Set.of(StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_NONE,
+                StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_MIN_TRAFFIC,
+                StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_BALANCE_SUBTOPOLOGY);
+        /** No instance id, no rack: the local stack's membership. */
+        public static final Membership DYNAMIC = new Membership("", "",
+                StreamsConfig.RACK_AWARE_ASSIGNMENT_STRATEGY_NONE, DEFAULT_SESSION_TIMEOUT);
+
+        public Membership {
+            instanceId = instanceId == null ? "" : instanceId.trim();
+            rack = rack == null ? "" : rack.trim();
+            Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+            if (!STRATEGIES.contains(rackAwareStrategy)) {
+                throw new IllegalArgumentException("STREAMS_RACK_AWARE_STRATEGY must be one of " + STRATEGIES
+                        + ": " + rackAwareStrategy);
+            }
+            if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+                throw new IllegalArgumentException("STREAMS_SESSION_TIMEOUT_MS must be positive: " + sessionTimeout);
+            }
+        }
+
+        /** Static membership: a stable instance id. */
+        public boolean isStatic() {
+            return !instanceId.isEmpty();
+        }
+
+        public Membership withInstanceId(String id) {
+            return new Membership(id, rack, rackAwareStrategy, sessionTimeout);
+        }
+
+        public Membership withRack(String value) {
+            return new Membership(instanceId, value, rackAwareStrategy, sessionTimeout);
+        }
+
+        public Membership withSessionTimeout(Duration value) {
+            return new Membership(instanceId, rack, rackAwareStrategy, value);
+        }
     }
 
     private static Path defaultStateDir() {

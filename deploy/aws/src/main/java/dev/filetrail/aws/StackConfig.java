@@ -44,7 +44,8 @@ public record StackConfig(
             "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
-            "streamsCpu", "streamsMemoryMb", "streamsMinTasks", "streamsMaxTasks",
+            "streamsCpu", "streamsMemoryMb", "streamsSlots", "streamsInstanceType", "streamsVolumeGb",
+            "streamsStandbyReplicas",
             "apiCpu", "apiMemoryMb", "apiMinTasks", "apiMaxTasks", "opsCpu", "opsMemoryMb",
             "apiCertificateArn", "apiDomainName", "apiAllowedCidr", "apiHealthPath",
             "cloudFrontPublicKeyPem", "cloudFrontPublicKeyFile", "cdnPriceClass", "cdnDomainName", "cdnCertificateArn",
@@ -145,8 +146,9 @@ public record StackConfig(
                         ctx.bool("pauseServices", false),
                         new ServiceSize(ctx.integer("bridgeCpu", 512), ctx.integer("bridgeMemoryMb", 1024),
                                 ctx.integer("bridgeMinTasks", 1), ctx.integer("bridgeMaxTasks", 10)),
+                        // Streams slots are fixed (each has a host and a volume of its own): min = max.
                         new ServiceSize(ctx.integer("streamsCpu", 1024), ctx.integer("streamsMemoryMb", 4096),
-                                ctx.integer("streamsMinTasks", 2), ctx.integer("streamsMaxTasks", 6)),
+                                ctx.integer("streamsSlots", 2), ctx.integer("streamsSlots", 2)),
                         new ServiceSize(ctx.integer("apiCpu", 1024), ctx.integer("apiMemoryMb", 2048),
                                 ctx.integer("apiMinTasks", 2), ctx.integer("apiMaxTasks", 10)),
                         // One-off commands: rebuild --streams restores RocksDB state, so more memory than the bridge.
@@ -154,7 +156,13 @@ public record StackConfig(
                         ctx.optional("apiCertificateArn"),
                         ctx.optional("apiDomainName"),
                         ctx.string("apiAllowedCidr", "0.0.0.0/0"),
-                        ctx.string("apiHealthPath", "/ready")),
+                        ctx.string("apiHealthPath", "/ready"),
+                        new StreamsHosts(
+                                ctx.string("streamsInstanceType",
+                                        "ARM64".equals(ctx.string("cpuArchitecture", "X86_64").toUpperCase(Locale.ROOT))
+                                                ? "m7g.large" : "m7i.large"),
+                                ctx.integer("streamsVolumeGb", 200),
+                                ctx.integer("streamsStandbyReplicas", 1))),
                 new Cdn(
                         ctx.optional("cloudFrontPublicKeyPem"),
                         ctx.optional("cloudFrontPublicKeyFile"),
@@ -317,12 +325,26 @@ public record StackConfig(
     public record Services(Optional<String> imageUri, String imageTag, String cpuArchitecture, boolean paused,
                            ServiceSize bridge, ServiceSize streams, ServiceSize api, ServiceSize ops,
                            Optional<String> apiCertificateArn, Optional<String> apiDomainName, String apiAllowedCidr,
-                           String apiHealthPath) {
+                           String apiHealthPath, StreamsHosts streamsHosts) {
         public Services {
+            require(streamsHosts.standbyReplicas() < streams.minTasks() || streamsHosts.standbyReplicas() == 0,
+                    "streamsStandbyReplicas must be below streamsSlots: a standby lives on another slot's host");
             require(Set.of("ARM64", "X86_64").contains(cpuArchitecture), "cpuArchitecture must be ARM64 or X86_64");
             require(apiHealthPath.startsWith("/"), "apiHealthPath must start with /");
             require(apiDomainName.isEmpty() || apiCertificateArn.isPresent(),
                     "apiDomainName needs apiCertificateArn (an ACM certificate for that name in the stack's region)");
+        }
+    }
+
+    /**
+     * The EC2 hosts of the streams slots: one instance per slot, whose root volume keeps RocksDB across task
+     * replacements and deployments.
+     */
+    public record StreamsHosts(String instanceType, int volumeGb, int standbyReplicas) {
+        public StreamsHosts {
+            require(instanceType.matches("[a-z][a-z0-9-]*\\.[a-z0-9]+"), "streamsInstanceType must be an EC2 type, e.g. m7i.large");
+            require(volumeGb >= 30 && volumeGb <= 16_384, "streamsVolumeGb must be 30..16384 (gp3; the AMI needs 30)");
+            require(standbyReplicas >= 0, "streamsStandbyReplicas must be >= 0");
         }
     }
 

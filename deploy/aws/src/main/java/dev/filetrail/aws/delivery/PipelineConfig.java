@@ -32,7 +32,7 @@ public record PipelineConfig(String name, String repository, String branch, Stri
     /** Staging is the production stack made small: two zones, one NAT gateway, small brokers, one task each. */
     public static final Map<String, String> STAGING_DEFAULTS = sorted(Map.of(
             "zoneCount", "2", "natGateways", "1", "kafkaInstanceType", "kafka.t3.small", "kafkaStorageMode", "LOCAL",
-            "kafkaVolumeGb", "100", "databaseMaxAcu", "4", "streamsMinTasks", "1", "streamsMaxTasks", "2",
+            "kafkaVolumeGb", "100", "databaseMaxAcu", "4", "streamsSlots", "2",
             "apiMinTasks", "1", "apiMaxTasks", "2"));
 
     /** Set by the pipeline itself for each stage; a stage context may not set them. */

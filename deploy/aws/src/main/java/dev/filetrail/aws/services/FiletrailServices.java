@@ -41,6 +41,7 @@ import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
 import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
+import software.amazon.awscdk.services.ecs.Ec2Service;
 import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
@@ -75,9 +76,9 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * The ECS Fargate services run from the one {@code filetrail} launcher image: the ingest bridge (scaled on queue
- * depth), metadata-streams (scaled on CPU), the query-api behind an ALB (scaled on CPU and requests), and an ops
- * task definition for one-off commands such as creating the topics.
+ * The ECS services run from the one {@code filetrail} launcher image: the ingest bridge on Fargate (scaled on queue
+ * depth), metadata-streams on EC2 hosts that keep its state across deployments (fixed task slots, StreamsSlots), the
+ * query-api on Fargate behind an ALB (scaled on CPU and requests), and an ops task definition for one-off commands.
  */
 public final class FiletrailServices extends Construct {
     public static final int API_PORT = 8080;
@@ -99,7 +100,8 @@ public final class FiletrailServices extends Construct {
 
     private final Cluster cluster;
     private final FargateService bridge;
-    private final FargateService streams;
+    private final Ec2Service streams;
+    private final StreamsSlots streamsSlots;
     private final FargateService api;
     private final FargateTaskDefinition ops;
     private final ApplicationLoadBalancer loadBalancer;
@@ -182,20 +184,16 @@ public final class FiletrailServices extends Construct {
                 .cooldown(Duration.seconds(120))
                 .build()));
 
-        // --- metadata-streams: Kafka Streams
+        // --- metadata-streams: Kafka Streams, one task slot per host so that RocksDB outlives the task (StreamsSlots)
         Map<String, String> streamsEnv = new LinkedHashMap<>(common);
         streamsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
         streamsEnv.put("STREAMS_METRICS_PORT", Integer.toString(STREAMS_METRICS_PORT));
-        // Restoring state from the changelogs after a rebalance takes a while: ten misses in a row, not three.
-        FargateTaskDefinition streamsTask = task("Streams", "streams", services.streams(), image, streamsEnv, Map.of(),
-                config, List.of(), Optional.of(readinessCheck(STREAMS_METRICS_PORT, Duration.seconds(300), 10)));
-        kafka(wiring, streamsTask, KafkaRole.STREAMS);
-        streams = service("Streams", prefix + "-streams", streamsTask, services.streams(), services.paused(), wiring);
-        scaling(streams, services.streams(), services.paused()).ifPresent(scaling -> scaling.scaleOnCpuUtilization(
-                "Cpu", CpuUtilizationScalingProps.builder()
-                        .targetUtilizationPercent(60)
-                        // Rebalancing a Kafka Streams group moves state: scale in slowly.
-                        .scaleInCooldown(Duration.minutes(15)).scaleOutCooldown(Duration.minutes(3)).build()));
+        // A slot that lost its host restores its standbys from the changelogs: ten misses in a row, not three.
+        streamsSlots = new StreamsSlots(this, config, wiring, cluster, image, streamsEnv,
+                logs.computeIfAbsent("streams", c -> LogGroups.create(this, "StreamsLogs", config, RemovalPolicy.DESTROY)),
+                readinessCheck(STREAMS_METRICS_PORT, Duration.seconds(300), 10));
+        streams = streamsSlots.services().get(0);
+        kafka(wiring, streamsSlots.taskRole(), KafkaRole.STREAMS);
 
         // --- query-api behind an ALB
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
@@ -323,8 +321,14 @@ public final class FiletrailServices extends Construct {
         return bridge;
     }
 
-    public FargateService streams() {
+    /** The first streams slot's service (every slot shares its task role). */
+    public Ec2Service streams() {
         return streams;
+    }
+
+    /** Every streams slot: its service, host group and zone. */
+    public StreamsSlots streamsSlots() {
+        return streamsSlots;
     }
 
     public FargateService api() {
@@ -465,8 +469,12 @@ public final class FiletrailServices extends Construct {
 
     /** The task role's MSK IAM policy: the role table's permissions of {@code role} (KafkaAccess). */
     private static void kafka(Wiring wiring, FargateTaskDefinition task, KafkaRole role) {
+        kafka(wiring, task.getTaskRole(), role);
+    }
+
+    private static void kafka(Wiring wiring, software.amazon.awscdk.services.iam.IRole taskRole, KafkaRole role) {
         wiring.kafka().clusterArn().ifPresent(arn ->
-                KafkaAccess.statements(role, arn).forEach(task.getTaskRole()::addToPrincipalPolicy));
+                KafkaAccess.statements(role, arn).forEach(taskRole::addToPrincipalPolicy));
     }
 
     private FargateService service(String id, String name, FargateTaskDefinition task, StackConfig.ServiceSize size,

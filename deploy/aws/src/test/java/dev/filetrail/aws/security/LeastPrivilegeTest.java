@@ -17,7 +17,9 @@ class LeastPrivilegeTest {
     /** Actions that do not support resource-level permissions, so IAM accepts them only on "*". */
     private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("ecr:GetAuthorizationToken",
             // The release role (ReleaseRoles): it may register and read any task definition, but run only the ops family.
-            "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition");
+            "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition",
+            // The streams hosts' ECS agent (StreamsSlots) asks where to poll before it is a container instance.
+            "ecs:DiscoverPollEndpoint");
     /** Wildcards CDK's own KMS grants use for the data-key families, always on one key's ARN. */
     private static final Set<String> KMS_FAMILY_WILDCARDS = Set.of("kms:GenerateDataKey*", "kms:ReEncrypt*");
 

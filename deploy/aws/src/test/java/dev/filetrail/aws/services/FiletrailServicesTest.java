@@ -19,8 +19,8 @@ class FiletrailServicesTest {
     }
 
     @Test
-    void threeFargateServicesRunTheLauncherPrivately() {
-        for (String service : List.of("bridge", "streams", "api")) {
+    void theBridgeAndApiRunOnFargateAndTheStreamsSlotsOnEc2AllPrivately() {
+        for (String service : List.of("bridge", "api")) {
             DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
                     "ServiceName", "filetrail-" + service,
                     "LaunchType", "FARGATE",
@@ -28,9 +28,22 @@ class FiletrailServicesTest {
                             "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true))),
                     "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
                             "AssignPublicIp", "DISABLED")))));
+        }
+        for (String service : List.of("bridge", "streams", "api")) {
             DEFAULTS.hasResourceProperties("AWS::ECS::TaskDefinition", container(service, Map.of(
                     "EntryPoint", List.of("filetrail"),
                     "Command", List.of(service))));
+        }
+        // Streams: one service per slot, on the slot's own capacity provider (StreamsSlotsTest has the rest).
+        for (String slot : List.of("0", "1")) {
+            DEFAULTS.hasResourceProperties("AWS::ECS::Service", Map.of(
+                    "ServiceName", "filetrail-streams-" + slot,
+                    "CapacityProviderStrategy", List.of(Match.objectLike(Map.of("CapacityProvider",
+                            Map.of("Ref", Match.stringLikeRegexp("ServicesStreamsSlotsCapacity" + slot + ".*"))))),
+                    "DeploymentConfiguration", Match.objectLike(Map.of(
+                            "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true))),
+                    "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
+                            "Subnets", List.of(Map.of("Ref", Match.stringLikeRegexp("NetworkVpcprivateSubnet.*"))))))));
         }
         // The image that deploy/launcher builds is linux/amd64 (ServiceImageTest checks its config): the default
         // platform must run it.
@@ -153,12 +166,10 @@ class FiletrailServicesTest {
     }
 
     @Test
-    void streamsAndApiScaleOnCpuAndTheApiOnRequests() {
-        DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
-                "PolicyName", Match.stringLikeRegexp(".*ServicesStreamsTaskCountTargetCpu.*"),
-                "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
-                        "PredefinedMetricSpecification", Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization"),
-                        "TargetValue", 60))));
+    void theApiScalesOnCpuAndRequestsAndTheStreamsSlotsAreFixed() {
+        // A streams slot is a host with state: adding one is a context change (streamsSlots), not a scaling step.
+        assertThat(DEFAULTS.findResources("AWS::ApplicationAutoScaling::ScalableTarget").toString())
+                .doesNotContain("Streams");
         DEFAULTS.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
                 "PolicyName", Match.stringLikeRegexp(".*ServicesApiTaskCountTargetCpu.*"),
                 "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
@@ -317,10 +328,12 @@ class FiletrailServicesTest {
     @Test
     void pausedServicesRunNoTaskAndDoNotScaleUntilTheImageExists() {
         Template paused = Synth.tuned().main();
-        paused.resourceCountIs("AWS::ECS::Service", 3);
+        // bridge, api and the two streams slots
+        paused.resourceCountIs("AWS::ECS::Service", 4);
         paused.allResourcesProperties("AWS::ECS::Service", Map.of("DesiredCount", 0));
         paused.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 0);
-        DEFAULTS.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 3);
+        // bridge and api; the streams slots are fixed
+        DEFAULTS.resourceCountIs("AWS::ApplicationAutoScaling::ScalableTarget", 2);
     }
 
     @Test
