@@ -169,7 +169,12 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
     }
 
     private String access(String recordKey, AccessEvent event, Instant recordTime) {
-        requireObject(event.bucket(), event.key(), recordKey);
+        if (event.type() != null && event.type().rewindJob()) {
+            // A rewind job's events are keyed by its prefix, which is empty for a whole bucket.
+            requireKeyed(event.bucket(), event.key(), recordKey);
+        } else {
+            requireObject(event.bucket(), event.key(), recordKey);
+        }
         requireId(event.eventId(), "access event has no eventId");
         ShareLinks.check(event);
         return once("a:" + event.eventId(), () -> links.apply(event, recordTime));
@@ -193,7 +198,15 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
 
     /** The record key must be the value's bucket/key: co-partitioning of the inputs depends on it. */
     private static void requireObject(String bucket, String key, String recordKey) {
-        if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+        if (key == null || key.isEmpty()) {
+            throw new BadInputException("bucket and key are required");
+        }
+        requireKeyed(bucket, key, recordKey);
+    }
+
+    /** As {@link #requireObject}, an empty key allowed. */
+    private static void requireKeyed(String bucket, String key, String recordKey) {
+        if (bucket == null || bucket.isEmpty() || key == null) {
             throw new BadInputException("bucket and key are required");
         }
         String expected = Topics.objectKey(bucket, key);

@@ -11,6 +11,7 @@ import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.schema.ContractSchemas;
 import dev.filetrail.events.share.ShareLink;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -104,28 +105,69 @@ public final class AuditEvents {
         return event(AuditTypes.URL_ISSUED, access.eventId(), "", access.bucket(), access.key(), time, data);
     }
 
+    /** True for the access events that are the API's own write actions and rewind jobs ({@link #apiAction}). */
+    public static boolean isApiAction(AccessEvent.Type type) {
+        return type == AccessEvent.Type.FILE_RESTORED || type == AccessEvent.Type.FILE_UNDELETED
+                || type == AccessEvent.Type.FILE_DELETED || type.rewindJob();
+    }
+
     /**
      * A write action of the API, with its key as the actor: {@code file.restored} (versionId is the new version,
-     * restoredFrom the copied one) or {@code file.undeleted} with {@code origin: api} (versionId is the removed
-     * marker; S3's notification of the removal brings the other side of the same fact, origin s3-notification).
+     * restoredFrom the copied one), {@code file.undeleted} with {@code origin: api} (versionId is the removed
+     * marker; S3's notification of the removal brings the other side of the same fact, origin s3-notification),
+     * {@code file.deleted} (versionId is the marker a rewind placed), or a rewind job's start, stop, resume or finish
+     * (key and subject are its prefix). A rewind's actions name it in {@code rewindId}.
      */
-    public CloudEvent fileAction(AccessEvent access, Instant time) {
-        boolean restored = access.type() == AccessEvent.Type.FILE_RESTORED;
+    public CloudEvent apiAction(AccessEvent access, Instant time) {
+        AccessEvent.Type kind = access.type();
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("bucket", access.bucket());
         data.put("key", access.key());
-        putIfPresent(data, "versionId", access.versionId());
-        if (restored) {
-            putIfPresent(data, "restoredFrom", access.restoredFrom());
+        AccessEvent.Rewind rewind = access.rewind();
+        if (kind.rewindJob()) {
+            if (rewind != null) {
+                data.put("rewindId", rewind.id());
+                data.put("prefix", rewind.prefix());
+                putIfPresent(data, "to", rewind.to() == null ? null : rewind.to().toString());
+                putCounts(data, "planned", rewind.planned());
+                putCounts(data, "actions", rewind.actions());
+            }
         } else {
-            data.put("deleteMarker", true);
+            putIfPresent(data, "versionId", access.versionId());
+            if (kind == AccessEvent.Type.FILE_RESTORED) {
+                putIfPresent(data, "restoredFrom", access.restoredFrom());
+            } else {
+                data.put("deleteMarker", true);
+            }
+            if (rewind != null) {
+                data.put("rewindId", rewind.id());
+            }
         }
         putIfPresent(data, "actor", access.actor());
         putIfPresent(data, "clientAddress", access.clientAddress());
         data.put("commandId", access.eventId());
         data.put("origin", "api");
-        String type = restored ? AuditTypes.FILE_RESTORED : AuditTypes.FILE_UNDELETED;
-        return event(type, access.eventId(), "", access.bucket(), access.key(), time, data);
+        return event(auditType(kind), access.eventId(), "", access.bucket(), access.key(), time, data);
+    }
+
+    private static String auditType(AccessEvent.Type kind) {
+        return switch (kind) {
+            case FILE_RESTORED -> AuditTypes.FILE_RESTORED;
+            case FILE_UNDELETED -> AuditTypes.FILE_UNDELETED;
+            case FILE_DELETED -> AuditTypes.FILE_DELETED;
+            case REWIND_STARTED -> AuditTypes.REWIND_STARTED;
+            case REWIND_STOPPED -> AuditTypes.REWIND_STOPPED;
+            case REWIND_RESUMED -> AuditTypes.REWIND_RESUMED;
+            case REWIND_FINISHED -> AuditTypes.REWIND_FINISHED;
+            case URL_ISSUED, SHARE_OPENED -> throw new IllegalArgumentException(kind + " is not an API action");
+        };
+    }
+
+    private static void putCounts(ObjectNode data, String field, Map<String, Long> counts) {
+        if (counts != null) {
+            ObjectNode node = data.putObject(field);
+            counts.forEach((name, count) -> node.put(name, count == null ? 0L : count));
+        }
     }
 
     private CloudEvent event(String type, String causeId, String about, String bucket, String key, Instant time,

@@ -89,9 +89,10 @@ public final class ShareLinks implements HistoryListener {
             out.audit(audit.urlIssued(event, time));
             return Outcome.APPLIED;
         }
-        if (event.type() == AccessEvent.Type.FILE_RESTORED || event.type() == AccessEvent.Type.FILE_UNDELETED) {
-            // The API's own writes: audited here beside the URLs it issues; S3's notifications change the history.
-            out.audit(audit.fileAction(event, time));
+        if (AuditEvents.isApiAction(event.type())) {
+            // The API's own writes and rewind jobs: audited here beside the URLs it issues; S3's notifications change
+            // the history.
+            out.audit(audit.apiAction(event, time));
             return Outcome.APPLIED;
         }
         String storeKey = StoreKeys.member(event.recordKey(), event.linkId());

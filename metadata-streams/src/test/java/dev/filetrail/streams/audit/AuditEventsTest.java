@@ -45,6 +45,25 @@ class AuditEventsTest {
                 "198.51.100.7", at(15), "v1"));
         t.send(new AccessEvent("a7", AccessEvent.Type.FILE_UNDELETED, null, B, K, "m2", null, "key:k7",
                 "198.51.100.7", at(16)));
+        // A rewind of the prefix K (any string is a prefix) to at(1): its life and its one delete action.
+        t.send(rewindEvent("a8", AccessEvent.Type.REWIND_STARTED, K, null, at(17)));
+        t.send(rewindEvent("a9", AccessEvent.Type.REWIND_STOPPED, K, ACTIONS_STOPPED, at(18)));
+        t.send(rewindEvent("a10", AccessEvent.Type.REWIND_RESUMED, K, null, at(19)));
+        t.send(new AccessEvent("a11", AccessEvent.Type.FILE_DELETED, null, B, K, "m3", null, "key:k7", null, at(20),
+                null, new AccessEvent.Rewind("rw_1", K, at(1), null, null)));
+        t.send(rewindEvent("a12", AccessEvent.Type.REWIND_FINISHED, K, ACTIONS_FINISHED, at(21)));
+    }
+
+    private static final Map<String, Long> PLANNED = Map.of("restore", 0L, "delete", 1L, "keep", 0L);
+    private static final Map<String, Long> ACTIONS_STOPPED = Map.of("pending", 1L, "started", 0L, "done", 0L,
+            "failed", 0L, "skipped", 0L);
+    private static final Map<String, Long> ACTIONS_FINISHED = Map.of("pending", 0L, "started", 0L, "done", 1L,
+            "failed", 0L, "skipped", 0L);
+
+    private static AccessEvent rewindEvent(String id, AccessEvent.Type type, String prefix, Map<String, Long> actions,
+                                           java.time.Instant time) {
+        return new AccessEvent(id, type, null, B, prefix, null, null, "key:k7", null, time, null,
+                new AccessEvent.Rewind("rw_1", prefix, at(1), PLANNED, actions));
     }
 
     @Test
@@ -60,7 +79,9 @@ class AuditEventsTest {
                     AuditTypes.TAGS_CHANGED, AuditTypes.DERIVATIVES_ATTACHED, AuditTypes.SHARE_CREATED,
                     AuditTypes.SHARE_REJECTED, AuditTypes.SHARE_OPENED, AuditTypes.SHARE_REVOKED,
                     AuditTypes.URL_ISSUED, AuditTypes.VERSION_CREATED, AuditTypes.VERSION_DELETED,
-                    AuditTypes.FILE_RESTORED, AuditTypes.FILE_UNDELETED);
+                    AuditTypes.FILE_RESTORED, AuditTypes.FILE_UNDELETED, AuditTypes.REWIND_STARTED,
+                    AuditTypes.REWIND_STOPPED, AuditTypes.REWIND_RESUMED, AuditTypes.FILE_DELETED,
+                    AuditTypes.REWIND_FINISHED);
             CloudEvent restored = events.get(15);
             assertThat(restored.data().get("restoredFrom").asText()).isEqualTo("v1");
             assertThat(restored.data().get("versionId").asText()).isEqualTo("v3");
@@ -69,6 +90,20 @@ class AuditEventsTest {
             assertThat(undeleted.data().get("origin").asText()).isEqualTo("api");
             assertThat(undeleted.data().get("versionId").asText()).isEqualTo("m2");
             assertThat(undeleted.data().get("actor").asText()).isEqualTo("key:k7");
+            CloudEvent started = events.get(17);
+            assertThat(started.data().get("rewindId").asText()).isEqualTo("rw_1");
+            assertThat(started.data().get("prefix").asText()).isEqualTo(K);
+            assertThat(started.data().get("to").asText()).isEqualTo(at(1).toString());
+            assertThat(started.data().get("planned").get("delete").asLong()).isEqualTo(1);
+            assertThat(started.data().get("actor").asText()).isEqualTo("key:k7");
+            assertThat(started.data().has("actions")).isFalse();
+            assertThat(events.get(18).data().get("actions").get("pending").asLong()).isEqualTo(1);
+            CloudEvent deleted = events.get(20);
+            assertThat(deleted.data().get("versionId").asText()).isEqualTo("m3");
+            assertThat(deleted.data().get("deleteMarker").asBoolean()).isTrue();
+            assertThat(deleted.data().get("rewindId").asText()).isEqualTo("rw_1");
+            assertThat(deleted.data().get("origin").asText()).isEqualTo("api");
+            assertThat(events.get(21).data().get("actions").get("done").asLong()).isEqualTo(1);
             assertThat(events).allSatisfy(e -> {
                 assertThat(e.specversion()).isEqualTo("1.0");
                 assertThat(e.source()).isEqualTo(TopologyFixture.SOURCE);
@@ -88,6 +123,27 @@ class AuditEventsTest {
             // Nothing secret leaves: token and password hashes stay out of the audit stream.
             assertThat(events).allSatisfy(e -> assertThat(e.data().toString()).doesNotContain("sha-L1"));
             writeExamples(events);
+        }
+    }
+
+    @Test
+    void aWholeBucketRewindIsKeyedByItsEmptyPrefixWhileAnActionWithoutKeyIsDeadLettered() {
+        try (TopologyFixture t = new TopologyFixture()) {
+            t.send(rewindEvent("w1", AccessEvent.Type.REWIND_STARTED, "", null, at(1)));
+            t.send(rewindEvent("w2", AccessEvent.Type.REWIND_FINISHED, "", ACTIONS_FINISHED, at(2)));
+            t.send(new AccessEvent("w3", AccessEvent.Type.FILE_DELETED, null, B, "", "m1", null, "key:k7", null,
+                    at(3), null, new AccessEvent.Rewind("rw_1", "", at(1), null, null)));
+            List<CloudEvent> events = t.audit();
+            assertThat(events).extracting(CloudEvent::type)
+                    .containsExactly(AuditTypes.REWIND_STARTED, AuditTypes.REWIND_FINISHED);
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.subject()).isEqualTo(B + "/");
+                assertThat(e.data().get("key").asText()).isEmpty();
+                assertThat(e.data().get("prefix").asText()).isEmpty();
+            });
+            assertThat(t.deadLetters()).singleElement().satisfies(r -> assertThat(new String(r.headers()
+                    .lastHeader(dev.filetrail.streams.deadletters.DeadLetterRecorder.HEADER_MESSAGE).value(),
+                    StandardCharsets.UTF_8)).contains("key"));
         }
     }
 

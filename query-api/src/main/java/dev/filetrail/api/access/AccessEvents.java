@@ -3,6 +3,7 @@ package dev.filetrail.api.access;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.access.AccessEvent;
+import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes {@link AccessEvent}s (URLs issued, share pages opened, files restored and undeleted) to {@code filetrail.access-events.v1}. */
+/** Writes {@link AccessEvent}s (URLs issued, share pages opened, the API's writes, rewind jobs) to {@code filetrail.access-events.v1}. */
 public final class AccessEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessEvents.class);
     private final KafkaProducer<String, byte[]> producer;
@@ -49,6 +50,48 @@ public final class AccessEvents implements AutoCloseable {
                              String clientAddress) {
         send(new AccessEvent(UUID.randomUUID().toString(), AccessEvent.Type.FILE_RESTORED, null, bucket, key,
                 newVersionId, null, actor, clientAddress, Instant.now(), restoredFrom));
+    }
+
+    /**
+     * Records that rewind job {@code rewind} restored {@code restoredFrom} of {@code bucket/key} as
+     * {@code newVersionId}, for the key that started it.
+     */
+    public void rewindRestored(AccessEvent.Rewind rewind, String bucket, String key, String newVersionId,
+                               String restoredFrom, String actor) {
+        send(new AccessEvent(actionId(rewind, key), AccessEvent.Type.FILE_RESTORED, null, bucket, key,
+                newVersionId, null, actor, null, Instant.now(), restoredFrom, rewind));
+    }
+
+    /**
+     * Records that rewind job {@code rewind} placed the delete marker {@code markerVersionId} (null when a resumed job
+     * found the key already deleted) on {@code bucket/key}.
+     */
+    public void rewindDeleted(AccessEvent.Rewind rewind, String bucket, String key, String markerVersionId,
+                              String actor) {
+        send(new AccessEvent(actionId(rewind, key), AccessEvent.Type.FILE_DELETED, null, bucket, key,
+                markerVersionId, null, actor, null, Instant.now(), null, rewind));
+    }
+
+    /**
+     * Records a rewind job's start, stop, resume or finish ({@code type} one of the REWIND_* types), keyed by its
+     * prefix, by {@code actor}.
+     */
+    public void rewindJob(AccessEvent.Type type, String bucket, AccessEvent.Rewind rewind, String actor,
+                          String clientAddress) {
+        if (!type.rewindJob()) {
+            throw new IllegalArgumentException(type + " is not a rewind job event");
+        }
+        // A job starts and finishes once: those ids are the job's, so a runner that sends one twice (stopped between
+        // sending and recording) leaves one audit event. Stops and resumes are each their own.
+        String id = type == AccessEvent.Type.REWIND_STARTED || type == AccessEvent.Type.REWIND_FINISHED
+                ? EventIds.sha256Hex("rewind", rewind.id(), type.name()) : UUID.randomUUID().toString();
+        send(new AccessEvent(id, type, null, bucket, rewind.prefix(), null, null, actor, clientAddress, Instant.now(),
+                null, rewind));
+    }
+
+    /** A rewind's action on a key happens once, so its event's id is the job's and the key's. */
+    private static String actionId(AccessEvent.Rewind rewind, String key) {
+        return EventIds.sha256Hex("rewind-action", rewind.id(), key);
     }
 
     /** Records that {@code actor} removed the delete marker {@code markerVersionId}, bringing the file back. */

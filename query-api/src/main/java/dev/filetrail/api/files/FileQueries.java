@@ -75,25 +75,26 @@ public final class FileQueries {
     private static final String VERSION_AS_OF = "SELECT " + VERSION_COLUMNS + " FROM file_versions"
             + " WHERE bucket = ? AND key = ? AND created_at <= ? AND (removed_at IS NULL OR removed_at > ?)"
             + " ORDER BY ordering DESC, version_id DESC LIMIT 1";
-    // The keys under a prefix one index probe at a time (a loose index scan: each step is the least key above the
-    // last), and per key the version current at T from the history index, read from the newest down: a page costs
-    // the keys it passes over and, per key, the versions newer than T, never a scan of every version under the prefix.
-    // The CTE yields keys in ascending order and the nested loop keeps it, so LIMIT stops the walk.
-    private static final String LIST_AS_OF_TEMPLATE = "WITH RECURSIVE k(key) AS ("
-            + " SELECT min(key) FROM file_versions WHERE bucket = ? AND key > ? AND key >= ? %1$s"
-            + " UNION ALL"
-            + " SELECT (SELECT min(f.key) FROM file_versions f WHERE f.bucket = ? AND f.key > k.key %2$s)"
-            + " FROM k WHERE k.key IS NOT NULL)"
-            + " SELECT v.*, k.key FROM k CROSS JOIN LATERAL"
-            + " (SELECT " + VERSION_COLUMNS + " FROM file_versions v WHERE v.bucket = ? AND v.key = k.key"
-            + " AND v.created_at <= ? AND (v.removed_at IS NULL OR v.removed_at > ?)"
-            + " ORDER BY v.ordering DESC, v.version_id DESC LIMIT 1) v"
-            + " WHERE k.key IS NOT NULL AND NOT v.delete_marker LIMIT ?";
-    private static final String LIST_AS_OF = String.format(LIST_AS_OF_TEMPLATE, "AND key < ?", "AND f.key < ?");
-    private static final String LIST_AS_OF_UNBOUNDED = String.format(LIST_AS_OF_TEMPLATE, "", "");
+    // The keys under a prefix from file_keys (one row per key ever seen: a range scan in key order, like the live
+    // listing's), and per key the version current at T from the history index read from the newest down; the index
+    // covers both the test (created_at, removed_at, delete_marker) and the answer, so each key is one index descent
+    // and no table row (an index-only scan, once the visibility map is set). A page costs its keys (and per key the
+    // index entries newer than T), never a scan of the prefix's versions. The nested loop keeps file_keys' order,
+    // so LIMIT stops the walk.
+    private static final String LIST_AS_OF_TEMPLATE = "SELECT k.key, c.version_id, c.size, c.e_tag, c.storage_class,"
+            + " c.content_type, c.created_at FROM (SELECT bucket, key FROM file_keys WHERE bucket = ? AND key > ?"
+            + " AND key >= ? %s ORDER BY key) k CROSS JOIN LATERAL"
+            + " (SELECT version_id, delete_marker, size, e_tag, storage_class, content_type, created_at"
+            + " FROM file_versions c WHERE c.bucket = k.bucket AND c.key = k.key"
+            + " AND c.created_at <= ? AND (c.removed_at IS NULL OR c.removed_at > ?)"
+            + " ORDER BY c.ordering DESC, c.version_id DESC LIMIT 1) c"
+            + " WHERE NOT c.delete_marker ORDER BY k.key LIMIT ?";
+    private static final String LIST_AS_OF = String.format(LIST_AS_OF_TEMPLATE, "AND key < ?");
+    private static final String LIST_AS_OF_UNBOUNDED = String.format(LIST_AS_OF_TEMPLATE, "");
 
-    /** One file of an as-of listing: its key and the version that was current. */
-    public record AsOfRow(String key, VersionRow version) {
+    /** One file of an as-of listing: its key and what a listing shows of the version that was current. */
+    public record AsOfRow(String key, String versionId, Long size, String eTag, String storageClass,
+                          String contentType, Instant createdAt) {
     }
 
     /** The version of a file that was current at {@code at}; a delete marker when it was deleted then. */
@@ -116,29 +117,18 @@ public final class FileQueries {
      * marker), after {@code afterKey}, in key order, each with that version.
      */
     public List<AsOfRow> listAsOf(String bucket, String prefix, String afterKey, Instant at, int limit) {
-        String from = prefix == null ? "" : StoredKey.toColumn(prefix);
-        String until = successor(from);
+        KeyRange range = KeyRange.of(bucket, prefix, afterKey);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(until == null ? LIST_AS_OF_UNBOUNDED : LIST_AS_OF)) {
-            int i = 1;
-            s.setString(i++, bucket);
-            s.setString(i++, afterKey == null ? "" : StoredKey.toColumn(afterKey));
-            s.setString(i++, from);
-            if (until != null) {
-                s.setString(i++, until);
-            }
-            s.setString(i++, bucket);
-            if (until != null) {
-                s.setString(i++, until);
-            }
-            s.setString(i++, bucket);
+             PreparedStatement s = c.prepareStatement(range.bounded() ? LIST_AS_OF : LIST_AS_OF_UNBOUNDED)) {
+            int i = range.bind(s, 1);
             s.setTimestamp(i++, Timestamp.from(at));
             s.setTimestamp(i++, Timestamp.from(at));
             s.setInt(i, limit);
             List<AsOfRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new AsOfRow(StoredKey.fromColumn(rs.getString(16)), versionRow(rs)));
+                    rows.add(new AsOfRow(StoredKey.fromColumn(rs.getString(1)), rs.getString(2), nullableLong(rs, 3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7))));
                 }
             }
             return rows;
@@ -152,18 +142,10 @@ public final class FileQueries {
      * byte order); keys are compared in their {@link StoredKey} form, which keeps both order and prefixes.
      */
     public List<FileRow> list(String bucket, String prefix, String afterKey, int limit) {
-        String from = prefix == null ? "" : StoredKey.toColumn(prefix);
-        String until = successor(from);
+        KeyRange range = KeyRange.of(bucket, prefix, afterKey);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(until == null ? LIST_UNBOUNDED : LIST)) {
-            int i = 1;
-            s.setString(i++, bucket);
-            s.setString(i++, afterKey == null ? "" : StoredKey.toColumn(afterKey));
-            s.setString(i++, from);
-            if (until != null) {
-                s.setString(i++, until);
-            }
-            s.setInt(i, limit);
+             PreparedStatement s = c.prepareStatement(range.bounded() ? LIST : LIST_UNBOUNDED)) {
+            s.setInt(range.bind(s, 1), limit);
             List<FileRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -173,6 +155,33 @@ public final class FileQueries {
             return rows;
         } catch (SQLException e) {
             throw new IllegalStateException("file listing failed for bucket " + bucket, e);
+        }
+    }
+
+    /**
+     * The keys a listing reads, as the statements' {@code bucket = ? AND key > ? AND key >= ? [AND key < ?]} take
+     * them: after the cursor's key, from the prefix, below the prefix's successor (none for an empty prefix).
+     */
+    private record KeyRange(String bucket, String after, String from, String until) {
+        static KeyRange of(String bucket, String prefix, String afterKey) {
+            String from = prefix == null ? "" : StoredKey.toColumn(prefix);
+            return new KeyRange(bucket, afterKey == null ? "" : StoredKey.toColumn(afterKey), from, successor(from));
+        }
+
+        boolean bounded() {
+            return until != null;
+        }
+
+        /** Binds the range from parameter {@code first} on; the index of the next parameter. */
+        int bind(PreparedStatement s, int first) throws SQLException {
+            int i = first;
+            s.setString(i++, bucket);
+            s.setString(i++, after);
+            s.setString(i++, from);
+            if (until != null) {
+                s.setString(i++, until);
+            }
+            return i;
         }
     }
 

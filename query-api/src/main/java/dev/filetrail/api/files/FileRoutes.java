@@ -171,9 +171,8 @@ public final class FileRoutes implements EndpointGroup {
             rows = rows.subList(0, limit);
             next = Cursor.encode(kind, StoredKey.toColumn(rows.get(limit - 1).key()));
         }
-        List<AsOfSummary> files = rows.stream().map(r -> new AsOfSummary(r.key(), r.version().versionId(),
-                r.version().size(), r.version().contentType(), r.version().eTag(), r.version().storageClass(),
-                r.version().createdAt())).toList();
+        List<AsOfSummary> files = rows.stream().map(r -> new AsOfSummary(r.key(), r.versionId(), r.size(),
+                r.contentType(), r.eTag(), r.storageClass(), r.createdAt())).toList();
         JsonBody.write(ctx, new AsOfListing(bucket, prefix, asOf, files, next));
     }
 

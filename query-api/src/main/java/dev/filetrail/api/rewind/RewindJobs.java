@@ -2,6 +2,7 @@ package dev.filetrail.api.rewind;
 
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.restore.S3VersionActions;
+import dev.filetrail.events.access.AccessEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Map;
@@ -57,6 +58,9 @@ public final class RewindJobs implements AutoCloseable {
         RewindPlan.Counts counts = plan.counts();
         log.info("rewind started rewindId={} bucket={} prefix={} to={} actor={} restore={} delete={} keep={}", id,
                 plan.bucket(), plan.prefix(), plan.to(), actor, counts.restore(), counts.delete(), counts.keep());
+        access.rewindJob(AccessEvent.Type.REWIND_STARTED, plan.bucket(), new AccessEvent.Rewind(id, plan.prefix(),
+                plan.to(), Map.of("restore", counts.restore(), "delete", counts.delete(), "keep", counts.keep()), null),
+                actor, null);
         registry.counter("filetrail_rewinds", "event", "started").increment();
         launch(id);
         return id;
@@ -70,25 +74,27 @@ public final class RewindJobs implements AutoCloseable {
         return store.counts(id);
     }
 
-    /** Stops a running job between two actions; false when it was not running. */
-    public boolean stop(String id) {
+    /** Stops a running job between two actions for {@code actor}; false when it was not running. */
+    public boolean stop(String id, String actor) {
         boolean stopped = store.transition(id, RewindStore.RUNNING, RewindStore.STOPPED);
         RewindRunner runner = runners.get(id);
         if (runner != null) {
             runner.stop();
         }
         if (stopped) {
-            log.info("rewind stopped rewindId={}", id);
+            log.info("rewind stopped rewindId={} actor={}", id, actor);
+            audit(AccessEvent.Type.REWIND_STOPPED, id, actor);
         }
         return stopped;
     }
 
-    /** Resumes a stopped job (failed actions are tried again); false when it was not stopped. */
-    public boolean resume(String id) {
+    /** Resumes a stopped job for {@code actor} (failed actions are tried again); false when it was not stopped. */
+    public boolean resume(String id, String actor) {
         if (!store.transition(id, RewindStore.STOPPED, RewindStore.RUNNING)) {
             return false;
         }
-        log.info("rewind resumed rewindId={}", id);
+        log.info("rewind resumed rewindId={} actor={}", id, actor);
+        audit(AccessEvent.Type.REWIND_RESUMED, id, actor);
         try {
             // A runner told to stop leaves after its current action; the new one starts once it has gone.
             awaitIdle(id);
@@ -124,6 +130,15 @@ public final class RewindJobs implements AutoCloseable {
         while (runners.containsKey(id)) {
             Thread.sleep(20);
         }
+    }
+
+    /** A stop or resume, with the job's counts as they are now (a stop's runner may still finish its action). */
+    private void audit(AccessEvent.Type type, String id, String actor) {
+        store.job(id).ifPresent(job -> {
+            RewindStore.Counts counts = store.counts(id);
+            access.rewindJob(type, job.bucket(), new AccessEvent.Rewind(id, job.prefix(), job.to(), counts.byAction(),
+                    type == AccessEvent.Type.REWIND_STOPPED ? counts.byState() : null), actor, null);
+        });
     }
 
     private void launch(String id) {

@@ -25,7 +25,7 @@ public final class RewindPlanner {
         String after = null;
         while (true) {
             List<FileQueries.AsOfRow> page = queries.listAsOf(bucket, prefix, after, to, PAGE);
-            page.forEach(row -> then.put(row.key(), row.version().versionId()));
+            page.forEach(row -> then.put(row.key(), row.versionId()));
             if (page.size() < PAGE) {
                 break;
             }

@@ -104,7 +104,7 @@ public final class RewindRoutes implements EndpointGroup {
 
     private void stop(Context ctx) {
         RewindStore.Job job = visible(ctx);
-        if (!jobs.stop(job.id())) {
+        if (!jobs.stop(job.id(), "key:" + Authorizer.caller(ctx).id())) {
             throw ApiProblem.conflict("rewind " + job.id() + " is " + job.state() + ", not running; there is"
                     + " nothing to stop");
         }
@@ -113,7 +113,7 @@ public final class RewindRoutes implements EndpointGroup {
 
     private void resume(Context ctx) {
         RewindStore.Job job = visible(ctx);
-        if (!jobs.resume(job.id())) {
+        if (!jobs.resume(job.id(), "key:" + Authorizer.caller(ctx).id())) {
             throw ApiProblem.conflict("rewind " + job.id() + " is " + job.state() + ", not stopped; only a stopped"
                     + " rewind resumes");
         }

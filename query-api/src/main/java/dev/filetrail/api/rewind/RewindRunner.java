@@ -2,6 +2,7 @@ package dev.filetrail.api.rewind;
 
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.restore.S3VersionActions;
+import dev.filetrail.events.access.AccessEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -96,6 +97,8 @@ public final class RewindRunner implements Runnable {
                 RewindStore.Counts counts = store.counts(jobId);
                 log.info("rewind finished rewindId={} bucket={} prefix={} to={} actor={} states={}", jobId,
                         job.bucket(), job.prefix(), job.to(), job.actor(), counts.byState());
+                access.rewindJob(AccessEvent.Type.REWIND_FINISHED, job.bucket(), new AccessEvent.Rewind(jobId,
+                        job.prefix(), job.to(), counts.byAction(), counts.byState()), job.actor(), null);
             }
         } catch (RuntimeException e) {
             // The database is gone (the action's own failures are recorded per action): the job stays running and
@@ -115,6 +118,9 @@ public final class RewindRunner implements Runnable {
                 }
                 String already = alreadyDone(job, action);
                 if (already != null) {
+                    // Its audit event may have gone out before the stop, or not: sent again with the same id, the
+                    // audit stream keeps one.
+                    audit(job, action, already.isEmpty() ? null : already);
                     store.done(jobId, key, already.isEmpty() ? null : already);
                     log.info("rewind action found done in s3 rewindId={} key={} action={} version={}", jobId, key,
                             action.kind().wireName(), already);
@@ -151,8 +157,10 @@ public final class RewindRunner implements Runnable {
             if (abandoned) {
                 return false;
             }
-            store.done(jobId, key, newVersion);
+            // Audited before it is recorded: a stop in between finds the action done in S3 and audits it again with
+            // the same event id, which the audit stream drops; never an action done without its event.
             audit(job, action, newVersion);
+            store.done(jobId, key, newVersion);
             registry.counter("filetrail_rewind_actions", "outcome", "done", "action", action.kind().wireName())
                     .increment();
             return true;
@@ -187,8 +195,12 @@ public final class RewindRunner implements Runnable {
     }
 
     private void audit(RewindStore.Job job, RewindPlan.Action action, String newVersion) {
+        AccessEvent.Rewind rewind = new AccessEvent.Rewind(jobId, job.prefix(), job.to(), null, null);
         if (action.kind() == RewindPlan.Kind.RESTORE) {
-            access.fileRestored(job.bucket(), action.key(), newVersion, action.sourceVersionId(), job.actor(), null);
+            access.rewindRestored(rewind, job.bucket(), action.key(), newVersion, action.sourceVersionId(),
+                    job.actor());
+        } else {
+            access.rewindDeleted(rewind, job.bucket(), action.key(), newVersion, job.actor());
         }
         log.info("rewind action done rewindId={} bucket={} key={} action={} newVersion={} actor={}", jobId,
                 job.bucket(), action.key(), action.kind().wireName(), newVersion, job.actor());

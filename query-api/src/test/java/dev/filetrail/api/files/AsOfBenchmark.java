@@ -18,7 +18,7 @@ import java.util.Locale;
  * through {@link FileQueries} — live, and as of three instants (just after the first version, halfway, after the
  * last) — in rounds that alternate the order (ABBA). Reports pages/s and the ratio to the live listing of the same
  * round. The HTTP path is the same for both and is measured by {@code ApiBenchmark}; this isolates the query.
- * Args: [files] [versions] [rounds].
+ * Args: [files] [versions] [rounds]; {@code -Dexplain=a.sql,b.sql} prints those statements' plans after the load.
  */
 public final class AsOfBenchmark {
     private static final String PREFIX = "team/";
@@ -43,6 +43,11 @@ public final class AsOfBenchmark {
                 System.out.printf(Locale.ROOT, "loaded %d files x %d versions in %.1f s%n", files, versions,
                         (System.nanoTime() - loadStart) / 1e9);
                 FileQueries queries = new FileQueries(database.dataSource());
+                if (System.getProperty("explain") != null) {
+                    for (String file : System.getProperty("explain").split(",")) {
+                        explain(database, file);
+                    }
+                }
                 List<String> names = List.of("live", "as of v1", "as of v" + versions / 2, "as of v" + versions);
                 Instant[] instants = {null, at(0, 30), at(versions / 2 - 1, 30), at(versions - 1, 30)};
                 double[][] rates = new double[names.size()][rounds];
@@ -143,11 +148,51 @@ public final class AsOfBenchmark {
                 head.executeBatch();
             }
             c.commit();
+            // As autovacuum leaves a table that was loaded and then rests: statistics, and the visibility map that lets
+            // an index-only scan skip the heap (a VACUUM right after the commit finds the rows not yet visible to
+            // every transaction and leaves the map empty).
+            c.setAutoCommit(true);
             try (var s = c.createStatement()) {
-                s.execute("ANALYZE files");
-                s.execute("ANALYZE file_versions");
+                for (String table : List.of("files", "file_versions", "file_keys")) {
+                    s.execute("VACUUM ANALYZE " + table);
+                    for (int tries = 0; tries < 20 && !allVisible(c, table); tries++) {
+                        Thread.sleep(500);
+                        s.execute("VACUUM ANALYZE " + table);
+                    }
+                }
             }
-            c.commit();
+        }
+    }
+
+    private static boolean allVisible(Connection c, String table) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT relallvisible >= relpages FROM pg_class WHERE relname = ?")) {
+            s.setString(1, table);
+            try (var rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Prints the plan of the last statement in {@code sqlFile} (statements end with ";" and a newline; the ones before
+     * it run first: SET, PREPARE), as EXPLAIN ANALYZE gives it on its third run.
+     */
+    private static void explain(ReadModelDatabase database, String sqlFile) throws Exception {
+        String[] statements = java.nio.file.Files.readString(java.nio.file.Path.of(sqlFile)).split(";\n");
+        try (Connection c = database.dataSource().getConnection(); var s = c.createStatement()) {
+            c.setAutoCommit(true);
+            for (int i = 0; i < statements.length - 1; i++) {
+                s.execute(statements[i]);
+            }
+            for (int i = 0; i < 3; i++) {
+                try (var rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + statements[statements.length - 1])) {
+                    while (rs.next()) {
+                        if (i == 2) {
+                            System.out.println(rs.getString(1));
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Point-in-time reads on the real projector and PostgreSQL: after uploads, overwrites, delete markers, a permanent
- * delete of a newest version and an upload over a delete marker, the listing and the file route as of several
+ * delete of a newest version, of a key's only version, and an upload over a delete marker, the listing and the file route as of several
  * instants equal what a log of those operations says was current then.
  */
 @ExtendWith(RealParts.class)
@@ -41,6 +41,7 @@ class AsOfTest {
     private static String a1v2;
     private static String a2v1;
     private static String a2marker;
+    private static String a4;
 
     @BeforeAll
     static void start(KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3) throws Exception {
@@ -49,18 +50,22 @@ class AsOfTest {
         expected.put("t0", Map.of());
         a1v1 = put("a/1.txt");
         a2v1 = put("a/2.txt");
+        a4 = put("a/4.txt");
         put("b/outside.txt");
         mark("t1");
-        expected.put("t1", Map.of("a/1.txt", a1v1, "a/2.txt", a2v1));
+        expected.put("t1", Map.of("a/1.txt", a1v1, "a/2.txt", a2v1, "a/4.txt", a4));
         a1v2 = put("a/1.txt");
         a2marker = f.feed.deleteMarker("a/2.txt").versionId();
         mark("t2");
-        expected.put("t2", Map.of("a/1.txt", a1v2));
+        expected.put("t2", Map.of("a/1.txt", a1v2, "a/4.txt", a4));
         f.feed.removeVersion("a/1.txt", a1v2, "deleted");     // the newest, deleted for good: v1 is current again
         String a3 = put("a/3.txt");
         mark("t3");
-        expected.put("t3", Map.of("a/1.txt", a1v1, "a/3.txt", a3));
+        expected.put("t3", Map.of("a/1.txt", a1v1, "a/3.txt", a3, "a/4.txt", a4));
         f.feed.deleteMarker("a/3.txt");
+        // Its only version deleted for good: the key leaves the live read model (no head row), yet it was a file
+        // until then.
+        f.feed.removeVersion("a/4.txt", a4, "deleted");
         String a2v2 = put("a/2.txt");                           // an upload over the delete marker
         mark("t4");
         expected.put("t4", Map.of("a/1.txt", a1v1, "a/2.txt", a2v2));
@@ -68,6 +73,7 @@ class AsOfTest {
         await("the last steps projected", () -> versions("a/2.txt").contains(a2v2)
                 && f.get(f.filePath("a/3.txt"), f.admin()).statusCode() == 200
                 && json(f.get(f.filePath("a/3.txt"), f.admin())).get("deleted").asBoolean()
+                && f.get(f.filePath("a/4.txt"), f.admin()).statusCode() == 404
                 && !versions("a/1.txt").contains(a1v2));
     }
 
@@ -138,6 +144,8 @@ class AsOfTest {
                 .get("version").get("versionId").asText()).as("removed later, current then").isEqualTo(a1v2);
         assertThat(json(f.get(f.filePath("a/1.txt") + "?asOf=" + q(at.get("t3").toString()), f.admin()))
                 .get("version").get("versionId").asText()).isEqualTo(a1v1);
+        assertThat(json(f.get(f.filePath("a/4.txt") + "?asOf=" + q(at.get("t3").toString()), f.admin()))
+                .get("version").get("versionId").asText()).as("every version removed later").isEqualTo(a4);
         HttpResponse<String> deleted = f.get(f.filePath("a/2.txt") + "?asOf=" + q(at.get("t2").toString()), f.admin());
         assertThat(deleted.statusCode()).isEqualTo(404);
         assertThat(json(deleted).get("detail").asText()).contains("was deleted").contains(a2marker);

@@ -188,6 +188,32 @@ class RewindTest {
         AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_RESTORED
                 && (p + "a.txt").equals(e.key()) && restoredHead.versionId().equals(e.versionId()));
         assertThat(audit.actor()).startsWith("key:");
+        assertThat(audit.rewind().id()).isEqualTo(id);
+
+        // Audited: one start with the plan, one finish with the outcome, one event per restore and per delete, none
+        // for the key kept.
+        List<AccessEvent> events = jobEvents(id, 3);
+        assertThat(events).extracting(AccessEvent::eventId).doesNotHaveDuplicates();
+        AccessEvent start = only(events, AccessEvent.Type.REWIND_STARTED);
+        assertThat(start.key()).isEqualTo(p);
+        assertThat(start.bucket()).isEqualTo(f.bucket);
+        assertThat(start.actor()).isEqualTo(audit.actor());
+        assertThat(start.rewind().prefix()).isEqualTo(p);
+        assertThat(start.rewind().to()).isEqualTo(t);
+        assertThat(start.rewind().planned()).containsExactlyInAnyOrderEntriesOf(Map.of("restore", 2L, "delete", 1L,
+                "keep", 1L));
+        AccessEvent end = only(events, AccessEvent.Type.REWIND_FINISHED);
+        assertThat(end.rewind().actions()).containsEntry("done", 3L).containsEntry("skipped", 1L)
+                .containsEntry("failed", 0L);
+        assertThat(events).filteredOn(e -> e.type() == AccessEvent.Type.FILE_RESTORED)
+                .extracting(AccessEvent::key).containsExactlyInAnyOrder(p + "a.txt", p + "b.txt");
+        AccessEvent deleted = only(events, AccessEvent.Type.FILE_DELETED);
+        assertThat(deleted.key()).isEqualTo(p + "d.txt");
+        String marker = s3.listObjectVersions(b -> b.bucket(f.bucket).prefix(p + "d.txt")).deleteMarkers().stream()
+                .filter(m -> Boolean.TRUE.equals(m.isLatest())).findFirst().orElseThrow().versionId();
+        assertThat(deleted.versionId()).as("the marker the rewind placed").isEqualTo(marker);
+        assertThat(events).extracting(AccessEvent::key).doesNotContain(p + "c.txt");
+        assertThat(events).hasSize(5);
 
         // Undo: once the read model has heard of the rewind's versions, rewinding to the moment before it.
         observe(p + "a.txt", p + "b.txt", p + "d.txt");
@@ -224,7 +250,7 @@ class RewindTest {
         RewindRunner.Hook hook = (runner, action) -> {
             int n = writes.incrementAndGet();
             if (n == 2) {
-                jobs[0].stop(runner.jobId());
+                jobs[0].stop(runner.jobId(), "key:stopper");
             } else if (n == 4) {
                 runner.abandon();
             }
@@ -246,7 +272,7 @@ class RewindTest {
             // gone, the abandon below needs this test's jobs again, so it is resumed here instead after a look).
             var stopped = ApiFixture.json(f.get("/v1/rewinds/" + id[0], f.keys.get("write")));
             assertThat(stopped.get("state").asText()).isEqualTo("stopped");
-            assertThat(jobs[0].resume(id[0])).isTrue();
+            assertThat(jobs[0].resume(id[0], "key:resumer")).isTrue();
             jobs[0].awaitIdle(id[0]);
             assertThat(store.job(id[0]).orElseThrow().state()).as("abandoned, still running in the database")
                     .isEqualTo(RewindStore.RUNNING);
@@ -282,6 +308,39 @@ class RewindTest {
                     .filter(m -> id[0].equals(m.get(RewindRunner.REWIND_MARK))).count();
             assertThat(copies).as(key).isEqualTo(1);
         }
+        // One event per action even across the stop and the abandon (a resend after a stop carries the same id).
+        List<AccessEvent> events = jobEvents(id[0], 7);
+        assertThat(only(events, AccessEvent.Type.REWIND_STOPPED).actor()).isEqualTo("key:stopper");
+        // Stopped from within the second action, between its S3 write and its record: one done, one in flight.
+        assertThat(only(events, AccessEvent.Type.REWIND_STOPPED).rewind().actions()).containsEntry("done", 1L)
+                .containsEntry("started", 1L);
+        assertThat(only(events, AccessEvent.Type.REWIND_RESUMED).actor()).isEqualTo("key:resumer");
+        only(events, AccessEvent.Type.REWIND_STARTED);
+        assertThat(only(events, AccessEvent.Type.REWIND_FINISHED).rewind().actions()).containsEntry("done", 7L);
+        Map<String, Set<String>> idsByKey = new TreeMap<>();
+        events.stream().filter(e -> !e.type().rewindJob()).forEach(e -> idsByKey
+                .computeIfAbsent(e.key(), k -> new java.util.HashSet<>()).add(e.eventId()));
+        assertThat(idsByKey).hasSize(7).allSatisfy((key, ids) -> assertThat(ids).as(key).hasSize(1));
+        assertThat(idsByKey).containsKey(p + "later.txt");
+    }
+
+    /**
+     * The access events of rewind {@code id}, once its start, its finish and {@code actions} distinct action
+     * events are on the topic, read on to its end.
+     */
+    static List<AccessEvent> jobEvents(String id, int actions) {
+        return dev.filetrail.api.AccessEventsTopic.all(kafka, e -> e.rewind() != null && id.equals(e.rewind().id()),
+                found -> found.stream().anyMatch(e -> e.type() == AccessEvent.Type.REWIND_STARTED)
+                        && found.stream().anyMatch(e -> e.type() == AccessEvent.Type.REWIND_FINISHED)
+                        && found.stream().filter(e -> !e.type().rewindJob()).map(AccessEvent::key).distinct()
+                        .count() >= actions);
+    }
+
+    /** The one event of {@code type} among {@code events}. */
+    static AccessEvent only(List<AccessEvent> events, AccessEvent.Type type) {
+        List<AccessEvent> ofType = events.stream().filter(e -> e.type() == type).toList();
+        assertThat(ofType).as(type.name()).hasSize(1);
+        return ofType.get(0);
     }
 
     @Test

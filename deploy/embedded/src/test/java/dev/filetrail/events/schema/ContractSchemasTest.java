@@ -92,6 +92,45 @@ class ContractSchemasTest {
         assertThat(validator.problems(Topics.FILES.name(), null)).isEmpty();
     }
 
+    /** The audit topic's schema lists every type the stream writes (it had missed dev.filetrail.file.restored). */
+    @Test
+    void theAuditTopicSchemaNamesEveryAuditType() {
+        JsonNode schema = Json.MAPPER.valueToTree(Json.read(ContractSchemas.read(ContractSchemas.forTopic(
+                Topics.AUDIT.name())).orElseThrow(), Map.class));
+        List<String> types = new ArrayList<>();
+        schema.path("properties").path("type").path("enum").forEach(t -> types.add(t.asText()));
+        assertThat(types).containsExactlyInAnyOrderElementsOf(AuditTypes.ALL);
+    }
+
+    @Test
+    void aRewindsAccessEventsAndTheirAuditDataAreValid() {
+        AccessEvent.Rewind job = new AccessEvent.Rewind("rw_1", "", T, Map.of("restore", 1L, "delete", 2L, "keep", 0L),
+                Map.of("done", 3L, "failed", 0L));
+        AccessEvent finished = new AccessEvent("a1", AccessEvent.Type.REWIND_FINISHED, null, "b", "", null, null,
+                "key:k1", null, T, null, job);
+        assertThat(validator.problems(Topics.ACCESS_EVENTS.name(), Json.write(finished))).isEmpty();
+        ObjectNode data = Json.MAPPER.createObjectNode().put("bucket", "b").put("key", "").put("rewindId", "rw_1")
+                .put("prefix", "").put("to", T.toString()).put("origin", "api");
+        data.putObject("planned").put("restore", 1).put("delete", 2).put("keep", 0);
+        data.putObject("actions").put("done", 3).put("failed", 0);
+        for (String type : List.of(AuditTypes.REWIND_STARTED, AuditTypes.REWIND_FINISHED, AuditTypes.REWIND_STOPPED,
+                AuditTypes.REWIND_RESUMED)) {
+            CloudEvent event = new CloudEvent(CloudEvent.SPEC_VERSION, "id1", "urn:test", type, "b/", T,
+                    CloudEvent.CONTENT_TYPE, ContractSchemas.dataschema(type), data);
+            assertThat(validator.problems(Topics.AUDIT.name(), Json.write(event))).as(type).isEmpty();
+        }
+        CloudEvent noPlan = new CloudEvent(CloudEvent.SPEC_VERSION, "id1", "urn:test", AuditTypes.REWIND_STARTED, "b/",
+                T, CloudEvent.CONTENT_TYPE, ContractSchemas.dataschema(AuditTypes.REWIND_STARTED),
+                data.deepCopy().without("planned"));
+        assertThat(validator.problems(Topics.AUDIT.name(), Json.write(noPlan))).singleElement().asString()
+                .contains("planned");
+        ObjectNode deleted = Json.MAPPER.createObjectNode().put("bucket", "b").put("key", "k").put("versionId", "m1")
+                .put("deleteMarker", true).put("rewindId", "rw_1").put("actor", "key:k1").put("origin", "api");
+        CloudEvent marker = new CloudEvent(CloudEvent.SPEC_VERSION, "id2", "urn:test", AuditTypes.FILE_DELETED, "b/k",
+                T, CloudEvent.CONTENT_TYPE, ContractSchemas.dataschema(AuditTypes.FILE_DELETED), deleted);
+        assertThat(validator.problems(Topics.AUDIT.name(), Json.write(marker))).isEmpty();
+    }
+
     @Test
     void anAuditEventsDataIsCheckedAgainstTheSchemaItsDataschemaNames() {
         String type = AuditTypes.URL_ISSUED;
