@@ -85,7 +85,8 @@ class LauncherTest {
         commandLine.setOut(new java.io.PrintWriter(out, true));
         assertThat(commandLine.execute("--help")).isZero();
         assertThat(commandLine.getSubcommands()).containsKeys("local", "chaos", "bridge", "streams", "api", "projector",
-                "backfill", "replay", "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke");
+                "backfill", "replay", "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke",
+                "reprocess");
         assertThat(out.toString()).contains("local", "Starts the whole system locally", "Exit codes:");
         assertThat(LocalFiletrailCommand.commandLine(java.util.Map.of()).execute("no-such-command")).isEqualTo(2);
     }

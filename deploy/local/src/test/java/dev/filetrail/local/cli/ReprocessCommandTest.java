@@ -107,6 +107,10 @@ class ReprocessCommandTest {
     @Test
     @Order(0)
     void badCommandLinesExitTwoAndUnknownBucketsOrJobsExitOne() {
+        Run help = run("reprocess", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: filetrail reprocess", "--dry-run", "--json", "--rate", "--resume",
+                "--prefix", "--limit");
         assertThat(run("reprocess").exit()).as("no --bucket").isEqualTo(2);
         assertThat(run("reprocess", "--bucket", "Not_A_Bucket").exit()).as("not an S3 bucket name").isEqualTo(2);
         Run rate = run("reprocess", "--bucket", bucket, "--rate", "0");
