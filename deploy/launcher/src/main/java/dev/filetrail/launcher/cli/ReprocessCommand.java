@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,8 +125,35 @@ final class ReprocessCommand extends OpsCommand {
         }
         err().printf("reprocess job %s: %,d versions to hand over (of %,d)%n", job.id(), job.remaining(), job.total());
         err().flush();
+        // Ctrl-C: the hook interrupts the run, which stops between two versions (everything sent is recorded), and
+        // waits for the summary with the resume command to be printed before the JVM goes.
+        Thread worker = Thread.currentThread();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread stop = new Thread(() -> {
+            worker.interrupt();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "reprocess-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            return runLeased(jobs, job, config, perSecond, started, lease.get());
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it only waits for the countdown above
+            }
+        }
+    }
+
+    private Integer runLeased(ReprocessJobs jobs, ReprocessJob job, ReprocessConfig config, double perSecond,
+                              long started, AutoCloseable lease) throws Exception {
         Reprocessor.Run run;
-        try (AutoCloseable held = lease.get();
+        try (AutoCloseable held = lease;
              ProcessorInvoker invoker = new ProcessorInvoker(config);
              ProgressBar bar = progress("reprocess " + job.id(), job.remaining(), "versions")) {
             Reprocessor reprocessor = new Reprocessor(jobs, invoker,

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class Reprocessor {
     private static final Logger log = LoggerFactory.getLogger(Reprocessor.class);
     private static final int PAGE = 500;
+    /** The error of a run stopped by an interrupt. */
+    public static final String INTERRUPTED = "interrupted";
 
     private final ReprocessJobs jobs;
     private final ProcessorInvoker invoker;
@@ -48,7 +50,7 @@ public final class Reprocessor {
      * {@code perSecond} versions a second (each version one invocation per processor it still lacks).
      */
     public Run run(ReprocessJob job, double perSecond, long limit, Consumer<Progress> progress)
-            throws SQLException, InterruptedException {
+            throws SQLException {
         Pace pace = new Pace(perSecond);
         Map<Processor, Long> invocations = new EnumMap<>(Processor.class);
         for (Processor p : Processor.values()) {
@@ -66,7 +68,12 @@ public final class Reprocessor {
                 if (limit > 0 && sent >= limit) {
                     return new Run(sent, invocations, true, null);
                 }
-                pace.await();
+                try {
+                    pace.await();
+                } catch (InterruptedException e) {
+                    // Ctrl-C (the command's shutdown hook) or the caller: stop between versions, all recorded.
+                    return new Run(sent, invocations, false, INTERRUPTED);
+                }
                 for (Processor processor : Processor.values()) {
                     if (item.sent(processor)) {
                         continue;
@@ -75,10 +82,14 @@ public final class Reprocessor {
                         invoker.invoke(processor, events.lambdaEvent(job.id(), job.bucket(), item.version(), processor,
                                 clock.instant()));
                     } catch (RuntimeException e) {
+                        // An interrupt during the call aborts it (the SDK's AbortedException); clear it, so that the
+                        // job's state can still be written.
+                        boolean interrupted = Thread.interrupted();
                         // What Lambda accepted is recorded; the rest waits for a resume (the SDK has already retried).
                         log.warn("reprocess invocation failed job={} key={} versionId={} processor={}", job.id(),
                                 item.version().key(), item.version().versionId(), processor.label(), e);
-                        return new Run(sent, invocations, false, e.getMessage() != null ? e.getMessage() : e.toString());
+                        return new Run(sent, invocations, false, interrupted ? INTERRUPTED
+                                : e.getMessage() != null ? e.getMessage() : e.toString());
                     }
                     jobs.markSent(job.id(), item.seq(), processor);
                     invocations.merge(processor, 1L, Long::sum);

@@ -29,7 +29,7 @@ class LauncherTest {
                 LocalFiletrailCommand.class.getName(), "local", "--output", output.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
+        for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "LAMBDA", "KAFKA", "POSTGRES")) {
             builder.environment().put("LOCAL_" + part + "_PORT", "0");
         }
         Process process = builder.start();

@@ -23,6 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +64,7 @@ class ReprocessCommandTest {
     /** The versions under photos/ that have no results after the backfill: "key\tversionId". */
     private final List<String> expected = new ArrayList<>();
     private String jobId;
+    private final AtomicReference<Thread> running = new AtomicReference<>();
 
     record Run(int exit, String out, String err) {
         JsonNode json() {
@@ -174,16 +180,41 @@ class ReprocessCommandTest {
         assertThat(first.path("error").asText()).isNotBlank();
         assertThat(failed.err()).contains("--resume " + jobId);
 
-        // k of n, then stopped (--limit): exactly k versions reached each processor.
+        // Interrupted after k of n (as Ctrl-C does, through the command's shutdown hook): one version every 5 s, so the
+        // interrupt lands in the wait before version k+1, once the job records k versions handed over.
         int k = 2;
-        Run part = run("reprocess", "--resume", jobId, "--limit", String.valueOf(k), "--rate", "50", "--json");
-        assertThat(part.exit()).as(part.err()).isZero();
-        assertThat(part.json().path("sent").asLong()).isEqualTo(k);
-        assertThat(part.json().path("remaining").asLong()).isEqualTo(expected.size() - k);
-        assertThat(part.json().path("state").asText()).isEqualTo("open");
-        assertThat(part.json().path("invocations").path("thumbnailer").asLong()).isEqualTo(k);
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        Run interrupted;
+        try {
+            Future<Run> slow = worker.submit(() -> {
+                running.set(Thread.currentThread());
+                return run("reprocess", "--resume", jobId, "--rate", "0.2/s", "--json");
+            });
+            awaitSent(k);
+            running.get().interrupt();
+            interrupted = slow.get(60, TimeUnit.SECONDS);
+        } finally {
+            worker.shutdownNow();
+        }
+        assertThat(interrupted.exit()).as(interrupted.err()).isEqualTo(1);
+        assertThat(interrupted.json().path("sent").asLong()).isEqualTo(k);
+        assertThat(interrupted.json().path("state").asText()).isEqualTo("open");
+        assertThat(interrupted.json().path("error").asText()).isEqualTo("interrupted");
+        assertThat(interrupted.err()).contains("--resume " + jobId);
         assertThat(received(THUMBNAILER)).hasSize(k);
         assertThat(received(METADATA)).hasSize(k);
+
+        // One more, then stopped on purpose (--limit): the job stays open.
+        Run part = run("reprocess", "--resume", jobId, "--limit", "1", "--rate", "50", "--json");
+        assertThat(part.exit()).as(part.err()).isZero();
+        assertThat(part.json().path("sent").asLong()).isEqualTo(1);
+        assertThat(part.json().path("sentBefore").asLong()).isEqualTo(k);
+        assertThat(part.json().path("remaining").asLong()).isEqualTo(expected.size() - k - 1);
+        assertThat(part.json().path("state").asText()).isEqualTo("open");
+        assertThat(part.json().path("invocations").path("thumbnailer").asLong()).isEqualTo(1);
+        assertThat(received(THUMBNAILER)).hasSize(k + 1);
+        assertThat(received(METADATA)).hasSize(k + 1);
+        k++;
 
         Run preview = run("reprocess", "--resume", jobId, "--dry-run", "--json");
         assertThat(preview.exit()).as(preview.err()).isZero();
@@ -226,6 +257,17 @@ class ReprocessCommandTest {
         // Nothing is left to do under the prefix.
         Run after = run("reprocess", "--bucket", bucket, "--prefix", "photos/", "--dry-run", "--json");
         assertThat(after.json().path("remaining").asLong()).isZero();
+    }
+
+    /** Waits until the job records {@code count} versions handed to both processors. */
+    private void awaitSent(int count) throws Exception {
+        String sql = "SELECT count(*) FROM filetrail_reprocess.reprocess_versions WHERE job_id = '" + jobId
+                + "' AND thumbnail_sent_at IS NOT NULL AND metadata_sent_at IS NOT NULL";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!pipeline.query(sql).equals(List.of(String.valueOf(count)))) {
+            assertThat(System.nanoTime()).as("%d versions handed over", count).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private static boolean allMatch(JsonNode array, java.util.function.Predicate<JsonNode> test) {
