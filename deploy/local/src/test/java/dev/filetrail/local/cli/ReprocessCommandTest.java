@@ -90,7 +90,11 @@ class ReprocessCommandTest {
         put("photos/gone.png", png(Color.YELLOW));
         s3.deleteObject(b -> b.bucket(bucket).key("photos/gone.png")); // a delete marker: never a candidate
         put("other/x.txt", "outside the prefix".getBytes());
+        // What S3 holds, not what the PUTs answered: an SDK retry of a PUT under load makes a version of its own.
+        s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix("photos/")).versions()
+                .forEach(v -> expected.add(v.key() + "\t" + v.versionId()));
         expected.sort(null);
+        System.out.println("reprocess test versions under photos/ in s3://" + bucket + ": " + expected);
 
         Run backfill = run("backfill", "--bucket", bucket, "--json");
         assertThat(backfill.exit()).as(backfill.err()).isZero();
@@ -158,8 +162,9 @@ class ReprocessCommandTest {
         assertThat(pipeline.query("SELECT to_regclass('filetrail_reprocess.reprocess_jobs') IS NULL")).containsExactly("t");
         assertThat(pipeline.query("SELECT count(*) FROM filetrail.file_versions WHERE bucket = '" + bucket
                 + "' AND derivatives IS NOT NULL")).containsExactly("0");
-        JsonNode history = api.await(Demo.versionsPath(bucket, "photos/a.png"), b -> b.path("versions").size() == 2,
-                Duration.ofSeconds(30));
+        long aVersions = expected.stream().filter(e -> e.startsWith("photos/a.png\t")).count();
+        JsonNode history = api.await(Demo.versionsPath(bucket, "photos/a.png"),
+                b -> b.path("versions").size() == aVersions, Duration.ofSeconds(30));
         history.path("versions").forEach(v -> assertThat(v.path("thumbnailCount").asInt()).isZero());
     }
 
@@ -243,7 +248,8 @@ class ReprocessCommandTest {
             JsonNode history = api.await(Demo.versionsPath(bucket, key), b -> b.path("versions").size() > 0
                     && allMatch(b.path("versions"), v -> v.path("thumbnailCount").asInt() > 0
                     && "image/png".equals(v.path("contentType").asText())), Duration.ofSeconds(90));
-            assertThat(history.path("versions").size()).isEqualTo(key.equals("photos/a.png") ? 2 : 1);
+            assertThat(history.path("versions").size()).isEqualTo(expected.stream().filter(e -> e.startsWith(key + "\t"))
+                    .count());
         }
         api.await(Demo.versionsPath(bucket, "photos/notes.txt"), b -> allMatch(b.path("versions"),
                 v -> v.path("contentType").asText().startsWith("text/plain")), Duration.ofSeconds(90));
@@ -293,10 +299,7 @@ class ReprocessCommandTest {
     }
 
     private void put(String key, byte[] body) {
-        String versionId = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body)).versionId();
-        if (key.startsWith("photos/")) {
-            expected.add(key + "\t" + versionId);
-        }
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body));
     }
 
     private static byte[] png(Color color) throws Exception {
