@@ -65,6 +65,8 @@ public final class FiletrailStack extends Stack {
                 buckets.source(), buckets.derivatives(), cdnDomain, cdn.publicKey().getPublicKeyId(),
                 cdn.privateKey(), key));
 
+        processors.reprocessableBy(services.ops(), buckets.source(), ingest.objectEvents());
+
         journal = new Journal(this, "Journal", config, new Journal.Wiring(network.vpc(), kafka, services.ops(), key));
 
         alarms = new OperationalAlarms(this, "Alarms", config, new OperationalAlarms.Watched(

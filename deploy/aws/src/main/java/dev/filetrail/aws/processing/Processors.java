@@ -11,6 +11,8 @@ import java.util.Optional;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
+import software.amazon.awscdk.services.ecs.TaskDefinition;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -110,6 +112,24 @@ public final class Processors extends Construct {
 
     public Function thumbnailer() {
         return thumbnailer;
+    }
+
+    /**
+     * Lets {@code filetrail reprocess}, run in the ops task, hand versions to the two functions as SNS would: an
+     * asynchronous Invoke of exactly these two (unqualified ARNs, nothing else), and in the ops container's environment
+     * their names, the object-events topic the synthetic notifications name, AWS's own Lambda endpoint, and the source
+     * bucket as the only bucket to reprocess (the functions may read no other).
+     */
+    public void reprocessableBy(TaskDefinition ops, IBucket source, ITopic objectEvents) {
+        ops.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("lambda:InvokeFunction"))
+                .resources(List.of(thumbnailer.getFunctionArn(), metadata.getFunctionArn())).build());
+        ContainerDefinition container = ops.getDefaultContainer();
+        container.addEnvironment("LAMBDA_ENDPOINT", "");
+        container.addEnvironment("REPROCESS_THUMBNAIL_FUNCTION", thumbnailer.getFunctionName());
+        container.addEnvironment("REPROCESS_METADATA_FUNCTION", metadata.getFunctionName());
+        container.addEnvironment("REPROCESS_BUCKETS", source.getBucketName());
+        container.addEnvironment("SNS_OBJECT_EVENTS_TOPIC_ARN", objectEvents.getTopicArn());
     }
 
     public Function metadata() {

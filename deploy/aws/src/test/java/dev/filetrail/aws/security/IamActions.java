@@ -39,6 +39,8 @@ final class IamActions {
             case "sqs:DeleteMessageBatch", "sqs:ChangeMessageVisibilityBatch", "sqs:SendMessageBatch" ->
                     operation.substring(0, operation.length() - "Batch".length());
             case "sns:Publish", "sns:PublishBatch" -> "sns:Publish";
+            // Lambda's API operation is Invoke; IAM calls the permission InvokeFunction.
+            case "lambda:Invoke" -> "lambda:InvokeFunction";
             default -> throw new IllegalArgumentException("no IAM action is known for " + operation
                     + " (recorded for " + call.component() + "): add it to IamActions");
         };

@@ -168,6 +168,8 @@ class IamParityTest {
         arns.put(LocalNames.Part.PROCESSING_RESULTS_TOPIC,
                 values.getAtt(logicalId(stack.ingest().processingResults()), "Arn"));
         arns.put(LocalNames.Part.JOURNAL_WAREHOUSE, values.getAtt(logicalId(stack.journal().warehouse()), "Arn"));
+        arns.put(LocalNames.Part.THUMBNAILER_FUNCTION, values.getAtt(logicalId(stack.processors().thumbnailer()), "Arn"));
+        arns.put(LocalNames.Part.METADATA_FUNCTION, values.getAtt(logicalId(stack.processors().metadata()), "Arn"));
         return arns;
     }
 

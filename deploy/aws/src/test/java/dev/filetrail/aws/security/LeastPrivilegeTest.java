@@ -214,6 +214,15 @@ class LeastPrivilegeTest {
         }
         assertThat(grants("ServicesOpsTaskRole", "s3:GetBucketLocation")).singleElement()
                 .satisfies(r -> assertThat(r).contains("JournalWarehouse"));
+        // filetrail reprocess invokes the two processors, and no other function.
+        assertThat(grants("ServicesOpsTaskRole", "lambda:InvokeFunction")).hasSize(2)
+                .anyMatch(r -> r.contains("ProcessingThumbnailer")).anyMatch(r -> r.contains("ProcessingMetadata"))
+                .noneMatch(r -> r.contains("*"));
+        assertThat(actions("ServicesOpsTaskRole")).filteredOn(a -> a.startsWith("lambda:"))
+                .containsOnly("lambda:InvokeFunction");
+        for (String role : List.of("ServicesBridgeTaskRole", "ServicesStreamsTaskRole", "ServicesApiTaskRole")) {
+            assertThat(actions(role)).as(role).noneMatch(a -> a.startsWith("lambda:"));
+        }
         assertThat(actions("ServicesOpsTaskRole")).noneMatch(a -> (a.startsWith("s3:Get") || a.startsWith("s3:Put"))
                 && !List.of("s3:GetObject", "s3:PutObject", "s3:GetBucketLocation").contains(a) || a.startsWith("sns:"));
     }

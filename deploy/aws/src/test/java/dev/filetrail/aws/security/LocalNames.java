@@ -14,7 +14,7 @@ final class LocalNames {
     /** The stack resources a component's call can touch. */
     enum Part {
         SOURCE_BUCKET, DERIVATIVES_BUCKET, INGEST_QUEUE, INGEST_DLQ, OBJECT_EVENTS_TOPIC, PROCESSING_RESULTS_TOPIC,
-        JOURNAL_WAREHOUSE
+        JOURNAL_WAREHOUSE, THUMBNAILER_FUNCTION, METADATA_FUNCTION
     }
 
     private record Rule(String service, Pattern name, Part part) {
@@ -31,6 +31,9 @@ final class LocalNames {
             rule("sqs", "filetrail-ingest", Part.INGEST_QUEUE),
             rule("sns", "filetrail-object-events", Part.OBJECT_EVENTS_TOPIC),
             rule("sns", "filetrail-processing-results", Part.PROCESSING_RESULTS_TOPIC),
+            // The local stack's Lambda functions (filetrail reprocess invokes them).
+            rule("lambda", "filetrail-thumbnailer", Part.THUMBNAILER_FUNCTION),
+            rule("lambda", "filetrail-metadata", Part.METADATA_FUNCTION),
             // deploy/local's OpsCommandsTest: a bucket from before Filetrail, backfilled and reconciled.
             rule("s3", "legacy-[0-9a-f]{8}", Part.SOURCE_BUCKET),
             // deploy/local's ReleaseCommandsTest: a bucket nobody watches, which the smoke check must fail on.
@@ -72,6 +75,8 @@ final class LocalNames {
                 rest = slash < 0 ? "" : path.substring(slash);
             }
             case "sqs", "sns" -> name = arn.substring(arn.lastIndexOf(':') + 1);
+            // arn:aws:lambda:REGION:ACCOUNT:function:NAME
+            case "lambda" -> name = arn.substring(arn.indexOf(":function:") + ":function:".length());
             default -> {
                 return Optional.empty();
             }

@@ -149,6 +149,7 @@ final class TemplateValues {
             case "AWS::Logs::LogGroup" -> "arn:" + PARTITION + ":logs:" + region + ":" + ACCOUNT + ":log-group:" + name + ":*";
             case "AWS::MSK::Cluster" -> "arn:" + PARTITION + ":kafka:" + region + ":" + ACCOUNT + ":cluster/" + name + "/uuid";
             case "AWS::ECR::Repository" -> "arn:" + PARTITION + ":ecr:" + region + ":" + ACCOUNT + ":repository/" + name;
+            case "AWS::Lambda::Function" -> "arn:" + PARTITION + ":lambda:" + region + ":" + ACCOUNT + ":function:" + name;
             default -> logicalId + ".Arn";
         };
         return switch (attribute) {
@@ -165,7 +166,7 @@ final class TemplateValues {
         Map<String, Object> resource = resource(logicalId);
         Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
         for (String property : List.of("BucketName", "QueueName", "TopicName", "RoleName", "LogGroupName",
-                "ClusterName", "RepositoryName", "Name")) {
+                "ClusterName", "RepositoryName", "FunctionName", "Name")) {
             if (properties.containsKey(property)) {
                 return resolve(properties.get(property));
             }

@@ -132,6 +132,19 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                 String topic = Optional.ofNullable(field(request, "TopicArn")).orElse(field(request, "TargetArn"));
                 return topic == null ? "*" : topic;
             }
+            case "lambda" -> {
+                // Invoke names a function by name, full ARN or partial ARN; the account is the caller's own.
+                String function = field(request, "FunctionName");
+                if (function == null) {
+                    return "*";
+                }
+                if (function.startsWith("arn:")) {
+                    return function;
+                }
+                String name = function.contains(":function:")
+                        ? function.substring(function.indexOf(":function:") + ":function:".length()) : function;
+                return "arn:aws:lambda:" + region + ":*:function:" + name;
+            }
             default -> {
                 return "*";
             }

@@ -16,7 +16,7 @@ class FiletrailCommandTest {
         assertThat(FiletrailCommand.run(Map.of(), writer, writer, "--help")).isZero();
         assertThat(FiletrailCommand.commandLine(Map.of()).getSubcommands())
                 .containsKeys("bridge", "streams", "api", "projector", "backfill", "replay", "rebuild", "reconcile",
-                        "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke")
+                        "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke", "reprocess")
                 .doesNotContainKeys("local", "chaos");
         assertThat(out.toString()).contains("bridge", "projector", "reconcile", "Exit codes:");
     }

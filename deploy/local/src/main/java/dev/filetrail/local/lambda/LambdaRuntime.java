@@ -50,6 +50,11 @@ public final class LambdaRuntime implements AutoCloseable {
         return arn;
     }
 
+    /** Whether a function is registered under {@code functionArn}. */
+    public boolean has(String functionArn) {
+        return functions.containsKey(functionArn);
+    }
+
     /** Invokes the function behind {@code functionArn} with {@code eventJson}, later, on a Lambda thread. */
     public void invokeAsync(String functionArn, String eventJson) {
         RequestHandler<SNSEvent, ?> handler = functions.get(functionArn);

@@ -12,6 +12,7 @@ import java.util.Map;
  * Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}.
  *
  * @param apiAdmin the query API's admin port: {@code /health}, {@code /ready}, {@code /metrics}
+ * @param lambda   the Lambda API (asynchronous Invoke of the two processors, for {@code filetrail reprocess})
  */
 public record Endpoints(
         String api,
@@ -20,6 +21,7 @@ public record Endpoints(
         String s3,
         String sqs,
         String sns,
+        String lambda,
         String kafka,
         String postgres,
         String bridgeMetrics,
@@ -90,6 +92,7 @@ public record Endpoints(
         rows.put("S3", s3 + "  (buckets " + sourceBucket + ", " + derivativesBucket + ")");
         rows.put("SQS", ingestQueueUrl + "  (DLQ " + ingestDlqUrl + ")");
         rows.put("SNS", sns + "  (topics " + objectEventsTopicArn + ", " + processingResultsTopicArn + ")");
+        rows.put("Lambda", lambda + "  (Invoke of filetrail-thumbnailer, filetrail-metadata)");
         rows.put("Kafka", kafka + (kafkaSecurity.mechanism() == null ? "  (open: no login, no ACLs)"
                 : "  (" + kafkaSecurity.protocol() + " " + kafkaSecurity.mechanism() + ", one user per role: "
                         + String.join(", ", kafkaSecurity.users().keySet()) + "; passwords in endpoints.json)"));

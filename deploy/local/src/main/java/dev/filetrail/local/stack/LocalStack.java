@@ -21,6 +21,7 @@ import dev.filetrail.journal.table.JournalTable;
 import dev.filetrail.lambda.config.LambdaConfig;
 import dev.filetrail.lambda.metadata.MetadataHandler;
 import dev.filetrail.lambda.thumbnails.ThumbnailHandler;
+import dev.filetrail.local.lambda.LambdaApi;
 import dev.filetrail.local.lambda.LambdaRuntime;
 import dev.filetrail.local.s3notify.BucketNotifications;
 import dev.filetrail.local.s3notify.NotifyingBlobStore;
@@ -68,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private PostgresServer postgres;
     private LambdaRuntime lambdas;
     private SnsEmulator sns;
+    private LambdaApi lambdaApi;
     private String relayQueueUrl;
 
     private LocalStack(boolean services) {
@@ -132,6 +134,7 @@ public final class LocalStack implements AutoCloseable {
 
         lambdas = keep(new LambdaRuntime(region, LocalAws.ACCOUNT_ID, 2));
         sns = keep(new SnsEmulator(FreePort.orFree(config.snsPort()), region, LocalAws.ACCOUNT_ID, sqs, lambdas)).start();
+        lambdaApi = keep(new LambdaApi(FreePort.orFree(config.lambdaPort()), lambdas)).start();
         String objectEventsTopic = sns.createTopic(LocalStackConfig.OBJECT_EVENTS_TOPIC);
         String resultsTopic = sns.createTopic(LocalStackConfig.PROCESSING_RESULTS_TOPIC);
 
@@ -165,6 +168,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("S3_ENDPOINT", s3.endpoint().toString());
         env.put("SQS_ENDPOINT", sqsServer.endpoint().toString());
         env.put("SNS_ENDPOINT", sns.endpoint());
+        env.put("LAMBDA_ENDPOINT", lambdaApi.endpoint());
+        env.put("SNS_OBJECT_EVENTS_TOPIC_ARN", objectEventsTopic);
         env.put("SQS_QUEUE_URL", ingestQueueUrl);
         env.put("TOPIC_PARTITIONS", String.valueOf(config.topicPartitions()));
         env.put("TOPIC_REPLICATION_FACTOR", "1");
@@ -239,6 +244,7 @@ public final class LocalStack implements AutoCloseable {
                 s3.endpoint().toString(),
                 sqsServer.endpoint().toString(),
                 sns.endpoint(),
+                lambdaApi.endpoint(),
                 kafka.bootstrapServers(),
                 databaseUrl,
                 "http://127.0.0.1:" + bridgeMetricsPort + "/metrics",
@@ -303,6 +309,11 @@ public final class LocalStack implements AutoCloseable {
     /** The Lambda emulation (its pending work). */
     public LambdaRuntime lambdas() {
         return lambdas;
+    }
+
+    /** The Lambda API (Invoke), with what each function was invoked with through it. */
+    public LambdaApi lambdaApi() {
+        return lambdaApi;
     }
 
     /** The SNS emulation (its pending deliveries). */

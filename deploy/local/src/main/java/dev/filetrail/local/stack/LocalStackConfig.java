@@ -15,6 +15,7 @@ public record LocalStackConfig(
         int s3Port,
         int sqsPort,
         int snsPort,
+        int lambdaPort,
         int kafkaPort,
         int postgresPort,
         String externalDatabaseUrl,
@@ -44,6 +45,7 @@ public record LocalStackConfig(
                 intOf(env, "LOCAL_S3_PORT", 9000),
                 intOf(env, "LOCAL_SQS_PORT", 9324),
                 intOf(env, "LOCAL_SNS_PORT", 9911),
+                intOf(env, "LOCAL_LAMBDA_PORT", 9912),
                 intOf(env, "LOCAL_KAFKA_PORT", 9092),
                 intOf(env, "LOCAL_POSTGRES_PORT", 5433),
                 env.get("LOCAL_DATABASE_URL"),
@@ -81,20 +83,22 @@ public record LocalStackConfig(
      * stack.
      */
     public static LocalStackConfig ephemeral(Path outputDir) {
-        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
+        return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
                 "filetrail-local", "filetrail-local-derivatives", 3, true, false, LOCAL_JOURNAL_COMMIT_INTERVAL_MS);
     }
 
     /** The same stack with the journal running, committing every {@code commitIntervalMs}. */
     public LocalStackConfig withJournal(long commitIntervalMs) {
-        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, kafkaPort, postgresPort,
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
+                postgresPort,
                 externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
                 derivativesBucket, topicPartitions, kafkaSecured, true, commitIntervalMs);
     }
 
     /** The same stack with the broker secured ({@code true}) or open: for comparing both in one benchmark run. */
     public LocalStackConfig withKafkaSecured(boolean secured) {
-        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, kafkaPort, postgresPort,
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
+                postgresPort,
                 externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
                 derivativesBucket, topicPartitions, secured, journal, journalCommitIntervalMs);
     }

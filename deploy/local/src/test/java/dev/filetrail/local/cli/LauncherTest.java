@@ -29,7 +29,7 @@ class LauncherTest {
                 LocalFiletrailCommand.class.getName(), "local", "--output", output.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "KAFKA", "POSTGRES")) {
+        for (String part : List.of("API", "API_ADMIN", "EDGE", "S3", "SQS", "SNS", "LAMBDA", "KAFKA", "POSTGRES")) {
             builder.environment().put("LOCAL_" + part + "_PORT", "0");
         }
         Process process = builder.start();
@@ -85,7 +85,8 @@ class LauncherTest {
         commandLine.setOut(new java.io.PrintWriter(out, true));
         assertThat(commandLine.execute("--help")).isZero();
         assertThat(commandLine.getSubcommands()).containsKeys("local", "chaos", "bridge", "streams", "api", "projector",
-                "backfill", "replay", "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke");
+                "backfill", "replay", "rebuild", "reconcile", "dlq", "rejects", "keys", "topics", "probe", "migrate", "smoke",
+                "reprocess");
         assertThat(out.toString()).contains("local", "Starts the whole system locally", "Exit codes:");
         assertThat(LocalFiletrailCommand.commandLine(java.util.Map.of()).execute("no-such-command")).isEqualTo(2);
     }
