@@ -104,7 +104,7 @@ public final class Processors extends Construct {
         subscribe(wiring.objectEvents(), thumbnailer, Map.of("s3", FilterOrPolicy.policy(Map.of(
                 "object", FilterOrPolicy.policy(Map.of(
                         "key", FilterOrPolicy.filter(SubscriptionFilter.stringFilter(
-                                StringConditions.builder().matchSuffixes(suffixes).build())))))))),
+                                StringConditions.builder().matchSuffixes(suffixes).build()))))))),
                 List.of("ObjectCreated:"));
         // The metadata function also answers tagging events (which name a version but not its tags) by reading
         // the version's tags; it reads them for each new version too (tags set at upload or copied by a restore).
