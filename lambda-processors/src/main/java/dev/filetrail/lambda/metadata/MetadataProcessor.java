@@ -85,7 +85,14 @@ public final class MetadataProcessor implements VersionProcessor {
         if (tags == null) {
             return result;
         }
-        return tags.read(source).map(t -> result.withTags(t.tags(), t.fetchedAt())).orElse(result);
+        try {
+            return tags.read(source).map(t -> result.withTags(t.tags(), t.fetchedAt())).orElse(result);
+        } catch (TagReader.TagsUnreadableException e) {
+            // The bytes' findings still count; the version's tags stay unknown rather than the result retried for ever.
+            LOG.warn("metadata: bucket={} key={} versionId={} {}", source.bucket(), source.key(),
+                    source.versionOrNull(), e.getMessage());
+            return result;
+        }
     }
 
     private ProcessingResult extract(SourceVersion source, FetchedObject object) {

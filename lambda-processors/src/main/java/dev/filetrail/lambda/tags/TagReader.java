@@ -32,7 +32,9 @@ public final class TagReader {
 
     /**
      * @return the tags, or empty when the version is gone (deleted, a delete marker): there is nothing to tag
-     * @throws S3Exception for anything else (throttling, 5xx, access), which the caller retries
+     * @throws TagsUnreadableException when S3 refuses the request for good (a 4xx other than 404, 405 and 429:
+     *                                 access denied, a request it cannot serve); retrying would loop
+     * @throws S3Exception for anything else (throttling, 5xx), which the caller retries
      */
     public Optional<VersionTags> read(SourceVersion source) {
         GetObjectTaggingRequest.Builder request = GetObjectTaggingRequest.builder().bucket(source.bucket())
@@ -49,10 +51,21 @@ public final class TagReader {
             if (e.statusCode() == 404 || e.statusCode() == 405) {
                 return Optional.empty();
             }
+            if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429) {
+                throw new TagsUnreadableException("tags unreadable (" + e.statusCode() + " "
+                        + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()) + ")", e);
+            }
             throw e;
         }
         Map<String, String> tags = new TreeMap<>();
         response.tagSet().forEach(tag -> tags.put(tag.key(), tag.value()));
         return Optional.of(new VersionTags(tags, askedAt));
+    }
+
+    /** S3 refused to read the tags in a way a retry cannot change. */
+    public static final class TagsUnreadableException extends RuntimeException {
+        public TagsUnreadableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

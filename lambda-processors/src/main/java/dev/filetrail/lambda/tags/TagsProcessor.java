@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Answers an {@code ObjectTagging:Put} or {@code ObjectTagging:Delete} notification, which names the version but
  * not its tags, with a {@link ProcessingResult#TAGS} result carrying the version's tags as S3 now has them. A
- * version that is gone gets a SKIPPED result without tags (its removal reaches the history on its own).
+ * version that is gone gets a SKIPPED result without tags (its removal reaches the history on its own), and so does
+ * one whose tags S3 refuses to read for good (access denied): only outages are thrown, to be retried.
  */
 public final class TagsProcessor implements VersionProcessor {
     private final TagReader reader;
@@ -22,7 +23,13 @@ public final class TagsProcessor implements VersionProcessor {
 
     @Override
     public ProcessingResult process(SourceVersion source) {
-        Optional<TagReader.VersionTags> tags = reader.read(source);
+        Optional<TagReader.VersionTags> tags;
+        try {
+            tags = reader.read(source);
+        } catch (TagReader.TagsUnreadableException e) {
+            // Recorded and logged rather than retried for ever; the history keeps the tags it had.
+            return results.skipped(ProcessingResult.TAGS, source, e.getMessage(), null);
+        }
         if (tags.isEmpty()) {
             return results.skipped(ProcessingResult.TAGS, source, "source version no longer exists", null);
         }

@@ -172,4 +172,39 @@ class TagReadingTest {
                 .isInstanceOf(dev.filetrail.lambda.s3event.NotificationDispatcher.RetryableFailureException.class);
         assertThat(published.results()).as("nothing published for the failed fetch").hasSize(0);
     }
+
+    /**
+     * A refusal a retry cannot change (S3's 403 AccessDenied for a role without s3:GetObjectVersionTagging) is not
+     * retried for ever: a tagging event gets a SKIPPED result naming it, a new version its metadata without tags.
+     * The embedded S3 does not check IAM, so S3's answer is played by a loopback stand-in.
+     */
+    @Test
+    void aRefusalForGoodIsRecordedNotRetried() throws Exception {
+        com.sun.net.httpserver.HttpServer denier = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        denier.createContext("/", exchange -> {
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                    + "<Message>Access Denied</Message></Error>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        denier.start();
+        try {
+            var denied = buckets.config.withS3(java.net.URI.create("http://127.0.0.1:"
+                    + denier.getAddress().getPort()), "filetrail", "filetrail-local-secret", buckets.derivatives);
+            TagReader reader = new TagReader(dev.filetrail.lambda.config.AwsClients.s3(denied, ProcessingResult.METADATA),
+                    Clock.systemUTC());
+            TagsProcessor processor = new TagsProcessor(reader, new Results(Clock.systemUTC()));
+            SourceVersion version = new SourceVersion(buckets.source, "k.txt", "v1", null, "e", null,
+                    "ObjectTagging:Put");
+            ProcessingResult result = processor.process(version);
+            assertThat(result.status()).isEqualTo(Status.SKIPPED);
+            assertThat(result.failureReason()).contains("403").contains("AccessDenied");
+            assertThat(result.tags()).isNull();
+        } finally {
+            denier.stop(0);
+        }
+    }
 }
