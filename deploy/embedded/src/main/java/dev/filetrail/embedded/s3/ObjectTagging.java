@@ -10,10 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +22,7 @@ import java.util.function.Consumer;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -76,31 +73,30 @@ public final class ObjectTagging {
         return Collections.unmodifiableMap(tags.getOrDefault(new VersionKey(bucket, key, versionId), new TreeMap<>()));
     }
 
-    /** Wraps the base store so upload and copy tags are recorded inside the write. */
+    /**
+     * Wraps the base store so upload and copy tags are recorded inside the write. A {@link ForwardingBlobStore}, not
+     * a dynamic proxy: s3proxy tells its store's kind by unwrapping forwarding stores to the class inside, and some of
+     * its behaviour (a multipart upload's user metadata) depends on that kind.
+     */
     BlobStore wrap(BlobStore base) {
-        InvocationHandler handler = new InvocationHandler() {
+        return new ForwardingBlobStore(base) {
             @Override
-            public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-                Object result;
-                try {
-                    result = method.invoke(base, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
+            public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+                PutObjectResponse put = super.putBlob(request, content);
+                Pending pending = PENDING.get();
+                if (pending != null && pending.tags() != null) {
+                    tags.put(new VersionKey(request.bucket(), request.key(), orNull(put.versionId())), pending.tags());
                 }
-                if (result instanceof PutObjectResponse put && args[0] instanceof PutObjectRequest request) {
-                    Pending pending = PENDING.get();
-                    if (pending != null && pending.tags() != null) {
-                        tags.put(new VersionKey(request.bucket(), request.key(), orNull(put.versionId())),
-                                pending.tags());
-                    }
-                } else if (result instanceof CopyObjectResponse copy && args[0] instanceof CopyObjectRequest request) {
-                    copied(base, request, copy);
-                }
-                return result;
+                return put;
+            }
+
+            @Override
+            public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+                CopyObjectResponse copy = super.copyBlob(request);
+                copied(base, request, copy);
+                return copy;
             }
         };
-        return (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
-                handler);
     }
 
     private void copied(BlobStore base, CopyObjectRequest request, CopyObjectResponse copy) {
