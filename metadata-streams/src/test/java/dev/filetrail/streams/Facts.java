@@ -10,6 +10,7 @@ import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.events.share.ShareCommand;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Builds the inputs tests feed the topology, the way ingest-bridge and query-api write them. */
 public final class Facts {
@@ -93,6 +94,14 @@ public final class Facts {
         return new ProcessingResult("meta-" + bucket + key + versionId, ProcessingResult.METADATA, bucket, key,
                 versionId, ProcessingResult.Status.SUCCEEDED, null, "image/jpeg", 640, 480, 1000L, "abc123",
                 new ExifData(at.minusSeconds(3600), "Canon", "EOS", 1, 52.1, 4.3), null, at);
+    }
+
+    /** The metadata Lambda's answer to a tagging event: the version's tags as S3 had them at {@code fetchedAt}. */
+    public static ProcessingResult tagRead(String bucket, String key, String versionId, Map<String, String> tags,
+                                           Instant fetchedAt) {
+        return new ProcessingResult("tags-" + bucket + key + versionId + fetchedAt + tags, ProcessingResult.TAGS,
+                bucket, key, versionId, ProcessingResult.Status.SUCCEEDED, null, null, null, null, null, null, null,
+                null, fetchedAt.plusMillis(5)).withTags(tags, fetchedAt);
     }
 
     public static ShareCommand createLink(String commandId, String linkId, String bucket, String key,

@@ -158,6 +158,31 @@ public final class ReadModelFeed implements AutoCloseable {
         throw new IllegalArgumentException("no version " + versionId);
     }
 
+    /**
+     * Publishes one change to a known version, as the streams would: {@code edit} makes the version after it (a
+     * storage class, restore or tags change; derivatives attached).
+     */
+    public synchronized FileVersion change(String key, String versionId, ChangeType type,
+                                           java.util.function.UnaryOperator<FileVersion> edit) {
+        List<FileVersion> history = histories.get(key);
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).versionId().equals(versionId)) {
+                FileVersion updated = edit.apply(history.get(i));
+                history.set(i, updated);
+                String auditType = switch (type) {
+                    case STORAGE_CLASS_CHANGED -> AuditTypes.STORAGE_CLASS_CHANGED;
+                    case RESTORE_CHANGED -> AuditTypes.VERSION_RESTORED;
+                    case TAGS_CHANGED -> AuditTypes.TAGS_CHANGED;
+                    case DERIVATIVES_ATTACHED -> AuditTypes.DERIVATIVES_ATTACHED;
+                    default -> throw new IllegalArgumentException(type + " is not a change to a version");
+                };
+                publish(type, updated, auditType);
+                return updated;
+            }
+        }
+        throw new IllegalArgumentException("no version " + versionId);
+    }
+
     public synchronized FileVersion current(String key) {
         List<FileVersion> history = histories.get(key);
         return history == null || history.isEmpty() ? null : history.get(history.size() - 1);

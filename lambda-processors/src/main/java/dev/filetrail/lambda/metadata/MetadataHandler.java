@@ -28,7 +28,7 @@ public final class MetadataHandler implements RequestHandler<SNSEvent, Void> {
     /** For tests and the local stack, which run the handler in-process with their own clients. */
     public MetadataHandler(LambdaConfig config, S3Client s3, ResultPublisher publisher) {
         this.dispatcher = new NotificationDispatcher(ProcessingResult.METADATA,
-                MetadataProcessors.metadata(config, s3), publisher);
+                MetadataProcessors.metadata(config, s3), publisher, MetadataProcessors.tags(s3));
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.filetrail.lambda.s3event.VersionProcessor;
 import dev.filetrail.lambda.source.FetchedObject;
 import dev.filetrail.lambda.source.SourceFetcher;
 import dev.filetrail.lambda.source.SourceGoneException;
+import dev.filetrail.lambda.tags.TagReader;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metadata processor: sniffed content type, size and SHA-256 for every object; for images also the
- * upright dimensions (from the header only, so even a decompression bomb is measured safely) and EXIF.
+ * upright dimensions (from the header only, so even a decompression bomb is measured safely) and EXIF; and the
+ * version's S3 tags.
  */
 public final class MetadataProcessor implements VersionProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataProcessor.class);
@@ -35,12 +37,21 @@ public final class MetadataProcessor implements VersionProcessor {
     private final DerivativeStore store;
     private final ImageDecoder decoder;
     private final Results results;
+    private final TagReader tags;
 
+    /** A processor that does not read tags. */
     public MetadataProcessor(SourceFetcher fetcher, DerivativeStore store, ImageDecoder decoder, Results results) {
+        this(fetcher, store, decoder, results, null);
+    }
+
+    /** A processor that also reads each version's tags (set at upload, or copied by a restore) into its result. */
+    public MetadataProcessor(SourceFetcher fetcher, DerivativeStore store, ImageDecoder decoder, Results results,
+                             TagReader tags) {
         this.fetcher = fetcher;
         this.store = store;
         this.decoder = decoder;
         this.results = results;
+        this.tags = tags;
     }
 
     @Override
@@ -49,7 +60,7 @@ public final class MetadataProcessor implements VersionProcessor {
         if (finished.isPresent()) {
             LOG.info("metadata: bucket={} key={} versionId={} was already extracted; republishing",
                     source.bucket(), source.key(), source.versionOrNull());
-            return finished.get();
+            return withTags(source, finished.get());
         }
         ProcessingResult result;
         try (FetchedObject object = fetcher.fetch(source, t -> t.thumbnailable() || EXIF_ONLY.contains(t))) {
@@ -63,7 +74,25 @@ public final class MetadataProcessor implements VersionProcessor {
         if (result.status() == ProcessingResult.Status.SUCCEEDED) {
             store.putResult(DerivativeKeys.METADATA, source, result);
         }
-        return result;
+        return withTags(source, result);
+    }
+
+    /**
+     * The tags are read after the bytes, on every run, and never kept in the stored result: they can change while
+     * the bytes cannot. A version gone by now gets no tags.
+     */
+    private ProcessingResult withTags(SourceVersion source, ProcessingResult result) {
+        if (tags == null) {
+            return result;
+        }
+        try {
+            return tags.read(source).map(t -> result.withTags(t.tags(), t.fetchedAt())).orElse(result);
+        } catch (TagReader.TagsUnreadableException e) {
+            // The bytes' findings still count; the version's tags stay unknown rather than the result retried for ever.
+            LOG.warn("metadata: bucket={} key={} versionId={} {}", source.bucket(), source.key(),
+                    source.versionOrNull(), e.getMessage());
+            return result;
+        }
     }
 
     private ProcessingResult extract(SourceVersion source, FetchedObject object) {

@@ -30,7 +30,7 @@ public final class MetadataQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     public MetadataQueueHandler(LambdaConfig config, S3Client s3, ResultPublisher publisher) {
         this.dispatcher = new NotificationDispatcher(ProcessingResult.METADATA,
-                MetadataProcessors.metadata(config, s3), publisher);
+                MetadataProcessors.metadata(config, s3), publisher, MetadataProcessors.tags(s3));
     }
 
     @Override

@@ -7,7 +7,10 @@ import dev.filetrail.events.processing.ProcessingResult.Status;
 import dev.filetrail.events.processing.Thumbnail;
 import dev.filetrail.lambda.source.SourceVersion;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds {@link ProcessingResult}s with deterministic ids, so a re-delivered event yields the same id. */
 public final class Results {
@@ -37,6 +40,19 @@ public final class Results {
     public ProcessingResult succeeded(String processor, SourceVersion source, Facts facts, ExifData exif,
                                       List<Thumbnail> thumbnails) {
         return build(processor, source, Status.SUCCEEDED, null, facts, exif, thumbnails);
+    }
+
+    /**
+     * A {@link ProcessingResult#TAGS} result. Its id names the tags and the moment they were read: a retried fetch
+     * that reads the same tags at another moment is a new (harmless) fact, and tags that change back to an earlier
+     * set are never mistaken for the earlier answer.
+     */
+    public ProcessingResult tags(SourceVersion source, Map<String, String> tags, Instant fetchedAt) {
+        String id = EventIds.sha256Hex("processing-result", ProcessingResult.TAGS, source.bucket(), source.key(),
+                source.versionOrNull(), fetchedAt.toString(), new TreeMap<>(tags).toString());
+        return new ProcessingResult(id, ProcessingResult.TAGS, source.bucket(), source.key(), source.versionOrNull(),
+                Status.SUCCEEDED, null, null, null, null, null, null, null, null, clock.instant())
+                .withTags(tags, fetchedAt);
     }
 
     private ProcessingResult build(String processor, SourceVersion source, Status status, String reason,

@@ -23,11 +23,19 @@ public final class NotificationDispatcher {
     private final String processorName;
     private final VersionProcessor processor;
     private final ResultPublisher publisher;
+    private final VersionProcessor tagging;
 
     public NotificationDispatcher(String processorName, VersionProcessor processor, ResultPublisher publisher) {
+        this(processorName, processor, publisher, null);
+    }
+
+    /** A dispatcher that also answers tagging records, with {@code tagging} (null: it skips them). */
+    public NotificationDispatcher(String processorName, VersionProcessor processor, ResultPublisher publisher,
+                                  VersionProcessor tagging) {
         this.processorName = processorName;
         this.processor = processor;
         this.publisher = publisher;
+        this.tagging = tagging;
     }
 
     /** Handles an SNS-triggered invocation; throws when any version must be retried. */
@@ -84,13 +92,15 @@ public final class NotificationDispatcher {
         if (s3Json == null) {
             throw new MalformedNotificationException("message has no body");
         }
-        List<SourceVersion> versions = S3Notifications.createdVersions(s3Json);
+        List<SourceVersion> versions = tagging == null ? S3Notifications.createdVersions(s3Json)
+                : S3Notifications.createdAndTaggedVersions(s3Json);
         if (versions.isEmpty()) {
             LOG.debug("{}: message {} names no created version", processorName, messageId);
         }
         for (SourceVersion version : versions) {
             long started = System.nanoTime();
-            ProcessingResult result = processor.process(version);
+            ProcessingResult result = tagging != null && S3Notifications.isTagging(version)
+                    ? tagging.process(version) : processor.process(version);
             publisher.publish(result);
             LOG.info("{}: bucket={} key={} versionId={} status={}{} in {} ms", processorName, result.bucket(),
                     result.key(), result.versionId(), result.status(),

@@ -19,6 +19,7 @@ public final class S3Notifications {
     private static final Logger LOG = LoggerFactory.getLogger(S3Notifications.class);
     static final S3NotificationStreamingParser READER = new S3NotificationStreamingParser(Json.MAPPER.getFactory());
     private static final String TEST_EVENT = "s3:TestEvent";
+    private static final String TAGGING = "ObjectTagging:";
 
     private S3Notifications() {
     }
@@ -30,6 +31,25 @@ public final class S3Notifications {
      * @throws MalformedNotificationException when the text is not an S3 notification at all
      */
     public static List<SourceVersion> createdVersions(String json) {
+        return versions(json, false);
+    }
+
+    /**
+     * The {@code ObjectCreated:*} and {@code ObjectTagging:*} records of one notification (the metadata Lambda
+     * reads a version's tags for both); each names its eventName, so the caller can tell them apart.
+     *
+     * @throws MalformedNotificationException when the text is not an S3 notification at all
+     */
+    public static List<SourceVersion> createdAndTaggedVersions(String json) {
+        return versions(json, true);
+    }
+
+    /** Whether a version returned by {@link #createdAndTaggedVersions} comes from a tagging record. */
+    public static boolean isTagging(SourceVersion version) {
+        return version.eventName() != null && version.eventName().startsWith(TAGGING);
+    }
+
+    private static List<SourceVersion> versions(String json, boolean tagging) {
         if (!(READER.scan(json) instanceof S3NotificationStreamingParser.Records read)) {
             throw new MalformedNotificationException("not an S3 notification (Records of objects, or S3's test "
                     + "event): " + excerpt(json));
@@ -40,7 +60,7 @@ public final class S3Notifications {
         List<SourceVersion> created = new ArrayList<>();
         for (S3Record record : read.records()) {
             String eventName = record.eventName() == null ? "" : record.eventName();
-            if (!eventName.startsWith("ObjectCreated:")) {
+            if (!eventName.startsWith("ObjectCreated:") && !(tagging && eventName.startsWith(TAGGING))) {
                 continue;
             }
             String eventVersion = record.eventVersion() == null ? "" : record.eventVersion();

@@ -24,6 +24,11 @@ public final class StateCodec {
     /** Derivatives are rare and nested (thumbnails, EXIF): kept as JSON inside the binary value. */
     private static final ObjectWriter DERIVATIVES_OUT = Json.MAPPER.writerFor(FileVersion.Derivatives.class);
     private static final ObjectReader DERIVATIVES_IN = Json.MAPPER.readerFor(FileVersion.Derivatives.class);
+    /** Tags (at most 10 pairs) are kept as a JSON object, after everything older layouts hold (bits 12, 13). */
+    private static final ObjectWriter TAGS_OUT = Json.MAPPER.writerFor(
+            new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { });
+    private static final ObjectReader TAGS_IN = Json.MAPPER.readerFor(
+            new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, String>>() { });
 
     private StateCodec() {
     }
@@ -42,7 +47,7 @@ public final class StateCodec {
         int mask = bit(0, v.sequencer()) | (v.deleteMarker() ? 1 << 1 : 0) | bit(2, v.size()) | bit(3, v.eTag())
                 | bit(4, v.storageClass()) | bit(5, v.createdAt()) | bit(6, v.requester())
                 | bit(7, v.createdEventId()) | bit(8, r) | bit(9, v.tagsChangedAt()) | bit(10, derivatives)
-                | bit(11, stored.storageClassChangedAt());
+                | bit(11, stored.storageClassChangedAt()) | bit(12, v.tags()) | bit(13, v.tagsFetchedAt());
         Out out = new Out(96);
         out.write(VERSION_FORMAT);
         out.varint(mask);
@@ -68,6 +73,14 @@ public final class StateCodec {
             out.bytes(derivatives);
         }
         out.instant(stored.storageClassChangedAt());
+        if (v.tags() != null) {
+            try {
+                out.bytes(TAGS_OUT.writeValueAsBytes(v.tags()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        out.instant(v.tagsFetchedAt());
         return out.toArray();
     }
 
@@ -98,8 +111,21 @@ public final class StateCodec {
             }
         }
         Instant classAt = has(mask, 11) ? in.instant() : null;
-        return new StoredVersion(new FileVersion(bucket, key, versionId, sequencer, marker, size, eTag, storageClass,
-                createdAt, requester, createdEventId, restore, tagsChangedAt, derivatives), classAt);
+        java.util.Map<String, String> tags = null;
+        if (has(mask, 12)) {
+            try {
+                tags = TAGS_IN.readValue(in.bytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Instant tagsFetchedAt = has(mask, 13) ? in.instant() : null;
+        FileVersion version = new FileVersion(bucket, key, versionId, sequencer, marker, size, eTag, storageClass,
+                createdAt, requester, createdEventId, restore, tagsChangedAt, derivatives);
+        if (tags != null || tagsFetchedAt != null) {
+            version = version.withTags(tags, tagsFetchedAt);
+        }
+        return new StoredVersion(version, classAt);
     }
 
     public static byte[] encodeSummary(ObjectSummary s) {

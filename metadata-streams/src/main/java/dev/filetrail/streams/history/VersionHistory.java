@@ -94,6 +94,11 @@ public final class VersionHistory {
         String objectKey = result.recordKey();
         String versionId = versionOrNull(result.versionId());
         Instant time = result.processedAt() != null ? result.processedAt() : recordTime;
+        boolean tagsOnly = ProcessingResult.TAGS.equals(result.processor());
+        if (tagsOnly && (result.tags() == null || result.tagsFetchedAt() == null)) {
+            // The Lambda found the version gone when it read its tags: its removal reaches history on its own.
+            return Outcome.IGNORED;
+        }
         VersionRef ref = store.ref(objectKey, versionId);
         if (ref == null) {
             store.park(objectKey, versionId, time, "r:" + result.resultId(), null, result);
@@ -106,7 +111,11 @@ public final class VersionHistory {
         }
         FileHead before = store.head(objectKey);
         StoredVersion stored = store.find(objectKey, ref, versionId);
-        FileVersion version = stored.version().withDerivatives(merge(stored.version().derivatives(), result));
+        if (tagsOnly) {
+            return applyTags(result, objectKey, ref, before, stored);
+        }
+        FileVersion version = newerTags(stored.version().withDerivatives(merge(stored.version().derivatives(),
+                result)), result);
         store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
         FileHead after = afterAmend(result.bucket(), result.key(), objectKey, before, version);
         emitChange(ChangeType.DERIVATIVES_ATTACHED, result.resultId(), version, before, after, time);
@@ -134,6 +143,48 @@ public final class VersionHistory {
                 version, after, time, extra));
         notifyCurrent(objectKey, before, after, time, result.resultId());
         return Outcome.APPLIED;
+    }
+
+    /**
+     * A read of the version's tags. S3 answers GetObjectTagging with the tags as they are when asked, so the read
+     * asked last knows the most: an earlier read that arrives later changes nothing. A change is recorded only when
+     * the tags differ from the ones shown (or none were known), so a repeated read of the same tags is silent.
+     */
+    private Outcome applyTags(ProcessingResult result, String objectKey, VersionRef ref, FileHead before,
+                              StoredVersion stored) {
+        FileVersion version = newerTags(stored.version(), result);
+        if (version == stored.version()) {
+            log.debug("older tag read dropped bucket={} key={} versionId={} fetchedAt={} shownFetchedAt={}",
+                    result.bucket(), result.key(), version.versionId(), result.tagsFetchedAt(),
+                    version.tagsFetchedAt());
+            return Outcome.STALE;
+        }
+        store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
+        if (version.tags().equals(stored.version().tags())) {
+            return Outcome.SAME_FACT;
+        }
+        Instant at = result.tagsFetchedAt();
+        FileHead after = afterAmend(result.bucket(), result.key(), objectKey, before, version);
+        emitChange(ChangeType.TAGS_CHANGED, result.resultId(), version, before, after, at);
+        ObjectNode extra = Json.MAPPER.createObjectNode();
+        extra.put("operation", "fetched");
+        ObjectNode tags = extra.putObject("tags");
+        version.tags().forEach(tags::put);
+        extra.put("tagsFetchedAt", at.toString());
+        out.audit(audit.versionFact(AuditTypes.TAGS_CHANGED, result.resultId(), result.bucket(), result.key(),
+                version, after, at, extra));
+        return Outcome.APPLIED;
+    }
+
+    /** {@code version} with the result's tags when the result read them after the tags it shows were read. */
+    private static FileVersion newerTags(FileVersion version, ProcessingResult result) {
+        if (result.tags() == null || result.tagsFetchedAt() == null) {
+            return version;
+        }
+        if (version.tagsFetchedAt() != null && !result.tagsFetchedAt().isAfter(version.tagsFetchedAt())) {
+            return version;
+        }
+        return version.withTags(result.tags(), result.tagsFetchedAt());
     }
 
     private Outcome create(ObjectEvent event, boolean marker, Instant time) {
@@ -306,6 +357,11 @@ public final class VersionHistory {
             default -> {
                 if (version.tagsChangedAt() == null || time.isAfter(version.tagsChangedAt())) {
                     version = version.withTagsChangedAt(time);
+                }
+                // Tags changed after the last read of them: what was read is no longer known to be current, so
+                // none are shown (null) until the read this event causes (made after it) arrives.
+                if (version.tags() != null && !version.tagsFetchedAt().isAfter(time)) {
+                    version = version.withTags(null, version.tagsFetchedAt());
                 }
                 extra.put("operation", event.type() == dev.filetrail.events.object.ObjectEventType.TAGS_PUT
                         ? "put" : "delete");

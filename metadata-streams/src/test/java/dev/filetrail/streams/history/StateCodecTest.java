@@ -25,8 +25,12 @@ class StateCodecTest {
         FileVersion marker = new FileVersion("b", "k", "m1", null, true, null, null, null, Instant.EPOCH.minusNanos(1),
                 null, null, null, null, null);
         FileVersion partialRestore = marker.withRestore(new FileVersion.Restore(null, null, "GLACIER", null));
+        FileVersion tagged = full.withTags(java.util.Map.of("team", "blue", "k é", ""), T.plusSeconds(9));
+        FileVersion pending = full.withTags(null, T.plusSeconds(9));
+        FileVersion untagged = marker.withTags(java.util.Map.of(), T);
         for (StoredVersion v : List.of(new StoredVersion(full, T.plusSeconds(60)), new StoredVersion(marker, null),
-                new StoredVersion(partialRestore, Instant.MAX))) {
+                new StoredVersion(partialRestore, Instant.MAX), new StoredVersion(tagged, null),
+                new StoredVersion(pending, T), new StoredVersion(untagged, null))) {
             byte[] bytes = StateCodec.encodeVersion(v);
             FileVersion in = v.version();
             assertThat(StateCodec.decodeVersion(in.bucket(), in.key(), in.versionId(), bytes)).isEqualTo(v);

@@ -31,6 +31,14 @@ class VersionHistoryTest {
         t.close();
     }
 
+    private final List<FileVersionChange> seen = new java.util.ArrayList<>();
+
+    /** Every history record so far (the fixture's output topic hands each over once). */
+    private List<FileVersionChange> seen() {
+        seen.addAll(t.changes());
+        return seen;
+    }
+
     private List<String> order() {
         return t.storedVersions(OBJ).stream().map(v -> v.version().versionId()).toList();
     }
@@ -201,6 +209,75 @@ class VersionHistoryTest {
         assertThat(t.storedVersions(OBJ).get(0).version().tagsChangedAt()).isEqualTo(at(5));
         assertThat(t.changes()).extracting(FileVersionChange::change)
                 .containsExactly(ChangeType.VERSION_CREATED, ChangeType.TAGS_CHANGED, ChangeType.TAGS_CHANGED);
+    }
+
+    @Test
+    void tagValuesFlowIntoTheVersionFromTheMetadataResultAndFromTagReads() {
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        // Tags set at upload come with the metadata Lambda's result for the new version.
+        t.send(Facts.metadata(B, K, "v1", at(2)).withTags(Map.of("team", "blue"), at(2)));
+        assertThat(t.storedVersions(OBJ).get(0).version().tags()).isEqualTo(Map.of("team", "blue"));
+        FileVersionChange attached = seen().get(seen().size() - 1);
+        assertThat(attached.change()).isEqualTo(ChangeType.DERIVATIVES_ATTACHED);
+        assertThat(attached.version().tags()).isEqualTo(Map.of("team", "blue"));
+
+        // A tagging event: the tags read before it are no longer known to be current (null) until its read comes.
+        t.send(Facts.tags(B, K, "v1", true, at(5)));
+        FileVersionChange tagged = seen().get(seen().size() - 1);
+        assertThat(tagged.change()).isEqualTo(ChangeType.TAGS_CHANGED);
+        assertThat(tagged.version().tags()).isNull();
+        t.send(Facts.tagRead(B, K, "v1", Map.of("team", "red", "stage", "final"), at(6)));
+        FileVersionChange read = seen().get(seen().size() - 1);
+        assertThat(read.change()).isEqualTo(ChangeType.TAGS_CHANGED);
+        assertThat(read.version().tags()).isEqualTo(Map.of("team", "red", "stage", "final"));
+        assertThat(read.version().tagsFetchedAt()).isEqualTo(at(6));
+        assertThat(read.eventTime()).isEqualTo(at(6));
+        // Its audit event names the values.
+        var audits = t.audit();
+        var audit = audits.get(audits.size() - 1);
+        assertThat(audit.type()).isEqualTo(dev.filetrail.events.audit.AuditTypes.TAGS_CHANGED);
+        assertThat(Json.MAPPER.valueToTree(audit.data()).path("tags").path("stage").asText()).isEqualTo("final");
+
+        // Tags removed: {}.
+        t.send(Facts.tags(B, K, "v1", false, at(8))).send(Facts.tagRead(B, K, "v1", Map.of(), at(9)));
+        assertThat(t.storedVersions(OBJ).get(0).version().tags()).isEmpty();
+        // The history record on the wire carries them as a JSON object.
+        FileVersionChange last = seen().get(seen().size() - 1);
+        assertThat(Json.writeString(last)).contains("\"tags\":{}");
+    }
+
+    @Test
+    void anOlderTagReadArrivingLateNeverOverwritesANewerOne() {
+        t.send(Facts.put(B, K, "v1", "01", at(1)), Facts.tags(B, K, "v1", true, at(5)),
+                Facts.tags(B, K, "v1", true, at(7)));
+        t.send(Facts.tagRead(B, K, "v1", Map.of("n", "second"), at(8)));
+        int changes = seen().size();
+        // The read caused by the first event was made before the second tagging: it answers late, and loses.
+        t.send(Facts.tagRead(B, K, "v1", Map.of("n", "first"), at(6)));
+        assertThat(t.storedVersions(OBJ).get(0).version().tags()).isEqualTo(Map.of("n", "second"));
+        assertThat(seen()).as("nothing recorded for the stale read").hasSize(changes);
+        // A tagging event older than the read shown leaves the tags known; the same tags read again are silent.
+        t.send(Facts.tags(B, K, "v1", false, at(7).plusMillis(500)));
+        assertThat(t.storedVersions(OBJ).get(0).version().tags()).isEqualTo(Map.of("n", "second"));
+        int afterEvent = seen().size();
+        t.send(Facts.tagRead(B, K, "v1", Map.of("n", "second"), at(9)));
+        assertThat(seen()).hasSize(afterEvent);
+        assertThat(t.storedVersions(OBJ).get(0).version().tagsFetchedAt()).isEqualTo(at(9));
+    }
+
+    @Test
+    void aTagReadWaitsForItsVersionAndOneForAGoneVersionIsIgnored() {
+        t.send(Facts.tagRead(B, K, "v1", Map.of("a", "1"), at(3)));
+        assertThat(seen()).isEmpty();
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        assertThat(t.storedVersions(OBJ).get(0).version().tags()).isEqualTo(Map.of("a", "1"));
+        int changes = seen().size();
+        t.send(new dev.filetrail.events.processing.ProcessingResult("skipped-tags",
+                dev.filetrail.events.processing.ProcessingResult.TAGS, B, K, "v2",
+                dev.filetrail.events.processing.ProcessingResult.Status.SKIPPED, "source version no longer exists",
+                null, null, null, null, null, null, null, at(4)));
+        assertThat(seen()).hasSize(changes);
+        assertThat(t.parked()).isEmpty();
     }
 
     @Test

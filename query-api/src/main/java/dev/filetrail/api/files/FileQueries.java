@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -32,14 +33,24 @@ public final class FileQueries {
     public record VersionRow(String versionId, String ordering, String sequencer, boolean deleteMarker, Long size,
                              String eTag, String storageClass, Instant createdAt, String requester, String contentType,
                              FileVersion.Restore restore, Instant tagsChangedAt, FileVersion.Derivatives derivatives,
-                             Instant removedAt, String removedReason) {
+                             Instant removedAt, String removedReason, Map<String, String> tags,
+                             Instant tagsFetchedAt) {
+
+        /** A row whose tags are not known. */
+        public VersionRow(String versionId, String ordering, String sequencer, boolean deleteMarker, Long size,
+                          String eTag, String storageClass, Instant createdAt, String requester, String contentType,
+                          FileVersion.Restore restore, Instant tagsChangedAt, FileVersion.Derivatives derivatives,
+                          Instant removedAt, String removedReason) {
+            this(versionId, ordering, sequencer, deleteMarker, size, eTag, storageClass, createdAt, requester,
+                    contentType, restore, tagsChangedAt, derivatives, removedAt, removedReason, null, null);
+        }
     }
 
     private static final String FILE_COLUMNS = "bucket, key, deleted, current_version_id, latest_version_id, "
             + "version_count, delete_marker_count, size, e_tag, content_type, storage_class, last_modified";
     private static final String VERSION_COLUMNS = "version_id, ordering, sequencer, delete_marker, size, e_tag, "
             + "storage_class, created_at, requester, content_type, restore, tags_changed_at, derivatives, removed_at, "
-            + "removed_reason";
+            + "removed_reason, tags, tags_fetched_at";
     // Each statement is one constant text, so pgjdbc finds it in the connection's cache of server-prepared
     // statements (ReadModelDatabase) instead of building and parsing it per request.
     // A prefix is a range of the (bucket, key) index, [prefix, successor of prefix), given as two bounds rather than
@@ -52,7 +63,7 @@ public final class FileQueries {
     private static final String FILE = "SELECT " + FILE_COLUMNS + " FROM files WHERE bucket = ? AND key = ?";
     // The file route's one round trip: the head and what the processors attached to its current version.
     private static final String FILE_WITH_CURRENT = "SELECT f." + FILE_COLUMNS.replace(", ", ", f.")
-            + ", v.derivatives FROM files f LEFT JOIN file_versions v"
+            + ", v.derivatives, v.tags FROM files f LEFT JOIN file_versions v"
             + " ON v.bucket = f.bucket AND v.key = f.key AND v.version_id = f.current_version_id"
             + " WHERE f.bucket = ? AND f.key = ?";
     // A removed version (S3 no longer has it) is a history entry only: no URL, share or restore finds it.
@@ -199,7 +210,8 @@ public final class FileQueries {
     }
 
     /** A file's head with the derivatives of its current version (null when none, or no current version). */
-    public record FileWithCurrent(FileRow file, FileVersion.Derivatives currentDerivatives) {
+    public record FileWithCurrent(FileRow file, FileVersion.Derivatives currentDerivatives,
+                                  Map<String, String> currentTags) {
     }
 
     /** {@link #file} and the current version's derivatives in one statement (one snapshot, one round trip). */
@@ -208,8 +220,8 @@ public final class FileQueries {
             s.setString(1, bucket);
             s.setString(2, StoredKey.toColumn(key));
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new FileWithCurrent(fileRow(rs), derivatives(rs.getString(13))))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(new FileWithCurrent(fileRow(rs), derivatives(rs.getString(13)),
+                        tags(rs.getString(14)))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("file lookup failed for " + bucket + "/" + key, e);
@@ -227,6 +239,60 @@ public final class FileQueries {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("version lookup failed for " + bucket + "/" + key, e);
+        }
+    }
+
+    // A version whatever its state, removed ones too: the timeline route's 404 check and a removal's reason.
+    private static final String VERSION_ANY = "SELECT " + VERSION_COLUMNS
+            + " FROM file_versions WHERE bucket = ? AND key = ? AND version_id = ?";
+    // One version's own changes, oldest first, from the change feed's rows (changes_by_key narrows to the key; a
+    // key's records are all on one partition, so its offsets are its order).
+    private static final String VERSION_EVENTS = "SELECT topic_partition, record_offset, change, version, event_time"
+            + " FROM changes WHERE bucket = ? AND key = ? AND version_id = ?"
+            + " AND (topic_partition, record_offset) > (?, ?) ORDER BY topic_partition, record_offset LIMIT ?";
+
+    /** One version in any state (removed too), or empty when the read model has never seen it. */
+    public Optional<VersionRow> versionInAnyState(String bucket, String key, String versionId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(VERSION_ANY)) {
+            s.setString(1, bucket);
+            s.setString(2, StoredKey.toColumn(key));
+            s.setString(3, versionId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(versionRow(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("version lookup failed for " + bucket + "/" + key, e);
+        }
+    }
+
+    /** One change to one version: its place in the change feed, kind, the version after it, and when. */
+    public record VersionChangeRow(int partition, long offset, String change, FileVersion version, Instant at) {
+    }
+
+    /** A version's changes in the order they were applied, strictly after (partition, offset). */
+    public List<VersionChangeRow> versionChanges(String bucket, String key, String versionId, int afterPartition,
+                                                 long afterOffset, int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(VERSION_EVENTS)) {
+            s.setString(1, bucket);
+            s.setString(2, StoredKey.toColumn(key));
+            s.setString(3, versionId);
+            s.setInt(4, afterPartition);
+            s.setLong(5, afterOffset);
+            s.setInt(6, limit);
+            List<VersionChangeRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String version = rs.getString(4);
+                    rows.add(new VersionChangeRow(rs.getInt(1), rs.getLong(2), rs.getString(3),
+                            version == null ? null : Json.read(version, FileVersion.class),
+                            instant(rs.getTimestamp(5))));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("version changes failed for " + bucket + "/" + key, e);
         }
     }
 
@@ -294,7 +360,23 @@ public final class FileQueries {
         return new VersionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), nullableLong(rs, 5),
                 rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)), rs.getString(9), rs.getString(10),
                 restore == null ? null : Json.read(restore, FileVersion.Restore.class),
-                instant(rs.getTimestamp(12)), derivatives(derivatives), instant(rs.getTimestamp(14)), rs.getString(15));
+                instant(rs.getTimestamp(12)), derivatives(derivatives), instant(rs.getTimestamp(14)), rs.getString(15),
+                tags(rs.getString(16)), instant(rs.getTimestamp(17)));
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, String>> TAGS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+
+    /** A tags column: key order kept stable (sorted) so the same tags always serialise the same. */
+    static Map<String, String> tags(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(json, TAGS);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable tags column: " + e.getMessage(), e);
+        }
     }
 
     private static FileVersion.Derivatives derivatives(String json) {

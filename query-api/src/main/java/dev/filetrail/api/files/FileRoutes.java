@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
 public final class FileRoutes implements EndpointGroup {
@@ -38,6 +39,7 @@ public final class FileRoutes implements EndpointGroup {
     private final ApiConfig config;
     /** The serialised answers of the file and history routes, dropped on the projection's notices. */
     private final FileAnswerCache answers;
+    private final VersionTimeline timeline;
 
     public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config,
                       FileAnswerCache answers) {
@@ -46,6 +48,7 @@ public final class FileRoutes implements EndpointGroup {
         this.access = access;
         this.config = config;
         this.answers = answers;
+        this.timeline = new VersionTimeline(queries);
     }
 
     /**
@@ -60,6 +63,8 @@ public final class FileRoutes implements EndpointGroup {
                     ObjectPath.to(ObjectPath.Target.THUMBNAIL_URL, this::thumbnailUrl), Scope.READ);
             get(ObjectPath.KEY + "/versions/{versionId}/url",
                     ObjectPath.to(ObjectPath.Target.VERSION_URL, this::versionUrl), Scope.READ);
+            get(ObjectPath.KEY + "/versions/{versionId}/events",
+                    ObjectPath.to(ObjectPath.Target.VERSION_EVENTS, timeline::handle), Scope.READ);
             get(ObjectPath.KEY + "/thumbnails/{size}/url",
                     ObjectPath.to(ObjectPath.Target.THUMBNAIL_URL, this::thumbnailUrl), Scope.READ);
             get(ObjectPath.KEY + "/versions", ObjectPath.to(ObjectPath.Target.VERSIONS, this::versions), Scope.READ);
@@ -95,17 +100,18 @@ public final class FileRoutes implements EndpointGroup {
     public record FileDetails(String bucket, String key, boolean deleted, String currentVersionId,
                               String latestVersionId, Long size, String contentType, String eTag, String storageClass,
                               Instant lastModified, long versionCount, long deleteMarkerCount,
-                              List<ThumbnailView> thumbnails, Metadata metadata) {
+                              List<ThumbnailView> thumbnails, Metadata metadata, Map<String, String> tags) {
     }
 
     /**
      * One entry of a version history; {@code restoredFrom} names the version this one is a restored copy of (the
      * metadata processor reads it from the object's metadata, so it appears once that processor has run).
+     * {@code tags}: the version's S3 tags as read at {@code tagsFetchedAt} ({} when none); absent while unknown.
      */
     public record VersionView(String versionId, String sequencer, boolean deleteMarker, Long size, String eTag,
                               String storageClass, Instant createdAt, String requester, String contentType,
                               FileVersion.Restore restore, Instant tagsChangedAt, int thumbnailCount,
-                              String restoredFrom, Removed removed) {
+                              String restoredFrom, Removed removed, Map<String, String> tags, Instant tagsFetchedAt) {
     }
 
     /** A history entry S3 no longer has: when it went and why ({@code deleted}, {@code lifecycle-expiration},
@@ -232,7 +238,8 @@ public final class FileRoutes implements EndpointGroup {
         }
         byte[] body = JsonBody.bytes(new FileDetails(file.bucket(), file.key(), file.deleted(), file.currentVersionId(),
                 file.latestVersionId(), file.size(), file.contentType(), file.eTag(), file.storageClass(),
-                file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata));
+                file.lastModified(), file.versionCount(), file.deleteMarkerCount(), thumbnails, metadata,
+                file.currentVersionId() == null ? null : found.currentTags()));
         load.store(body);
         JsonBody.writeBytes(ctx, body);
     }
@@ -280,7 +287,8 @@ public final class FileRoutes implements EndpointGroup {
                 v.createdAt(), v.requester(), v.contentType(), v.restore(), v.tagsChangedAt(),
                 v.derivatives() == null || v.derivatives().thumbnails() == null ? 0 : v.derivatives().thumbnails().size(),
                 v.derivatives() == null ? null : v.derivatives().restoredFrom(),
-                v.removedAt() == null ? null : new Removed(v.removedAt(), v.removedReason()));
+                v.removedAt() == null ? null : new Removed(v.removedAt(), v.removedReason()), v.tags(),
+                v.tags() == null ? null : v.tagsFetchedAt());
     }
 
     private void versionUrl(Context ctx, ObjectPath path) {

@@ -22,7 +22,7 @@ import java.util.List;
 public record ObjectPath(String bucket, String key, Target target, String versionId, Integer thumbnailSize) {
 
     /** What the path asks for. */
-    public enum Target { FILE, VERSIONS, VERSION_URL, THUMBNAIL_URL, SHARES, RESTORE, UNDELETE }
+    public enum Target { FILE, VERSIONS, VERSION_URL, VERSION_EVENTS, THUMBNAIL_URL, SHARES, RESTORE, UNDELETE }
 
     private static final String PREFIX = "/v1/buckets/";
     /** The Javalin path parameter that stands for the key in the file routes' paths. */
@@ -56,6 +56,10 @@ public record ObjectPath(String bucket, String key, Target target, String versio
             keyEnd = n - 5;
         } else if (n >= 4 && word(rest, n - 3, "versions") && word(rest, n - 1, "url")) {
             target = Target.VERSION_URL;
+            versionId = decode(rest.get(n - 2));
+            keyEnd = n - 3;
+        } else if (n >= 4 && word(rest, n - 3, "versions") && word(rest, n - 1, "events")) {
+            target = Target.VERSION_EVENTS;
             versionId = decode(rest.get(n - 2));
             keyEnd = n - 3;
         } else if (n >= 4 && word(rest, n - 3, "versions") && word(rest, n - 1, "restore")) {

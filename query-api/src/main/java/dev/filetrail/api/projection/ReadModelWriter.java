@@ -190,15 +190,16 @@ final class ReadModelWriter {
     private static final String UPSERT_VERSION = """
             INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
                 e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
-                derivatives, updated_at, removed_at, removed_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now(), ?, ?)
+                derivatives, updated_at, removed_at, removed_reason, tags, tags_fetched_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now(), ?, ?, ?::jsonb, ?)
             ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
                 sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
                 size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
                 created_at = EXCLUDED.created_at, requester = EXCLUDED.requester,
                 content_type = EXCLUDED.content_type, restore = EXCLUDED.restore,
                 tags_changed_at = EXCLUDED.tags_changed_at, derivatives = EXCLUDED.derivatives,
-                updated_at = now(), removed_at = EXCLUDED.removed_at, removed_reason = EXCLUDED.removed_reason""";
+                updated_at = now(), removed_at = EXCLUDED.removed_at, removed_reason = EXCLUDED.removed_reason,
+                tags = EXCLUDED.tags, tags_fetched_at = EXCLUDED.tags_fetched_at""";
 
     private void writeVersions(Connection connection) throws SQLException {
         if (versionUpserts.isEmpty() && versionDeletes.isEmpty()) {
@@ -285,6 +286,8 @@ final class ReadModelWriter {
         upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
         upsert.setTimestamp(16, removal == null ? null : StoredTime.toColumn(removal.at(), "removedAt"));
         upsert.setString(17, removal == null ? null : removal.reason());
+        upsert.setString(18, v.tags() == null ? null : Json.writeString(v.tags()));
+        upsert.setTimestamp(19, StoredTime.toColumn(v.tagsFetchedAt(), "tagsFetchedAt"));
     }
 
     private void writeHeads(Connection connection) throws SQLException {

@@ -289,6 +289,8 @@ class ApiRoutesTest {
                 new Operation("GET", "/v1/buckets/{bucket}/files/{key}/versions", fp + "/versions", null, "read", 200),
                 new Operation("GET", "/v1/buckets/{bucket}/files/{key}/versions/{versionId}/url",
                         fp + "/versions/" + v + "/url", null, "read", 200),
+                new Operation("GET", "/v1/buckets/{bucket}/files/{key}/versions/{versionId}/events",
+                        fp + "/versions/" + v + "/events", null, "read", 200),
                 new Operation("GET", "/v1/buckets/{bucket}/files/{key}/versions/{versionId}/thumbnails/{size}/url",
                         fp + "/versions/" + v + "/thumbnails/64/url", null, "read", 404),
                 new Operation("GET", "/v1/buckets/{bucket}/files/{key}/thumbnails/{size}/url",

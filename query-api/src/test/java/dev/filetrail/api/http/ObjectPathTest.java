@@ -28,6 +28,12 @@ class ObjectPathTest {
         assertThat(thumb.versionId()).isEqualTo("v1");
         assertThat(ObjectPath.parse("/v1/buckets/bkt/files/shares", null).target()).isEqualTo(ObjectPath.Target.FILE);
         assertThat(ObjectPath.parse("/v1/buckets/bkt/files/k/shares", null).target()).isEqualTo(ObjectPath.Target.SHARES);
+        ObjectPath events = ObjectPath.parse("/v1/buckets/bkt/files/a%2Fevents/versions/v%2B1/events", null);
+        assertThat(events.target()).isEqualTo(ObjectPath.Target.VERSION_EVENTS);
+        assertThat(events.key()).isEqualTo("a/events");
+        assertThat(events.versionId()).isEqualTo("v+1");
+        // A key that merely ends in "events" is a file.
+        assertThat(ObjectPath.parse("/v1/buckets/bkt/files/k/events", null).target()).isEqualTo(ObjectPath.Target.FILE);
     }
 
     @Test

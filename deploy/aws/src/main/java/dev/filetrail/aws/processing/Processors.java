@@ -106,8 +106,16 @@ public final class Processors extends Construct {
         subscribe(wiring.objectEvents(), thumbnailer, Map.of("s3", FilterOrPolicy.policy(Map.of(
                 "object", FilterOrPolicy.policy(Map.of(
                         "key", FilterOrPolicy.filter(SubscriptionFilter.stringFilter(
-                                StringConditions.builder().matchSuffixes(suffixes).build()))))))));
-        subscribe(wiring.objectEvents(), metadata, Map.of());
+                                StringConditions.builder().matchSuffixes(suffixes).build()))))))),
+                List.of("ObjectCreated:"));
+        // The metadata function also answers tagging events (which name a version but not its tags) by reading
+        // the version's tags; it reads them for each new version too (tags set at upload or copied by a restore).
+        subscribe(wiring.objectEvents(), metadata, Map.of(), List.of("ObjectCreated:", "ObjectTagging:"));
+        // Exactly the tag reads: GetObjectTagging with a versionId is s3:GetObjectVersionTagging; an object
+        // written before versioning was enabled is read without one (s3:GetObjectTagging).
+        metadata.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObjectVersionTagging", "s3:GetObjectTagging"))
+                .resources(List.of(wiring.source().arnForObjects("*"))).build());
     }
 
     public Function thumbnailer() {
@@ -145,13 +153,15 @@ public final class Processors extends Construct {
     }
 
     /**
-     * Filters on the S3 notification JSON itself (SNS payload filtering): only created objects reach the
-     * processors, so deletions, tagging and lifecycle events cost no invocation.
+     * Filters on the S3 notification JSON itself (SNS payload filtering): only the named events (created objects;
+     * for the metadata function tagging too) reach the processors, so deletions and lifecycle events cost no
+     * invocation.
      */
-    private void subscribe(ITopic topic, Function function, Map<String, FilterOrPolicy> extra) {
+    private void subscribe(ITopic topic, Function function, Map<String, FilterOrPolicy> extra,
+                           List<String> eventPrefixes) {
         Map<String, FilterOrPolicy> records = new HashMap<>(extra);
         records.put("eventName", FilterOrPolicy.filter(SubscriptionFilter.stringFilter(
-                StringConditions.builder().matchPrefixes(List.of("ObjectCreated:")).build())));
+                StringConditions.builder().matchPrefixes(eventPrefixes).build())));
         topic.addSubscription(LambdaSubscription.Builder.create(function)
                 .filterPolicyWithMessageBody(Map.of("Records", FilterOrPolicy.policy(records)))
                 // When SNS cannot invoke the function at all, the message is kept here rather than dropped.

@@ -68,7 +68,9 @@ class ProcessorsTest {
 
     @Test
     void filterPoliciesLetOnlyCreatedObjectsThroughAndOnlyImagesToTheThumbnailer() {
-        Map<String, Object> created = Map.of("eventName", List.of(Map.of("prefix", "ObjectCreated:")));
+        // The metadata function also reads the tags a tagging event names.
+        Map<String, Object> created = Map.of("eventName", List.of(Map.of("prefix", "ObjectCreated:"),
+                Map.of("prefix", "ObjectTagging:")));
         DEFAULTS.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "lambda",
                 "Endpoint", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ProcessingMetadata.*"), "Arn")),

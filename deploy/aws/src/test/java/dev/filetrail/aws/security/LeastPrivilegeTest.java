@@ -240,4 +240,15 @@ class LeastPrivilegeTest {
         assertThat(grants("ProcessingMetadataRole", "sns:Publish")).singleElement().satisfies(r ->
                 assertThat(r).contains("IngestProcessingResults"));
     }
+
+    @Test
+    void onlyTheMetadataLambdaReadsTagsAndOnlyOnTheSourceBucket() {
+        for (String action : List.of("s3:GetObjectVersionTagging", "s3:GetObjectTagging")) {
+            assertThat(grants("ProcessingMetadataRole", action)).as(action).singleElement()
+                    .satisfies(r -> assertThat(r).contains("BucketsSource").doesNotContain("Derivatives"));
+            assertThat(actions("ProcessingThumbnailerRole")).as(action).doesNotContain(action);
+        }
+        assertThat(actions("ProcessingMetadataRole")).doesNotContain("s3:PutObjectTagging",
+                "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging");
+    }
 }

@@ -2,7 +2,11 @@ package dev.filetrail.embedded.s3;
 
 import dev.filetrail.embedded.FreePort;
 import dev.filetrail.embedded.LocalAws;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.EnumSet;
 import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.S3Proxy;
@@ -17,17 +21,20 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
  * A real S3-compatible server: s3proxy with its in-memory store, the one that keeps versions. It checks SigV4
- * signatures, which the SDK's default request checksums require.
+ * signatures, which the SDK's default request checksums require. Object tagging, which s3proxy lacks, is added by
+ * {@link ObjectTagging}.
  */
 public final class EmbeddedS3 implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedS3.class);
 
     private final S3Proxy proxy;
     private final URI endpoint;
+    private final ObjectTagging tagging;
 
-    private EmbeddedS3(S3Proxy proxy, URI endpoint) {
+    private EmbeddedS3(S3Proxy proxy, URI endpoint, ObjectTagging tagging) {
         this.proxy = proxy;
         this.endpoint = endpoint;
+        this.tagging = tagging;
     }
 
     /** Starts the server on {@code port} (0 picks a free one) with the local credentials. */
@@ -41,12 +48,15 @@ public final class EmbeddedS3 implements AutoCloseable {
      */
     public static EmbeddedS3 start(int port, UnaryOperator<BlobStore> decorator) {
         URI endpoint = URI.create("http://127.0.0.1:" + FreePort.orFree(port));
+        ObjectTagging tagging = new ObjectTagging();
+        BlobStore store = decorator.apply(tagging.wrap(new TransientNio2BlobStore()));
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(decorator.apply(new TransientNio2BlobStore()))
+                .blobStore(store)
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)
                 .ignoreUnknownHeaders(true)
                 .build();
+        installFilter(proxy, tagging.filter(store));
         try {
             proxy.start();
             while (!"STARTED".equals(proxy.getState())) {
@@ -56,7 +66,36 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new IllegalStateException("s3proxy did not start on " + endpoint, e);
         }
         log.info("s3 server started endpoint={}", endpoint);
-        return new EmbeddedS3(proxy, endpoint);
+        return new EmbeddedS3(proxy, endpoint, tagging);
+    }
+
+    /**
+     * Puts {@code filter} in front of s3proxy's servlet. s3proxy builds its (shaded) Jetty server privately, so the
+     * servlet context is reached by reflection, before the server starts; the filter itself is plain Jakarta.
+     */
+    private static void installFilter(S3Proxy proxy, Filter filter) {
+        try {
+            Field serverField = S3Proxy.class.getDeclaredField("server");
+            serverField.setAccessible(true);
+            Object handler = serverField.get(proxy);
+            // Server -> GracefulHandler -> ServletContextHandler (s3proxy 4.x).
+            while (handler != null && !handler.getClass().getSimpleName().equals("ServletContextHandler")) {
+                handler = handler.getClass().getMethod("getHandler").invoke(handler);
+            }
+            if (handler == null) {
+                throw new IllegalStateException("s3proxy has no servlet context to filter");
+            }
+            handler.getClass().getMethod("addFilter", Filter.class, String.class, EnumSet.class)
+                    .invoke(handler, filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot add object tagging to s3proxy " + S3Proxy.class.getPackage()
+                    .getImplementationVersion(), e);
+        }
+    }
+
+    /** Object tagging, which this server adds to s3proxy: the tags it holds, and a hook for tagging changes. */
+    public ObjectTagging tagging() {
+        return tagging;
     }
 
     public URI endpoint() {

@@ -1,5 +1,6 @@
 package dev.filetrail.local.s3notify;
 
+import dev.filetrail.embedded.s3.ObjectTagging;
 import dev.filetrail.local.sns.SnsEmulator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,15 @@ public final class BucketNotifications implements Consumer<S3Change> {
 
     public void notify(String bucket, String topicArn) {
         topicByBucket.put(bucket, topicArn);
+    }
+
+    /**
+     * Reports a tagging change of the local S3 as S3 does: {@code ObjectTagging:Put} or {@code ObjectTagging:Delete}
+     * naming the version and its eTag, with no size and no sequencer (S3's tagging events carry neither).
+     */
+    public void tagged(ObjectTagging.TagChange change) {
+        accept(new S3Change(change.eventName(), change.bucket(), change.key(), change.versionId(), null, change.eTag(),
+                null, change.eventTime()));
     }
 
     @Override

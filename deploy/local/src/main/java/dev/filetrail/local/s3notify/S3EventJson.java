@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** Writes S3 event notification JSON exactly in AWS's format (eventVersion 2.1, form-URL-encoded keys). */
+/** Writes S3 event notification JSON exactly in AWS's format (eventVersion 2.1, 2.3 for tagging; form-URL-encoded keys). */
 public final class S3EventJson {
     private final String region;
     private final String principalId;
@@ -22,7 +22,8 @@ public final class S3EventJson {
     public String notification(S3Change change, String configurationId) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode record = root.putArray("Records").addObject();
-        record.put("eventVersion", "2.1");
+        // S3 writes 2.3 for tagging (and lifecycle, ACL, restore) events, 2.1 for puts and deletes.
+        record.put("eventVersion", change.eventName().startsWith("ObjectTagging:") ? "2.3" : "2.1");
         record.put("eventSource", "aws:s3");
         record.put("awsRegion", region);
         record.put("eventTime", DateTimeFormatter.ISO_INSTANT.format(change.eventTime().truncatedTo(ChronoUnit.MILLIS)));

@@ -140,6 +140,7 @@ public final class LocalStack implements AutoCloseable {
 
         BucketNotifications notifications = new BucketNotifications(sns, new S3EventJson(region, "AWS:" + LocalAws.ACCESS_KEY));
         EmbeddedS3 s3 = keep(EmbeddedS3.start(config.s3Port(), store -> NotifyingBlobStore.wrap(store, notifications)));
+        s3.tagging().onChange(notifications::tagged);
         s3.createVersionedBucket(config.sourceBucket());
         try (S3Client client = s3.client()) {
             client.createBucket(b -> b.bucket(config.derivativesBucket()));

@@ -51,6 +51,7 @@ class BucketNotificationsTest {
         sns = new SnsEmulator(FreePort.pick(), "us-east-1", LocalAws.ACCOUNT_ID, sqs, lambdas).start();
         notifications = new BucketNotifications(sns, new S3EventJson("us-east-1", "AWS:filetrail"));
         s3 = EmbeddedS3.start(0, store -> NotifyingBlobStore.wrap(store, notifications));
+        s3.tagging().onChange(notifications::tagged);
         s3.createVersionedBucket("notify-src");
         try (S3Client client = s3.client()) {
             client.createBucket(b -> b.bucket("notify-silent"));
@@ -131,6 +132,40 @@ class BucketNotificationsTest {
         SNSEvent.SNS lambdaSns = lambdaEvents.get(0).getRecords().get(0).getSNS();
         assertThat(lambdaSns.getSubject()).isEqualTo(BucketNotifications.SUBJECT);
         assertThat(Json.MAPPER.readTree(lambdaSns.getMessage()).at("/Records/0/s3/bucket/name").asText()).isEqualTo("notify-src");
+    }
+
+    /** Tagging a version (by the SDK, as any client does) is reported in S3's format: 2.3, eTag, no sequencer. */
+    @Test
+    void taggingAVersionIsReportedAsObjectTaggingPutAndDelete() throws Exception {
+        String queue = sqs.createQueue(b -> b.queueName("notify-tagging")).queueUrl();
+        sns.subscribe(sns.topicArn("notify-topic"), "sqs", "arn:aws:sqs:us-east-1:000000000000:notify-tagging", true);
+        String version;
+        String key = "tagged/a b+ü.txt";
+        try (S3Client client = s3.client()) {
+            version = client.putObject(b -> b.bucket("notify-src").key(key), RequestBody.fromString("x")).versionId();
+            client.putObjectTagging(b -> b.bucket("notify-src").key(key).versionId(version)
+                    .tagging(t -> t.tagSet(software.amazon.awssdk.services.s3.model.Tag.builder().key("k").value("v")
+                            .build())));
+            client.deleteObjectTagging(b -> b.bucket("notify-src").key(key).versionId(version));
+        }
+        List<JsonNode> records = receive(queue, 3).stream().map(r -> r.get("Records").get(0)).toList();
+        List<JsonNode> tagging = records.stream().filter(r -> r.get("eventName").asText().startsWith("ObjectTagging:"))
+                .toList();
+        assertThat(tagging).extracting(r -> r.get("eventName").asText())
+                .containsExactlyInAnyOrder("ObjectTagging:Put", "ObjectTagging:Delete");
+        for (JsonNode r : tagging) {
+            assertThat(r.get("eventVersion").asText()).isEqualTo("2.3");
+            assertThat(r.at("/s3/object/versionId").asText()).isEqualTo(version);
+            assertThat(r.at("/s3/object/key").asText()).isEqualTo("tagged/a+b%2B%C3%BC.txt");
+            assertThat(r.at("/s3/object/eTag").asText()).isNotBlank().doesNotContain("\"");
+            assertThat(r.at("/s3/object").has("sequencer")).isFalse();
+            assertThat(r.at("/s3/object").has("size")).isFalse();
+            // The bridge's parser reads it as the tagging fact it is.
+            var parsed = new dev.filetrail.events.s3.S3NotificationStreamingParser(Json.MAPPER.getFactory())
+                    .scan(Json.writeString(Json.MAPPER.createObjectNode().set("Records",
+                            Json.MAPPER.createArrayNode().add(r))));
+            assertThat(parsed).isInstanceOf(dev.filetrail.events.s3.S3NotificationStreamingParser.Records.class);
+        }
     }
 
     @Test

@@ -129,6 +129,60 @@ class LocalStackJourneyTest {
         assertThat(audit.path("events").toString()).contains(restored).contains(v1).contains("\"actor\":\"key:");
     }
 
+    /**
+     * Tags on the whole stack: tags set at upload and by PutObjectTagging/DeleteObjectTagging (the AWS SDK against
+     * the local S3) reach history through S3's tagging notifications, the metadata Lambda's GetObjectTagging and the
+     * streams; the version's own timeline tells each change with its values.
+     */
+    @Test
+    void tagsSetAtUploadAndByTaggingShowInHistoryAndTheVersionsTimeline() throws Exception {
+        String bucket = stack.endpoints().sourceBucket();
+        String key = "journey/tagged report+ü.txt";
+        String v1;
+        String v2;
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            v1 = s3.putObject(b -> b.bucket(bucket).key(key).tagging("team=finance&stage=draft"),
+                    RequestBody.fromString("one")).versionId();
+            v2 = s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("two")).versionId();
+        }
+        JsonNode history = api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").size() >= 2
+                && body.path("versions").path(1).path("tags").path("team").asText().equals("finance")
+                && body.path("versions").path(0).path("tags").isObject(), Duration.ofSeconds(90));
+        assertThat(history.path("versions").path(1).path("versionId").asText()).isEqualTo(v1);
+        assertThat(history.path("versions").path(0).path("tags").size()).as("v2 has none: {}").isZero();
+
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            s3.putObjectTagging(b -> b.bucket(bucket).key(key).versionId(v1).tagging(t -> t.tagSet(
+                    software.amazon.awssdk.services.s3.model.Tag.builder().key("stage").value("final").build(),
+                    software.amazon.awssdk.services.s3.model.Tag.builder().key("owner").value("Ada L.").build())));
+            s3.deleteObjectTagging(b -> b.bucket(bucket).key(key).versionId(v2));
+        }
+        history = api.await(Demo.versionsPath(bucket, key), body -> body.path("versions").path(1).path("tags")
+                .path("stage").asText().equals("final"), Duration.ofSeconds(90));
+        JsonNode tags = history.path("versions").path(1).path("tags");
+        assertThat(tags.path("owner").asText()).isEqualTo("Ada L.");
+        assertThat(tags.has("team")).as("PutObjectTagging replaces the set").isFalse();
+        try (S3Client s3 = Demo.s3Client(stack.endpoints())) {
+            assertThat(s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(v1)).tagSet()).hasSize(2);
+        }
+
+        String timeline = Demo.filePath(bucket, key) + "/versions/" + v1 + "/events";
+        JsonNode events = api.await(timeline, body -> body.path("events").toString().contains("\"final\""),
+                Duration.ofSeconds(60));
+        List<String> types = new ArrayList<>();
+        events.path("events").forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types.get(0)).isEqualTo("created");
+        assertThat(types).contains("derivatives-attached", "tags-changed");
+        JsonNode lastTags = null;
+        for (JsonNode e : events.path("events")) {
+            if (e.path("type").asText().equals("tags-changed") && e.has("tags")) {
+                lastTags = e.path("tags");
+            }
+        }
+        assertThat(lastTags).isNotNull();
+        assertThat(lastTags.path("stage").asText()).isEqualTo("final");
+    }
+
     /** Undelete on the whole stack: S3 loses the marker, the previous version is current again, history follows. */
     @Test
     void undeleteRemovesTheDeleteMarkerInS3AndTheFileIsBack() throws Exception {
