@@ -476,7 +476,12 @@ public final class VersionHistory {
 
     private static FileVersion.Derivatives merge(FileVersion.Derivatives d, ProcessingResult r) {
         boolean failed = r.status() == ProcessingResult.Status.FAILED;
-        String failure = failed ? r.processor() + ": " + r.failureReason() : d == null ? null : d.failureReason();
+        String earlier = d == null ? null : d.failureReason();
+        // A processor that succeeds after failing (a retry, `filetrail reprocess --include-failed`) clears its own
+        // failure; another processor's failure stays.
+        boolean ownFailureCured = r.status() == ProcessingResult.Status.SUCCEEDED && earlier != null
+                && earlier.startsWith(r.processor() + ": ");
+        String failure = failed ? r.processor() + ": " + r.failureReason() : ownFailureCured ? null : earlier;
         return new FileVersion.Derivatives(
                 first(r.contentType(), d == null ? null : d.contentType()),
                 first(r.width(), d == null ? null : d.width()),

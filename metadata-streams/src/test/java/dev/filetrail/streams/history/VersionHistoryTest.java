@@ -9,12 +9,14 @@ import dev.filetrail.events.Topics;
 import dev.filetrail.events.history.ChangeType;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.streams.Facts;
 import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.TopologyFixture;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -377,6 +379,27 @@ class VersionHistoryTest {
         assertThat(t.storedHead(OBJ).contentType()).isEqualTo("image/jpeg");
         assertThat(t.changes()).filteredOn(c -> c.change() == ChangeType.DERIVATIVES_ATTACHED)
                 .extracting(FileVersionChange::versionId).containsExactly("v2", "v2", "v1");
+    }
+
+    @Test
+    void aProcessorsSuccessAfterItsFailureClearsThatFailureButNotAnotherProcessors() {
+        t.send(Facts.put(B, K, "v1", "01", at(1)));
+        t.send(failed(ProcessingResult.THUMBNAILER, "v1", "decoder ran out of memory", at(2)));
+        assertThat(t.storedVersions(OBJ).get(0).version().derivatives().failureReason())
+                .isEqualTo(ProcessingResult.THUMBNAILER + ": decoder ran out of memory");
+        t.send(Facts.metadata(B, K, "v1", at(3)));
+        assertThat(t.storedVersions(OBJ).get(0).version().derivatives().failureReason())
+                .as("another processor's success leaves the failure").startsWith(ProcessingResult.THUMBNAILER + ": ");
+        t.send(Facts.thumbnails(B, K, "v1", at(4)));
+        FileVersion.Derivatives cured = t.storedVersions(OBJ).get(0).version().derivatives();
+        assertThat(cured.failureReason()).isNull();
+        assertThat(cured.thumbnails()).hasSize(1);
+        assertThat(cured.sha256()).isEqualTo("abc123");
+    }
+
+    private static ProcessingResult failed(String processor, String versionId, String reason, Instant at) {
+        return new ProcessingResult("failed-" + processor + versionId + at, processor, B, K, versionId,
+                ProcessingResult.Status.FAILED, reason, null, null, null, null, null, null, null, at);
     }
 
     @Test
