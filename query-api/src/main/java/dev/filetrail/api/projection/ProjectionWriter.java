@@ -110,7 +110,7 @@ final class ProjectionWriter {
                 ProjectionOffsets.store(connection, nextOffsets);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
             }
         }
@@ -141,12 +141,24 @@ final class ProjectionWriter {
                 ProjectionOffsets.store(connection, next);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
             }
         }
         onCommitted.accept(next);
         rejected(record, reason);
+    }
+
+    /**
+     * Rolls back after {@code failure}; when the connection is gone too (its backend terminated), the rollback's own
+     * error is kept beside the failure instead of replacing it, so the retry's reason names what happened.
+     */
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void rejected(ConsumerRecord<String, byte[]> record, String reason) {
