@@ -1,5 +1,7 @@
 package dev.filetrail.api.projection;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.StoredTime;
@@ -79,7 +81,8 @@ final class ReadModelWriter {
                 "file version change without bucket, key or versionId");
         List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
         require(change.change() != null, "file version change without its kind");
-        changes.add(new ChangeRow(record, change));
+        String[] json = fieldsAsWritten(record.value(), "version", "head");
+        changes.add(new ChangeRow(record, change, json[0], json[1]));
         if (change.change() == ChangeType.VERSION_REMOVED) {
             versionUpserts.remove(pk);
             versionDeletes.put(pk, new Removal(change.version(), change.eventTime(),
@@ -251,7 +254,43 @@ final class ReadModelWriter {
     }
 
     /** One change-feed row: the applied record, what it says, and its version and head as JSON. */
-    private record ChangeRow(ConsumerRecord<String, byte[]> record, FileVersionChange change) {
+    private record ChangeRow(ConsumerRecord<String, byte[]> record, FileVersionChange change, String version,
+                             String head) {
+    }
+
+    /**
+     * The JSON text of top-level fields of a record's value as it holds them (null when absent or null): the change
+     * feed's {@code version} and {@code head} columns are the record's own JSON, so it is cut out of the bytes rather
+     * than written again from what was decoded (readers decode it into the same types either way).
+     */
+    static String[] fieldsAsWritten(byte[] value, String... names) {
+        String[] found = new String[names.length];
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("record value is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                int index = List.of(names).indexOf(name);
+                if (index < 0 || token == JsonToken.VALUE_NULL) {
+                    parser.skipChildren();
+                    continue;
+                }
+                int start = (int) parser.getTokenLocation().getByteOffset();
+                if (token.isStructStart()) {
+                    parser.skipChildren();
+                } else {
+                    // A scalar's text is read lazily: read to its end, so the location is past it.
+                    parser.finishToken();
+                }
+                int end = (int) parser.getCurrentLocation().getByteOffset();
+                found[index] = new String(value, start, end - start, StandardCharsets.UTF_8);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("record value is not valid JSON: " + e.getMessage(), e);
+        }
+        return found;
     }
 
     /** One audit row: the event, and its JSON as it arrived (what the {@code event} column keeps). */
@@ -301,8 +340,8 @@ final class ReadModelWriter {
             .column("key", (r, o) -> o.text(StoredKey.toColumn(r.change().key())))
             .column("version_id", (r, o) -> o.text(r.change().versionId()))
             .column("change", (r, o) -> o.text(r.change().change().name()))
-            .column("version", (r, o) -> o.text(json(r.change().version())))
-            .column("head", (r, o) -> o.text(json(r.change().head())))
+            .column("version", (r, o) -> o.text(r.version()))
+            .column("head", (r, o) -> o.text(r.head()))
             .column("event_time", (r, o) -> o.time(r.change().eventTime(), "eventTime"))
             .build();
 
