@@ -3,13 +3,13 @@ package dev.filetrail.api.projection;
 import dev.filetrail.api.StoredTime;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLDataException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
 import java.util.TimeZone;
@@ -24,47 +24,119 @@ final class CopyText {
     /** The first instant whose text is the same in the Julian-Gregorian calendar {@link Timestamp} uses and in ISO. */
     private static final Instant GREGORIAN = Instant.parse("1583-01-01T00:00:00Z");
 
-    private final StringBuilder out = new StringBuilder(1 << 16);
+    private byte[] out = new byte[1 << 16];
+    private int size;
     private boolean rowStarted;
     private int rows;
 
     void text(String value) throws SQLDataException {
         separate();
         if (value == null) {
-            out.append("\\N");
+            ascii("\\N");
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        int length = value.length();
+        ensure(length * 3 + 2);
+        byte[] b = out;
+        int n = size;
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
+            if (c >= 0x80) {
+                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, value.charAt(++i));
+                    b[n++] = (byte) (0xF0 | cp >> 18);
+                    b[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[n++] = (byte) (0x80 | cp & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    // A lone surrogate has no UTF-8: written as String.getBytes would write it.
+                    b[n++] = '?';
+                } else if (c < 0x800) {
+                    b[n++] = (byte) (0xC0 | c >> 6);
+                    b[n++] = (byte) (0x80 | c & 0x3F);
+                } else {
+                    b[n++] = (byte) (0xE0 | c >> 12);
+                    b[n++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[n++] = (byte) (0x80 | c & 0x3F);
+                }
+                continue;
+            }
             switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\u0000' -> throw new SQLDataException(
-                        "invalid byte sequence for encoding \"UTF8\": 0x00 (U+0000 in a text column)", "22021");
-                default -> out.append(c);
+                case '\\' -> {
+                    b[n++] = '\\';
+                    b[n++] = '\\';
+                }
+                case '\t' -> {
+                    b[n++] = '\\';
+                    b[n++] = 't';
+                }
+                case '\n' -> {
+                    b[n++] = '\\';
+                    b[n++] = 'n';
+                }
+                case '\r' -> {
+                    b[n++] = '\\';
+                    b[n++] = 'r';
+                }
+                case '\u0000' -> throw nul();
+                default -> b[n++] = (byte) c;
             }
         }
+        size = n;
+    }
+
+    /**
+     * Text given as UTF-8 bytes (a record's JSON as it arrived, or a part of it); null when {@code bytes} is. Copied
+     * in runs between the bytes COPY must escape, which valid JSON rarely holds.
+     */
+    void utf8(byte[] bytes, int from, int to) throws SQLDataException {
+        separate();
+        if (bytes == null) {
+            ascii("\\N");
+            return;
+        }
+        ensure(2 * (to - from));
+        int run = from;
+        for (int i = from; i < to; i++) {
+            byte c = bytes[i];
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == 0) {
+                if (c == 0) {
+                    throw nul();
+                }
+                System.arraycopy(bytes, run, out, size, i - run);
+                size += i - run;
+                out[size++] = '\\';
+                out[size++] = c == '\\' ? (byte) '\\' : c == '\t' ? (byte) 't' : c == '\n' ? (byte) 'n' : (byte) 'r';
+                run = i + 1;
+            }
+        }
+        System.arraycopy(bytes, run, out, size, to - run);
+        size += to - run;
+    }
+
+    private static SQLDataException nul() {
+        return new SQLDataException("invalid byte sequence for encoding \"UTF8\": 0x00 (U+0000 in a text column)",
+                "22021");
     }
 
     void bool(boolean value) {
         separate();
-        out.append(value ? 't' : 'f');
+        ensure(1);
+        out[size++] = (byte) (value ? 't' : 'f');
     }
 
     void number(Long value) {
-        separate();
         if (value == null) {
-            out.append("\\N");
+            separate();
+            ascii("\\N");
         } else {
-            out.append(value.longValue());
+            number(value.longValue());
         }
     }
 
     void number(long value) {
         separate();
-        out.append(value);
+        ascii(Long.toString(value));
     }
 
     /**
@@ -95,31 +167,46 @@ final class CopyText {
                 t.getNano());
     }
 
-    /** Nanoseconds already rounded to whole microseconds, the column's precision. */
+    /** Nanoseconds already rounded to whole microseconds (the column's precision), written as microseconds. */
     private void timestamp(int year, int month, int day, int hour, int minute, int second, int nanos) {
-        pad(year, 4).append('-');
-        pad(month, 2).append('-');
-        pad(day, 2).append(' ');
-        pad(hour, 2).append(':');
-        pad(minute, 2).append(':');
-        pad(second, 2).append('.');
-        String fraction = Integer.toString(nanos);
-        for (int i = fraction.length(); i < 9; i++) {
-            out.append('0');
-        }
-        out.append(fraction).append("+00");
+        ensure(32);
+        digits(year, 4, '-');
+        digits(month, 2, '-');
+        digits(day, 2, ' ');
+        digits(hour, 2, ':');
+        digits(minute, 2, ':');
+        digits(second, 2, '.');
+        digits(nanos / 1000, 6, '+');
+        out[size++] = '0';
+        out[size++] = '0';
     }
 
-    private StringBuilder pad(int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
+    /** {@code value} in {@code width} decimal digits (zero-padded), then {@code after}. */
+    private void digits(int value, int width, char after) {
+        for (int i = width - 1; i >= 0; i--) {
+            out[size + i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
-        return out.append(digits);
+        size += width;
+        out[size++] = (byte) after;
+    }
+
+    private void ascii(String text) {
+        ensure(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            out[size++] = (byte) text.charAt(i);
+        }
+    }
+
+    private void ensure(int more) {
+        if (size + more + 1 > out.length) {
+            out = Arrays.copyOf(out, Math.max(out.length * 2, size + more + 1));
+        }
     }
 
     void endRow() {
-        out.append('\n');
+        ensure(1);
+        out[size++] = '\n';
         rowStarted = false;
         rows++;
     }
@@ -129,12 +216,13 @@ final class CopyText {
     }
 
     InputStream stream() {
-        return new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8));
+        return new ByteArrayInputStream(out, 0, size);
     }
 
     private void separate() {
         if (rowStarted) {
-            out.append('\t');
+            ensure(1);
+            out[size++] = '\t';
         }
         rowStarted = true;
     }

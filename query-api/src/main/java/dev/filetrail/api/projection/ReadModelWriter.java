@@ -46,7 +46,6 @@ final class ReadModelWriter {
     private final List<Reject> rejects = new ArrayList<>();
     /** Every applied file-version record in offset order: the change feed keeps each, not only the last per row. */
     private final List<ChangeRow> changes = new ArrayList<>();
-    private final List<ShareLink> projectedLinks = new ArrayList<>();
 
     /** A record that could not be read, kept with its reason. */
     record Reject(ConsumerRecord<String, byte[]> record, String reason) {
@@ -81,8 +80,8 @@ final class ReadModelWriter {
                 "file version change without bucket, key or versionId");
         List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
         require(change.change() != null, "file version change without its kind");
-        String[] json = fieldsAsWritten(record.value(), "version", "head");
-        changes.add(new ChangeRow(record, change, json[0], json[1]));
+        int[] json = fieldsAsWritten(record.value(), "version", "head");
+        changes.add(new ChangeRow(record, change, json));
         if (change.change() == ChangeType.VERSION_REMOVED) {
             versionUpserts.remove(pk);
             versionDeletes.put(pk, new Removal(change.version(), change.eventTime(),
@@ -126,8 +125,7 @@ final class ReadModelWriter {
                 "CloudEvent without id, type or time");
         if (!audits.containsKey(event.id())) {
             // The record's bytes are the event's JSON already: kept as they came, not written again.
-            audits.put(event.id(), new AuditRow(event, new String(record.value(), StandardCharsets.UTF_8),
-                    fileOf(event)));
+            audits.put(event.id(), new AuditRow(event, record.value(), fileOf(event)));
         }
     }
 
@@ -164,8 +162,15 @@ final class ReadModelWriter {
         return rejects;
     }
 
+    /** The share links this batch writes (known before it is written; told to listeners once it committed). */
     List<ShareLink> projectedLinks() {
-        return projectedLinks;
+        List<ShareLink> written = new ArrayList<>();
+        links.values().forEach(l -> {
+            if (l != null) {
+                written.add(l);
+            }
+        });
+        return written;
     }
 
     /** The files whose version rows or head this batch writes: what its projection notice names. */
@@ -237,7 +242,6 @@ final class ReadModelWriter {
         HEADS.write(connection, headRows);
         HEADS_GONE.write(connection, headsGone);
         LINKS.write(connection, linkRows);
-        projectedLinks.addAll(linkRows);
         LINKS_GONE.write(connection, linksGone);
         AUDIT.write(connection, audits.values());
         writeRejects(connection);
@@ -254,17 +258,22 @@ final class ReadModelWriter {
     }
 
     /** One change-feed row: the applied record, what it says, and its version and head as JSON. */
-    private record ChangeRow(ConsumerRecord<String, byte[]> record, FileVersionChange change, String version,
-                             String head) {
+    private record ChangeRow(ConsumerRecord<String, byte[]> record, FileVersionChange change, int[] json) {
+        /** The {@code i}-th field {@link #fieldsAsWritten} looked for, as it is in the record's bytes. */
+        void write(int i, CopyText out) throws SQLException {
+            out.utf8(json[2 * i] < 0 ? null : record.value(), json[2 * i], json[2 * i + 1]);
+        }
     }
 
     /**
-     * The JSON text of top-level fields of a record's value as it holds them (null when absent or null): the change
+     * Where top-level fields of a record's JSON value are in its bytes, {@code [from, to)} per name, -1 when absent or
+     * null: the change
      * feed's {@code version} and {@code head} columns are the record's own JSON, so it is cut out of the bytes rather
      * than written again from what was decoded (readers decode it into the same types either way).
      */
-    static String[] fieldsAsWritten(byte[] value, String... names) {
-        String[] found = new String[names.length];
+    static int[] fieldsAsWritten(byte[] value, String... names) {
+        int[] found = new int[2 * names.length];
+        java.util.Arrays.fill(found, -1);
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("record value is not a JSON object");
@@ -285,7 +294,8 @@ final class ReadModelWriter {
                     parser.finishToken();
                 }
                 int end = (int) parser.getCurrentLocation().getByteOffset();
-                found[index] = new String(value, start, end - start, StandardCharsets.UTF_8);
+                found[2 * index] = start;
+                found[2 * index + 1] = end;
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("record value is not valid JSON: " + e.getMessage(), e);
@@ -294,7 +304,7 @@ final class ReadModelWriter {
     }
 
     /** One audit row: the event, and its JSON as it arrived (what the {@code event} column keeps). */
-    private record AuditRow(CloudEvent event, String json, String[] file) {
+    private record AuditRow(CloudEvent event, byte[] json, String[] file) {
     }
 
     private static final StagedTable<VersionRow> VERSIONS = StagedTable.<VersionRow>of("file_versions", "versions",
@@ -340,8 +350,8 @@ final class ReadModelWriter {
             .column("key", (r, o) -> o.text(StoredKey.toColumn(r.change().key())))
             .column("version_id", (r, o) -> o.text(r.change().versionId()))
             .column("change", (r, o) -> o.text(r.change().change().name()))
-            .column("version", (r, o) -> o.text(r.version()))
-            .column("head", (r, o) -> o.text(r.head()))
+            .column("version", (r, o) -> r.write(0, o))
+            .column("head", (r, o) -> r.write(1, o))
             .column("event_time", (r, o) -> o.time(r.change().eventTime(), "eventTime"))
             .build();
 
@@ -404,7 +414,7 @@ final class ReadModelWriter {
             .column("time", (a, o) -> o.time(a.event().time(), "time"))
             .column("bucket", (a, o) -> o.text(a.file()[0]))
             .column("key", (a, o) -> o.text(StoredKey.toColumn(a.file()[1])))
-            .column("event", (a, o) -> o.text(a.json()))
+            .column("event", (a, o) -> o.utf8(a.json(), 0, a.json().length))
             .build();
 
     private static String json(Object value) {

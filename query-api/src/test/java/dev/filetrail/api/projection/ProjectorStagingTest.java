@@ -165,10 +165,10 @@ class ProjectorStagingTest {
                             && count(db, "SELECT count(*) FROM files WHERE bucket = ?", bucket) == keys);
                     assertThat(count(db, "SELECT count(*) FROM file_versions WHERE bucket = ?", bucket)).isEqualTo(keys);
                     assertThat(count(db, "SELECT count(*) FROM changes WHERE bucket = ?", bucket)).isEqualTo(keys);
-                    // Exactly once: every record below the stored offsets counted once as applied or parked (the
-                    // killed attempt counted nothing), none skipped.
+                    // Exactly once: every record below the stored offsets counted once as applied or parked; the
+                    // killed attempt counted nothing. (Its retry may skip records: when other tests' poison in the
+                    // shared topics had the batch bisected, the halves committed before the kill are skipped.)
                     awaitAccounted(db, registry, sent);
-                    assertThat(counter(registry, "skipped")).isZero();
                     assertThat(projector.retrying()).isZero();
                 } finally {
                     // Released before the projector closes: its loop may still be waiting behind the lock.
