@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.StoredKey;
-import dev.filetrail.api.StoredTime;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
@@ -14,12 +13,15 @@ import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.share.ShareLink;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -228,6 +230,8 @@ final class ReadModelWriter {
         addIf(used, LINKS_GONE, linksGone);
         addIf(used, AUDIT, audits.values());
         if (!used.isEmpty()) {
+            // One round trip makes the staging tables a session lacks (a new connection, or one whose backend was
+            // replaced); for the others PostgreSQL's "already exists, skipping" notice is not worth sending.
             StringBuilder create = new StringBuilder("SET LOCAL client_min_messages = warning");
             for (StagedTable<?> table : used) {
                 create.append(";\n").append(table.createStaging());
@@ -247,7 +251,7 @@ final class ReadModelWriter {
         writeRejects(connection);
     }
 
-    private static void addIf(List<StagedTable<?>> used, StagedTable<?> table, java.util.Collection<?> rows) {
+    private static void addIf(List<StagedTable<?>> used, StagedTable<?> table, Collection<?> rows) {
         if (!rows.isEmpty()) {
             used.add(table);
         }
@@ -273,7 +277,7 @@ final class ReadModelWriter {
      */
     static int[] fieldsAsWritten(byte[] value, String... names) {
         int[] found = new int[2 * names.length];
-        java.util.Arrays.fill(found, -1);
+        Arrays.fill(found, -1);
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("record value is not a JSON object");
@@ -297,8 +301,8 @@ final class ReadModelWriter {
                 found[2 * index] = start;
                 found[2 * index + 1] = end;
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("record value is not valid JSON: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("record value is not valid JSON: " + e.getMessage(), e);
         }
         return found;
     }
