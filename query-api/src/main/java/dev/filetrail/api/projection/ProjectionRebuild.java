@@ -169,6 +169,8 @@ public final class ProjectionRebuild {
             }
             boolean assigned = !projector.assignment().isEmpty() || targets.values().stream().allMatch(v -> v == 0);
             if (assigned && remaining == 0) {
+                // Everything up to the targets is read; the last batch may still be in its transaction.
+                projector.awaitWritten();
                 progress.accept(new Progress(phase, records[0], 0, rate(records[0], started)));
                 return;
             }

@@ -57,13 +57,42 @@ final class ProjectionWriter {
      * only repeats the halves not yet committed.
      */
     void writeOrBisect(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
+        writeOrBisect(prepare(records));
+    }
+
+    /**
+     * A batch read into rows ahead of its transaction: the projector reads the next batch while PostgreSQL writes
+     * the one before (decoding is most of the JVM's work, writing most of PostgreSQL's).
+     */
+    Prepared prepare(List<ConsumerRecord<String, byte[]>> records) {
+        ReadModelWriter rows = new ReadModelWriter();
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
+                    .add(record);
+            rows.add(record);
+        }
+        return new Prepared(records, byPartition, rows);
+    }
+
+    /** A batch's records (in partition and offset order, as polls return them), by partition, and read into rows. */
+    record Prepared(List<ConsumerRecord<String, byte[]>> records,
+                    Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition, ReadModelWriter rows) {
+        int size() {
+            return records.size();
+        }
+    }
+
+    /** {@link #writeOrBisect(List)} of a prepared batch. */
+    void writeOrBisect(Prepared batch) throws SQLException {
         try {
-            write(records);
+            write(batch);
         } catch (SQLException e) {
             WriteFailure failure = WriteFailure.of(e);
             if (!failure.dataError()) {
                 throw e;
             }
+            List<ConsumerRecord<String, byte[]>> records = batch.records();
             if (records.size() == 1) {
                 reject(records.get(0), failure.reason());
                 return;
@@ -74,14 +103,9 @@ final class ProjectionWriter {
         }
     }
 
-    /** Records in partition and offset order, as a poll returns them. */
-    private void write(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
-        ReadModelWriter writer = new ReadModelWriter();
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
-                    .add(record);
-        }
+    private void write(Prepared batch) throws SQLException {
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = batch.byPartition();
+        ReadModelWriter writer = batch.rows();
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         int applyCount = 0;
         int skipCount = 0;
@@ -90,6 +114,7 @@ final class ProjectionWriter {
             try {
                 ProjectionOffsets.lockShared(connection, lockName);
                 Map<TopicPartition, Long> stored = ProjectionOffsets.lock(connection, byPartition.keySet());
+                List<ConsumerRecord<String, byte[]>> applicable = new ArrayList<>(batch.size());
                 for (Map.Entry<TopicPartition, List<ConsumerRecord<String, byte[]>>> partition : byPartition.entrySet()) {
                     long floor = stored.getOrDefault(partition.getKey(), 0L);
                     long next = floor;
@@ -98,11 +123,17 @@ final class ProjectionWriter {
                             skipCount++;
                             continue;
                         }
-                        writer.add(record);
+                        applicable.add(record);
                         applyCount++;
                         next = record.offset() + 1;
                     }
                     nextOffsets.put(partition.getKey(), next);
+                }
+                // Read ahead of the transaction, unless another projector (or an earlier attempt) already wrote part
+                // of the batch: then only the rest is read again.
+                if (skipCount > 0) {
+                    writer = new ReadModelWriter();
+                    applicable.forEach(writer::add);
                 }
                 writer.flush(connection);
                 // Delivered by PostgreSQL only if this transaction commits: waiters never hear of rows not there.
@@ -110,7 +141,7 @@ final class ProjectionWriter {
                 ProjectionOffsets.store(connection, nextOffsets);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
             }
         }
@@ -141,12 +172,24 @@ final class ProjectionWriter {
                 ProjectionOffsets.store(connection, next);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
             }
         }
         onCommitted.accept(next);
         rejected(record, reason);
+    }
+
+    /**
+     * Rolls back after {@code failure}; when the connection is gone too (its backend terminated), the rollback's own
+     * error is kept beside the failure instead of replacing it, so the retry's reason names what happened.
+     */
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void rejected(ConsumerRecord<String, byte[]> record, String reason) {

@@ -16,7 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -54,6 +60,8 @@ public final class Projector implements AutoCloseable {
     static final int BATCH_RECORDS = 20_000;
     /** How long a batch waits for the next poll before it is written. */
     static final Duration BATCH_LINGER = Duration.ofMillis(5);
+    /** How long one batch gathers polls at most, so that a steady stream is still written in bounded batches. */
+    static final Duration BATCH_GATHER = Duration.ofSeconds(1);
 
     private final DataSource dataSource;
     private final String groupId;
@@ -66,6 +74,12 @@ public final class Projector implements AutoCloseable {
     private final Timer batchTimer;
     private final DistributionSummary batchRecords;
     private final Counter transientFailures;
+    /** Writes batches one at a time while the polling thread reads the next (see {@link #pollOnce}). */
+    private final ExecutorService writes;
+    /** The batch being written; only the polling thread touches it. */
+    private Future<?> pending;
+    /** Offsets committed to PostgreSQL by the writing thread, for the polling thread to commit to the group. */
+    private final Queue<Map<TopicPartition, Long>> toGroup = new ConcurrentLinkedQueue<>();
     private volatile Thread thread;
     private volatile Throwable failure;
     private long lastLagCheck;
@@ -92,6 +106,11 @@ public final class Projector implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.writer = new ProjectionWriter(dataSource, lockName, registry, listener, this::committed);
+        this.writes = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "projector-writer-" + groupId);
+            t.setDaemon(true);
+            return t;
+        });
         this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
         this.transientFailures = Counter.builder("filetrail_projector_transient_failures")
                 .description("Kafka or offset-store failures the projector outlived by reading again from its stored offsets")
@@ -125,6 +144,8 @@ public final class Projector implements AutoCloseable {
         consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // The batch in flight may hold records of these partitions: written (or failed) before they go.
+                awaitWritten();
                 partitions.forEach(committed::remove);
             }
 
@@ -165,45 +186,88 @@ public final class Projector implements AutoCloseable {
             failure = e;
             log.error("projector stopped group={} reason={}", groupId, e.toString(), e);
         } finally {
+            try {
+                awaitWritten();
+            } catch (RuntimeException e) {
+                log.warn("projector stopped with its last batch unwritten group={} reason={}", groupId, e.toString());
+            }
+            writes.shutdown();
             consumer.close(Duration.ofSeconds(5));
             stopped.countDown();
         }
     }
 
     /**
-     * One batch and its transaction(s); returns the number of records written. A batch gathers polls across
-     * partitions while the consumer has records ready (up to {@link #BATCH_RECORDS}): a catch-up writes few large
-     * transactions, in which many changes of one row collapse into one write, while a live record waits at most
-     * {@link #BATCH_LINGER} for company.
+     * Reads one batch and hands it to the writing thread; returns the number of records read. A batch gathers polls
+     * across partitions while the consumer has records ready (up to {@link #BATCH_RECORDS}, and for at most
+     * {@link #BATCH_GATHER}): a catch-up writes few large transactions, in which many changes of one row collapse
+     * into one write, while a live record waits at most {@link #BATCH_LINGER} for company. The batch is decoded here,
+     * then written in its transaction on the writing thread while this one polls and decodes the next: one batch at
+     * most is in flight, and it is written (or has failed) before the next is handed over, before partitions are
+     * revoked and before the projector stops; {@link #awaitWritten()} waits for it.
      */
     int pollOnce(Duration timeout) {
+        commitToGroup();
         ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
         if (records.isEmpty()) {
             updateLag();
             return 0;
         }
-        Timer.Sample sample = Timer.start();
+        long gatherUntil = System.nanoTime() + BATCH_GATHER.toNanos();
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        while (batch.size() < BATCH_RECORDS) {
+        while (batch.size() < BATCH_RECORDS && System.nanoTime() < gatherUntil) {
             ConsumerRecords<String, byte[]> more = consumer.poll(BATCH_LINGER);
             if (more.isEmpty()) {
                 break;
             }
             more.forEach(batch::add);
         }
-        writeWithRetry(batch);
-        sample.stop(batchTimer);
-        batchRecords.record(batch.size());
+        ProjectionWriter.Prepared prepared = writer.prepare(batch);
+        awaitWritten();
+        pending = writes.submit(() -> {
+            Timer.Sample sample = Timer.start();
+            writeWithRetry(prepared);
+            sample.stop(batchTimer);
+            batchRecords.record(prepared.size());
+        });
         updateLag();
         return batch.size();
+    }
+
+    /**
+     * Waits until the batch in flight is written; its failure (the projector stopping mid-retry) is thrown here.
+     * Call only from the thread that polls.
+     */
+    void awaitWritten() {
+        Future<?> inFlight = pending;
+        if (inFlight == null) {
+            return;
+        }
+        pending = null;
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a batch was written", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            commitToGroup();
+        }
     }
 
     /**
      * Writes a batch, retrying transient failures with back-off until they pass; nothing is committed by a failed
      * attempt, and what a bisection committed before the failure is skipped by offset on the next one.
      */
-    private void writeWithRetry(List<ConsumerRecord<String, byte[]>> records) {
+    private void writeWithRetry(ProjectionWriter.Prepared records) {
         long backoff = 100;
         while (true) {
             try {
@@ -230,12 +294,27 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * Offsets PostgreSQL has just committed: remembered, and committed to the consumer group too (asynchronously,
-     * best effort) so Kafka's and MSK's consumer-lag metrics see the projector. PostgreSQL stays their source of
-     * truth: on assignment the projector seeks to the stored offsets, whatever the group holds.
+     * Offsets PostgreSQL has just committed (told on the writing thread): remembered, and committed to the consumer
+     * group too by the polling thread ({@link #commitToGroup}; the consumer is not thread-safe).
      */
     private void committed(Map<TopicPartition, Long> offsets) {
         committed.putAll(offsets);
+        toGroup.add(offsets);
+    }
+
+    /**
+     * Commits to the consumer group (asynchronously, best effort) the offsets PostgreSQL committed since the last
+     * call, so Kafka's and MSK's consumer-lag metrics see the projector. PostgreSQL stays their source of truth: on
+     * assignment the projector seeks to the stored offsets, whatever the group holds.
+     */
+    private void commitToGroup() {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (Map<TopicPartition, Long> next = toGroup.poll(); next != null; next = toGroup.poll()) {
+            next.forEach((partition, offset) -> offsets.merge(partition, offset, Math::max));
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         var assignment = consumer.assignment();
         offsets.forEach((partition, offset) -> {
@@ -365,7 +444,12 @@ public final class Projector implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (thread == null) {
-            consumer.close(Duration.ofSeconds(5));
+            try {
+                awaitWritten();
+            } finally {
+                writes.shutdown();
+                consumer.close(Duration.ofSeconds(5));
+            }
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.filetrail.api.projection;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.StoredKey;
-import dev.filetrail.api.StoredTime;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
@@ -12,11 +13,15 @@ import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.share.ShareLink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,12 +44,10 @@ final class ReadModelWriter {
     }
     private final Map<List<String>, FileHead> heads = new LinkedHashMap<>();
     private final Map<String, ShareLink> links = new LinkedHashMap<>();
-    private final Map<String, CloudEvent> audits = new LinkedHashMap<>();
+    private final Map<String, AuditRow> audits = new LinkedHashMap<>();
     private final List<Reject> rejects = new ArrayList<>();
     /** Every applied file-version record in offset order: the change feed keeps each, not only the last per row. */
-    private final List<ConsumerRecord<String, byte[]>> changeRecords = new ArrayList<>();
-    private final List<FileVersionChange> changes = new ArrayList<>();
-    private final List<ShareLink> projectedLinks = new ArrayList<>();
+    private final List<ChangeRow> changes = new ArrayList<>();
 
     /** A record that could not be read, kept with its reason. */
     record Reject(ConsumerRecord<String, byte[]> record, String reason) {
@@ -79,8 +82,8 @@ final class ReadModelWriter {
                 "file version change without bucket, key or versionId");
         List<String> pk = List.of(change.bucket(), change.key(), change.versionId());
         require(change.change() != null, "file version change without its kind");
-        changeRecords.add(record);
-        changes.add(change);
+        int[] json = fieldsAsWritten(record.value(), "version", "head");
+        changes.add(new ChangeRow(record, change, json));
         if (change.change() == ChangeType.VERSION_REMOVED) {
             versionUpserts.remove(pk);
             versionDeletes.put(pk, new Removal(change.version(), change.eventTime(),
@@ -122,7 +125,10 @@ final class ReadModelWriter {
         CloudEvent event = Topics.AUDIT.values().decode(record.value());
         require(event.id() != null && event.type() != null && event.time() != null,
                 "CloudEvent without id, type or time");
-        audits.putIfAbsent(event.id(), event);
+        if (!audits.containsKey(event.id())) {
+            // The record's bytes are the event's JSON already: kept as they came, not written again.
+            audits.put(event.id(), new AuditRow(event, record.value(), fileOf(event)));
+        }
     }
 
     /**
@@ -158,8 +164,15 @@ final class ReadModelWriter {
         return rejects;
     }
 
+    /** The share links this batch writes (known before it is written; told to listeners once it committed). */
     List<ShareLink> projectedLinks() {
-        return projectedLinks;
+        List<ShareLink> written = new ArrayList<>();
+        links.values().forEach(l -> {
+            if (l != null) {
+                written.add(l);
+            }
+        });
+        return written;
     }
 
     /** The files whose version rows or head this batch writes: what its projection notice names. */
@@ -177,250 +190,241 @@ final class ReadModelWriter {
         return files;
     }
 
-    /** Writes every pending row on {@code connection}, inside the caller's transaction. */
+    /**
+     * Writes every pending row on {@code connection}, inside the caller's transaction: per table, the batch's rows by
+     * {@code COPY} into a staging table, then one set-based merge.
+     */
     void flush(Connection connection) throws SQLException {
-        writeVersions(connection);
-        writeChanges(connection);
-        writeHeads(connection);
-        writeLinks(connection);
-        writeAudit(connection);
+        List<VersionRow> versions = new ArrayList<>(versionUpserts.size() + versionDeletes.size());
+        List<VersionRow> marks = new ArrayList<>();
+        versionUpserts.forEach((pk, v) -> versions.add(new VersionRow(pk, v, null)));
+        // A removal keeps the row, as it was, marked removed; one whose record carries no version only marks it. A
+        // version written again (S3's reused "null" version) is present again.
+        versionDeletes.forEach((pk, removal) -> (removal.version() == null ? marks : versions)
+                .add(new VersionRow(pk, removal.version(), removal)));
+        List<FileHead> headRows = new ArrayList<>();
+        List<List<String>> headsGone = new ArrayList<>();
+        heads.forEach((pk, head) -> {
+            if (head == null) {
+                headsGone.add(pk);
+            } else {
+                headRows.add(head);
+            }
+        });
+        List<ShareLink> linkRows = new ArrayList<>();
+        List<String> linksGone = new ArrayList<>();
+        links.forEach((id, link) -> {
+            if (link == null) {
+                linksGone.add(id);
+            } else {
+                linkRows.add(link);
+            }
+        });
+        List<StagedTable<?>> used = new ArrayList<>();
+        addIf(used, VERSIONS, versions);
+        addIf(used, VERSION_MARKS, marks);
+        addIf(used, CHANGES, changes);
+        addIf(used, HEADS, headRows);
+        addIf(used, HEADS_GONE, headsGone);
+        addIf(used, LINKS, linkRows);
+        addIf(used, LINKS_GONE, linksGone);
+        addIf(used, AUDIT, audits.values());
+        if (!used.isEmpty()) {
+            // One round trip makes the staging tables a session lacks (a new connection, or one whose backend was
+            // replaced); for the others PostgreSQL's "already exists, skipping" notice is not worth sending.
+            StringBuilder create = new StringBuilder("SET LOCAL client_min_messages = warning");
+            for (StagedTable<?> table : used) {
+                create.append(";\n").append(table.createStaging());
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute(create.toString());
+            }
+        }
+        VERSIONS.write(connection, versions);
+        VERSION_MARKS.write(connection, marks);
+        CHANGES.write(connection, changes);
+        HEADS.write(connection, headRows);
+        HEADS_GONE.write(connection, headsGone);
+        LINKS.write(connection, linkRows);
+        LINKS_GONE.write(connection, linksGone);
+        AUDIT.write(connection, audits.values());
         writeRejects(connection);
     }
 
-    private static final String UPSERT_VERSION = """
-            INSERT INTO file_versions (bucket, key, version_id, ordering, sequencer, delete_marker, size,
-                e_tag, storage_class, created_at, requester, content_type, restore, tags_changed_at,
-                derivatives, updated_at, removed_at, removed_reason, tags, tags_fetched_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?::json, now(), ?, ?, ?::jsonb, ?)
-            ON CONFLICT (bucket, key, version_id) DO UPDATE SET ordering = EXCLUDED.ordering,
-                sequencer = EXCLUDED.sequencer, delete_marker = EXCLUDED.delete_marker,
-                size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, storage_class = EXCLUDED.storage_class,
-                created_at = EXCLUDED.created_at, requester = EXCLUDED.requester,
-                content_type = EXCLUDED.content_type, restore = EXCLUDED.restore,
-                tags_changed_at = EXCLUDED.tags_changed_at, derivatives = EXCLUDED.derivatives,
-                updated_at = now(), removed_at = EXCLUDED.removed_at, removed_reason = EXCLUDED.removed_reason,
-                tags = EXCLUDED.tags, tags_fetched_at = EXCLUDED.tags_fetched_at""";
-
-    private void writeVersions(Connection connection) throws SQLException {
-        if (versionUpserts.isEmpty() && versionDeletes.isEmpty()) {
-            return;
-        }
-        // A removal keeps the row, as it was, marked removed; a version written again (S3's reused "null" version)
-        // is present again.
-        List<List<String>> markOnly = new java.util.ArrayList<>();
-        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_VERSION)) {
-            for (Map.Entry<List<String>, FileVersion> entry : versionUpserts.entrySet()) {
-                bindVersion(upsert, entry.getKey(), entry.getValue(), null);
-                upsert.addBatch();
-            }
-            for (Map.Entry<List<String>, Removal> entry : versionDeletes.entrySet()) {
-                if (entry.getValue().version() == null) {
-                    markOnly.add(entry.getKey());
-                    continue;
-                }
-                bindVersion(upsert, entry.getKey(), entry.getValue().version(), entry.getValue());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
-        if (!markOnly.isEmpty()) {
-            try (PreparedStatement mark = connection.prepareStatement("UPDATE file_versions SET removed_at = ?, "
-                    + "removed_reason = ?, updated_at = now() WHERE bucket = ? AND key = ? AND version_id = ?")) {
-                for (List<String> pk : markOnly) {
-                    Removal removal = versionDeletes.get(pk);
-                    mark.setTimestamp(1, StoredTime.toColumn(removal.at(), "removedAt"));
-                    mark.setString(2, removal.reason());
-                    mark.setString(3, pk.get(0));
-                    mark.setString(4, StoredKey.toColumn(pk.get(1)));
-                    mark.setString(5, pk.get(2));
-                    mark.addBatch();
-                }
-                mark.executeBatch();
-            }
+    private static void addIf(List<StagedTable<?>> used, StagedTable<?> table, Collection<?> rows) {
+        if (!rows.isEmpty()) {
+            used.add(table);
         }
     }
+
+    /** One file_versions row: the version as the record carries it, and its removal when it was removed. */
+    private record VersionRow(List<String> pk, FileVersion version, Removal removal) {
+    }
+
+    /** One change-feed row: the applied record, what it says, and its version and head as JSON. */
+    private record ChangeRow(ConsumerRecord<String, byte[]> record, FileVersionChange change, int[] json) {
+        /** The {@code i}-th field {@link #fieldsAsWritten} looked for, as it is in the record's bytes. */
+        void write(int i, CopyText out) throws SQLException {
+            out.utf8(json[2 * i] < 0 ? null : record.value(), json[2 * i], json[2 * i + 1]);
+        }
+    }
+
+    /**
+     * Where top-level fields of a record's JSON value are in its bytes, {@code [from, to)} per name, -1 when absent or
+     * null: the change
+     * feed's {@code version} and {@code head} columns are the record's own JSON, so it is cut out of the bytes rather
+     * than written again from what was decoded (readers decode it into the same types either way).
+     */
+    static int[] fieldsAsWritten(byte[] value, String... names) {
+        int[] found = new int[2 * names.length];
+        Arrays.fill(found, -1);
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("record value is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                int index = List.of(names).indexOf(name);
+                if (index < 0 || token == JsonToken.VALUE_NULL) {
+                    parser.skipChildren();
+                    continue;
+                }
+                int start = (int) parser.getTokenLocation().getByteOffset();
+                if (token.isStructStart()) {
+                    parser.skipChildren();
+                } else {
+                    // A scalar's text is read lazily: read to its end, so the location is past it.
+                    parser.finishToken();
+                }
+                int end = (int) parser.getCurrentLocation().getByteOffset();
+                found[2 * index] = start;
+                found[2 * index + 1] = end;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("record value is not valid JSON: " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** One audit row: the event, and its JSON as it arrived (what the {@code event} column keeps). */
+    private record AuditRow(CloudEvent event, byte[] json, String[] file) {
+    }
+
+    private static final StagedTable<VersionRow> VERSIONS = StagedTable.<VersionRow>of("file_versions", "versions",
+                    StagedTable.Merge.UPSERT, "bucket", "key", "version_id")
+            .column("bucket", (r, o) -> o.text(r.pk().get(0)))
+            .column("key", (r, o) -> o.text(StoredKey.toColumn(r.pk().get(1))))
+            .column("version_id", (r, o) -> o.text(r.pk().get(2)))
+            .column("ordering", (r, o) -> o.text(HistoryOrder.key(r.version().sequencer(), r.version().createdAt())))
+            .column("sequencer", (r, o) -> o.text(r.version().sequencer()))
+            .column("delete_marker", (r, o) -> o.bool(r.version().deleteMarker()))
+            .column("size", (r, o) -> o.number(r.version().size()))
+            .column("e_tag", (r, o) -> o.text(r.version().eTag()))
+            .column("storage_class", (r, o) -> o.text(r.version().storageClass()))
+            .column("created_at", (r, o) -> o.time(r.version().createdAt(), "createdAt"))
+            .column("requester", (r, o) -> o.text(r.version().requester()))
+            .column("content_type", (r, o) -> o.text(r.version().derivatives() == null ? null
+                    : r.version().derivatives().contentType()))
+            .column("restore", (r, o) -> o.text(json(r.version().restore())))
+            .column("tags_changed_at", (r, o) -> o.time(r.version().tagsChangedAt(), "tagsChangedAt"))
+            .column("derivatives", (r, o) -> o.text(json(r.version().derivatives())))
+            .column("removed_at", (r, o) -> o.time(r.removal() == null ? null : r.removal().at(), "removedAt"))
+            .column("removed_reason", (r, o) -> o.text(r.removal() == null ? null : r.removal().reason()))
+            .column("tags", (r, o) -> o.text(json(r.version().tags())))
+            .column("tags_fetched_at", (r, o) -> o.time(r.version().tagsFetchedAt(), "tagsFetchedAt"))
+            .computed("updated_at", "now()")
+            .build();
+
+    /** A removal whose record carries no version: the row keeps what it had and is only marked removed. */
+    private static final StagedTable<VersionRow> VERSION_MARKS = StagedTable.<VersionRow>of("file_versions",
+                    "version_marks", StagedTable.Merge.UPDATE, "bucket", "key", "version_id")
+            .column("bucket", (r, o) -> o.text(r.pk().get(0)))
+            .column("key", (r, o) -> o.text(StoredKey.toColumn(r.pk().get(1))))
+            .column("version_id", (r, o) -> o.text(r.pk().get(2)))
+            .column("removed_at", (r, o) -> o.time(r.removal().at(), "removedAt"))
+            .column("removed_reason", (r, o) -> o.text(r.removal().reason()))
+            .computed("updated_at", "now()")
+            .build();
 
     /** The change feed's rows; a record applied again (a retried reject) keeps its first row. */
-    private void writeChanges(Connection connection) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO changes (topic_partition, record_offset, bucket, key, version_id, change, version, head,
-                    event_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?::json, ?::json, ?) ON CONFLICT DO NOTHING""")) {
-            for (int i = 0; i < changes.size(); i++) {
-                ConsumerRecord<String, byte[]> record = changeRecords.get(i);
-                FileVersionChange c = changes.get(i);
-                insert.setInt(1, record.partition());
-                insert.setLong(2, record.offset());
-                insert.setString(3, c.bucket());
-                insert.setString(4, StoredKey.toColumn(c.key()));
-                insert.setString(5, c.versionId());
-                insert.setString(6, c.change().name());
-                insert.setString(7, c.version() == null ? null : Json.writeString(c.version()));
-                insert.setString(8, c.head() == null ? null : Json.writeString(c.head()));
-                insert.setTimestamp(9, StoredTime.toColumn(c.eventTime(), "eventTime"));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
+    private static final StagedTable<ChangeRow> CHANGES = StagedTable.<ChangeRow>of("changes", "changes",
+                    StagedTable.Merge.INSERT_NEW, "topic_partition", "record_offset")
+            .column("topic_partition", (r, o) -> o.number(r.record().partition()))
+            .column("record_offset", (r, o) -> o.number(r.record().offset()))
+            .column("bucket", (r, o) -> o.text(r.change().bucket()))
+            .column("key", (r, o) -> o.text(StoredKey.toColumn(r.change().key())))
+            .column("version_id", (r, o) -> o.text(r.change().versionId()))
+            .column("change", (r, o) -> o.text(r.change().change().name()))
+            .column("version", (r, o) -> r.write(0, o))
+            .column("head", (r, o) -> r.write(1, o))
+            .column("event_time", (r, o) -> o.time(r.change().eventTime(), "eventTime"))
+            .build();
 
-    private static void bindVersion(PreparedStatement upsert, List<String> pk, FileVersion v, Removal removal)
-            throws SQLException {
-        upsert.setString(1, pk.get(0));
-        upsert.setString(2, StoredKey.toColumn(pk.get(1)));
-        upsert.setString(3, pk.get(2));
-        upsert.setString(4, HistoryOrder.key(v.sequencer(), v.createdAt()));
-        upsert.setString(5, v.sequencer());
-        upsert.setBoolean(6, v.deleteMarker());
-        setLong(upsert, 7, v.size());
-        upsert.setString(8, v.eTag());
-        upsert.setString(9, v.storageClass());
-        upsert.setTimestamp(10, StoredTime.toColumn(v.createdAt(), "createdAt"));
-        upsert.setString(11, v.requester());
-        upsert.setString(12, v.derivatives() == null ? null : v.derivatives().contentType());
-        upsert.setString(13, v.restore() == null ? null : Json.writeString(v.restore()));
-        upsert.setTimestamp(14, StoredTime.toColumn(v.tagsChangedAt(), "tagsChangedAt"));
-        upsert.setString(15, v.derivatives() == null ? null : Json.writeString(v.derivatives()));
-        upsert.setTimestamp(16, removal == null ? null : StoredTime.toColumn(removal.at(), "removedAt"));
-        upsert.setString(17, removal == null ? null : removal.reason());
-        upsert.setString(18, v.tags() == null ? null : Json.writeString(v.tags()));
-        upsert.setTimestamp(19, StoredTime.toColumn(v.tagsFetchedAt(), "tagsFetchedAt"));
-    }
+    private static final StagedTable<FileHead> HEADS = StagedTable.<FileHead>of("files", "heads",
+                    StagedTable.Merge.UPSERT, "bucket", "key")
+            .column("bucket", (h, o) -> o.text(h.bucket()))
+            .column("key", (h, o) -> o.text(StoredKey.toColumn(h.key())))
+            .column("deleted", (h, o) -> o.bool(h.deleted()))
+            .column("current_version_id", (h, o) -> o.text(h.currentVersionId()))
+            .column("latest_version_id", (h, o) -> o.text(h.latestVersionId()))
+            .column("version_count", (h, o) -> o.number(h.versionCount()))
+            .column("delete_marker_count", (h, o) -> o.number(h.deleteMarkerCount()))
+            .column("size", (h, o) -> o.number(h.size()))
+            .column("e_tag", (h, o) -> o.text(h.eTag()))
+            .column("content_type", (h, o) -> o.text(h.contentType()))
+            .column("storage_class", (h, o) -> o.text(h.storageClass()))
+            .column("last_modified", (h, o) -> o.time(h.lastModified(), "lastModified"))
+            .build();
 
-    private void writeHeads(Connection connection) throws SQLException {
-        if (heads.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO files (bucket, key, deleted, current_version_id, latest_version_id, version_count,
-                    delete_marker_count, size, e_tag, content_type, storage_class, last_modified)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (bucket, key) DO UPDATE SET deleted = EXCLUDED.deleted,
-                    current_version_id = EXCLUDED.current_version_id, latest_version_id = EXCLUDED.latest_version_id,
-                    version_count = EXCLUDED.version_count, delete_marker_count = EXCLUDED.delete_marker_count,
-                    size = EXCLUDED.size, e_tag = EXCLUDED.e_tag, content_type = EXCLUDED.content_type,
-                    storage_class = EXCLUDED.storage_class, last_modified = EXCLUDED.last_modified""");
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM files WHERE bucket = ? AND key = ?")) {
-            boolean upserts = false;
-            boolean deletes = false;
-            for (Map.Entry<List<String>, FileHead> entry : heads.entrySet()) {
-                FileHead h = entry.getValue();
-                if (h == null) {
-                    delete.setString(1, entry.getKey().get(0));
-                    delete.setString(2, StoredKey.toColumn(entry.getKey().get(1)));
-                    delete.addBatch();
-                    deletes = true;
-                    continue;
-                }
-                upsert.setString(1, h.bucket());
-                upsert.setString(2, StoredKey.toColumn(h.key()));
-                upsert.setBoolean(3, h.deleted());
-                upsert.setString(4, h.currentVersionId());
-                upsert.setString(5, h.latestVersionId());
-                upsert.setLong(6, h.versionCount());
-                upsert.setLong(7, h.deleteMarkerCount());
-                setLong(upsert, 8, h.size());
-                upsert.setString(9, h.eTag());
-                upsert.setString(10, h.contentType());
-                upsert.setString(11, h.storageClass());
-                upsert.setTimestamp(12, StoredTime.toColumn(h.lastModified(), "lastModified"));
-                upsert.addBatch();
-                upserts = true;
-            }
-            if (upserts) {
-                upsert.executeBatch();
-            }
-            if (deletes) {
-                delete.executeBatch();
-            }
-        }
-    }
+    private static final StagedTable<List<String>> HEADS_GONE = StagedTable.<List<String>>of("files", "heads_gone",
+                    StagedTable.Merge.DELETE, "bucket", "key")
+            .column("bucket", (pk, o) -> o.text(pk.get(0)))
+            .column("key", (pk, o) -> o.text(StoredKey.toColumn(pk.get(1))))
+            .build();
 
-    private void writeLinks(Connection connection) throws SQLException {
-        if (links.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO share_links (link_id, bucket, key, token_sha256, pinned_version_id, resolved_version_id,
-                    status, status_reason, expires_at, password_hash, allow_download, created_by, created_at,
-                    revoked_at, revoked_by, access_count, last_access_at, last_command_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (link_id) DO UPDATE SET bucket = EXCLUDED.bucket, key = EXCLUDED.key,
-                    token_sha256 = EXCLUDED.token_sha256, pinned_version_id = EXCLUDED.pinned_version_id,
-                    resolved_version_id = EXCLUDED.resolved_version_id, status = EXCLUDED.status,
-                    status_reason = EXCLUDED.status_reason, expires_at = EXCLUDED.expires_at,
-                    password_hash = EXCLUDED.password_hash, allow_download = EXCLUDED.allow_download,
-                    created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
-                    revoked_at = EXCLUDED.revoked_at, revoked_by = EXCLUDED.revoked_by,
-                    access_count = EXCLUDED.access_count, last_access_at = EXCLUDED.last_access_at,
-                    last_command_id = EXCLUDED.last_command_id, updated_at = EXCLUDED.updated_at""");
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM share_links WHERE link_id = ?")) {
-            boolean upserts = false;
-            boolean deletes = false;
-            for (Map.Entry<String, ShareLink> entry : links.entrySet()) {
-                ShareLink l = entry.getValue();
-                if (l == null) {
-                    delete.setString(1, entry.getKey());
-                    delete.addBatch();
-                    deletes = true;
-                    continue;
-                }
-                upsert.setString(1, l.linkId());
-                upsert.setString(2, l.bucket());
-                upsert.setString(3, StoredKey.toColumn(l.key()));
-                upsert.setString(4, l.tokenSha256());
-                upsert.setString(5, l.pinnedVersionId());
-                upsert.setString(6, l.resolvedVersionId());
-                upsert.setString(7, l.status().name());
-                upsert.setString(8, StoredKey.toColumn(l.statusReason()));
-                upsert.setTimestamp(9, StoredTime.toColumn(l.expiresAt(), "expiresAt"));
-                upsert.setString(10, l.passwordHash());
-                upsert.setBoolean(11, l.allowDownload());
-                upsert.setString(12, l.createdBy());
-                upsert.setTimestamp(13, StoredTime.toColumn(l.createdAt(), "createdAt"));
-                upsert.setTimestamp(14, StoredTime.toColumn(l.revokedAt(), "revokedAt"));
-                upsert.setString(15, l.revokedBy());
-                upsert.setLong(16, l.accessCount());
-                upsert.setTimestamp(17, StoredTime.toColumn(l.lastAccessAt(), "lastAccessAt"));
-                upsert.setString(18, l.lastCommandId());
-                upsert.setTimestamp(19, StoredTime.toColumn(l.updatedAt(), "updatedAt"));
-                upsert.addBatch();
-                upserts = true;
-                projectedLinks.add(l);
-            }
-            if (upserts) {
-                upsert.executeBatch();
-            }
-            if (deletes) {
-                delete.executeBatch();
-            }
-        }
-    }
+    private static final StagedTable<ShareLink> LINKS = StagedTable.<ShareLink>of("share_links", "links",
+                    StagedTable.Merge.UPSERT, "link_id")
+            .column("link_id", (l, o) -> o.text(l.linkId()))
+            .column("bucket", (l, o) -> o.text(l.bucket()))
+            .column("key", (l, o) -> o.text(StoredKey.toColumn(l.key())))
+            .column("token_sha256", (l, o) -> o.text(l.tokenSha256()))
+            .column("pinned_version_id", (l, o) -> o.text(l.pinnedVersionId()))
+            .column("resolved_version_id", (l, o) -> o.text(l.resolvedVersionId()))
+            .column("status", (l, o) -> o.text(l.status().name()))
+            .column("status_reason", (l, o) -> o.text(StoredKey.toColumn(l.statusReason())))
+            .column("expires_at", (l, o) -> o.time(l.expiresAt(), "expiresAt"))
+            .column("password_hash", (l, o) -> o.text(l.passwordHash()))
+            .column("allow_download", (l, o) -> o.bool(l.allowDownload()))
+            .column("created_by", (l, o) -> o.text(l.createdBy()))
+            .column("created_at", (l, o) -> o.time(l.createdAt(), "createdAt"))
+            .column("revoked_at", (l, o) -> o.time(l.revokedAt(), "revokedAt"))
+            .column("revoked_by", (l, o) -> o.text(l.revokedBy()))
+            .column("access_count", (l, o) -> o.number(l.accessCount()))
+            .column("last_access_at", (l, o) -> o.time(l.lastAccessAt(), "lastAccessAt"))
+            .column("last_command_id", (l, o) -> o.text(l.lastCommandId()))
+            .column("updated_at", (l, o) -> o.time(l.updatedAt(), "updatedAt"))
+            .build();
 
-    private void writeAudit(Connection connection) throws SQLException {
-        if (audits.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO audit_events (id, type, source, subject, time, bucket, key, event)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::json) ON CONFLICT (id) DO NOTHING""")) {
-            for (CloudEvent e : audits.values()) {
-                String[] file = fileOf(e);
-                insert.setString(1, e.id());
-                insert.setString(2, e.type());
-                insert.setString(3, e.source());
-                insert.setString(4, StoredKey.toColumn(e.subject()));
-                insert.setTimestamp(5, StoredTime.toColumn(e.time(), "time"));
-                insert.setString(6, file[0]);
-                insert.setString(7, StoredKey.toColumn(file[1]));
-                insert.setString(8, Json.writeString(e));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+    private static final StagedTable<String> LINKS_GONE = StagedTable.<String>of("share_links", "links_gone",
+                    StagedTable.Merge.DELETE, "link_id")
+            .column("link_id", (id, o) -> o.text(id))
+            .build();
+
+    private static final StagedTable<AuditRow> AUDIT = StagedTable.<AuditRow>of("audit_events", "audit",
+                    StagedTable.Merge.INSERT_NEW, "id")
+            .column("id", (a, o) -> o.text(a.event().id()))
+            .column("type", (a, o) -> o.text(a.event().type()))
+            .column("source", (a, o) -> o.text(a.event().source()))
+            .column("subject", (a, o) -> o.text(StoredKey.toColumn(a.event().subject())))
+            .column("time", (a, o) -> o.time(a.event().time(), "time"))
+            .column("bucket", (a, o) -> o.text(a.file()[0]))
+            .column("key", (a, o) -> o.text(StoredKey.toColumn(a.file()[1])))
+            .column("event", (a, o) -> o.utf8(a.json(), 0, a.json().length))
+            .build();
+
+    private static String json(Object value) {
+        return value == null ? null : Json.writeString(value);
     }
 
     /** The object an audit event is about: its data's bucket and key, else a {@code bucket/key} subject. */
@@ -470,14 +474,6 @@ final class ReadModelWriter {
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
-        }
-    }
-
-    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.BIGINT);
-        } else {
-            statement.setLong(index, value);
         }
     }
 

@@ -257,7 +257,7 @@ class ProjectorPoisonTest {
                 "key:test", now, null, null, 0, null, "cmd-" + UUID.randomUUID(), now);
     }
 
-    private static String randomText(int length) {
+    static String randomText(int length) {
         Random random = new Random(42);
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
