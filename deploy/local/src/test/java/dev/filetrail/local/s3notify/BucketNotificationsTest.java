@@ -208,6 +208,39 @@ class BucketNotificationsTest {
         assertThat(raw).extracting(r -> r.at("/Records/0/s3/object/versionId").asText()).endsWith(marker, marker);
     }
 
+    /**
+     * A multipart upload keeps its user metadata behind the notifying store (behind a dynamic proxy s3proxy could not
+     * tell the store's kind and dropped it) and is reported as CompleteMultipartUpload; a DeleteObjects of two keys is
+     * reported once per key, as S3 does.
+     */
+    @Test
+    void aMultipartUploadKeepsItsMetadataAndABatchDeleteIsReportedPerKey() throws Exception {
+        String queue = sqs.createQueue(b -> b.queueName("notify-multipart")).queueUrl();
+        String topic = sns.createTopic("notify-multipart-topic");
+        sns.subscribe(topic, "sqs", "arn:aws:sqs:us-east-1:000000000000:notify-multipart", true);
+        s3.createVersionedBucket("notify-multipart");
+        notifications.notify("notify-multipart", topic);
+        String version;
+        try (S3Client client = s3.client()) {
+            String upload = client.createMultipartUpload(b -> b.bucket("notify-multipart").key("big")
+                    .metadata(Map.of("filetrail-restored-from", "v-source"))).uploadId();
+            String eTag = client.uploadPart(b -> b.bucket("notify-multipart").key("big").uploadId(upload).partNumber(1),
+                    RequestBody.fromString("part one")).eTag();
+            version = client.completeMultipartUpload(b -> b.bucket("notify-multipart").key("big").uploadId(upload)
+                    .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(eTag)))).versionId();
+            assertThat(client.headObject(b -> b.bucket("notify-multipart").key("big").versionId(version)).metadata())
+                    .containsEntry("filetrail-restored-from", "v-source");
+            client.putObject(b -> b.bucket("notify-multipart").key("small"), RequestBody.fromString("x"));
+            client.deleteObjects(b -> b.bucket("notify-multipart").delete(d -> d.objects(
+                    o -> o.key("big"), o -> o.key("small"))));
+        }
+        List<String> names = receive(queue, 4).stream().map(r -> r.at("/Records/0/eventName").asText() + " "
+                + r.at("/Records/0/s3/object/key").asText()).toList();
+        assertThat(names).containsExactlyInAnyOrder("ObjectCreated:CompleteMultipartUpload big",
+                "ObjectCreated:Put small", "ObjectRemoved:DeleteMarkerCreated big",
+                "ObjectRemoved:DeleteMarkerCreated small");
+    }
+
     private List<JsonNode> receive(String queueUrl, int count) throws Exception {
         List<JsonNode> bodies = new ArrayList<>();
         for (int i = 0; i < 20 && bodies.size() < count; i++) {
