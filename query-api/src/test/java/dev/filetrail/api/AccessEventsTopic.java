@@ -22,23 +22,7 @@ public final class AccessEventsTopic {
 
     /** The first access event on the topic that {@code wanted} accepts, read by a new group from the start. */
     public static AccessEvent first(KafkaCluster kafka, Predicate<AccessEvent> wanted) {
-        try (KafkaConsumer<String, byte[]> consumer = kafka.settings(KafkaRole.STREAMS).newConsumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, KafkaRole.STREAMS_APPLICATION_PREFIX + "-access-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ACCESS_EVENTS.name()));
-            List<AccessEvent> found = new ArrayList<>();
-            ApiFixture.await("access event", () -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    AccessEvent event = Topics.ACCESS_EVENTS.values().decode(record.value());
-                    if (wanted.test(event)) {
-                        found.add(event);
-                    }
-                }
-                return !found.isEmpty();
-            });
-            return found.get(0);
-        }
+        return all(kafka, wanted, found -> !found.isEmpty()).get(0);
     }
 
     /**

@@ -229,17 +229,7 @@ public final class FileQueries {
     }
 
     public Optional<VersionRow> version(String bucket, String key, String versionId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(VERSION)) {
-            s.setString(1, bucket);
-            s.setString(2, StoredKey.toColumn(key));
-            s.setString(3, versionId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(versionRow(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("version lookup failed for " + bucket + "/" + key, e);
-        }
+        return versionBy(VERSION, bucket, key, versionId);
     }
 
     // A version whatever its state, removed ones too: the timeline route's 404 check and a removal's reason.
@@ -253,8 +243,12 @@ public final class FileQueries {
 
     /** One version in any state (removed too), or empty when the read model has never seen it. */
     public Optional<VersionRow> versionInAnyState(String bucket, String key, String versionId) {
+        return versionBy(VERSION_ANY, bucket, key, versionId);
+    }
+
+    private Optional<VersionRow> versionBy(String sql, String bucket, String key, String versionId) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(VERSION_ANY)) {
+             PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, bucket);
             s.setString(2, StoredKey.toColumn(key));
             s.setString(3, versionId);
