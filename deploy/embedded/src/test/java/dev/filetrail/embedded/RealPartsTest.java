@@ -101,15 +101,8 @@ class RealPartsTest {
             String listed = versions.versions().stream().map(v -> v.key() + "@" + v.versionId() + " " + v.size()
                     + " bytes " + v.lastModified()).toList().toString();
             assertThat(v1).isNotEqualTo(v2);
-            assertThat(versions.versions()).as(listed).extracting(v -> v.versionId()).contains(v1, v2);
-            // Runs under load have seen one PUT stored twice (an extra version ~100 ms apart; likely a retried PUT
-            // whose first answer was lost, which S3 stores twice too; the cause is not pinned down): an extra version
-            // must at least be a copy of what was put, under the same key. The listing says which, if this fails.
-            assertThat(versions.versions()).as(listed).allSatisfy(v -> {
-                assertThat(v.key()).isEqualTo("a b.txt");
-                assertThat(client.getObjectAsBytes(b -> b.bucket("smoke-bucket").key(v.key()).versionId(v.versionId()))
-                        .asUtf8String()).isIn("one", "two");
-            });
+            // Exactly two: a PUT stored twice (a retried upload whose trailer the server had not read) shows here.
+            assertThat(versions.versions()).as(listed).extracting(v -> v.versionId()).containsExactlyInAnyOrder(v1, v2);
             assertThat(versions.deleteMarkers()).extracting(m -> m.versionId()).containsExactly(marker);
             assertThat(client.getObjectAsBytes(b -> b.bucket("smoke-bucket").key("a b.txt").versionId(v1)).asUtf8String())
                     .isEqualTo("one");

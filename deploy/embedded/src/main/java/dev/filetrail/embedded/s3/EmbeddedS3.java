@@ -56,6 +56,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)
                 .ignoreUnknownHeaders(true)
                 .build();
+        // The drain goes first so that it runs last, after every other filter and s3proxy have answered.
+        installFilter(proxy, new RequestBodyDrain());
         installFilter(proxy, tagging.filter(store));
         try {
             proxy.start();
