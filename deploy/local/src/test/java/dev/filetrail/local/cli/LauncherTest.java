@@ -62,11 +62,35 @@ class LauncherTest {
             assertThat(readLog(log)).contains("Filetrail is running").contains(endpoints.api());
         } finally {
             process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
         }
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        String threads = "";
+        if (!exited) {
+            // Before the forced kill: what the child was still doing, so a slow shutdown names its cause.
+            threads = threadDump(process.pid());
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(exited).as("exited within 60 s of SIGTERM; its threads then:%n%s%nits log's end:%n%s", threads,
+                tail(readLog(log), 200)).isTrue();
         assertThat(process.exitValue()).as("exit after SIGTERM").isIn(0, 143);
+    }
+
+    private static String threadDump(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (Exception e) {
+            return "no thread dump: " + e;
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static int status(java.net.http.HttpClient http, String url) throws Exception {
