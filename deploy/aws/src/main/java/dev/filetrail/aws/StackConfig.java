@@ -41,7 +41,7 @@ public record StackConfig(
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
             "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor", "auditRetentionMs",
-            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu",
+            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "readModelShards",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
             "streamsCpu", "streamsMemoryMb", "streamsSlots", "streamsInstanceType", "streamsVolumeGb",
@@ -78,6 +78,11 @@ public record StackConfig(
         // Lambda consumer and keeps retries of a slow Lambda from outliving the message's lease.
         require(deliveredBy.isEmpty() || deliveredBy.get().matches("[a-z][a-z0-9-]{0,19}"),
                 "deliveredBy names a release pipeline: lower-case letters, digits and '-', at most 20");
+        // The read-model shard of a key is its Kafka partition mod the shard count (the services check it again at
+        // start): with a partition count that is not a multiple, shards would own unequal numbers of partitions.
+        require(kafka.topicPartitions() % database.shards() == 0,
+                "kafkaTopicPartitions (" + kafka.topicPartitions() + ") must be a multiple of readModelShards ("
+                        + database.shards() + ")");
         require(processing.timeoutSeconds() <= ingest.visibilityTimeoutSeconds(),
                 "lambdaTimeoutSeconds (" + processing.timeoutSeconds() + ") must not exceed visibilityTimeoutSeconds ("
                         + ingest.visibilityTimeoutSeconds() + ")");
@@ -138,7 +143,8 @@ public record StackConfig(
                         ctx.optional("databaseSecretArn"),
                         ctx.string("databaseName", "filetrail"),
                         ctx.decimal("databaseMinAcu", 0.5),
-                        ctx.decimal("databaseMaxAcu", 16)),
+                        ctx.decimal("databaseMaxAcu", 16),
+                        ctx.integer("readModelShards", 1)),
                 new Services(
                         ctx.optional("imageUri"),
                         ctx.string("imageTag", "0.1.0"),
@@ -306,9 +312,17 @@ public record StackConfig(
         }
     }
 
-    /** Aurora PostgreSQL Serverless v2, or an existing PostgreSQL when {@code databaseUrl} is set. */
-    public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu) {
+    /**
+     * The read model: {@code shards} Aurora PostgreSQL Serverless v2 clusters (each a writer and a reader in
+     * another zone), or one existing PostgreSQL when {@code databaseUrl} is set.
+     */
+    public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu,
+                           int shards) {
         public Database {
+            require(shards >= 1, "readModelShards must be at least 1");
+            // One URL and one secret name one database; a sharded existing read model is not wired (README).
+            require(url.isEmpty() || shards == 1, "readModelShards above 1 needs the Aurora clusters this stack creates"
+                    + " (an existing databaseUrl is one shard)");
             require(url.isEmpty() || secretArn.isPresent(),
                     "databaseUrl needs databaseSecretArn (a Secrets Manager secret with username and password)");
             require(url.isEmpty() || url.get().startsWith("jdbc:postgresql://"), "databaseUrl must be a jdbc:postgresql:// URL");

@@ -22,6 +22,7 @@ import software.amazon.awscdk.services.rds.Credentials;
 import software.amazon.awscdk.services.rds.CredentialsBaseOptions;
 import software.amazon.awscdk.services.rds.DatabaseCluster;
 import software.amazon.awscdk.services.rds.DatabaseClusterEngine;
+import software.amazon.awscdk.services.rds.Endpoint;
 import software.amazon.awscdk.services.rds.EngineLifecycleSupport;
 import software.amazon.awscdk.services.rds.ServerlessV2ClusterInstanceProps;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -29,26 +30,37 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
 
 /**
- * PostgreSQL for the query-api read model: Aurora PostgreSQL Serverless v2 (writer and a reader in another
- * zone), or an existing database named by {@code databaseUrl} and {@code databaseSecretArn}.
+ * One shard of the query-api read model: an Aurora PostgreSQL Serverless v2 cluster (a writer and a reader in another
+ * zone, each cluster with its own generated credentials), or an existing database named by {@code databaseUrl} and
+ * {@code databaseSecretArn}.
  */
 public final class Database extends Construct {
     public static final int PORT = 5432;
 
+    private final int shard;
     private final String jdbcUrl;
+    private final String readerJdbcUrl;
     private final ISecret credentials;
     private final DatabaseCluster cluster;
 
-    public Database(Construct scope, String id, StackConfig config, IVpc vpc, Optional<IKey> key) {
+    /**
+     * Shard {@code shard} (0-based). Shard 0 keeps the names and the unpinned instances the single read model had, so
+     * that a stack from before shards keeps its cluster (an instance's zone cannot change without replacing it);
+     * later shards pin the writer and the reader to two different zones, one zone further per shard.
+     */
+    public Database(Construct scope, String id, StackConfig config, int shard, IVpc vpc, Optional<IKey> key) {
         super(scope, id);
+        this.shard = shard;
         StackConfig.Database database = config.database();
         if (database.existing()) {
             jdbcUrl = database.url().orElseThrow();
+            readerJdbcUrl = null;
             credentials = Secret.fromSecretCompleteArn(this, "Credentials", database.secretArn().orElseThrow());
             cluster = null;
             return;
         }
-        String identifier = config.stackName().toLowerCase() + "-db";
+        String suffix = shard == 0 ? "" : "-shard-" + shard;
+        String identifier = config.stackName().toLowerCase() + "-db" + suffix;
         // Made here, with retention, before RDS would make it without any (logs kept and billed forever).
         LogGroup logs = LogGroup.Builder.create(this, "PostgresLogs")
                 .logGroupName("/aws/rds/cluster/" + identifier + "/postgresql")
@@ -58,8 +70,15 @@ public final class Database extends Construct {
                 .setRetentionInDays(config.logRetentionDays());
 
         CredentialsBaseOptions.Builder secretOptions = CredentialsBaseOptions.builder()
-                .secretName(config.stackName().toLowerCase() + "/database");
+                .secretName(config.stackName().toLowerCase() + "/database" + suffix);
         key.ifPresent(secretOptions::encryptionKey);
+        ServerlessV2ClusterInstanceProps.Builder writer = ServerlessV2ClusterInstanceProps.builder();
+        ServerlessV2ClusterInstanceProps.Builder reader = ServerlessV2ClusterInstanceProps.builder();
+        if (shard > 0) {
+            List<String> zones = vpc.getAvailabilityZones();
+            writer.availabilityZone(zones.get(shard % zones.size()));
+            reader.availabilityZone(zones.get((shard + 1) % zones.size()));
+        }
         DatabaseCluster.Builder builder = DatabaseCluster.Builder.create(this, "Cluster")
                 .clusterIdentifier(identifier)
                 .engine(DatabaseClusterEngine.auroraPostgres(AuroraPostgresClusterEngineProps.builder()
@@ -70,9 +89,10 @@ public final class Database extends Construct {
                 .defaultDatabaseName(database.name())
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
-                .writer(ClusterInstance.serverlessV2("Writer"))
-                .readers(List.of(ClusterInstance.serverlessV2("Reader",
-                        ServerlessV2ClusterInstanceProps.builder().scaleWithWriter(true).build())))
+                .writer(ClusterInstance.serverlessV2("Writer", writer.build()))
+                // The reader follows the writer's size (promotion tier 1): it is the failover target, and the
+                // replica that lag-tolerant reads (listing, audit) go to.
+                .readers(List.of(ClusterInstance.serverlessV2("Reader", reader.scaleWithWriter(true).build())))
                 .serverlessV2MinCapacity(database.minAcu())
                 .serverlessV2MaxCapacity(database.maxAcu())
                 .parameters(Map.of("rds.force_ssl", "1"))
@@ -85,12 +105,29 @@ public final class Database extends Construct {
         cluster = builder.build();
         cluster.getNode().addDependency(logs);
         credentials = cluster.getSecret();
-        jdbcUrl = "jdbc:postgresql://" + cluster.getClusterEndpoint().getHostname() + ":"
-                + cluster.getClusterEndpoint().getPort() + "/" + database.name() + "?sslmode=require";
+        jdbcUrl = url(cluster.getClusterEndpoint(), database.name());
+        readerJdbcUrl = url(cluster.getClusterReadEndpoint(), database.name());
     }
 
+    private static String url(Endpoint endpoint, String name) {
+        // The socket address, not getHostname() + ":" + getPort(): the port is a numeric token, and Java's string of
+        // it (-1.888…E289) is not a token CloudFormation resolves, so the URL carried that text as its port.
+        return "jdbc:postgresql://" + endpoint.getSocketAddress() + "/" + name + "?sslmode=require";
+    }
+
+    /** This shard's index in {@code READ_MODEL_SHARDS} (0-based). */
+    public int shard() {
+        return shard;
+    }
+
+    /** The writer (cluster endpoint). */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The cluster's reader endpoint; empty for an existing database, whose replicas this stack does not know. */
+    public Optional<String> readerJdbcUrl() {
+        return Optional.ofNullable(readerJdbcUrl);
     }
 
     /** A Secrets Manager secret whose JSON has {@code username} and {@code password}. */
