@@ -41,7 +41,8 @@ public record StackConfig(
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
             "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor", "auditRetentionMs",
-            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "readModelShards",
+            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "databaseInstanceClass",
+            "readModelShards",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
             "streamsCpu", "streamsMemoryMb", "streamsSlots", "streamsInstanceType", "streamsVolumeGb",
@@ -144,7 +145,8 @@ public record StackConfig(
                         ctx.string("databaseName", "filetrail"),
                         ctx.decimal("databaseMinAcu", 0.5),
                         ctx.decimal("databaseMaxAcu", 16),
-                        ctx.integer("readModelShards", 1)),
+                        ctx.integer("readModelShards", 1),
+                        ctx.optional("databaseInstanceClass")),
                 new Services(
                         ctx.optional("imageUri"),
                         ctx.string("imageTag", "0.1.0"),
@@ -313,12 +315,17 @@ public record StackConfig(
     }
 
     /**
-     * The read model: {@code shards} Aurora PostgreSQL Serverless v2 clusters (each a writer and a reader in
-     * another zone), or one existing PostgreSQL when {@code databaseUrl} is set.
+     * The read model: {@code shards} Aurora PostgreSQL clusters (each a writer and a reader in another zone; Serverless
+     * v2, or provisioned instances of {@code instanceClass}), or one existing PostgreSQL when {@code databaseUrl} is set.
      */
     public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu,
-                           int shards) {
+                           int shards, Optional<String> instanceClass) {
         public Database {
+            // RDS's class names without their "db." prefix, which CDK adds: r7g.4xlarge, r8g.2xlarge.
+            require(instanceClass.isEmpty() || instanceClass.get().matches("[a-z][a-z0-9-]*\\.[a-z0-9]+"),
+                    "databaseInstanceClass must be an instance class without db., e.g. r7g.4xlarge");
+            require(url.isEmpty() || instanceClass.isEmpty(), "databaseInstanceClass sizes the clusters this stack"
+                    + " creates, not an existing databaseUrl");
             require(shards >= 1, "readModelShards must be at least 1");
             // One URL and one secret name one database; a sharded existing read model is not wired (README).
             require(url.isEmpty() || shards == 1, "readModelShards above 1 needs the Aurora clusters this stack creates"

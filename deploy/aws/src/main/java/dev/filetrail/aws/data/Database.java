@@ -7,6 +7,7 @@ import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -24,14 +25,17 @@ import software.amazon.awscdk.services.rds.DatabaseCluster;
 import software.amazon.awscdk.services.rds.DatabaseClusterEngine;
 import software.amazon.awscdk.services.rds.Endpoint;
 import software.amazon.awscdk.services.rds.EngineLifecycleSupport;
+import software.amazon.awscdk.services.rds.IClusterInstance;
+import software.amazon.awscdk.services.rds.ProvisionedClusterInstanceProps;
 import software.amazon.awscdk.services.rds.ServerlessV2ClusterInstanceProps;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
 
 /**
- * One shard of the query-api read model: an Aurora PostgreSQL Serverless v2 cluster (a writer and a reader in another
- * zone, each cluster with its own generated credentials), or an existing database named by {@code databaseUrl} and
+ * One shard of the query-api read model: an Aurora PostgreSQL cluster, Serverless v2 or of
+ * {@code databaseInstanceClass} (a writer and a reader in another zone, each cluster with its own generated
+ * credentials), or an existing database named by {@code databaseUrl} and
  * {@code databaseSecretArn}.
  */
 public final class Database extends Construct {
@@ -72,12 +76,26 @@ public final class Database extends Construct {
         CredentialsBaseOptions.Builder secretOptions = CredentialsBaseOptions.builder()
                 .secretName(config.stackName().toLowerCase() + "/database" + suffix);
         key.ifPresent(secretOptions::encryptionKey);
-        ServerlessV2ClusterInstanceProps.Builder writer = ServerlessV2ClusterInstanceProps.builder();
-        ServerlessV2ClusterInstanceProps.Builder reader = ServerlessV2ClusterInstanceProps.builder();
-        if (shard > 0) {
-            List<String> zones = vpc.getAvailabilityZones();
-            writer.availabilityZone(zones.get(shard % zones.size()));
-            reader.availabilityZone(zones.get((shard + 1) % zones.size()));
+        // Shard 0 leaves the zones to RDS, as before shards; shard i pins its writer and reader to two zones.
+        List<String> zones = vpc.getAvailabilityZones();
+        String writerZone = shard == 0 ? null : zones.get(shard % zones.size());
+        String readerZone = shard == 0 ? null : zones.get((shard + 1) % zones.size());
+        IClusterInstance writer;
+        IClusterInstance reader;
+        if (database.instanceClass().isPresent()) {
+            // A steady, large shard costs less on a provisioned class than on the same memory in ACUs (README).
+            InstanceType type = new InstanceType(database.instanceClass().get());
+            writer = ClusterInstance.provisioned("Writer", ProvisionedClusterInstanceProps.builder()
+                    .instanceType(type).promotionTier(0).availabilityZone(writerZone).build());
+            reader = ClusterInstance.provisioned("Reader", ProvisionedClusterInstanceProps.builder()
+                    .instanceType(type).promotionTier(1).availabilityZone(readerZone).build());
+        } else {
+            writer = ClusterInstance.serverlessV2("Writer", ServerlessV2ClusterInstanceProps.builder()
+                    .availabilityZone(writerZone).build());
+            // The reader follows the writer's size (promotion tier 1): it is the failover target, and the
+            // replica that lag-tolerant reads (listing, audit) go to.
+            reader = ClusterInstance.serverlessV2("Reader", ServerlessV2ClusterInstanceProps.builder()
+                    .availabilityZone(readerZone).scaleWithWriter(true).build());
         }
         DatabaseCluster.Builder builder = DatabaseCluster.Builder.create(this, "Cluster")
                 .clusterIdentifier(identifier)
@@ -89,18 +107,17 @@ public final class Database extends Construct {
                 .defaultDatabaseName(database.name())
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
-                .writer(ClusterInstance.serverlessV2("Writer", writer.build()))
-                // The reader follows the writer's size (promotion tier 1): it is the failover target, and the
-                // replica that lag-tolerant reads (listing, audit) go to.
-                .readers(List.of(ClusterInstance.serverlessV2("Reader", reader.scaleWithWriter(true).build())))
-                .serverlessV2MinCapacity(database.minAcu())
-                .serverlessV2MaxCapacity(database.maxAcu())
+                .writer(writer)
+                .readers(List.of(reader))
                 .parameters(Map.of("rds.force_ssl", "1"))
                 .storageEncrypted(true)
                 .deletionProtection(true)
                 .backup(BackupProps.builder().retention(Duration.days(14)).build())
                 .cloudwatchLogsExports(List.of("postgresql"))
                 .removalPolicy(RemovalPolicy.SNAPSHOT);
+        if (database.instanceClass().isEmpty()) {
+            builder.serverlessV2MinCapacity(database.minAcu()).serverlessV2MaxCapacity(database.maxAcu());
+        }
         key.ifPresent(builder::storageEncryptionKey);
         cluster = builder.build();
         cluster.getNode().addDependency(logs);

@@ -198,6 +198,26 @@ class ReadModelShardsTest {
                 "AWS::RDS::DBCluster")).hasSize(4);
     }
 
+    @Test
+    void aProvisionedInstanceClassSizesEveryShardsWriterAndReaderInsteadOfAcus() {
+        Synth.Result provisioned = Synth.of(Map.of("readModelShards", "2", "databaseInstanceClass", "r7g.4xlarge"));
+        Map<String, Map<String, Object>> instances = resourcesOfType(provisioned, "AWS::RDS::DBInstance");
+        assertThat(instances).hasSize(4).allSatisfy((id, instance) ->
+                assertThat(Synth.properties(instance)).containsEntry("DBInstanceClass", "db.r7g.4xlarge"));
+        assertThat(instances.values().stream().map(Synth::properties).map(p -> p.get("PromotionTier")))
+                .containsExactlyInAnyOrder(0, 1, 0, 1);
+        assertThat(resourcesOfType(provisioned, "AWS::RDS::DBCluster")).hasSize(2).allSatisfy((id, cluster) ->
+                assertThat(Synth.properties(cluster)).doesNotContainKey("ServerlessV2ScalingConfiguration"));
+        // Unset, the shards stay Serverless v2 with the ACU bounds.
+        assertThat(resourcesOfType(THREE, "AWS::RDS::DBInstance")).allSatisfy((id, instance) ->
+                assertThat(Synth.properties(instance)).containsEntry("DBInstanceClass", "db.serverless"));
+        assertThat(resourcesOfType(THREE, "AWS::RDS::DBCluster")).allSatisfy((id, cluster) ->
+                assertThat(Synth.properties(cluster)).containsEntry("ServerlessV2ScalingConfiguration",
+                        Map.of("MinCapacity", 0.5, "MaxCapacity", 16)));
+        assertThatThrownBy(() -> Synth.of(Map.of("databaseInstanceClass", "db.r7g.large")))
+                .hasMessageContaining("without db.");
+    }
+
     private static boolean readModelResource(String id) {
         return id.startsWith("Database") || id.startsWith("FiletrailDatabase");
     }
