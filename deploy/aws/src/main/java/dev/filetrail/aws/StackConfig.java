@@ -41,7 +41,7 @@ public record StackConfig(
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
             "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor", "auditRetentionMs",
-            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "databaseInstanceClass",
+            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "databaseInstanceClass", "databaseStorageType",
             "readModelShards",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
@@ -146,7 +146,8 @@ public record StackConfig(
                         ctx.decimal("databaseMinAcu", 0.5),
                         ctx.decimal("databaseMaxAcu", 16),
                         ctx.integer("readModelShards", 1),
-                        ctx.optional("databaseInstanceClass")),
+                        ctx.optional("databaseInstanceClass"),
+                        ctx.optional("databaseStorageType").map(text -> text.toLowerCase(Locale.ROOT))),
                 new Services(
                         ctx.optional("imageUri"),
                         ctx.string("imageTag", "0.1.0"),
@@ -319,8 +320,14 @@ public record StackConfig(
      * v2, or provisioned instances of {@code instanceClass}), or one existing PostgreSQL when {@code databaseUrl} is set.
      */
     public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu,
-                           int shards, Optional<String> instanceClass) {
+                           int shards, Optional<String> instanceClass, Optional<String> storageType) {
         public Database {
+            // Unset leaves the template as it was (Aurora's default, Standard); "standard" names it, which is how a
+            // cluster switched to I/O-Optimized is switched back (AWS allows that once in 30 days).
+            require(storageType.isEmpty() || Set.of("standard", "io-optimized").contains(storageType.get()),
+                    "databaseStorageType must be standard or io-optimized");
+            require(url.isEmpty() || storageType.isEmpty(), "databaseStorageType applies to the clusters this stack"
+                    + " creates, not an existing databaseUrl");
             // RDS's class names without their "db." prefix, which CDK adds: r7g.4xlarge, r8g.2xlarge.
             require(instanceClass.isEmpty() || instanceClass.get().matches("[a-z][a-z0-9-]*\\.[a-z0-9]+"),
                     "databaseInstanceClass must be an instance class without db., e.g. r7g.4xlarge");

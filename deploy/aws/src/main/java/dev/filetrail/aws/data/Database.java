@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.rds.BackupProps;
 import software.amazon.awscdk.services.rds.ClusterInstance;
 import software.amazon.awscdk.services.rds.Credentials;
 import software.amazon.awscdk.services.rds.CredentialsBaseOptions;
+import software.amazon.awscdk.services.rds.DBClusterStorageType;
 import software.amazon.awscdk.services.rds.DatabaseCluster;
 import software.amazon.awscdk.services.rds.DatabaseClusterEngine;
 import software.amazon.awscdk.services.rds.Endpoint;
@@ -115,6 +116,8 @@ public final class Database extends Construct {
                 .backup(BackupProps.builder().retention(Duration.days(14)).build())
                 .cloudwatchLogsExports(List.of("postgresql"))
                 .removalPolicy(RemovalPolicy.SNAPSHOT);
+        database.storageType().ifPresent(type -> builder.storageType(
+                "io-optimized".equals(type) ? DBClusterStorageType.AURORA_IOPT1 : DBClusterStorageType.AURORA));
         if (database.instanceClass().isEmpty()) {
             builder.serverlessV2MinCapacity(database.minAcu()).serverlessV2MaxCapacity(database.maxAcu());
         }

@@ -218,6 +218,19 @@ class ReadModelShardsTest {
                 .hasMessageContaining("without db.");
     }
 
+    @Test
+    void theStorageTypeIsLeftAloneUnlessNamedAndThenSetOnEveryShard() {
+        assertThat(resourcesOfType(THREE, "AWS::RDS::DBCluster")).allSatisfy((id, cluster) ->
+                assertThat(Synth.properties(cluster)).doesNotContainKey("StorageType"));
+        assertThat(resourcesOfType(Synth.of(Map.of("readModelShards", "2", "databaseStorageType", "io-optimized")),
+                "AWS::RDS::DBCluster")).hasSize(2).allSatisfy((id, cluster) ->
+                assertThat(Synth.properties(cluster)).containsEntry("StorageType", "aurora-iopt1"));
+        assertThat(resourcesOfType(Synth.of(Map.of("databaseStorageType", "standard")), "AWS::RDS::DBCluster"))
+                .allSatisfy((id, cluster) -> assertThat(Synth.properties(cluster)).containsEntry("StorageType", "aurora"));
+        assertThatThrownBy(() -> Synth.of(Map.of("databaseStorageType", "gp3")))
+                .hasMessageContaining("standard or io-optimized");
+    }
+
     private static boolean readModelResource(String id) {
         return id.startsWith("Database") || id.startsWith("FiletrailDatabase");
     }
