@@ -49,6 +49,13 @@ class ReadModelShardsTest {
         assertThat(databaseIds).isEqualTo(BEFORE_SHARDS);
         assertThat(resourcesOfType(ONE, "AWS::RDS::DBCluster")).containsOnlyKeys(SHARD_0);
 
+        // Shard 0 keeps its outputs; each further shard gets its own.
+        assertThat(outputs(ONE)).containsKeys("DatabaseJdbcUrl", "DatabaseSecretArn")
+                .noneSatisfy((name, output) -> assertThat(name).startsWith("DatabaseShard"));
+        assertThat(outputs(THREE)).containsKeys("DatabaseJdbcUrl", "DatabaseSecretArn", "DatabaseShard1JdbcUrl",
+                "DatabaseShard1SecretArn", "DatabaseShard2JdbcUrl", "DatabaseShard2SecretArn");
+        assertThat(outputs(THREE).get("DatabaseShard2JdbcUrl").toString()).contains("DatabaseShard2Cluster");
+
         // Growing to three shards adds clusters and changes nothing of shard 0 (no replacement, no update).
         Map<String, Object> three = resources(THREE);
         for (String id : BEFORE_SHARDS) {
@@ -233,6 +240,11 @@ class ReadModelShardsTest {
 
     private static boolean readModelResource(String id) {
         return id.startsWith("Database") || id.startsWith("FiletrailDatabase");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> outputs(Synth.Result synth) {
+        return (Map<String, Object>) synth.json().get("Outputs");
     }
 
     @SuppressWarnings("unchecked")
