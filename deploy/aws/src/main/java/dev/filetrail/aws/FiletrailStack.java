@@ -3,6 +3,7 @@ package dev.filetrail.aws;
 import dev.filetrail.aws.alarms.OperationalAlarms;
 import dev.filetrail.aws.cdn.ContentDelivery;
 import dev.filetrail.aws.data.Database;
+import dev.filetrail.aws.data.ReadModel;
 import dev.filetrail.aws.data.KafkaCluster;
 import dev.filetrail.aws.journal.Journal;
 import dev.filetrail.aws.delivery.ReleaseRoles;
@@ -29,7 +30,7 @@ public final class FiletrailStack extends Stack {
     private final Processors processors;
     private final ContentDelivery cdn;
     private final KafkaCluster kafka;
-    private final Database database;
+    private final ReadModel readModel;
     private final FiletrailServices services;
     private final OperationalAlarms alarms;
     private final Journal journal;
@@ -56,11 +57,11 @@ public final class FiletrailStack extends Stack {
         cdn = new ContentDelivery(this, "Cdn", config, buckets.source(), buckets.derivatives(), key);
 
         kafka = new KafkaCluster(this, "Kafka", config, network.vpc(), key);
-        database = new Database(this, "Database", config, network.vpc(), key);
+        readModel = new ReadModel(this, config, network.vpc(), key);
 
         String cdnDomain = config.cdn().domainName().orElse(cdn.distribution().getDistributionDomainName());
         services = new FiletrailServices(this, "Services", config, new FiletrailServices.Wiring(
-                network.vpc(), kafka, database, ingest.queue(), ingest.deadLetters(), ingest.objectEvents(),
+                network.vpc(), kafka, readModel, ingest.queue(), ingest.deadLetters(), ingest.objectEvents(),
                 ingest.processingResults(),
                 buckets.source(), buckets.derivatives(), cdnDomain, cdn.publicKey().getPublicKeyId(),
                 cdn.privateKey(), key));
@@ -93,8 +94,15 @@ public final class FiletrailStack extends Stack {
                 "Put the URL-signing private key (PEM) in this secret after the first deploy");
         output("KafkaBootstrapServers", kafka.bootstrapServers(), "Kafka bootstrap servers (IAM auth, port 9098)");
         kafka.clusterArn().ifPresent(arn -> output("KafkaClusterArn", arn, "MSK cluster ARN"));
-        output("DatabaseJdbcUrl", database.jdbcUrl(), "PostgreSQL read model (JDBC URL)");
-        output("DatabaseSecretArn", database.credentials().getSecretArn(), "Database username and password");
+        output("DatabaseJdbcUrl", readModel.first().jdbcUrl(), "PostgreSQL read model, shard 0 (JDBC URL)");
+        output("DatabaseSecretArn", readModel.first().credentials().getSecretArn(),
+                "Database username and password of shard 0");
+        readModel.shards().stream().skip(1).forEach(shard -> {
+            output("DatabaseShard" + shard.shard() + "JdbcUrl", shard.jdbcUrl(),
+                    "PostgreSQL read model, shard " + shard.shard() + " (JDBC URL)");
+            output("DatabaseShard" + shard.shard() + "SecretArn", shard.credentials().getSecretArn(),
+                    "Database username and password of shard " + shard.shard());
+        });
         output("ApiUrl", services.apiUrl(), "query-api base URL (load balancer)");
         output("EcsClusterName", services.cluster().getClusterName(), "ECS cluster of the services");
         output("OpsTaskDefinitionArn", services.ops().getTaskDefinitionArn(), "Task definition for ops commands");
@@ -133,8 +141,14 @@ public final class FiletrailStack extends Stack {
         return kafka;
     }
 
+    /** Shard 0 of the read model (the only one unless {@code readModelShards} is above 1). */
     public Database database() {
-        return database;
+        return readModel.first();
+    }
+
+    /** Every shard of the read model. */
+    public ReadModel readModel() {
+        return readModel;
     }
 
     public FiletrailServices services() {

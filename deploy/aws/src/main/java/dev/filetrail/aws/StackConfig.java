@@ -41,7 +41,8 @@ public record StackConfig(
             "thumbnailerConcurrency", "metadataConcurrency", "lambdaRetryAttempts",
             "kafkaBootstrapServers", "kafkaClusterArn", "kafkaInstanceType", "kafkaBrokersPerAz", "kafkaVersion",
             "kafkaVolumeGb", "kafkaStorageMode", "kafkaTopicPartitions", "kafkaReplicationFactor", "auditRetentionMs",
-            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu",
+            "databaseUrl", "databaseSecretArn", "databaseName", "databaseMinAcu", "databaseMaxAcu", "databaseInstanceClass", "databaseStorageType",
+            "readModelShards",
             "imageUri", "imageTag", "cpuArchitecture", "pauseServices",
             "bridgeCpu", "bridgeMemoryMb", "bridgeMinTasks", "bridgeMaxTasks",
             "streamsCpu", "streamsMemoryMb", "streamsSlots", "streamsInstanceType", "streamsVolumeGb",
@@ -78,6 +79,11 @@ public record StackConfig(
         // Lambda consumer and keeps retries of a slow Lambda from outliving the message's lease.
         require(deliveredBy.isEmpty() || deliveredBy.get().matches("[a-z][a-z0-9-]{0,19}"),
                 "deliveredBy names a release pipeline: lower-case letters, digits and '-', at most 20");
+        // The read-model shard of a key is its Kafka partition mod the shard count (the services check it again at
+        // start): with a partition count that is not a multiple, shards would own unequal numbers of partitions.
+        require(kafka.topicPartitions() % database.shards() == 0,
+                "kafkaTopicPartitions (" + kafka.topicPartitions() + ") must be a multiple of readModelShards ("
+                        + database.shards() + ")");
         require(processing.timeoutSeconds() <= ingest.visibilityTimeoutSeconds(),
                 "lambdaTimeoutSeconds (" + processing.timeoutSeconds() + ") must not exceed visibilityTimeoutSeconds ("
                         + ingest.visibilityTimeoutSeconds() + ")");
@@ -138,7 +144,10 @@ public record StackConfig(
                         ctx.optional("databaseSecretArn"),
                         ctx.string("databaseName", "filetrail"),
                         ctx.decimal("databaseMinAcu", 0.5),
-                        ctx.decimal("databaseMaxAcu", 16)),
+                        ctx.decimal("databaseMaxAcu", 16),
+                        ctx.integer("readModelShards", 1),
+                        ctx.optional("databaseInstanceClass"),
+                        ctx.optional("databaseStorageType").map(text -> text.toLowerCase(Locale.ROOT))),
                 new Services(
                         ctx.optional("imageUri"),
                         ctx.string("imageTag", "0.1.0"),
@@ -306,9 +315,28 @@ public record StackConfig(
         }
     }
 
-    /** Aurora PostgreSQL Serverless v2, or an existing PostgreSQL when {@code databaseUrl} is set. */
-    public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu) {
+    /**
+     * The read model: {@code shards} Aurora PostgreSQL clusters (each a writer and a reader in another zone; Serverless
+     * v2, or provisioned instances of {@code instanceClass}), or one existing PostgreSQL when {@code databaseUrl} is set.
+     */
+    public record Database(Optional<String> url, Optional<String> secretArn, String name, double minAcu, double maxAcu,
+                           int shards, Optional<String> instanceClass, Optional<String> storageType) {
         public Database {
+            // Unset leaves the template as it was (Aurora's default, Standard); "standard" names it, which is how a
+            // cluster switched to I/O-Optimized is switched back (AWS allows that once in 30 days).
+            require(storageType.isEmpty() || Set.of("standard", "io-optimized").contains(storageType.get()),
+                    "databaseStorageType must be standard or io-optimized");
+            require(url.isEmpty() || storageType.isEmpty(), "databaseStorageType applies to the clusters this stack"
+                    + " creates, not an existing databaseUrl");
+            // RDS's class names without their "db." prefix, which CDK adds: r7g.4xlarge, r8g.2xlarge.
+            require(instanceClass.isEmpty() || instanceClass.get().matches("[a-z][a-z0-9-]*\\.[a-z0-9]+"),
+                    "databaseInstanceClass must be an instance class without db., e.g. r7g.4xlarge");
+            require(url.isEmpty() || instanceClass.isEmpty(), "databaseInstanceClass sizes the clusters this stack"
+                    + " creates, not an existing databaseUrl");
+            require(shards >= 1, "readModelShards must be at least 1");
+            // One URL and one secret name one database; a sharded existing read model is not wired (README).
+            require(url.isEmpty() || shards == 1, "readModelShards above 1 needs the Aurora clusters this stack creates"
+                    + " (an existing databaseUrl is one shard)");
             require(url.isEmpty() || secretArn.isPresent(),
                     "databaseUrl needs databaseSecretArn (a Secrets Manager secret with username and password)");
             require(url.isEmpty() || url.get().startsWith("jdbc:postgresql://"), "databaseUrl must be a jdbc:postgresql:// URL");

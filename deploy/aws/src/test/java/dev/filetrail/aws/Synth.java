@@ -70,6 +70,13 @@ public final class Synth {
         return context;
     }
 
+    /** {@link #tunedContext()} with three read-model shards (three Aurora clusters, each with its own secret). */
+    public static Map<String, Object> shardedContext() {
+        Map<String, Object> context = new LinkedHashMap<>(tunedContext());
+        context.put("readModelShards", "3");
+        return context;
+    }
+
     /** The release pipeline the delivered variants name ({@code deliveredBy}). */
     public static final String PIPELINE = "filetrail";
 

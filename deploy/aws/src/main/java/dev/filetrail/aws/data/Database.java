@@ -7,6 +7,7 @@ import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -20,35 +21,51 @@ import software.amazon.awscdk.services.rds.BackupProps;
 import software.amazon.awscdk.services.rds.ClusterInstance;
 import software.amazon.awscdk.services.rds.Credentials;
 import software.amazon.awscdk.services.rds.CredentialsBaseOptions;
+import software.amazon.awscdk.services.rds.DBClusterStorageType;
 import software.amazon.awscdk.services.rds.DatabaseCluster;
 import software.amazon.awscdk.services.rds.DatabaseClusterEngine;
+import software.amazon.awscdk.services.rds.Endpoint;
 import software.amazon.awscdk.services.rds.EngineLifecycleSupport;
+import software.amazon.awscdk.services.rds.IClusterInstance;
+import software.amazon.awscdk.services.rds.ProvisionedClusterInstanceProps;
 import software.amazon.awscdk.services.rds.ServerlessV2ClusterInstanceProps;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
 
 /**
- * PostgreSQL for the query-api read model: Aurora PostgreSQL Serverless v2 (writer and a reader in another
- * zone), or an existing database named by {@code databaseUrl} and {@code databaseSecretArn}.
+ * One shard of the query-api read model: an Aurora PostgreSQL cluster, Serverless v2 or of
+ * {@code databaseInstanceClass} (a writer and a reader in another zone, each cluster with its own generated
+ * credentials), or an existing database named by {@code databaseUrl} and
+ * {@code databaseSecretArn}.
  */
 public final class Database extends Construct {
     public static final int PORT = 5432;
 
+    private final int shard;
     private final String jdbcUrl;
+    private final String readerJdbcUrl;
     private final ISecret credentials;
     private final DatabaseCluster cluster;
 
-    public Database(Construct scope, String id, StackConfig config, IVpc vpc, Optional<IKey> key) {
+    /**
+     * Shard {@code shard} (0-based). Shard 0 keeps the names and the unpinned instances the single read model had, so
+     * that a stack from before shards keeps its cluster (an instance's zone cannot change without replacing it);
+     * later shards pin the writer and the reader to two different zones, one zone further per shard.
+     */
+    public Database(Construct scope, String id, StackConfig config, int shard, IVpc vpc, Optional<IKey> key) {
         super(scope, id);
+        this.shard = shard;
         StackConfig.Database database = config.database();
         if (database.existing()) {
             jdbcUrl = database.url().orElseThrow();
+            readerJdbcUrl = null;
             credentials = Secret.fromSecretCompleteArn(this, "Credentials", database.secretArn().orElseThrow());
             cluster = null;
             return;
         }
-        String identifier = config.stackName().toLowerCase() + "-db";
+        String suffix = shard == 0 ? "" : "-shard-" + shard;
+        String identifier = config.stackName().toLowerCase() + "-db" + suffix;
         // Made here, with retention, before RDS would make it without any (logs kept and billed forever).
         LogGroup logs = LogGroup.Builder.create(this, "PostgresLogs")
                 .logGroupName("/aws/rds/cluster/" + identifier + "/postgresql")
@@ -58,8 +75,29 @@ public final class Database extends Construct {
                 .setRetentionInDays(config.logRetentionDays());
 
         CredentialsBaseOptions.Builder secretOptions = CredentialsBaseOptions.builder()
-                .secretName(config.stackName().toLowerCase() + "/database");
+                .secretName(config.stackName().toLowerCase() + "/database" + suffix);
         key.ifPresent(secretOptions::encryptionKey);
+        // Shard 0 leaves the zones to RDS, as before shards; shard i pins its writer and reader to two zones.
+        List<String> zones = vpc.getAvailabilityZones();
+        String writerZone = shard == 0 ? null : zones.get(shard % zones.size());
+        String readerZone = shard == 0 ? null : zones.get((shard + 1) % zones.size());
+        IClusterInstance writer;
+        IClusterInstance reader;
+        if (database.instanceClass().isPresent()) {
+            // A steady, large shard costs less on a provisioned class than on the same memory in ACUs (README).
+            InstanceType type = new InstanceType(database.instanceClass().get());
+            writer = ClusterInstance.provisioned("Writer", ProvisionedClusterInstanceProps.builder()
+                    .instanceType(type).promotionTier(0).availabilityZone(writerZone).build());
+            reader = ClusterInstance.provisioned("Reader", ProvisionedClusterInstanceProps.builder()
+                    .instanceType(type).promotionTier(1).availabilityZone(readerZone).build());
+        } else {
+            writer = ClusterInstance.serverlessV2("Writer", ServerlessV2ClusterInstanceProps.builder()
+                    .availabilityZone(writerZone).build());
+            // The reader follows the writer's size (promotion tier 1): it is the failover target, and the
+            // replica that lag-tolerant reads (listing, audit) go to.
+            reader = ClusterInstance.serverlessV2("Reader", ServerlessV2ClusterInstanceProps.builder()
+                    .availabilityZone(readerZone).scaleWithWriter(true).build());
+        }
         DatabaseCluster.Builder builder = DatabaseCluster.Builder.create(this, "Cluster")
                 .clusterIdentifier(identifier)
                 .engine(DatabaseClusterEngine.auroraPostgres(AuroraPostgresClusterEngineProps.builder()
@@ -70,27 +108,46 @@ public final class Database extends Construct {
                 .defaultDatabaseName(database.name())
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
-                .writer(ClusterInstance.serverlessV2("Writer"))
-                .readers(List.of(ClusterInstance.serverlessV2("Reader",
-                        ServerlessV2ClusterInstanceProps.builder().scaleWithWriter(true).build())))
-                .serverlessV2MinCapacity(database.minAcu())
-                .serverlessV2MaxCapacity(database.maxAcu())
+                .writer(writer)
+                .readers(List.of(reader))
                 .parameters(Map.of("rds.force_ssl", "1"))
                 .storageEncrypted(true)
                 .deletionProtection(true)
                 .backup(BackupProps.builder().retention(Duration.days(14)).build())
                 .cloudwatchLogsExports(List.of("postgresql"))
                 .removalPolicy(RemovalPolicy.SNAPSHOT);
+        database.storageType().ifPresent(type -> builder.storageType(
+                "io-optimized".equals(type) ? DBClusterStorageType.AURORA_IOPT1 : DBClusterStorageType.AURORA));
+        if (database.instanceClass().isEmpty()) {
+            builder.serverlessV2MinCapacity(database.minAcu()).serverlessV2MaxCapacity(database.maxAcu());
+        }
         key.ifPresent(builder::storageEncryptionKey);
         cluster = builder.build();
         cluster.getNode().addDependency(logs);
         credentials = cluster.getSecret();
-        jdbcUrl = "jdbc:postgresql://" + cluster.getClusterEndpoint().getHostname() + ":"
-                + cluster.getClusterEndpoint().getPort() + "/" + database.name() + "?sslmode=require";
+        jdbcUrl = url(cluster.getClusterEndpoint(), database.name());
+        readerJdbcUrl = url(cluster.getClusterReadEndpoint(), database.name());
     }
 
+    private static String url(Endpoint endpoint, String name) {
+        // The socket address, not getHostname() + ":" + getPort(): the port is a numeric token, and Java's string of
+        // it (-1.888…E289) is not a token CloudFormation resolves, so the URL carried that text as its port.
+        return "jdbc:postgresql://" + endpoint.getSocketAddress() + "/" + name + "?sslmode=require";
+    }
+
+    /** This shard's index in {@code READ_MODEL_SHARDS} (0-based). */
+    public int shard() {
+        return shard;
+    }
+
+    /** The writer (cluster endpoint). */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The cluster's reader endpoint; empty for an existing database, whose replicas this stack does not know. */
+    public Optional<String> readerJdbcUrl() {
+        return Optional.ofNullable(readerJdbcUrl);
     }
 
     /** A Secrets Manager secret whose JSON has {@code username} and {@code password}. */

@@ -2,7 +2,7 @@ package dev.filetrail.aws.services;
 
 import dev.filetrail.aws.LogGroups;
 import dev.filetrail.aws.StackConfig;
-import dev.filetrail.aws.data.Database;
+import dev.filetrail.aws.data.ReadModel;
 import dev.filetrail.aws.data.KafkaAccess;
 import dev.filetrail.aws.data.KafkaCluster;
 import dev.filetrail.events.kafka.KafkaRole;
@@ -93,7 +93,7 @@ public final class FiletrailServices extends Construct {
             Pattern.compile("^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)(?::([^@]+))?(?:@(.+))?$");
 
     /** What the services connect to. */
-    public record Wiring(IVpc vpc, KafkaCluster kafka, Database database, IQueue ingestQueue,
+    public record Wiring(IVpc vpc, KafkaCluster kafka, ReadModel readModel, IQueue ingestQueue,
                          IQueue ingestDeadLetters, ITopic objectEvents, ITopic processingResults, IBucket source, IBucket derivatives,
                          String cdnDomain, String cdnKeyPairId, ISecret cdnPrivateKey, Optional<IKey> key) {
     }
@@ -204,10 +204,11 @@ public final class FiletrailServices extends Construct {
                 .map(subnet -> subnet.getIpv4CidrBlock()).toList()));
         apiEnv.put("PROJECTOR_GROUP_ID", KafkaAccess.API_CONSUMER_GROUP);
         apiEnv.put("FILETRAIL_LOCAL_MODE", "false");
-        apiEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
+        // The read model's shards (writers), their readers, and shard 0 as DATABASE_URL (ReadModel).
+        apiEnv.putAll(wiring.readModel().environment());
         apiEnv.put("CLOUDFRONT_URL", Fn.join("", List.of("https://", wiring.cdnDomain())));
         apiEnv.put("CLOUDFRONT_KEY_PAIR_ID", wiring.cdnKeyPairId());
-        Map<String, Secret> apiSecrets = new LinkedHashMap<>(databaseSecrets(wiring));
+        Map<String, Secret> apiSecrets = new LinkedHashMap<>(wiring.readModel().secrets());
         // Until the operator puts the PEM there, this holds the generated placeholder: the API then starts
         // anyway and answers signed-URL requests with 503 naming the missing key (never a crash loop).
         apiSecrets.put("CLOUDFRONT_PRIVATE_KEY", Secret.fromSecretsManager(wiring.cdnPrivateKey()));
@@ -238,7 +239,7 @@ public final class FiletrailServices extends Construct {
                 .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
                 .resources(List.of(k.getKeyArn())).build()));
         api = service("Api", prefix + "-api", apiTask, services.api(), services.paused(), wiring);
-        wiring.database().allowFrom(api, "query-api to PostgreSQL");
+        wiring.readModel().allowFrom(api, "query-api to PostgreSQL");
 
         SecurityGroup albGroup = SecurityGroup.Builder.create(this, "LoadBalancerSecurity")
                 .vpc(wiring.vpc()).description("query-api load balancer").allowAllOutbound(false).build();
@@ -302,15 +303,16 @@ public final class FiletrailServices extends Construct {
         opsEnv.put("SQS_QUEUE_URL", wiring.ingestQueue().getQueueUrl());
         opsEnv.put("STREAMS_APPLICATION_ID", KafkaAccess.STREAMS_APPLICATION_ID);
         opsEnv.put("PROJECTOR_GROUP_ID", KafkaAccess.API_CONSUMER_GROUP);
-        opsEnv.put("DATABASE_URL", wiring.database().jdbcUrl());
-        ops = task("Ops", "ops", services.ops(), image, opsEnv, databaseSecrets(wiring), config, List.of(),
+        // Rebuild, reconcile and keys work on every shard (and keys on shard 0).
+        opsEnv.putAll(wiring.readModel().environment());
+        ops = task("Ops", "ops", services.ops(), image, opsEnv, wiring.readModel().secrets(), config, List.of(),
                 Optional.empty());
         kafka(wiring, ops, KafkaRole.OPS);
         opsGrants(wiring, ops);
         opsSecurity = SecurityGroup.Builder.create(this, "OpsSecurity")
                 .vpc(wiring.vpc()).description("Filetrail one-off ops tasks").allowAllOutbound(true).build();
         wiring.kafka().allowFrom(opsSecurity, "ops tasks to Kafka");
-        wiring.database().allowFrom(opsSecurity, "ops tasks to PostgreSQL");
+        wiring.readModel().allowFrom(opsSecurity, "ops tasks to PostgreSQL");
     }
 
     public Cluster cluster() {
@@ -378,14 +380,6 @@ public final class FiletrailServices extends Construct {
                 .build());
         String tagOrDigest = ecr.group(5) != null ? ecr.group(5) : ecr.group(4) != null ? ecr.group(4) : "latest";
         return ContainerImage.fromEcrRepository(existing, tagOrDigest);
-    }
-
-    /** Injected by ECS at start from Secrets Manager: the values never appear in the task definition. */
-    private static Map<String, Secret> databaseSecrets(Wiring wiring) {
-        Map<String, Secret> secrets = new LinkedHashMap<>();
-        secrets.put("DATABASE_USER", Secret.fromSecretsManager(wiring.database().credentials(), "username"));
-        secrets.put("DATABASE_PASSWORD", Secret.fromSecretsManager(wiring.database().credentials(), "password"));
-        return secrets;
     }
 
     /**

@@ -50,12 +50,16 @@ class IamParityTest {
     }
 
     static Stream<String> variants() {
-        return Stream.of("defaults", "tuned");
+        return Stream.of("defaults", "tuned", "sharded");
     }
 
-    /** The stack as the release pipeline deploys it (with its roles for the pipeline), plain or tuned (KMS…). */
+    /** The stack as the release pipeline deploys it (with its roles for the pipeline), plain, tuned (KMS…) or sharded. */
     private static Synth.Result synth(String variant) {
-        return Synth.delivered(variant.equals("defaults") ? Map.of() : Synth.tunedContext());
+        return Synth.delivered(switch (variant) {
+            case "defaults" -> Map.of();
+            case "sharded" -> Synth.shardedContext();
+            default -> Synth.tunedContext();
+        });
     }
 
     @Test

@@ -44,7 +44,7 @@ class LeastPrivilegeTest {
     }
 
     static Stream<String> variants() {
-        return Stream.of("defaults", "tuned", "existing", "delivered");
+        return Stream.of("defaults", "tuned", "existing", "delivered", "sharded");
     }
 
     private static List<Map<String, Object>> templates(String variant) {
@@ -52,6 +52,8 @@ class LeastPrivilegeTest {
             case "defaults" -> Synth.defaults();
             case "tuned" -> Synth.tuned();
             case "delivered" -> Synth.delivered(Synth.tunedContext());
+            // Three read-model shards, KMS: each cluster's secret is read by the execution roles that inject it.
+            case "sharded" -> Synth.of(Synth.shardedContext());
             default -> Synth.existing();
         };
         return List.of(result.json(), result.billingJson());
