@@ -30,11 +30,13 @@ public final class JournalTables {
     public record Definition(String name, Schema schema, PartitionSpec spec) {
     }
 
-    /** The three tables, in the order the sink's routing lists them. */
+    /** The five tables, in the order the sink's routing lists them. */
     public static final List<Definition> DEFINITIONS = List.of(
             new Definition(JournalTable.NAME, JournalTable.SCHEMA, JournalTable.SPEC),
             new Definition(AuditTable.NAME, AuditTable.SCHEMA, AuditTable.SPEC),
-            new Definition(InventoryTable.CHANGES, InventoryTable.SCHEMA, InventoryTable.SPEC));
+            new Definition(InventoryTable.CHANGES, InventoryTable.SCHEMA, InventoryTable.SPEC),
+            new Definition(ProcessingResultsTable.NAME, ProcessingResultsTable.SCHEMA, ProcessingResultsTable.SPEC),
+            new Definition(ShareCommandsTable.NAME, ShareCommandsTable.SCHEMA, ShareCommandsTable.SPEC));
 
     private final JournalConfig config;
 
@@ -54,6 +56,14 @@ public final class JournalTables {
         return table(InventoryTable.CHANGES);
     }
 
+    public TableIdentifier processingResults() {
+        return table(ProcessingResultsTable.NAME);
+    }
+
+    public TableIdentifier shareCommands() {
+        return table(ShareCommandsTable.NAME);
+    }
+
     public TableIdentifier inventory() {
         return table(InventoryTable.VIEW);
     }
@@ -62,7 +72,7 @@ public final class JournalTables {
         return TableIdentifier.of(config.icebergNamespace(), name);
     }
 
-    /** Makes sure the namespace, the three tables and the inventory view exist; returns the journal table. */
+    /** Makes sure the namespace, the five tables and the inventory view exist; returns the journal table. */
     public Table ensure(Catalog catalog) {
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(config.icebergNamespace())) {
             try {
