@@ -64,7 +64,7 @@ class JournalCommandsTest {
         assertThat(demo.substring(demo.indexOf("The audit trail in Iceberg"))).contains("dev.filetrail.version.created")
                 .contains("dev.filetrail.delete-marker.created");
         assertThat(stack.endpoints().journal().tables()).containsExactly("journal", "audit", "inventory_changes",
-                "inventory");
+                "processing_results", "share_commands", "inventory");
     }
 
     @Test
