@@ -107,8 +107,12 @@ public final class JournalTables {
 
     private void ensureInventoryView(ViewCatalog views) {
         TableIdentifier id = inventory();
-        if (views.viewExists(id)) {
-            return;
+        boolean exists = views.viewExists(id);
+        if (exists) {
+            var current = views.loadView(id).sqlFor(VIEW_DIALECTS.get(0));
+            if (current != null && current.sql().equals(InventoryTable.viewSql(InventoryTable.CHANGES))) {
+                return;
+            }
         }
         var builder = views.buildView(id).withSchema(InventoryTable.VIEW_SCHEMA)
                 .withDefaultNamespace(config.icebergNamespace())
@@ -117,8 +121,14 @@ public final class JournalTables {
             builder = builder.withQuery(dialect, InventoryTable.viewSql(InventoryTable.CHANGES));
         }
         try {
-            builder.create();
-            log.info("journal view created view={}", id);
+            if (exists) {
+                // an older version of the query (before the view had tags): a new version of the view
+                builder.replace();
+                log.info("journal view replaced view={}", id);
+            } else {
+                builder.create();
+                log.info("journal view created view={}", id);
+            }
         } catch (AlreadyExistsException raced) {
             // created by another process meanwhile
         }

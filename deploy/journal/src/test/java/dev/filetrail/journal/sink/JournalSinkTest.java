@@ -371,6 +371,33 @@ class JournalSinkTest {
                 "SELECT count(*) FROM share_commands WHERE type = 'REVOKE' AND command_id LIKE 'sc-%'");
         assertThat(((Number) revokes.rows().get(0).get(0)).longValue()).isEqualTo(revoked).isPositive();
 
+        // the inventory's tags: the current version's latest tag read (by tags_fetched_at); none for an untagged one
+        java.util.function.Function<ProcessingResult, Map<String, String>> latestTags = v -> results.stream()
+                .filter(r -> r.bucket().equals(v.bucket()) && r.key().equals(v.key())
+                        && r.versionId().equals(v.versionId()) && r.tags() != null && r.tagsFetchedAt() != null)
+                .max(java.util.Comparator.comparing(ProcessingResult::tagsFetchedAt))
+                .map(ProcessingResult::tags).orElse(null);
+        ProcessingResult tagged = results.get(1);
+        ProcessingResult untagged = results.stream().filter(r -> latestTags.apply(r) == null).findFirst().orElseThrow();
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.STREAMS).newProducer(Map.of(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (ProcessingResult r : List.of(tagged, untagged)) {
+                producer.send(new ProducerRecord<>(Topics.FILES.name(), r.recordKey(), Topics.FILES.values().encode(
+                        TableSamples.live(r.bucket(), r.key(), r.versionId(), 1, 5))));
+            }
+            producer.flush();
+        }
+        awaitRows(tables.inventoryChanges(), Topics.FILES.name());
+        JournalSql.Result inventory = new JournalSql(config).query("SELECT key, tags['team'] AS team, "
+                + "tags['class'] AS class, CAST(cardinality(tags) AS BIGINT) AS n FROM inventory WHERE key LIKE 'pr/%' ORDER BY key");
+        Map<String, List<Object>> byKey = new HashMap<>();
+        inventory.rows().forEach(r -> byKey.put((String) r.get(0), r.subList(1, 4)));
+        assertThat(byKey).containsOnlyKeys(tagged.key(), untagged.key());
+        Map<String, String> expectedTags = latestTags.apply(tagged);
+        assertThat(byKey.get(tagged.key())).containsExactly(expectedTags.get("team"), expectedTags.get("class"),
+                (long) expectedTags.size());
+        assertThat(byKey.get(untagged.key())).containsExactly(null, null, null);
+
         assertRestoredByteForByte(ProcessingResultsTable.NAME, Topics.PROCESSING_RESULTS.name());
         assertRestoredByteForByte(ShareCommandsTable.NAME, Topics.SHARE_COMMANDS.name());
     }
