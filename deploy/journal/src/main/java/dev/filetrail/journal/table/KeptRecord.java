@@ -9,7 +9,7 @@ import org.apache.iceberg.data.Record;
  * writes back for the topics whose rows are not rebuilt into their record from typed columns.
  */
 public record KeptRecord(String key, byte[] value, JournalTable.Position position) {
-    /** The table a kept record comes from: which topic it was journalled from is a property of the table. */
+    /** A record's key and value as a row keeps them: the value as text, which is the same bytes. */
     public record Source(String key, String value) {
         /**
          * The record's key and its value as text. A value that is not UTF-8 would not come back as the same bytes,
