@@ -33,9 +33,9 @@ public final class Topics {
             Codec.json(ObjectEvent.class, ObjectEventWriter::write), Topic.Retention.FOREVER, true, BRIDGE, STREAMS, JOURNAL);
     public static final Topic<String, ProcessingResult> PROCESSING_RESULTS = declare(
             "filetrail.processing-results.v1", Codec.json(ProcessingResult.class), Topic.Retention.FOREVER, true,
-            BRIDGE, STREAMS);
+            BRIDGE, STREAMS, JOURNAL);
     public static final Topic<String, ShareCommand> SHARE_COMMANDS = declare("filetrail.share-commands.v1",
-            Codec.json(ShareCommand.class), Topic.Retention.FOREVER, true, API, STREAMS);
+            Codec.json(ShareCommand.class), Topic.Retention.FOREVER, true, API, STREAMS, JOURNAL);
     /** Signed URLs issued and share pages opened, written by the API, counted and audited by the streams. */
     public static final Topic<String, AccessEvent> ACCESS_EVENTS = declare("filetrail.access-events.v1",
             Codec.json(AccessEvent.class), Topic.Retention.FOREVER, true, API, STREAMS);

@@ -9,6 +9,11 @@ import dev.filetrail.events.schema.ContractSchemas;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.filetrail.events.processing.ExifData;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.processing.Thumbnail;
+import dev.filetrail.events.share.ShareCommand;
 
 /** Audit CloudEvents and file heads as the streams write them, valid against their topics' schemas. */
 public final class TableSamples {
@@ -53,5 +58,56 @@ public final class TableSamples {
     public static FileHead deleted(String bucket, String key, long versions) {
         return new FileHead(bucket, key, true, null, versions, 1, null, null, null, null,
                 Instant.parse("2026-11-30T13:00:00Z"), "marker-" + key);
+    }
+
+    /**
+     * {@code n} processing results as the processors write them: thumbnails with two sizes, metadata with EXIF (and
+     * GPS), tag answers (some with no tags), a failure, instants with nanoseconds, ids prefixed with {@code run}.
+     */
+    public static List<ProcessingResult> results(String run, int n) {
+        List<ProcessingResult> out = new ArrayList<>();
+        Instant base = Instant.parse("2026-11-29T09:30:00.123456789Z");
+        for (int i = 0; i < n; i++) {
+            String bucket = i % 2 == 0 ? "photos-eu" : "docs-us";
+            String key = "pr/" + run + "-" + (i / 3) + (i % 7 == 0 ? " ü&ß.jpg" : ".jpg");
+            String version = "v" + (i / 3);
+            Instant at = base.plusSeconds(i * 3_600L * 9);
+            ProcessingResult r = switch (i % 4) {
+                case 0 -> new ProcessingResult(run + "-r" + i, ProcessingResult.THUMBNAILER, bucket, key, version,
+                        ProcessingResult.Status.SUCCEEDED, null, "image/jpeg", 4000, 3000, 1_234_567L + i, null, null,
+                        List.of(new Thumbnail(256, 256, 192, "image/webp", "thumbs", "t/" + i + "-256.webp", 9_000L + i),
+                                new Thumbnail(1024, 1024, 768, "image/webp", "thumbs", "t/" + i + "-1024.webp", 80_000L)),
+                        at, i % 8 == 0 ? "v-source" : null);
+                case 1 -> new ProcessingResult(run + "-r" + i, ProcessingResult.METADATA, bucket, key, version,
+                        ProcessingResult.Status.SUCCEEDED, null, "image/jpeg", 4000, 3000, 1_234_567L, "ab" + i,
+                        new ExifData(at.minusSeconds(86_400), "Canon", "EOS R" + i, 1, 48.1 + i, 11.5),
+                        List.of(), at).withTags(Map.of("team", "t" + (i % 3), "class", "c"), at.plusNanos(7));
+                case 2 -> new ProcessingResult(run + "-r" + i, ProcessingResult.TAGS, bucket, key, version,
+                        ProcessingResult.Status.SUCCEEDED, null, null, null, null, null, null, null, null, at)
+                        .withTags(i % 3 == 0 ? Map.of() : Map.of("team", "t" + (i % 3)), at);
+                default -> new ProcessingResult(run + "-r" + i, ProcessingResult.THUMBNAILER, bucket, key, version,
+                        ProcessingResult.Status.FAILED, "unsupported image: " + i, "image/heic", null, null, 10L, null,
+                        null, null, at);
+            };
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** {@code n} share commands: links created (with and without password, version, expiry) and some revoked. */
+    public static List<ShareCommand> shares(String run, int n) {
+        List<ShareCommand> out = new ArrayList<>();
+        Instant base = Instant.parse("2026-11-30T16:00:00.987654321Z");
+        for (int i = 0; i < n; i++) {
+            Instant at = base.plusSeconds(i * 3_600L * 11);
+            boolean revoke = i % 4 == 3;
+            int link = revoke ? i - 1 : i;
+            out.add(new ShareCommand(run + "-c" + i, revoke ? ShareCommand.Type.REVOKE : ShareCommand.Type.CREATE,
+                    run + "-link-" + link, i % 2 == 0 ? "photos-eu" : "docs-us", "sh/" + run + "-" + link + ".pdf",
+                    revoke ? null : "sha256-" + link, i % 3 == 0 ? "v" + i : null,
+                    revoke ? null : at.plusSeconds(86_400L * 7), i % 5 == 0 ? "$argon2id$h" + i : null,
+                    revoke ? null : i % 2 == 0, "key:ops-" + (i % 2), "198.51.100." + i, at));
+        }
+        return out;
     }
 }

@@ -357,7 +357,7 @@ public final class Journal extends Construct {
 
     /**
      * The inventory as an Athena view in Glue (Athena reads Presto-format views, not Iceberg views): the query
-     * {@code InventoryTable.viewSql} holds, over {@code inventory_changes}.
+     * {@code InventoryTable.viewSql} holds, over {@code inventory_changes} (and {@code processing_results} for tags).
      */
     private CfnTable createInventoryView() {
         // Athena's column types for the view, and Hive's for Glue's own record of it
@@ -368,7 +368,8 @@ public final class Journal extends Construct {
                 new String[] {"storage_class", "varchar", "string"},
                 new String[] {"last_modified", "timestamp(6) with time zone", "timestamp"},
                 new String[] {"version_count", "bigint", "bigint"},
-                new String[] {"delete_marker_count", "bigint", "bigint"});
+                new String[] {"delete_marker_count", "bigint", "bigint"},
+                new String[] {"tags", "map(varchar,varchar)", "map<string,string>"});
         StringBuilder json = new StringBuilder("{\"originalSql\":").append(jsonString(inventorySql()))
                 .append(",\"catalog\":\"awsdatacatalog\",\"schema\":").append(jsonString(databaseName))
                 .append(",\"columns\":[");

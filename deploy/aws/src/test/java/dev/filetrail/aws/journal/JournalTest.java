@@ -3,6 +3,11 @@ package dev.filetrail.aws.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.aws.Synth;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.KafkaOperation;
+import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.events.kafka.ResourceKind;
+import dev.filetrail.journal.sink.SinkConnector;
 import dev.filetrail.journal.table.InventoryView;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -42,8 +47,14 @@ class JournalTest {
         Map<String, Object> config = connectorConfiguration();
         assertThat(config).containsEntry("iceberg.catalog.catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
                 .containsEntry("iceberg.catalog.io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
-                .containsEntry("iceberg.tables", "filetrail.journal,filetrail.audit,filetrail.inventory_changes")
-                .containsEntry("topics", "filetrail.object-events.v1,filetrail.audit.v1,filetrail.files.v1")
+                .containsEntry("iceberg.tables", "filetrail.journal,filetrail.audit,filetrail.inventory_changes,"
+                        + "filetrail.processing_results,filetrail.share_commands")
+                .containsEntry("topics", "filetrail.object-events.v1,filetrail.audit.v1,filetrail.files.v1,"
+                        + "filetrail.processing-results.v1,filetrail.share-commands.v1")
+                .containsEntry("iceberg.table.filetrail.processing_results.route-regex", "\\Qprocessing_results\\E")
+                .containsEntry("iceberg.table.filetrail.share_commands.route-regex", "\\Qshare_commands\\E")
+                .containsEntry("transforms.rows.processing-results.topic", "filetrail.processing-results.v1")
+                .containsEntry("transforms.rows.share-commands.topic", "filetrail.share-commands.v1")
                 .containsEntry("transforms.rows.type", "dev.filetrail.journal.sink.JournalRows")
                 .containsEntry("errors.deadletterqueue.topic.name", "filetrail.journal-dlq.v1")
                 .containsEntry("iceberg.control.commit.interval-ms", "60000")
@@ -143,6 +154,24 @@ class JournalTest {
                 .filter(e -> e.getKey().startsWith("ServicesOps")).map(e -> e.getValue().toString()).findFirst()
                 .orElseThrow();
         assertThat(ops).contains("JOURNAL_CATALOG_TYPE", "glue", "JOURNAL_WAREHOUSE", "JOURNAL_NAMESPACE");
+    }
+
+    /**
+     * Every topic the connector reads is one its Kafka role may read and not write (KafkaAccessTest holds the role's
+     * IAM policy to the same table), and each table it writes is a table {@code filetrail journal init} creates.
+     */
+    @Test
+    void theConnectorReadsOnlyTopicsItsRoleIsGrantedAndWritesTheJournalsTables() {
+        Map<String, Object> config = connectorConfiguration();
+        List<String> topics = List.of(config.get("topics").toString().split(","));
+        assertThat(topics).hasSize(SinkConnector.TABLES.size())
+                .contains(Topics.PROCESSING_RESULTS.name(), Topics.SHARE_COMMANDS.name());
+        for (String topic : topics) {
+            assertThat(KafkaRole.JOURNAL.allows(KafkaOperation.READ, ResourceKind.TOPIC, topic)).as(topic).isTrue();
+            assertThat(KafkaRole.JOURNAL.allows(KafkaOperation.WRITE, ResourceKind.TOPIC, topic)).as(topic).isFalse();
+        }
+        assertThat(List.of(config.get("iceberg.tables").toString().split(",")))
+                .containsExactlyElementsOf(SinkConnector.TABLES.stream().map(t -> "filetrail." + t).toList());
     }
 
     private static Map<String, Object> connectorConfiguration() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.filetrail.aws.FiletrailStack;
 import dev.filetrail.aws.Synth;
 import dev.filetrail.aws.journal.Journal;
+import dev.filetrail.journal.sink.SinkConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,32 @@ class JournalAccessTest {
         assertThat(EVALUATOR.evaluate(connector, "glue:DeleteTable", GLUE + "table/filetrail/journal").allowed()).isFalse();
         assertThat(EVALUATOR.evaluate(connector, "glue:CreateTable", GLUE + "table/filetrail/journal").allowed()).isFalse();
         assertThat(EVALUATOR.evaluate(connector, "glue:DeleteDatabase", GLUE + "database/filetrail").allowed()).isFalse();
+    }
+
+    /** Every table the connector writes, the new ones included: its data files in the warehouse, its commits in Glue. */
+    @Test
+    void theConnectorMayWriteAndCommitEveryTableItJournals() {
+        PolicyEvaluator.Principal connector = PolicyEvaluator.Principal.role(
+                IamParityTest.logicalId(STACK.kafka().journalConnector().orElseThrow()));
+        PolicyEvaluator.Principal ops = PolicyEvaluator.Principal.role(
+                IamParityTest.logicalId(STACK.services().ops().getTaskRole()));
+        assertThat(SinkConnector.TABLES).contains("processing_results", "share_commands");
+        for (String table : SinkConnector.TABLES) {
+            String dataFile = warehouse() + "/warehouse/filetrail.db/" + table + "/data/x.parquet";
+            for (String action : Journal.WAREHOUSE_WRITE_ACTIONS) {
+                assertThat(EVALUATOR.evaluate(connector, action, dataFile).allowed()).as(table + " " + action).isTrue();
+            }
+            for (String action : Journal.CONNECTOR_GLUE_ACTIONS) {
+                assertThat(EVALUATOR.evaluate(connector, action, GLUE + "table/filetrail/" + table).allowed())
+                        .as(table + " " + action).isTrue();
+            }
+            for (String action : Journal.OPS_GLUE_ACTIONS) {
+                assertThat(EVALUATOR.evaluate(ops, action, GLUE + "table/filetrail/" + table).allowed())
+                        .as("ops " + table + " " + action).isTrue();
+            }
+            assertThat(EVALUATOR.evaluate(connector, "glue:DeleteTable", GLUE + "table/filetrail/" + table).allowed())
+                    .isFalse();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.filetrail.journal.read;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.journal.table.JournalTable;
+import dev.filetrail.journal.table.KeptRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes journal rows back to a topic as the canonical records: key {@code bucket/key}, value
- * {@link ObjectEventWriter}'s bytes, the original timestamp, and the original partition when the target has enough
- * partitions (else Kafka's key hashing, which keeps every object's records together and in order).
+ * {@link ObjectEventWriter}'s bytes (or, for the tables that keep the record whole, its own key and value bytes), the
+ * original timestamp, and the original partition when the target has enough partitions (else Kafka's key hashing,
+ * which keeps every object's records together and in order).
  */
 public final class JournalRestore {
     private static final Logger log = LoggerFactory.getLogger(JournalRestore.class);
@@ -35,7 +37,14 @@ public final class JournalRestore {
                           Duration elapsed) {
     }
 
+    /** Writes the {@code journal} table's rows as their canonical object-event records. */
     public Summary restore(List<JournalTable.Row> rows, String topic) {
+        return restoreRecords(rows.stream().map(r -> new KeptRecord(r.event().recordKey(),
+                ObjectEventWriter.write(r.event()), r.position())).toList(), topic);
+    }
+
+    /** Writes records kept whole ({@code processing_results}, {@code share_commands}) back, in the order given. */
+    public Summary restoreRecords(List<KeptRecord> rows, String topic) {
         long started = System.nanoTime();
         int targetPartitions;
         try (Admin admin = kafka.newAdmin()) {
@@ -52,11 +61,11 @@ public final class JournalRestore {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.LINGER_MS_CONFIG, "20"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (JournalTable.Row row : rows) {
+            for (KeptRecord row : rows) {
                 Integer partition = keep ? row.position().partition() : null;
                 Long timestamp = row.position().timestamp() == null ? null : row.position().timestamp().toEpochMilli();
                 producer.send(new ProducerRecord<>(topic, partition, timestamp,
-                        row.event().recordKey().getBytes(StandardCharsets.UTF_8), ObjectEventWriter.write(row.event())),
+                        row.key() == null ? null : row.key().getBytes(StandardCharsets.UTF_8), row.value()),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

@@ -4,9 +4,14 @@ import dev.filetrail.events.Topics;
 import dev.filetrail.events.audit.CloudEvent;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.object.ObjectEvent;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.journal.table.AuditTable;
 import dev.filetrail.journal.table.InventoryTable;
 import dev.filetrail.journal.table.JournalTable;
+import dev.filetrail.journal.table.KeptRecord;
+import dev.filetrail.journal.table.ProcessingResultsTable;
+import dev.filetrail.journal.table.ShareCommandsTable;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -27,6 +32,8 @@ public final class JournalRows implements Transformation<SinkRecord> {
     public static final String JOURNAL_TOPIC = "journal.topic";
     public static final String AUDIT_TOPIC = "audit.topic";
     public static final String INVENTORY_TOPIC = "inventory.topic";
+    public static final String PROCESSING_RESULTS_TOPIC = "processing-results.topic";
+    public static final String SHARE_COMMANDS_TOPIC = "share-commands.topic";
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(JOURNAL_TOPIC, ConfigDef.Type.STRING, Topics.OBJECT_EVENTS.name(), ConfigDef.Importance.HIGH,
@@ -34,11 +41,17 @@ public final class JournalRows implements Transformation<SinkRecord> {
             .define(AUDIT_TOPIC, ConfigDef.Type.STRING, Topics.AUDIT.name(), ConfigDef.Importance.HIGH,
                     "topic of audit CloudEvents, written to the audit table")
             .define(INVENTORY_TOPIC, ConfigDef.Type.STRING, Topics.FILES.name(), ConfigDef.Importance.HIGH,
-                    "topic of file heads, appended to inventory_changes");
+                    "topic of file heads, appended to inventory_changes")
+            .define(PROCESSING_RESULTS_TOPIC, ConfigDef.Type.STRING, Topics.PROCESSING_RESULTS.name(),
+                    ConfigDef.Importance.HIGH, "topic of processing results, written to processing_results")
+            .define(SHARE_COMMANDS_TOPIC, ConfigDef.Type.STRING, Topics.SHARE_COMMANDS.name(),
+                    ConfigDef.Importance.HIGH, "topic of share commands, written to share_commands");
 
     private String journalTopic = Topics.OBJECT_EVENTS.name();
     private String auditTopic = Topics.AUDIT.name();
     private String inventoryTopic = Topics.FILES.name();
+    private String processingResultsTopic = Topics.PROCESSING_RESULTS.name();
+    private String shareCommandsTopic = Topics.SHARE_COMMANDS.name();
 
     @Override
     public SinkRecord apply(SinkRecord record) {
@@ -70,6 +83,14 @@ public final class JournalRows implements Transformation<SinkRecord> {
         } else if (topic.equals(auditTopic)) {
             table = AuditTable.NAME;
             row = AuditTable.toRow(decode(record, Topics.AUDIT.values()::decode, CloudEvent.class), position);
+        } else if (topic.equals(processingResultsTopic)) {
+            table = ProcessingResultsTable.NAME;
+            row = ProcessingResultsTable.toRow(decode(record, Topics.PROCESSING_RESULTS.values()::decode,
+                    ProcessingResult.class), kept(record), position);
+        } else if (topic.equals(shareCommandsTopic)) {
+            table = ShareCommandsTable.NAME;
+            row = ShareCommandsTable.toRow(decode(record, Topics.SHARE_COMMANDS.values()::decode, ShareCommand.class),
+                    kept(record), position);
         } else {
             throw new DataException("no journal table for topic " + topic + " at " + where(record));
         }
@@ -95,6 +116,18 @@ public final class JournalRows implements Transformation<SinkRecord> {
         }
     }
 
+    /** The record as a restore writes it back: its key and its value's exact bytes (decoded already, so bytes). */
+    private static KeptRecord.Source kept(SinkRecord record) {
+        if (record.key() != null && !(record.key() instanceof String)) {
+            throw new DataException("journal rows need the key as text (StringConverter) at " + where(record));
+        }
+        try {
+            return KeptRecord.Source.of((String) record.key(), (byte[]) record.value());
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage() + " at " + where(record), e);
+        }
+    }
+
     private static String where(SinkRecord record) {
         return record.topic() + "/" + record.kafkaPartition() + "@" + record.kafkaOffset();
     }
@@ -110,6 +143,8 @@ public final class JournalRows implements Transformation<SinkRecord> {
         journalTopic = parsed.getString(JOURNAL_TOPIC);
         auditTopic = parsed.getString(AUDIT_TOPIC);
         inventoryTopic = parsed.getString(INVENTORY_TOPIC);
+        processingResultsTopic = parsed.getString(PROCESSING_RESULTS_TOPIC);
+        shareCommandsTopic = parsed.getString(SHARE_COMMANDS_TOPIC);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.filetrail.journal.JournalConfig;
 import dev.filetrail.journal.table.AuditTable;
 import dev.filetrail.journal.table.InventoryTable;
 import dev.filetrail.journal.table.JournalTable;
+import dev.filetrail.journal.table.ProcessingResultsTable;
+import dev.filetrail.journal.table.ShareCommandsTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The configuration of the {@code filetrail-journal} connector: Iceberg's sink writing {@code journal},
- * {@code audit} and {@code inventory_changes} from {@code filetrail.object-events.v1}, {@code filetrail.audit.v1}
- * and {@code filetrail.files.v1}, with every group, transactional id and topic under the names the
+ * {@code audit}, {@code inventory_changes}, {@code processing_results} and {@code share_commands} from
+ * {@code filetrail.object-events.v1}, {@code filetrail.audit.v1}, {@code filetrail.files.v1},
+ * {@code filetrail.processing-results.v1} and {@code filetrail.share-commands.v1}, with every group, transactional id and topic under the names the
  * {@link KafkaRole#JOURNAL} role is granted.
  */
 public final class SinkConnector {
@@ -29,16 +32,23 @@ public final class SinkConnector {
     public static final String TRANSFORMATION = "dev.filetrail.journal.sink.JournalRows";
 
     /** The tables the connector writes, each from one of its {@link Sources}. */
-    public static final List<String> TABLES = List.of(JournalTable.NAME, AuditTable.NAME, InventoryTable.CHANGES);
+    public static final List<String> TABLES = List.of(JournalTable.NAME, AuditTable.NAME, InventoryTable.CHANGES,
+            ProcessingResultsTable.NAME, ShareCommandsTable.NAME);
 
     private SinkConnector() {
     }
 
     /** The topics the connector journals, one per table; {@link #FILETRAIL} is Filetrail's own. */
-    public record Sources(String journal, String audit, String inventory) {
-        /** filetrail.object-events.v1, filetrail.audit.v1, filetrail.files.v1. */
+    public record Sources(String journal, String audit, String inventory, String processingResults,
+                          String shareCommands) {
+        /** filetrail.object-events.v1, filetrail.audit.v1, filetrail.files.v1, processing-results, share-commands. */
         public static final Sources FILETRAIL = new Sources(Topics.OBJECT_EVENTS.name(), Topics.AUDIT.name(),
-                Topics.FILES.name());
+                Topics.FILES.name(), Topics.PROCESSING_RESULTS.name(), Topics.SHARE_COMMANDS.name());
+
+        /** The topics in the order of {@link #TABLES}. */
+        public List<String> topics() {
+            return List.of(journal, audit, inventory, processingResults, shareCommands);
+        }
     }
 
     /** The connector's properties, the sink's own Kafka clients logging in as {@code kafka}. */
@@ -60,7 +70,7 @@ public final class SinkConnector {
         c.put("name", name);
         c.put("connector.class", "org.apache.iceberg.connect.IcebergSinkConnector");
         c.put("tasks.max", String.valueOf(tasks));
-        c.put("topics", String.join(",", sources.journal(), sources.audit(), sources.inventory()));
+        c.put("topics", String.join(",", sources.topics()));
         c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("transforms", "rows");
@@ -68,6 +78,8 @@ public final class SinkConnector {
         c.put("transforms.rows." + JournalRows.JOURNAL_TOPIC, sources.journal());
         c.put("transforms.rows." + JournalRows.AUDIT_TOPIC, sources.audit());
         c.put("transforms.rows." + JournalRows.INVENTORY_TOPIC, sources.inventory());
+        c.put("transforms.rows." + JournalRows.PROCESSING_RESULTS_TOPIC, sources.processingResults());
+        c.put("transforms.rows." + JournalRows.SHARE_COMMANDS_TOPIC, sources.shareCommands());
         // One bad record must not stop the journal: it goes whole to the dead-letter topic, the reason in headers.
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", KafkaRole.JOURNAL_DLQ_TOPIC);

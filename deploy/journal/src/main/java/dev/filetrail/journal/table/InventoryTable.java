@@ -60,7 +60,9 @@ public final class InventoryTable {
             optional(7, "storage_class", Types.StringType.get()),
             optional(8, "last_modified", Types.TimestampType.withZone()),
             optional(9, "version_count", Types.LongType.get()),
-            optional(10, "delete_marker_count", Types.LongType.get()));
+            optional(10, "delete_marker_count", Types.LongType.get()),
+            optional(11, "tags", Types.MapType.ofOptional(12, 13, Types.StringType.get(), Types.StringType.get()),
+                    "the current version's S3 object tags, from the latest tag read in processing_results"));
 
     /** The row for a head of {@code filetrail.files.v1}. */
     public static Map<String, Object> toRow(FileHead head, JournalTable.Position position) {

@@ -150,7 +150,7 @@ public final class JournalTable {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         return value == null ? null : ((OffsetDateTime) value).toInstant();
     }
 }

@@ -30,11 +30,13 @@ public final class JournalTables {
     public record Definition(String name, Schema schema, PartitionSpec spec) {
     }
 
-    /** The three tables, in the order the sink's routing lists them. */
+    /** The five tables, in the order the sink's routing lists them. */
     public static final List<Definition> DEFINITIONS = List.of(
             new Definition(JournalTable.NAME, JournalTable.SCHEMA, JournalTable.SPEC),
             new Definition(AuditTable.NAME, AuditTable.SCHEMA, AuditTable.SPEC),
-            new Definition(InventoryTable.CHANGES, InventoryTable.SCHEMA, InventoryTable.SPEC));
+            new Definition(InventoryTable.CHANGES, InventoryTable.SCHEMA, InventoryTable.SPEC),
+            new Definition(ProcessingResultsTable.NAME, ProcessingResultsTable.SCHEMA, ProcessingResultsTable.SPEC),
+            new Definition(ShareCommandsTable.NAME, ShareCommandsTable.SCHEMA, ShareCommandsTable.SPEC));
 
     private final JournalConfig config;
 
@@ -54,6 +56,14 @@ public final class JournalTables {
         return table(InventoryTable.CHANGES);
     }
 
+    public TableIdentifier processingResults() {
+        return table(ProcessingResultsTable.NAME);
+    }
+
+    public TableIdentifier shareCommands() {
+        return table(ShareCommandsTable.NAME);
+    }
+
     public TableIdentifier inventory() {
         return table(InventoryTable.VIEW);
     }
@@ -62,7 +72,7 @@ public final class JournalTables {
         return TableIdentifier.of(config.icebergNamespace(), name);
     }
 
-    /** Makes sure the namespace, the three tables and the inventory view exist; returns the journal table. */
+    /** Makes sure the namespace, the five tables and the inventory view exist; returns the journal table. */
     public Table ensure(Catalog catalog) {
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(config.icebergNamespace())) {
             try {
@@ -97,8 +107,12 @@ public final class JournalTables {
 
     private void ensureInventoryView(ViewCatalog views) {
         TableIdentifier id = inventory();
-        if (views.viewExists(id)) {
-            return;
+        boolean exists = views.viewExists(id);
+        if (exists) {
+            var current = views.loadView(id).sqlFor(VIEW_DIALECTS.get(0));
+            if (current != null && current.sql().equals(InventoryTable.viewSql(InventoryTable.CHANGES))) {
+                return;
+            }
         }
         var builder = views.buildView(id).withSchema(InventoryTable.VIEW_SCHEMA)
                 .withDefaultNamespace(config.icebergNamespace())
@@ -107,8 +121,14 @@ public final class JournalTables {
             builder = builder.withQuery(dialect, InventoryTable.viewSql(InventoryTable.CHANGES));
         }
         try {
-            builder.create();
-            log.info("journal view created view={}", id);
+            if (exists) {
+                // an older version of the query (before the view had tags): a new version of the view
+                builder.replace();
+                log.info("journal view replaced view={}", id);
+            } else {
+                builder.create();
+                log.info("journal view created view={}", id);
+            }
         } catch (AlreadyExistsException raced) {
             // created by another process meanwhile
         }

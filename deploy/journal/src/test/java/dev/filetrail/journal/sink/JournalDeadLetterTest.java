@@ -51,7 +51,9 @@ class JournalDeadLetterTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         SinkConnector.Sources sources = new SinkConnector.Sources(KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".events",
                 KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".audit",
-                KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".files");
+                KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".files",
+                KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".results",
+                KafkaRole.JOURNAL_TOPIC_PREFIX + "drill-" + run + ".shares");
         try (var client = s3.client()) {
             if (client.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(JournalConfig.LOCAL_WAREHOUSE_BUCKET))) {
                 client.createBucket(b -> b.bucket(JournalConfig.LOCAL_WAREHOUSE_BUCKET));
@@ -67,8 +69,7 @@ class JournalDeadLetterTest {
         JournalConfig config = JournalConfig.fromEnvironment(env);
         try (Admin admin = kafka.admin()) {
             JournalSink.createTopics(admin, (short) 1);
-            admin.createTopics(List.of(new NewTopic(sources.journal(), 1, (short) 1),
-                    new NewTopic(sources.audit(), 1, (short) 1), new NewTopic(sources.inventory(), 1, (short) 1)))
+            admin.createTopics(sources.topics().stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
         }
         long dlqStart = endOffset(kafka, KafkaRole.JOURNAL_DLQ_TOPIC);

@@ -12,7 +12,10 @@ import dev.filetrail.journal.JournalSamples;
 import dev.filetrail.journal.TableSamples;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.share.ShareCommand;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -103,6 +106,58 @@ class JournalRowsTest {
     @SuppressWarnings("unchecked")
     private static String route(JournalRows transformation, SinkRecord in) {
         return (String) ((Map<String, Object>) transformation.apply(in).value()).get(JournalRows.ROUTE_FIELD);
+    }
+
+    @Test
+    void aProcessingResultIsATypedRowKeepingItsRecord() {
+        ProcessingResult result = TableSamples.results("rows", 2).get(1);
+        byte[] value = Topics.PROCESSING_RESULTS.values().encode(result);
+        SinkRecord in = new SinkRecord(Topics.PROCESSING_RESULTS.name(), 1, null, result.recordKey(), null, value, 8L,
+                1_700_000_000_500L, TimestampType.CREATE_TIME);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = (Map<String, Object>) rows.apply(in).value();
+        assertThat(row).containsEntry(JournalRows.ROUTE_FIELD, "processing_results")
+                .containsEntry("result_id", result.resultId()).containsEntry("processor", "metadata")
+                .containsEntry("status", "SUCCEEDED").containsEntry("width", 4000).containsEntry("tags", result.tags())
+                .containsEntry("record_key", result.recordKey())
+                .containsEntry("record_value", new String(value, StandardCharsets.UTF_8))
+                .containsEntry("kafka_partition", 1).containsEntry("kafka_offset", 8L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> exif = (Map<String, Object>) row.get("exif");
+        assertThat(exif).containsEntry("camera_make", "Canon").containsEntry("gps_latitude", result.exif().gpsLatitude());
+        ProcessingResult thumbs = TableSamples.results("rows", 1).get(0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list = (List<Map<String, Object>>) ((Map<String, Object>) rows.apply(new SinkRecord(
+                Topics.PROCESSING_RESULTS.name(), 0, null, thumbs.recordKey(), null,
+                Topics.PROCESSING_RESULTS.values().encode(thumbs), 1L)).value()).get("thumbnails");
+        assertThat(list).extracting(t -> t.get("key")).containsExactly(thumbs.thumbnails().get(0).key(),
+                thumbs.thumbnails().get(1).key());
+    }
+
+    @Test
+    void aShareCommandIsATypedRowWithoutItsHashesInColumns() {
+        ShareCommand command = TableSamples.shares("rows", 1).get(0);
+        byte[] value = Topics.SHARE_COMMANDS.values().encode(command);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = (Map<String, Object>) rows.apply(new SinkRecord(Topics.SHARE_COMMANDS.name(), 0, null,
+                command.recordKey(), null, value, 3L)).value();
+        assertThat(row).containsEntry(JournalRows.ROUTE_FIELD, "share_commands").containsEntry("type", "CREATE")
+                .containsEntry("link_id", command.linkId()).containsEntry("has_password", true)
+                .containsEntry("record_value", new String(value, StandardCharsets.UTF_8))
+                .doesNotContainKeys("token_sha256", "password_hash");
+        assertThat(((OffsetDateTime) row.get("issued_at")).toInstant())
+                .isEqualTo(command.issuedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+
+    @Test
+    void refusesAResultOrCommandThatDoesNotDecodeOrIsNotUtf8() {
+        assertThatThrownBy(() -> rows.apply(new SinkRecord(Topics.PROCESSING_RESULTS.name(), 0, null, "b/k", null,
+                "{\"status\": \"MAYBE\"}".getBytes(StandardCharsets.UTF_8), 5L)))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("not a ProcessingResult at filetrail.processing-results.v1/0@5");
+        byte[] latin1 = "{\"commandId\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> rows.apply(new SinkRecord(Topics.SHARE_COMMANDS.name(), 0, null, "b/k", null,
+                latin1, 6L))).isInstanceOf(DataException.class).hasMessageContaining("@6");
     }
 
     @Test

@@ -24,6 +24,10 @@ import dev.filetrail.journal.read.JournalRestore;
 import dev.filetrail.journal.sql.JournalSql;
 import dev.filetrail.journal.table.JournalTable;
 import dev.filetrail.journal.table.JournalTables;
+import dev.filetrail.journal.table.ProcessingResultsTable;
+import dev.filetrail.journal.table.ShareCommandsTable;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.share.ShareCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -290,6 +294,138 @@ class JournalSinkTest {
         Map<String, Long> answered = new HashMap<>();
         types.rows().forEach(r -> answered.put((String) r.get(0), ((Number) r.get(1)).longValue()));
         assertThat(answered).isEqualTo(perType);
+    }
+
+    /**
+     * Processing results and share commands: typed rows (thumbnails a list of structs, EXIF a struct, tags a map),
+     * partitioned by day and processor / by day, answered by SQL; and each topic rebuilt from its table into an empty
+     * topic, byte for byte at the same partitions, offsets and timestamps.
+     */
+    @Test
+    @Order(7)
+    void journalsProcessingResultsAndShareCommandsAndRestoresBothByteForByte() throws Exception {
+        List<ProcessingResult> results = TableSamples.results("pr", 40);
+        List<ShareCommand> shares = TableSamples.shares("sc", 24);
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.BRIDGE).newProducer(Map.of("linger.ms", 5),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (ProcessingResult r : results) {
+                producer.send(new ProducerRecord<>(Topics.PROCESSING_RESULTS.name(), r.recordKey(),
+                        Topics.PROCESSING_RESULTS.values().encode(r)));
+            }
+            producer.flush();
+        }
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.API).newProducer(Map.of("linger.ms", 5),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (ShareCommand c : shares) {
+                producer.send(new ProducerRecord<>(Topics.SHARE_COMMANDS.name(), c.recordKey(),
+                        Topics.SHARE_COMMANDS.values().encode(c)));
+            }
+            producer.flush();
+        }
+        JournalTables tables = new JournalTables(config);
+        awaitRows(tables.processingResults(), Topics.PROCESSING_RESULTS.name());
+        awaitRows(tables.shareCommands(), Topics.SHARE_COMMANDS.name());
+
+        Catalog catalog = config.catalog();
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            Table table = catalog.loadTable(tables.processingResults());
+            assertThat(table.spec().fields()).extracting(f -> f.name()).containsExactly("processed_at_day", "processor");
+            assertThat(table.schema().findField("tags").type().isMapType()).isTrue();
+            Map<String, Record> byId = new HashMap<>();
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+                rows.forEach(r -> byId.put((String) r.getField("result_id"), r.copy()));
+            }
+            assertThat(byId.keySet()).isEqualTo(results.stream().map(ProcessingResult::resultId).collect(Collectors.toSet()));
+            ProcessingResult thumbs = results.get(0);
+            @SuppressWarnings("unchecked")
+            List<Record> thumbnails = (List<Record>) byId.get(thumbs.resultId()).getField("thumbnails");
+            assertThat(thumbnails).extracting(t -> t.getField("key") + "/" + t.getField("bytes"))
+                    .containsExactlyElementsOf(thumbs.thumbnails().stream().map(t -> t.key() + "/" + t.bytes()).toList());
+            ProcessingResult meta = results.get(1);
+            Record metaRow = byId.get(meta.resultId());
+            assertThat(metaRow.getField("tags")).isEqualTo(meta.tags());
+            assertThat(((Record) metaRow.getField("exif")).getField("camera_model")).isEqualTo(meta.exif().cameraModel());
+            assertThat(((OffsetDateTime) metaRow.getField("processed_at")).toInstant())
+                    .isEqualTo(meta.processedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+            assertThat(byId.get(results.get(3).resultId()).getField("failure_reason")).isEqualTo(results.get(3).failureReason());
+
+            Table commands = catalog.loadTable(tables.shareCommands());
+            assertThat(commands.spec().fields()).extracting(f -> f.name()).containsExactly("issued_at_day");
+        }
+
+        // SQL: tags as a map, thumbnails as a list
+        Map<String, Long> perTeam = results.stream().filter(r -> r.tags() != null && r.tags().containsKey("team"))
+                .collect(Collectors.groupingBy(r -> r.tags().get("team"), Collectors.counting()));
+        JournalSql.Result teams = new JournalSql(config).query(
+                "SELECT tags['team'] AS team, count(*) AS n FROM processing_results WHERE result_id LIKE 'pr-%' "
+                        + "AND tags['team'] IS NOT NULL GROUP BY 1");
+        Map<String, Long> answered = new HashMap<>();
+        teams.rows().forEach(r -> answered.put(String.valueOf(r.get(0)), ((Number) r.get(1)).longValue()));
+        assertThat(answered).isEqualTo(perTeam).isNotEmpty();
+        long thumbnailCount = results.stream().filter(r -> r.thumbnails() != null).mapToLong(r -> r.thumbnails().size()).sum();
+        JournalSql.Result thumbs = new JournalSql(config).query(
+                "SELECT sum(len(thumbnails)) FROM processing_results WHERE result_id LIKE 'pr-%'");
+        assertThat(((Number) thumbs.rows().get(0).get(0)).longValue()).isEqualTo(thumbnailCount).isPositive();
+        long revoked = shares.stream().filter(c -> c.type() == ShareCommand.Type.REVOKE).count();
+        JournalSql.Result revokes = new JournalSql(config).query(
+                "SELECT count(*) FROM share_commands WHERE type = 'REVOKE' AND command_id LIKE 'sc-%'");
+        assertThat(((Number) revokes.rows().get(0).get(0)).longValue()).isEqualTo(revoked).isPositive();
+
+        // the inventory's tags: the current version's latest tag read (by tags_fetched_at); none for an untagged one
+        java.util.function.Function<ProcessingResult, Map<String, String>> latestTags = v -> results.stream()
+                .filter(r -> r.bucket().equals(v.bucket()) && r.key().equals(v.key())
+                        && r.versionId().equals(v.versionId()) && r.tags() != null && r.tagsFetchedAt() != null)
+                .max(java.util.Comparator.comparing(ProcessingResult::tagsFetchedAt))
+                .map(ProcessingResult::tags).orElse(null);
+        ProcessingResult tagged = results.get(1);
+        ProcessingResult untagged = results.stream().filter(r -> latestTags.apply(r) == null).findFirst().orElseThrow();
+        try (KafkaProducer<String, byte[]> producer = kafka.settings(KafkaRole.STREAMS).newProducer(Map.of(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (ProcessingResult r : List.of(tagged, untagged)) {
+                producer.send(new ProducerRecord<>(Topics.FILES.name(), r.recordKey(), Topics.FILES.values().encode(
+                        TableSamples.live(r.bucket(), r.key(), r.versionId(), 1, 5))));
+            }
+            producer.flush();
+        }
+        awaitRows(tables.inventoryChanges(), Topics.FILES.name());
+        JournalSql.Result inventory = new JournalSql(config).query("SELECT key, tags['team'] AS team, "
+                + "tags['class'] AS class, CAST(cardinality(tags) AS BIGINT) AS n FROM inventory WHERE key LIKE 'pr/%' ORDER BY key");
+        Map<String, List<Object>> byKey = new HashMap<>();
+        inventory.rows().forEach(r -> byKey.put((String) r.get(0), r.subList(1, 4)));
+        assertThat(byKey).containsOnlyKeys(tagged.key(), untagged.key());
+        Map<String, String> expectedTags = latestTags.apply(tagged);
+        assertThat(byKey.get(tagged.key())).containsExactly(expectedTags.get("team"), expectedTags.get("class"),
+                (long) expectedTags.size());
+        assertThat(byKey.get(untagged.key())).containsExactly(null, null, null);
+
+        assertRestoredByteForByte(ProcessingResultsTable.NAME, Topics.PROCESSING_RESULTS.name());
+        assertRestoredByteForByte(ShareCommandsTable.NAME, Topics.SHARE_COMMANDS.name());
+    }
+
+    private static void assertRestoredByteForByte(String table, String topic) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> original = TopicContents.all(kafka.settings(KafkaRole.OPS), topic);
+        String restored = topic + ".restored";
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(restored, KafkaCluster.TEST_PARTITIONS, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        JournalRestore.Summary summary = new JournalRestore(kafka.settings(KafkaRole.OPS))
+                .restoreRecords(new JournalReader(config).readKept(table, null, null), restored);
+        assertThat(summary.partitionsKept()).isTrue();
+        assertThat(summary.written()).isEqualTo(original.size()).isPositive();
+        List<ConsumerRecord<byte[], byte[]>> copy = TopicContents.all(kafka.settings(KafkaRole.OPS), restored);
+        assertThat(copy).hasSameSizeAs(original);
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            ConsumerRecord<byte[], byte[]> a = original.get(i);
+            ConsumerRecord<byte[], byte[]> b = copy.get(i);
+            if (a.partition() != b.partition() || a.offset() != b.offset() || a.timestamp() != b.timestamp()
+                    || !Arrays.equals(a.key(), b.key()) || !Arrays.equals(a.value(), b.value())) {
+                differences.add(a.partition() + "@" + a.offset() + "\n  original " + new String(a.value())
+                        + "\n  restored " + new String(b.value()));
+            }
+        }
+        assertThat(differences).as(table).isEmpty();
     }
 
     /** Waits until {@code table} holds as many rows as {@code topic} has records. */

@@ -28,8 +28,8 @@ final class JournalCommand implements Runnable {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = {"Creates what the journal's connector needs and may not create itself: its control and "
-                    + "dead-letter topics (as the ops role), and the namespace, the tables journal, audit and "
-                    + "inventory_changes with Filetrail's schemas and, where the catalog holds views, the inventory "
+                    + "dead-letter topics (as the ops role), and the namespace, the tables journal, audit, "
+                    + "inventory_changes, processing_results and share_commands with Filetrail's schemas and, where the catalog holds views, the inventory "
                     + "view. What exists is left as it is. Run it once before the connector starts (in AWS: in the "
                     + "ops task, after `filetrail topics create`).",
                     "Configured by KAFKA_* (the ops role), TOPIC_REPLICATION_FACTOR, JOURNAL_CATALOG_TYPE (jdbc|glue), "
@@ -56,7 +56,8 @@ final class JournalCommand implements Runnable {
             }
             Result result = new Result(config.catalogType() + ":" + config.catalogName(), config.namespace(),
                     List.of(KafkaRole.JOURNAL_CONTROL_TOPIC, KafkaRole.JOURNAL_DLQ_TOPIC), config.warehouse());
-            print(result, out -> out.printf("Journal ready: topics %s; tables journal, audit, inventory_changes in %s "
+            print(result, out -> out.printf("Journal ready: topics %s; tables " + String.join(", ",
+                    dev.filetrail.journal.sink.SinkConnector.TABLES) + " in %s "
                     + "(%s), warehouse %s%n", result.topics(), result.namespace(), result.catalog(), result.warehouse()));
             return OK;
         }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
                 + "consumer that lost data.",
                 "With --from-journal: rebuilds an event topic from the journal's Iceberg table instead (e.g. after the "
                         + "cluster was lost): the canonical records, byte for byte, in their original partitions and order; "
-                        + "--from/--to then bound the events' time, and --into must be empty.",
+                        + "--from/--to then bound the events' time, and --into must be empty. --table processing_results "
+                        + "or share_commands rebuilds those topics the same way (--from/--to bound the records' Kafka "
+                        + "timestamps).",
                 "Times: ISO-8601 (2025-01-31T12:00:00Z), a date (UTC), epoch ms, now, or an age (15m, 2h, 7d).",
                 "Configured by KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* (the ops role: both topics "
                         + "must start with filetrail.), and TOPIC_REPLICATION_FACTOR for --create-target."})
@@ -32,6 +34,11 @@ final class ReplayCommand extends OpsCommand {
     @Option(names = "--from-journal", description = "Read the journal's Iceberg table (JOURNAL_* variables, see "
             + "filetrail sql) instead of a topic.")
     boolean fromJournal;
+
+    @Option(names = "--table", defaultValue = "journal", description = "With --from-journal: the table to restore "
+            + "from: journal (default; filetrail.object-events.v1), processing_results "
+            + "(filetrail.processing-results.v1) or share_commands (filetrail.share-commands.v1).")
+    String table;
 
     @Option(names = "--from", converter = TimeArgument.class, description = "Start of the window (inclusive; "
             + "required with --topic).")
@@ -56,7 +63,7 @@ final class ReplayCommand extends OpsCommand {
     }
 
     /** The summary of a replay from the journal, as printed. */
-    record JournalResult(String into, Instant from, Instant to, boolean dryRun, boolean targetCreated, long rows,
+    record JournalResult(String table, String into, Instant from, Instant to, boolean dryRun, boolean targetCreated, long rows,
                          long written, Map<Integer, Long> writtenByPartition, boolean partitionsKept, double seconds) {
     }
 
@@ -134,7 +141,18 @@ final class ReplayCommand extends OpsCommand {
         return OK;
     }
 
+    /** The topic each restorable table was journalled from: its definition is what --create-target creates. */
+    private static final Map<String, String> TABLE_TOPICS = Map.of(
+            dev.filetrail.journal.table.JournalTable.NAME, dev.filetrail.events.Topics.OBJECT_EVENTS.name(),
+            dev.filetrail.journal.table.ProcessingResultsTable.NAME, dev.filetrail.events.Topics.PROCESSING_RESULTS.name(),
+            dev.filetrail.journal.table.ShareCommandsTable.NAME, dev.filetrail.events.Topics.SHARE_COMMANDS.name());
+
     private Integer fromJournal(KafkaClientSettings kafka) throws Exception {
+        String source = TABLE_TOPICS.get(table);
+        if (source == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--table must be one of "
+                    + new java.util.TreeSet<>(TABLE_TOPICS.keySet()) + ", was '" + table + "'");
+        }
         boolean created = false;
         try (Admin admin = kafka.newAdmin()) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -143,9 +161,9 @@ final class ReplayCommand extends OpsCommand {
                     throw new IllegalArgumentException("topic " + into + " does not exist (add --create-target to create "
                             + "it, without --dry-run)");
                 }
-                // the event topic's contract: its partitions, retention (forever) and limits
+                // the source topic's contract: its partitions, retention (forever) and limits
                 admin.createTopics(List.of(TopicSetup.fromEnvironment(env::get)
-                        .definitionAs(dev.filetrail.events.Topics.OBJECT_EVENTS.name(), into))).all().get(30, TimeUnit.SECONDS);
+                        .definitionAs(source, into))).all().get(30, TimeUnit.SECONDS);
                 created = true;
             } else {
                 long records = records(admin, into);
@@ -156,21 +174,30 @@ final class ReplayCommand extends OpsCommand {
             }
         }
         long started = System.nanoTime();
-        java.util.List<dev.filetrail.journal.table.JournalTable.Row> rows =
-                new dev.filetrail.journal.read.JournalReader(dev.filetrail.journal.JournalConfig.fromEnvironment(env).withComponent("ops"))
-                        .read(from, to);
-        dev.filetrail.journal.read.JournalRestore.Summary summary = dryRun ? null
-                : new dev.filetrail.journal.read.JournalRestore(kafka).restore(rows, into);
-        JournalResult result = new JournalResult(into, from, to, dryRun, created, rows.size(),
+        var reader = new dev.filetrail.journal.read.JournalReader(
+                dev.filetrail.journal.JournalConfig.fromEnvironment(env).withComponent("ops"));
+        var restore = new dev.filetrail.journal.read.JournalRestore(kafka);
+        int rowCount;
+        dev.filetrail.journal.read.JournalRestore.Summary summary;
+        if (table.equals(dev.filetrail.journal.table.JournalTable.NAME)) {
+            var rows = reader.read(from, to);
+            rowCount = rows.size();
+            summary = dryRun ? null : restore.restore(rows, into);
+        } else {
+            var rows = reader.readKept(table, from, to);
+            rowCount = rows.size();
+            summary = dryRun ? null : restore.restoreRecords(rows, into);
+        }
+        JournalResult result = new JournalResult(table, into, from, to, dryRun, created, rowCount,
                 summary == null ? 0 : summary.written(), summary == null ? Map.of() : summary.writtenByPartition(),
                 summary == null || summary.partitionsKept(), seconds(System.nanoTime() - started));
         print(result, out -> {
-            out.printf("Replay of the journal [%s .. %s] into %s%s%n", from == null ? "start" : from,
+            out.printf("Replay of the journal's %s [%s .. %s] into %s%s%n", table, from == null ? "start" : from,
                     to == null ? "end" : to, into, dryRun ? " (dry run)" : "");
             if (result.targetCreated()) {
                 out.printf("  created topic    %s%n", into);
             }
-            out.printf("  journal rows     %,d%n", result.rows());
+            out.printf("  table rows       %,d%n", result.rows());
             out.printf("  records written  %,d%s%n", result.written(), dryRun ? " (dry run: none)" : "");
             out.printf("  partitions kept  %s%n", result.partitionsKept() ? "yes" : "no (the target has fewer partitions)");
             out.printf("  took             %.1f s%n", result.seconds());

@@ -17,7 +17,6 @@ import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.events.kafka.TopicSetup;
 import dev.filetrail.journal.JournalConfig;
 import dev.filetrail.journal.sink.JournalSink;
-import dev.filetrail.journal.table.JournalTable;
 import dev.filetrail.lambda.config.LambdaConfig;
 import dev.filetrail.lambda.metadata.MetadataHandler;
 import dev.filetrail.lambda.thumbnails.ThumbnailHandler;
@@ -233,8 +232,9 @@ public final class LocalStack implements AutoCloseable {
             JournalConfig journalConfig = JournalConfig.fromEnvironment(serviceEnvironment(KafkaRole.JOURNAL));
             keep(JournalSink.start(journalConfig, kafka.settings(KafkaRole.JOURNAL), 1));
             journal = new Endpoints.Journal(journalConfig.catalogName(), journalConfig.catalogUrl(),
-                    journalConfig.catalogUser(), journalConfig.catalogPassword(), journalConfig.warehouse(), journalConfig.namespace(), java.util.List.of(JournalTable.NAME, dev.filetrail.journal.table.AuditTable.NAME,
-                    dev.filetrail.journal.table.InventoryTable.CHANGES, dev.filetrail.journal.table.InventoryTable.VIEW),
+                    journalConfig.catalogUser(), journalConfig.catalogPassword(), journalConfig.warehouse(), journalConfig.namespace(), java.util.stream.Stream.concat(
+                    dev.filetrail.journal.sink.SinkConnector.TABLES.stream(),
+                    java.util.stream.Stream.of(dev.filetrail.journal.table.InventoryTable.VIEW)).toList(),
                     journalConfig.commitIntervalMs());
         }
 

@@ -64,7 +64,22 @@ class JournalCommandsTest {
         assertThat(demo.substring(demo.indexOf("The audit trail in Iceberg"))).contains("dev.filetrail.version.created")
                 .contains("dev.filetrail.delete-marker.created");
         assertThat(stack.endpoints().journal().tables()).containsExactly("journal", "audit", "inventory_changes",
-                "inventory");
+                "processing_results", "share_commands", "inventory");
+    }
+
+    /** The demo's photo: its thumbnailer result (the thumbnails the processor made) is a row of processing_results. */
+    @Test
+    void theDemosThumbnailsAreInProcessingResults() throws Exception {
+        String query = "SELECT 'thumbs=' || len(thumbnails) || ';' AS t FROM processing_results "
+                + "WHERE processor = 'thumbnailer' AND status = 'SUCCEEDED' AND key = 'photos/sunset at the beach.png'";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        String[] answer = run("sql", query);
+        while (!answer[0].matches("(?s).*thumbs=[1-9][0-9]*;.*")) {
+            assertThat(System.nanoTime()).as("processing_results: %s", answer[0] + answer[1]).isLessThan(deadline);
+            Thread.sleep(500);
+            answer = run("sql", query);
+        }
+        assertThat(answer[1]).isEmpty();
     }
 
     @Test

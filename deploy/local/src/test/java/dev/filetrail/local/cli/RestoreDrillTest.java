@@ -10,6 +10,10 @@ import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
 import dev.filetrail.events.object.ObjectEventWriter;
 import dev.filetrail.events.object.Origin;
+import dev.filetrail.events.processing.ExifData;
+import dev.filetrail.events.processing.ProcessingResult;
+import dev.filetrail.events.processing.Thumbnail;
+import dev.filetrail.events.share.ShareCommand;
 import dev.filetrail.launcher.cli.FiletrailCommand;
 import dev.filetrail.local.stack.ApiClient;
 import dev.filetrail.local.stack.Demo;
@@ -34,30 +38,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The restore drill to the end, as after losing the cluster: events are written to one stack and journalled; a second
- * stack with a new, empty cluster and read model gets its event topic back from the first one's journal (catalog and
- * warehouse) with {@code filetrail replay --from-journal}; its own topology and projector rebuild state and read
- * model from the restored topic; heads, history and audit are then identical on both, record for record.
+ * The restore drill to the end, as after losing the cluster: object events, processing results (thumbnails, metadata
+ * with EXIF and tags) and share commands are written to one stack and journalled; a second stack with a new, empty
+ * cluster and read model gets the three topics back from the first one's journal (catalog and warehouse) with
+ * {@code filetrail replay --from-journal [--table …]}, in the order they were first written; its own topology and
+ * projector rebuild state and read model from the restored topics; heads, history, share links and audit are then
+ * identical on both, record for record, and the API answers the same histories and share links.
  */
 class RestoreDrillTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final String BUCKET = "drill-bucket";
 
     @Test
-    void aClusterRestoredFromTheJournalRebuildsIdenticalHeadsHistoryAndAudit(@TempDir Path one, @TempDir Path two)
+    void aClusterRestoredFromTheJournalRebuildsIdenticalHeadsHistoryLinksAndAudit(@TempDir Path one, @TempDir Path two)
             throws Exception {
         List<ObjectEvent> events = events();
+        List<ProcessingResult> results = results();
+        List<ShareCommand> shares = shares();
+        // each event, each result and each share command is one audit fact (the links rejected or revoked too)
+        int afterEvents = events.size();
+        int afterResults = afterEvents + results.size();
+        int afterShares = afterResults + shares.size();
         try (LocalStack original = LocalStack.start(LocalStackConfig.ephemeral(one).withJournal(1000))) {
             produce(original, events);
-            awaitSize(original, Topics.AUDIT.name(), events.size());
-            String expected = "rows=" + events.size() + ";";
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            String[] count = run(original.serviceEnvironment(), "sql", "SELECT 'rows=' || count(*) || ';' AS n FROM journal");
-            while (!count[0].contains(expected)) {
-                assertThat(System.nanoTime()).as("journal rows: %s", count[0] + count[1]).isLessThan(deadline);
-                Thread.sleep(500);
-                count = run(original.serviceEnvironment(), "sql", "SELECT 'rows=' || count(*) || ';' AS n FROM journal");
-            }
+            awaitSize(original, Topics.AUDIT.name(), afterEvents);
+            produce(original, KafkaRole.BRIDGE, Topics.PROCESSING_RESULTS.name(), results.stream()
+                    .map(r -> Map.entry(r.recordKey(), Topics.PROCESSING_RESULTS.values().encode(r))).toList());
+            awaitSize(original, Topics.AUDIT.name(), afterResults);
+            produce(original, KafkaRole.API, Topics.SHARE_COMMANDS.name(), shares.stream()
+                    .map(c -> Map.entry(c.recordKey(), Topics.SHARE_COMMANDS.values().encode(c))).toList());
+            awaitSize(original, Topics.AUDIT.name(), afterShares);
+            awaitJournal(original, "journal", events.size());
+            awaitJournal(original, "processing_results", results.size());
+            awaitJournal(original, "share_commands", shares.size());
 
             try (LocalStack restored = LocalStack.start(LocalStackConfig.ephemeral(two))) {
                 // the new cluster's event topic is empty; the journal is the first stack's catalog and warehouse
@@ -73,21 +86,38 @@ class RestoreDrillTest {
                                 journal.get(name));
                     }
                 }
+                // in the order they were first written: a share link is decided against the history before it
                 String[] replay = run(env, "replay", "--from-journal", "--into", Topics.OBJECT_EVENTS.name(),
                         "--no-progress");
                 assertThat(replay[1]).isEmpty();
                 assertThat(replay[0]).contains("partitions kept  yes");
+                awaitSize(restored, Topics.AUDIT.name(), afterEvents);
+                String[] replayResults = run(env, "replay", "--from-journal", "--table", "processing_results",
+                        "--into", Topics.PROCESSING_RESULTS.name(), "--no-progress");
+                assertThat(replayResults[1]).isEmpty();
+                assertThat(replayResults[0]).contains("table rows       " + results.size()).contains("partitions kept  yes");
+                awaitSize(restored, Topics.AUDIT.name(), afterResults);
+                String[] replayShares = run(env, "replay", "--from-journal", "--table", "share_commands",
+                        "--into", Topics.SHARE_COMMANDS.name(), "--no-progress");
+                assertThat(replayShares[1]).isEmpty();
+                assertThat(replayShares[0]).contains("table rows       " + shares.size());
+                awaitSize(restored, Topics.AUDIT.name(), afterShares);
 
-                awaitSize(restored, Topics.AUDIT.name(), events.size());
-                assertThat(records(restored, Topics.OBJECT_EVENTS.name()))
-                        .isEqualTo(records(original, Topics.OBJECT_EVENTS.name()));
+                // the restored topics: byte for byte, at the same partitions and offsets, with the same timestamps
+                for (String topic : List.of(Topics.OBJECT_EVENTS.name(), Topics.PROCESSING_RESULTS.name(),
+                        Topics.SHARE_COMMANDS.name())) {
+                    assertThat(exactRecords(restored, topic)).as(topic).isEqualTo(exactRecords(original, topic))
+                            .isNotEmpty();
+                }
                 // heads: the latest record per object of the compacted topic
                 assertThat(latestPerKey(restored, Topics.FILES.name())).isEqualTo(latestPerKey(original, Topics.FILES.name()))
                         .hasSize(KEYS);
                 assertThat(records(restored, Topics.FILE_VERSIONS.name()))
                         .isEqualTo(records(original, Topics.FILE_VERSIONS.name())).isNotEmpty();
                 assertThat(records(restored, Topics.AUDIT.name())).isEqualTo(records(original, Topics.AUDIT.name()))
-                        .hasSize(events.size());
+                        .hasSize(afterShares);
+                assertThat(latestPerKey(restored, Topics.SHARE_LINKS.name()))
+                        .isEqualTo(latestPerKey(original, Topics.SHARE_LINKS.name())).hasSize(shares.size() - 1);
 
                 // the read model, as the API answers it
                 ApiClient before = new ApiClient(original.endpoints().api(), original.endpoints().adminApiKey());
@@ -95,17 +125,117 @@ class RestoreDrillTest {
                 for (int k = 0; k < KEYS; k++) {
                     String key = key(k);
                     int versions = (int) events.stream().filter(e -> e.key().equals(key)).count();
-                    JsonNode a = before.await(Demo.versionsPath(BUCKET, key),
-                            body -> body.path("versions").size() >= versions, WAIT);
-                    JsonNode b = after.await(Demo.versionsPath(BUCKET, key),
-                            body -> body.path("versions").size() >= versions, WAIT);
+                    int k2 = k;
+                    JsonNode a = before.await(Demo.versionsPath(BUCKET, key), body -> settled(body, versions, k2), WAIT);
+                    JsonNode b = after.await(Demo.versionsPath(BUCKET, key), body -> settled(body, versions, k2), WAIT);
                     assertThat(b).as(key).isEqualTo(a);
+                }
+                // the share links, as the API answers them: active, revoked, rejected alike
+                for (ShareCommand c : shares) {
+                    if (c.type() != ShareCommand.Type.CREATE) {
+                        continue;
+                    }
+                    String path = "/v1/shares/" + c.linkId();
+                    java.util.function.Predicate<JsonNode> done = body -> body.hasNonNull("status")
+                            && (!c.linkId().equals(REVOKED_LINK) || "REVOKED".equals(body.path("status").asText()));
+                    JsonNode a = before.await(path, done, WAIT);
+                    JsonNode b = after.await(path, done, WAIT);
+                    assertThat(b).as(path).isEqualTo(a);
                 }
             }
         }
     }
 
     private static final int KEYS = 6;
+    private static final String REVOKED_LINK = link(1);
+
+    /** A link id of the form the API makes and accepts ({@code shl_} and 24 hex digits). */
+    private static String link(int n) {
+        return String.format("shl_%024x", n);
+    }
+
+    /** The history as the API answers it once every result is in: the thumbnails and the tags shown. */
+    private static boolean settled(JsonNode body, int versions, int k) {
+        if (body.path("versions").size() < versions) {
+            return false;
+        }
+        boolean thumbs = false;
+        boolean tags = false;
+        for (JsonNode v : body.path("versions")) {
+            thumbs |= v.path("versionId").asText().equals("v" + k + "x0") && v.path("thumbnailCount").asInt() == 2;
+            tags |= v.path("versionId").asText().equals("v" + k + "x1") && v.path("tags").has("team");
+        }
+        return thumbs && tags;
+    }
+
+    /** For each key: thumbnails of its first version, metadata (EXIF, GPS, tags) of its second. */
+    private static List<ProcessingResult> results() {
+        List<ProcessingResult> out = new ArrayList<>();
+        Instant base = Instant.parse("2026-11-30T12:00:00.123456789Z");
+        for (int k = 0; k < KEYS; k++) {
+            Instant at = base.plusSeconds(k * 60L);
+            out.add(new ProcessingResult("drill-thumbs-" + k, ProcessingResult.THUMBNAILER, BUCKET, key(k), "v" + k + "x0",
+                    ProcessingResult.Status.SUCCEEDED, null, "image/jpeg", 4000, 3000, 1000L + k, null, null,
+                    List.of(new Thumbnail(256, 256, 192, "image/webp", "drill-thumbs", "t/" + k + "-256.webp", 9_000L + k),
+                            new Thumbnail(1024, 1024, 768, "image/webp", "drill-thumbs", "t/" + k + "-1024.webp", 80_000L)),
+                    at));
+            out.add(new ProcessingResult("drill-meta-" + k, ProcessingResult.METADATA, BUCKET, key(k), "v" + k + "x1",
+                    ProcessingResult.Status.SUCCEEDED, null, "image/jpeg", 4000, 3000, 1001L + k, "sha-" + k,
+                    new ExifData(at.minusSeconds(86_400), "Canon", "EOS R" + k, 1, 48.1 + k, 11.5), List.of(), at)
+                    .withTags(Map.of("team", "t" + k, "class", "drill"), at.plusMillis(5)));
+        }
+        return out;
+    }
+
+    /**
+     * A link per key, pinned to the first version on even keys (their newest entry is a delete marker) and following
+     * the current version on odd ones; one unpinned link on a deleted key (rejected); link 1 revoked.
+     */
+    private static List<ShareCommand> shares() {
+        List<ShareCommand> out = new ArrayList<>();
+        Instant base = Instant.parse("2026-11-30T14:00:00.5Z");
+        for (int k = 0; k < KEYS; k++) {
+            Instant at = base.plusSeconds(k * 60L);
+            out.add(new ShareCommand("drill-share-" + k, ShareCommand.Type.CREATE, link(k), BUCKET, key(k),
+                    "token-sha-" + k, k % 2 == 0 ? "v" + k + "x0" : null, at.plusSeconds(86_400L * 30),
+                    k == 3 ? "$argon2id$drill" : null, k != 5, "key:drill", "198.51.100." + k, at));
+        }
+        out.add(new ShareCommand("drill-share-rejected", ShareCommand.Type.CREATE, link(99), BUCKET, key(2),
+                "token-sha-r", null, null, null, true, "key:drill", "198.51.100.9", base.plusSeconds(900)));
+        out.add(new ShareCommand("drill-revoke-1", ShareCommand.Type.REVOKE, REVOKED_LINK, BUCKET, key(1), null, null,
+                null, null, null, "key:drill", "198.51.100.1", base.plusSeconds(1_200)));
+        return out;
+    }
+
+    private static void produce(LocalStack stack, KafkaRole role, String topic, List<Map.Entry<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = stack.kafka().settings(role).newProducer(
+                Map.of(), new StringSerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until the first stack's journal table holds {@code rows} rows. */
+    private static void awaitJournal(LocalStack stack, String table, int rows) throws Exception {
+        String query = "SELECT 'rows=' || count(*) || ';' AS n FROM " + table;
+        String expected = "rows=" + rows + ";";
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String[] count = run(stack.serviceEnvironment(), "sql", query);
+        while (!count[0].contains(expected)) {
+            assertThat(System.nanoTime()).as("%s rows: %s", table, count[0] + count[1]).isLessThan(deadline);
+            Thread.sleep(500);
+            count = run(stack.serviceEnvironment(), "sql", query);
+        }
+    }
+
+    /** Every record's partition, offset, timestamp, key and value, in partition and offset order. */
+    private static List<String> exactRecords(LocalStack stack, String topic) {
+        return TopicContents.all(stack.kafka().settings(KafkaRole.OPS), topic).stream()
+                .map(r -> r.partition() + "@" + r.offset() + "|" + r.timestamp() + "|" + text(r.key()) + "|"
+                        + java.util.Base64.getEncoder().encodeToString(r.value())).toList();
+    }
 
     private static String key(int k) {
         return "drill/file " + k + (k % 2 == 0 ? ".jpg" : " ü.pdf");
