@@ -10,7 +10,6 @@ import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
-import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.object.Sequencer;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.streams.BadInputException;
@@ -207,7 +206,7 @@ public final class VersionHistory {
             }
         }
         FileHead before = store.head(objectKey);
-        String order = HistoryOrder.key(event.sequencer(), time);
+        String order = VersionStore.order(event.sequencer(), time);
         FileVersion version = new FileVersion(event.bucket(), event.key(), versionId, event.sequencer(), marker,
                 marker ? null : event.size(), marker ? null : event.eTag(),
                 marker ? null : (event.storageClass() == null ? "STANDARD" : event.storageClass()),

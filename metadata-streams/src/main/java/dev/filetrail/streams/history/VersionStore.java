@@ -1,6 +1,7 @@
 package dev.filetrail.streams.history;
 
 import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.processing.ProcessingResult;
 import java.time.Duration;
@@ -19,10 +20,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * number of versions; the summary's counts spare the common event the scans of {@code pending} and {@code links}.
  */
 public final class VersionStore {
-    public static final String VERSIONS = "versions";
-    public static final String INDEX = "version-index";
+    /**
+     * The layout of {@link #VERSIONS}, {@link #INDEX} and {@link #HEADS} (keys and {@link StateCodec} values). It is
+     * part of their names, and so of their changelog topics' names: a build with another layout never restores or
+     * reads state written by this one (see {@code StateFormatGuard} and the module README, "State layout").
+     */
+    public static final int STATE_FORMAT = 2;
+    public static final String VERSIONS = "versions-v" + STATE_FORMAT;
+    public static final String INDEX = "version-index-v" + STATE_FORMAT;
     /** Per-object {@link ObjectSummary} (the name predates the counts it now carries). */
-    public static final String HEADS = "heads";
+    public static final String HEADS = "heads-v" + STATE_FORMAT;
+    /** The names the same stores had in layouts before {@link #STATE_FORMAT} (format 1 had no suffix). */
+    public static final java.util.List<String> RETIRED = java.util.List.of("versions", "version-index", "heads");
     public static final String PENDING = "pending";
 
     private static final StringSerializer KEYS = new StringSerializer();
@@ -97,19 +106,25 @@ public final class VersionStore {
             return null;
         }
         byte[] bytes = versions.get(StoreKeys.version(objectKey, ref.order(), versionId));
-        return bytes == null ? null : decode(objectKey, versionId, bytes);
+        return bytes == null ? null : decode(objectKey, versionId, ref.order(), bytes);
     }
 
+    /** The store's order key of a version: S3's order ({@link HistoryOrder}) in its packed form. */
+    public static String order(String sequencer, Instant createdAt) {
+        return StoreKeys.packOrder(HistoryOrder.key(sequencer, createdAt));
+    }
+
+    /** Stores a version under its {@link #order} key. */
     public void put(String objectKey, String order, StoredVersion version) {
         String versionId = version.version().versionId();
-        versions.put(StoreKeys.version(objectKey, order, versionId), StateCodec.encodeVersion(version));
+        versions.put(StoreKeys.version(objectKey, order, versionId), StateCodec.encodeVersion(version, order));
         index.put(StoreKeys.member(objectKey, versionId), VersionRef.live(order).encode());
     }
 
     /** Replaces a version's value in place (same order). */
     public void update(String objectKey, VersionRef ref, StoredVersion version) {
         versions.put(StoreKeys.version(objectKey, ref.order(), version.version().versionId()),
-                StateCodec.encodeVersion(version));
+                StateCodec.encodeVersion(version, ref.order()));
     }
 
     public void remove(String objectKey, String order, String versionId, String removedSequencer) {
@@ -135,7 +150,8 @@ public final class VersionStore {
             }
             KeyValue<String, byte[]> kv = it.next();
             String versionId = StoreKeys.versionIdOf(objectKey, kv.key);
-            return new Newest(decode(objectKey, versionId, kv.value), StoreKeys.orderOf(objectKey, kv.key));
+            String order = StoreKeys.orderOf(objectKey, kv.key);
+            return new Newest(decode(objectKey, versionId, order, kv.value), order);
         }
     }
 
@@ -147,7 +163,8 @@ public final class VersionStore {
     public List<StoredVersion> all(String objectKey) {
         List<StoredVersion> out = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = versions.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
-            it.forEachRemaining(kv -> out.add(decode(objectKey, StoreKeys.versionIdOf(objectKey, kv.key), kv.value)));
+            it.forEachRemaining(kv -> out.add(decode(objectKey, StoreKeys.versionIdOf(objectKey, kv.key),
+                    StoreKeys.orderOf(objectKey, kv.key), kv.value)));
         }
         return out;
     }
@@ -294,8 +311,8 @@ public final class VersionStore {
         memo = s;
     }
 
-    private static StoredVersion decode(String objectKey, String versionId, byte[] bytes) {
-        return StateCodec.decodeVersion(bucketOf(objectKey), keyOf(objectKey), versionId, bytes);
+    private static StoredVersion decode(String objectKey, String versionId, String order, byte[] bytes) {
+        return StateCodec.decodeVersion(bucketOf(objectKey), keyOf(objectKey), versionId, order, bytes);
     }
 
     /** Bucket names cannot contain '/', so the first one separates bucket and key in {@code bucket/key}. */
