@@ -72,6 +72,8 @@ public final class MetadataStreamsBenchmark {
             results.put("3d history / io-only", String.format("%.2f", history.rate / io));
             results.put("3f io-min events/s (one logged store put, three outputs, no parsing)", Math.round(ioMin));
             results.put("3g io-min / passthrough", String.format("%.2f", ioMin / pass));
+            results.put("3h history / io-min (issue 23 item 4: goal >= 0.70)", String.format("%.2f",
+                    history.rate / ioMin));
             Map<String, Long> topics = topicBytes(kafka, List.of(Topics.OBJECT_EVENTS.name(), Topics.FILE_VERSIONS.name(),
                     Topics.FILES.name(), Topics.AUDIT.name(), "filetrail.bench.passthrough"));
             System.out.println("topic bytes on the broker (lz4): " + topics);
@@ -113,6 +115,8 @@ public final class MetadataStreamsBenchmark {
             long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
             results.put("a rocksdb bytes per version (1 object x N versions)", rocksTotal / events);
             results.put("b changelog bytes per version (1 object x N versions)", changelogTotal / events);
+            results.put("c state bytes per version, RocksDB + changelog (1 object x N versions; goal <= 100)",
+                    (rocksTotal + changelogTotal) / events);
             System.out.println("one object, rocksdb bytes by store: " + rocks);
             System.out.println("one object, changelog bytes by store: " + changelogs);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
+import dev.filetrail.events.object.EventIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,11 @@ import java.util.List;
 public final class StateCodec {
     static final byte VERSION_FORMAT = 2;
     static final byte SUMMARY_FORMAT = 2;
+
+    /** S3 event names of creations, by code (index + 1); code 0 means the name follows as a string. Append only. */
+    private static final List<String> EVENT_NAMES = List.of("ObjectCreated:Put", "ObjectCreated:Post",
+            "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", "ObjectRemoved:DeleteMarkerCreated",
+            "ObjectCreated:*", "ObjectRemoved:Delete");
 
     /** Storage classes S3 documents, by code (index + 1); code 0 means the name follows as a string. Append only. */
     private static final List<String> STORAGE_CLASSES = List.of("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA",
@@ -59,13 +65,17 @@ public final class StateCodec {
                 throw new UncheckedIOException(e);
             }
         }
+        // Bits in order of how often they are set, so the common mask (bits 0-8) takes two bytes.
         int mask = bit(0, v.sequencer()) | (v.deleteMarker() ? 1 << 1 : 0) | bit(2, v.size()) | bit(3, v.eTag())
                 | bit(4, v.storageClass()) | bit(5, v.createdAt()) | bit(6, v.requester())
-                | bit(7, v.createdEventId()) | bit(8, r) | bit(9, v.tagsChangedAt()) | bit(10, derivatives)
-                | bit(11, stored.storageClassChangedAt()) | bit(12, v.tags()) | bit(13, v.tagsFetchedAt());
+                | bit(7, v.createdEventId()) | bit(8, stored.createdEventName()) | bit(9, r)
+                | bit(10, v.tagsChangedAt()) | bit(11, derivatives) | bit(12, stored.storageClassChangedAt())
+                | bit(13, v.tags()) | bit(14, v.tagsFetchedAt());
+        int derivation = v.createdEventId() == null || stored.createdEventName() == null ? -1
+                : idDerivation(v, stored.createdEventName());
         Out out = new Out(64);
         out.write(VERSION_FORMAT);
-        out.varint(mask);
+        out.uvarlong(mask);
         if (v.sequencer() != null) {
             out.sequencer(v.sequencer(), order);
         }
@@ -76,7 +86,13 @@ public final class StateCodec {
         out.storageClass(v.storageClass());
         out.instant(v.createdAt());
         out.str(v.requester());
-        out.packed(v.createdEventId());
+        if (stored.createdEventName() != null) {
+            // 0-3: how the event id is derived from the name (then it is not written), 4: written out
+            out.eventName(stored.createdEventName(), derivation < 0 ? 4 : derivation);
+        }
+        if (derivation < 0) {
+            out.packed(v.createdEventId());
+        }
         if (r != null) {
             int rmask = bit(0, r.status()) | bit(1, r.expiresAt()) | bit(2, r.storageClass()) | bit(3, r.updatedAt());
             out.varint(rmask);
@@ -105,7 +121,7 @@ public final class StateCodec {
     public static StoredVersion decodeVersion(String bucket, String key, String versionId, String order,
                                               byte[] bytes) {
         In in = new In(bytes, VERSION_FORMAT);
-        int mask = in.varint();
+        int mask = (int) in.uvarlong();
         String sequencer = has(mask, 0) ? in.sequencer(order) : null;
         boolean marker = has(mask, 1);
         Long size = has(mask, 2) ? in.varlong() : null;
@@ -113,38 +129,69 @@ public final class StateCodec {
         String storageClass = has(mask, 4) ? in.storageClass() : null;
         Instant createdAt = has(mask, 5) ? in.instant() : null;
         String requester = has(mask, 6) ? in.str() : null;
-        String createdEventId = has(mask, 7) ? in.packed() : null;
-        FileVersion.Restore restore = null;
+        int derivation = 4;
+        String createdEventName = null;
         if (has(mask, 8)) {
+            derivation = in.derivation();
+            createdEventName = in.eventName(derivation);
+        }
+        String createdEventId = !has(mask, 7) ? null : derivation < 4
+                ? derivedId(bucket, key, versionId, sequencer, createdAt, createdEventName, derivation) : in.packed();
+        FileVersion.Restore restore = null;
+        if (has(mask, 9)) {
             int rmask = in.varint();
             restore = new FileVersion.Restore(has(rmask, 0) ? in.str() : null, has(rmask, 1) ? in.instant() : null,
                     has(rmask, 2) ? in.storageClass() : null, has(rmask, 3) ? in.instant() : null);
         }
-        Instant tagsChangedAt = has(mask, 9) ? in.instant() : null;
+        Instant tagsChangedAt = has(mask, 10) ? in.instant() : null;
         FileVersion.Derivatives derivatives = null;
-        if (has(mask, 10)) {
+        if (has(mask, 11)) {
             try {
                 derivatives = DERIVATIVES_IN.readValue(in.bytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        Instant classAt = has(mask, 11) ? in.instant() : null;
+        Instant classAt = has(mask, 12) ? in.instant() : null;
         java.util.Map<String, String> tags = null;
-        if (has(mask, 12)) {
+        if (has(mask, 13)) {
             try {
                 tags = TAGS_IN.readValue(in.bytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        Instant tagsFetchedAt = has(mask, 13) ? in.instant() : null;
+        Instant tagsFetchedAt = has(mask, 14) ? in.instant() : null;
         FileVersion version = new FileVersion(bucket, key, versionId, sequencer, marker, size, eTag, storageClass,
                 createdAt, requester, createdEventId, restore, tagsChangedAt, derivatives);
         if (tags != null || tagsFetchedAt != null) {
             version = version.withTags(tags, tagsFetchedAt);
         }
-        return new StoredVersion(version, classAt);
+        return new StoredVersion(version, classAt, createdEventName);
+    }
+
+    /**
+     * Which of the ways the ingest side computes an event id ({@link EventIds#objectEventId}) gives this version's
+     * {@code createdEventId} from what the value keeps anyway, or -1 when none does. Bit 0: the event carried no
+     * versionId (an unversioned bucket's "null" entry); bit 1: it carried no eventTime (the time part is empty).
+     */
+    private static int idDerivation(FileVersion v, String eventName) {
+        for (int variant = 0; variant < 4; variant++) {
+            if ((variant & 2) != 0 && (v.sequencer() != null || v.createdAt() == null)) {
+                continue; // the time part is empty anyway: variant 2 and 3 would repeat 0 and 1
+            }
+            if (v.createdEventId().equals(derivedId(v.bucket(), v.key(), v.versionId(), v.sequencer(), v.createdAt(),
+                    eventName, variant))) {
+                return variant;
+            }
+        }
+        return -1;
+    }
+
+    private static String derivedId(String bucket, String key, String versionId, String sequencer, Instant createdAt,
+                                    String eventName, int variant) {
+        return EventIds.objectEventId(bucket, key, (variant & 1) != 0 ? null : versionId, sequencer, eventName,
+                (variant & 2) != 0 ? null : createdAt);
     }
 
     public static byte[] encodeSummary(ObjectSummary s) {
@@ -319,6 +366,15 @@ public final class StateCodec {
             uvarlong(((long) sequencer.length() << 2) | (kind == 1 ? SEQ_LOWER : SEQ_UPPER));
         }
 
+        /** The code (0: the name follows) and how the event id is derived, in one byte. */
+        void eventName(String name, int derivation) {
+            int code = EVENT_NAMES.indexOf(name) + 1;
+            write(code << 3 | derivation);
+            if (code == 0) {
+                str(name);
+            }
+        }
+
         void storageClass(String name) {
             if (name == null) {
                 return;
@@ -457,6 +513,26 @@ public final class StateCodec {
             }
             String digits = StoreKeys.unpackOrder(order).substring(0, (int) (head >>> 2));
             return kind == SEQ_LOWER ? digits.toLowerCase(java.util.Locale.ROOT) : digits;
+        }
+
+        /** Reads the derivation of the byte {@link #eventName} reads next (not consuming it). */
+        int derivation() {
+            int d = buf[pos] & 7;
+            if (d > 4) {
+                throw new IllegalStateException("unknown event id derivation " + d);
+            }
+            return d;
+        }
+
+        String eventName(int derivation) {
+            int code = (buf[pos++] & 0xFF) >>> 3;
+            if (code == 0) {
+                return str();
+            }
+            if (code > EVENT_NAMES.size()) {
+                throw new IllegalStateException("unknown event name code " + code);
+            }
+            return EVENT_NAMES.get(code - 1);
         }
 
         String storageClass() {

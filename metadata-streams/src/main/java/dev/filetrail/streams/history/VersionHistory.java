@@ -115,7 +115,7 @@ public final class VersionHistory {
         }
         FileVersion version = newerTags(stored.version().withDerivatives(merge(stored.version().derivatives(),
                 result)), result);
-        store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
+        store.update(objectKey, ref, stored.with(version, stored.storageClassChangedAt()));
         FileHead after = afterAmend(result.bucket(), result.key(), objectKey, before, version);
         emitChange(ChangeType.DERIVATIVES_ATTACHED, result.resultId(), version, before, after, time);
         ObjectNode extra = Json.MAPPER.createObjectNode();
@@ -158,7 +158,7 @@ public final class VersionHistory {
                     version.tagsFetchedAt());
             return Outcome.STALE;
         }
-        store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
+        store.update(objectKey, ref, stored.with(version, stored.storageClassChangedAt()));
         if (version.tags().equals(stored.version().tags())) {
             return Outcome.SAME_FACT;
         }
@@ -211,7 +211,7 @@ public final class VersionHistory {
                 marker ? null : event.size(), marker ? null : event.eTag(),
                 marker ? null : (event.storageClass() == null ? "STANDARD" : event.storageClass()),
                 time, event.requester(), event.eventId(), null, null, null);
-        store.put(objectKey, order, new StoredVersion(version, null));
+        store.put(objectKey, order, new StoredVersion(version, null, event.eventName()));
         long versionDelta = marker ? 0 : 1;
         long markerDelta = marker ? 1 : 0;
         if (replaced != null) {
@@ -368,7 +368,7 @@ public final class VersionHistory {
                 auditType = AuditTypes.TAGS_CHANGED;
             }
         }
-        store.update(objectKey, ref, new StoredVersion(version, classAt));
+        store.update(objectKey, ref, stored.with(version, classAt));
         FileHead after = afterAmend(event.bucket(), event.key(), objectKey, before, version);
         emitChange(change, event.eventId(), version, before, after, time);
         out.audit(audit.versionFact(auditType, event.eventId(), event.bucket(), event.key(), version, after, time,

@@ -109,6 +109,42 @@ class StateCodecTest {
         // format 1 + mask 2 + sequencer 1 + size 2 + ETag 2+16 + class 1 + time 6 + event id 2+32 (format 1: 139)
         assertThat(bytes.length).isEqualTo(65);
         assertThat(StateCodec.decodeVersion("b", "k", "v1", order, bytes).version()).isEqualTo(v);
+
+        // The id the ingest side gives this creation is recomputed from the event name: 33 bytes fewer.
+        String name = "ObjectCreated:CompleteMultipartUpload";
+        FileVersion ingested = new FileVersion("b", "k", "v1", v.sequencer(), false, 1234L, v.eTag(), "STANDARD",
+                v.createdAt(), null, dev.filetrail.events.object.EventIds.objectEventId("b", "k", "v1", v.sequencer(),
+                name, v.createdAt()), null, null, null);
+        byte[] derived = StateCodec.encodeVersion(new StoredVersion(ingested, null, name), order);
+        assertThat(derived.length).isEqualTo(32);
+        assertThat(StateCodec.decodeVersion("b", "k", "v1", order, derived))
+                .isEqualTo(new StoredVersion(ingested, null, name));
+    }
+
+    @Test
+    void eventIdsAreDerivedWhereTheIngestSideWouldMakeThemAndWrittenOtherwise() {
+        List<String> names = java.util.Arrays.asList("ObjectCreated:Put", "ObjectCreated:Copy",
+                "ObjectRemoved:DeleteMarkerCreated", "SomeFutureEvent:Name", "", "ü");
+        Random random = new Random(5);
+        for (int i = 0; i < 600; i++) {
+            String name = names.get(i % names.size());
+            String sequencer = i % 3 == 0 ? null : Long.toHexString(random.nextLong() >>> 4).toUpperCase();
+            Instant created = i % 11 == 0 ? null : T.plusMillis(random.nextInt(1_000_000));
+            String versionId = i % 5 == 0 ? "null" : "v" + i;
+            // How the id came about: the event's own versionId or none, its eventTime or none, or another id.
+            String rawVersionId = i % 5 == 0 && i % 2 == 0 ? null : versionId;
+            Instant eventTime = i % 7 == 0 ? null : created;
+            String id = i % 13 == 0 ? "e" + i : i % 17 == 0 ? null : dev.filetrail.events.object.EventIds
+                    .objectEventId("bk", "a/k", rawVersionId, sequencer, name, eventTime);
+            FileVersion v = new FileVersion("bk", "a/k", versionId, sequencer, false, 1L, null, null, created,
+                    null, id, null, null, null);
+            String order = VersionStore.order(sequencer, created);
+            for (String stored : java.util.Arrays.asList(name, null, "ObjectCreated:Post")) {
+                StoredVersion in = new StoredVersion(v, null, stored);
+                assertThat(StateCodec.decodeVersion("bk", "a/k", versionId, order,
+                        StateCodec.encodeVersion(in, order))).as("case %d, name %s", i, stored).isEqualTo(in);
+            }
+        }
     }
 
     @Test
@@ -161,5 +197,14 @@ class StateCodecTest {
         assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", order, bytes))
                 .hasMessageContaining("unknown storage class code 200");
         assertThatThrownBy(() -> StoreKeys.unpackOrder("0A1")).hasMessageContaining("not a packed order key");
+        FileVersion named = new FileVersion("b", "k", "v", null, false, null, null, null, null, null, null, null,
+                null, null);
+        byte[] withName = StateCodec.encodeVersion(new StoredVersion(named, null, "ObjectCreated:Put"), order);
+        withName[withName.length - 1] = (byte) (31 << 3 | 4);
+        assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", order, withName))
+                .hasMessageContaining("unknown event name code 31");
+        withName[withName.length - 1] = (byte) (1 << 3 | 6);
+        assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", order, withName))
+                .hasMessageContaining("unknown event id derivation 6");
     }
 }
