@@ -3,7 +3,6 @@ package dev.filetrail.streams.history;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.filetrail.events.Json;
-import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.object.EventIds;
 import java.io.IOException;
@@ -14,8 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Compact binary form of the two hot store values ({@link StoredVersion}, {@link ObjectSummary}). They are read and
- * written on every event, where JSON cost most of the processor's CPU. Parts the store key already holds (bucket,
+ * Compact binary form of the store values: a {@link StoredVersion} (with the object's counts when it is the newest
+ * entry) and an object's parked and link counts. They are read and written on every event, where JSON cost most of
+ * the processor's CPU. Parts the store key already holds (bucket,
  * key, versionId, and the sequencer, which the order key holds in full) are left out; a field bitmask means absent
  * fields cost nothing. Format 2 also packs hex strings (event ids, most ETags) two digits to a byte, writes a
  * storage class as a one-byte code and an instant with whole milliseconds as one varint. The first byte is the
@@ -55,6 +55,14 @@ public final class StateCodec {
 
     /** {@code order} is the packed order key the version is stored under ({@link StoreKeys#packOrder}). */
     public static byte[] encodeVersion(StoredVersion stored, String order) {
+        return encodeVersion(stored, order, null);
+    }
+
+    /**
+     * As {@link #encodeVersion(StoredVersion, String)}, with the object's version and delete-marker counts when
+     * this is the object's newest entry (the head is read from it).
+     */
+    public static byte[] encodeVersion(StoredVersion stored, String order, long[] counts) {
         FileVersion v = stored.version();
         FileVersion.Restore r = v.restore();
         byte[] derivatives = null;
@@ -70,12 +78,16 @@ public final class StateCodec {
                 | bit(4, v.storageClass()) | bit(5, v.createdAt()) | bit(6, v.requester())
                 | bit(7, v.createdEventId()) | bit(8, stored.createdEventName()) | bit(9, r)
                 | bit(10, v.tagsChangedAt()) | bit(11, derivatives) | bit(12, stored.storageClassChangedAt())
-                | bit(13, v.tags()) | bit(14, v.tagsFetchedAt());
+                | bit(13, v.tags()) | bit(14, v.tagsFetchedAt()) | bit(15, counts);
         int derivation = v.createdEventId() == null || stored.createdEventName() == null ? -1
                 : idDerivation(v, stored.createdEventName());
         Out out = new Out(64);
         out.write(VERSION_FORMAT);
         out.uvarlong(mask);
+        if (counts != null) {
+            out.varlong(counts[0]);
+            out.varlong(counts[1]);
+        }
         if (v.sequencer() != null) {
             out.sequencer(v.sequencer(), order);
         }
@@ -122,6 +134,10 @@ public final class StateCodec {
                                               byte[] bytes) {
         In in = new In(bytes, VERSION_FORMAT);
         int mask = (int) in.uvarlong();
+        if (has(mask, 15)) {
+            in.varlong();
+            in.varlong();
+        }
         String sequencer = has(mask, 0) ? in.sequencer(order) : null;
         boolean marker = has(mask, 1);
         Long size = has(mask, 2) ? in.varlong() : null;
@@ -194,61 +210,26 @@ public final class StateCodec {
                 (variant & 2) != 0 ? null : createdAt);
     }
 
-    public static byte[] encodeSummary(ObjectSummary s) {
-        FileHead h = s.head();
-        Out out = new Out(64);
+    /** The version and marker counts a newest entry's value carries, or null when it carries none. */
+    public static long[] countsOf(byte[] bytes) {
+        In in = new In(bytes, VERSION_FORMAT);
+        int mask = (int) in.uvarlong();
+        return has(mask, 15) ? new long[] {in.varlong(), in.varlong()} : null;
+    }
+
+    /** An object's parked-item and share-link counts (the {@code objects} store's value). */
+    public static byte[] encodeObjectCounts(int parked, int links) {
+        Out out = new Out(8);
         out.write(SUMMARY_FORMAT);
-        out.varint(s.parked());
-        out.varint(s.links());
-        out.nullableStr(s.latestOrder());
-        if (h == null) {
-            out.varint(0);
-            return out.toArray();
-        }
-        // currentVersionId is latestVersionId unless deleted: stored once (bit 10 marks the rare other case).
-        boolean currentIsLatest = h.currentVersionId() == null ? h.deleted()
-                : h.currentVersionId().equals(h.latestVersionId()) && !h.deleted();
-        int mask = 1 | (h.deleted() ? 1 << 1 : 0) | bit(2, h.size()) | bit(3, h.eTag()) | bit(4, h.contentType())
-                | bit(5, h.storageClass()) | bit(6, h.lastModified()) | bit(7, h.latestVersionId())
-                | (currentIsLatest ? 0 : 1 << 10);
-        out.varint(mask);
-        out.varlong(h.versionCount());
-        out.varlong(h.deleteMarkerCount());
-        if (h.size() != null) {
-            out.varlong(h.size());
-        }
-        out.packed(h.eTag());
-        out.str(h.contentType());
-        out.storageClass(h.storageClass());
-        out.instant(h.lastModified());
-        out.str(h.latestVersionId());
-        if (!currentIsLatest) {
-            out.nullableStr(h.currentVersionId());
-        }
+        out.varint(parked);
+        out.varint(links);
         return out.toArray();
     }
 
-    public static ObjectSummary decodeSummary(String bucket, String key, byte[] bytes) {
+    /** {parked, links} from {@link #encodeObjectCounts}. */
+    public static int[] decodeObjectCounts(byte[] bytes) {
         In in = new In(bytes, SUMMARY_FORMAT);
-        int parked = in.varint();
-        int links = in.varint();
-        String latestOrder = in.nullableStr();
-        int mask = in.varint();
-        if (!has(mask, 0)) {
-            return new ObjectSummary(null, latestOrder, parked, links);
-        }
-        boolean deleted = has(mask, 1);
-        long versions = in.varlong();
-        long markers = in.varlong();
-        Long size = has(mask, 2) ? in.varlong() : null;
-        String eTag = has(mask, 3) ? in.packed() : null;
-        String contentType = has(mask, 4) ? in.str() : null;
-        String storageClass = has(mask, 5) ? in.storageClass() : null;
-        Instant lastModified = has(mask, 6) ? in.instant() : null;
-        String latest = has(mask, 7) ? in.str() : null;
-        String current = has(mask, 10) ? in.nullableStr() : deleted ? null : latest;
-        return new ObjectSummary(new FileHead(bucket, key, deleted, current, versions, markers, size, eTag,
-                contentType, storageClass, lastModified, latest), latestOrder, parked, links);
+        return new int[] {in.varint(), in.varint()};
     }
 
     /** Seconds below which seconds * 1000 + millis, shifted left once, still fits a long. */

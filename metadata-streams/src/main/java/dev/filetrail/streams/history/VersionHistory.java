@@ -427,13 +427,8 @@ public final class VersionHistory {
         if (newest == null) {
             head = new FileHead(bucket, key, true, null, 0, 0, null, null, null, null, null, null);
         } else {
-            FileVersion v = newest;
-            head = v.deleteMarker()
-                    ? new FileHead(bucket, key, true, null, versions, markers, null, null, null, null, v.createdAt(),
-                    v.versionId())
-                    : new FileHead(bucket, key, false, v.versionId(), versions, markers, v.size(), v.eTag(),
-                    v.derivatives() == null ? null : v.derivatives().contentType(), v.storageClass(), v.createdAt(),
-                    v.versionId());
+            // The same rule the store reads an object's head back by (its newest entry and counts).
+            head = VersionStore.headOf(newest, versions, markers);
         }
         if (!head.equals(before) || !java.util.Objects.equals(newestOrder, store.latestOrder(objectKey))) {
             store.putHead(objectKey, head, newestOrder);

@@ -3,7 +3,6 @@ package dev.filetrail.streams.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersion;
 import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
@@ -41,19 +40,23 @@ class StateCodecTest {
     }
 
     @Test
-    void summariesRoundTripWithAndWithoutHead() {
+    void countsRoundTripInTheNewestEntryAndInTheObjectsValue() {
         Random random = new Random(7);
+        FileVersion v = new FileVersion("b", "k", "v1", "0A1", false, 5L, "e", "STANDARD", T, null, null, null,
+                null, null);
+        String order = VersionStore.order("0A1", T);
+        StoredVersion stored = new StoredVersion(v, null, "ObjectCreated:Put");
+        assertThat(StateCodec.countsOf(StateCodec.encodeVersion(stored, order))).isNull();
         for (int i = 0; i < 500; i++) {
-            boolean deleted = random.nextBoolean();
-            String latest = random.nextInt(5) == 0 ? null : "v" + random.nextInt(100);
-            String current = random.nextInt(4) == 0 ? "other" + i : deleted ? null : latest;
-            FileHead head = random.nextInt(6) == 0 ? null : new FileHead("bk", "key/" + i, deleted, current,
-                    random.nextInt(1_000_000), random.nextInt(3), random.nextBoolean() ? null : random.nextLong(),
-                    random.nextBoolean() ? null : "e" + i, random.nextBoolean() ? null : "image/png",
-                    random.nextBoolean() ? null : "STANDARD", random.nextBoolean() ? null : T.plusSeconds(i), latest);
-            ObjectSummary s = new ObjectSummary(head, random.nextBoolean() ? null : "00F" + i, random.nextInt(4),
-                    random.nextInt(4));
-            assertThat(StateCodec.decodeSummary("bk", "key/" + i, StateCodec.encodeSummary(s))).isEqualTo(s);
+            long versions = i % 50 == 0 ? Long.MAX_VALUE : random.nextInt(1_000_000);
+            long markers = i % 70 == 0 ? -1 : random.nextInt(3);
+            byte[] bytes = StateCodec.encodeVersion(stored, order, new long[] {versions, markers});
+            assertThat(StateCodec.countsOf(bytes)).containsExactly(versions, markers);
+            assertThat(StateCodec.decodeVersion("b", "k", "v1", order, bytes)).isEqualTo(stored);
+            int parked = random.nextInt(1_000);
+            int links = i % 9 == 0 ? Integer.MAX_VALUE : random.nextInt(4);
+            assertThat(StateCodec.decodeObjectCounts(StateCodec.encodeObjectCounts(parked, links)))
+                    .containsExactly(parked, links);
         }
     }
 
@@ -62,7 +65,7 @@ class StateCodecTest {
         byte[] json = "{\"version\":{}}".getBytes();
         assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", VersionStore.order(null, T), json))
                 .hasMessageContaining("new application id");
-        assertThatThrownBy(() -> StateCodec.decodeSummary("b", "k", json)).hasMessageContaining("format");
+        assertThatThrownBy(() -> StateCodec.decodeObjectCounts(json)).hasMessageContaining("format");
     }
 
     @Test
@@ -183,10 +186,11 @@ class StateCodecTest {
         // without a head: the same fields, a layout this build no longer reads.
         byte[] formatOneMarker = {1, 4};
         byte[] formatOneSummary = {1, 0, 0, 0, 0};
+        assertThatThrownBy(() -> StateCodec.countsOf(formatOneMarker)).hasMessageContaining("format 1, expected 2");
         String order = VersionStore.order(null, T);
         assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", order, formatOneMarker))
                 .hasMessageContaining("format 1, expected 2");
-        assertThatThrownBy(() -> StateCodec.decodeSummary("b", "k", formatOneSummary))
+        assertThatThrownBy(() -> StateCodec.decodeObjectCounts(formatOneSummary))
                 .hasMessageContaining("format 1, expected 2");
         assertThatThrownBy(() -> StateCodec.decodeVersion("b", "k", "v", order, new byte[0]))
                 .hasMessageContaining("format none");
