@@ -70,7 +70,7 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.versions = new VersionStore(context.getStateStore(VersionStore.VERSIONS),
-                context.getStateStore(VersionStore.INDEX), context.getStateStore(VersionStore.HEADS),
+                context.getStateStore(VersionStore.INDEX), context.getStateStore(VersionStore.OBJECTS),
                 context.getStateStore(VersionStore.PENDING), Duration.ofMillis(dedupeHorizonMs), this::parkedExpired);
         this.links = new ShareLinks(context.getStateStore(ShareLinks.LINKS), versions, this, audit);
         this.history = new VersionHistory(versions, this, audit, links);
@@ -126,6 +126,7 @@ final class MetadataProcessor implements Processor<String, Object, String, byte[
             throw new BadInputException("no input type for a value of " + (value == null ? "null"
                     : value.getClass().getSimpleName()));
         }
+        versions.endRecord();
         forwardOutputs();
         metrics.record(input, outcome);
     }

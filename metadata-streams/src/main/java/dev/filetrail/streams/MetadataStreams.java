@@ -106,6 +106,8 @@ public final class MetadataStreams implements Service {
         // Each input fans out to several outputs and changelogs: compression and a short linger fill batches.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // RocksDB blocks compressed (Kafka Streams' default is none): see StoreCompression for the choices.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, dev.filetrail.streams.state.StoreCompression.class);
         membership(config.membership(), p);
         return p;
     }
@@ -141,6 +143,9 @@ public final class MetadataStreams implements Service {
         List<String> topics = new ArrayList<>(Topics.CO_PARTITIONED);
         topics.addAll(config.outputTopics().all());
         ServiceShell.requireTopics(config.kafka(), topics);
+        try (org.apache.kafka.clients.admin.Admin admin = config.kafka().newAdmin()) {
+            dev.filetrail.streams.state.StateFormatGuard.check(admin, config.applicationId());
+        }
         CountDownLatch running = new CountDownLatch(1);
         Map<String, Object> settings = streamsSettings(config);
         settings.putAll(topology.errorHandling());

@@ -104,7 +104,7 @@ public final class MetadataTopology {
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.INDEX),
                 Serdes.String(), Serdes.String()), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.HEADS),
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.OBJECTS),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VersionStore.PENDING),
                 Serdes.String(), new CodecSerde<>(Codec.json(Parked.class))), PROCESSOR);

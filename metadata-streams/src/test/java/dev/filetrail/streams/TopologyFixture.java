@@ -104,6 +104,16 @@ public final class TopologyFixture implements AutoCloseable {
         return this;
     }
 
+    /** The raw {@code versions} store (values as {@link dev.filetrail.streams.history.StateCodec} wrote them). */
+    public KeyValueStore<String, byte[]> rawVersions() {
+        return driver.getKeyValueStore(VersionStore.VERSIONS);
+    }
+
+    /** The raw {@code objects} store: per object its parked and link counts, while either is above zero. */
+    public KeyValueStore<String, byte[]> rawObjects() {
+        return driver.getKeyValueStore(VersionStore.OBJECTS);
+    }
+
     /** Every item parked in the {@code pending} store. */
     public List<Parked> parked() {
         List<Parked> out = new ArrayList<>();
@@ -177,7 +187,7 @@ public final class TopologyFixture implements AutoCloseable {
     /** A fresh view of the history stores, as the processor reads them. */
     public VersionStore versionStore() {
         return new VersionStore(driver.getKeyValueStore(VersionStore.VERSIONS),
-                driver.getKeyValueStore(VersionStore.INDEX), driver.getKeyValueStore(VersionStore.HEADS),
+                driver.getKeyValueStore(VersionStore.INDEX), driver.getKeyValueStore(VersionStore.OBJECTS),
                 driver.getKeyValueStore(VersionStore.PENDING));
     }
 

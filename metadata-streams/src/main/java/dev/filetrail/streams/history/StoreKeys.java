@@ -13,6 +13,11 @@ import java.time.Instant;
 public final class StoreKeys {
     public static final char SEP = '\u0000';
     private static final char ESC = '\u0001';
+    private static final char PACK_BASE = '0';
+    private static final int SEQUENCED_WIDTH = 32;
+    private static final int UNSEQUENCED_WIDTH = 52;
+    private static final int SEQUENCED_PACKED = 22;
+    private static final int UNSEQUENCED_PACKED = 36;
 
     private StoreKeys() {
     }
@@ -65,6 +70,43 @@ public final class StoreKeys {
     public static String orderOf(String objectKey, String storeKey) {
         int orderStart = escapedLength(objectKey) + 1;
         return storeKey.substring(orderStart, storeKey.indexOf(SEP, orderStart));
+    }
+
+    /**
+     * The store form of a {@link dev.filetrail.events.object.HistoryOrder} key: its characters (hex and decimal
+     * digits only) padded with '0' to a multiple of three, each three packed into two characters of an ordered
+     * 64-character ASCII range ('0' to 'o'). Plain string order of packed keys equals that of the originals: both
+     * widths (32 and 52) pad alike and the shorter one is a prefix of the longer only when the original was, so a
+     * sequenced key takes 22 characters instead of 32 and an unsequenced one 36 instead of 52.
+     */
+    public static String packOrder(String order) {
+        int groups = (order.length() + 2) / 3;
+        char[] out = new char[groups * 2];
+        for (int g = 0; g < groups; g++) {
+            int v = 0;
+            for (int i = g * 3; i < g * 3 + 3; i++) {
+                v = (v << 4) | (i < order.length() ? Character.digit(order.charAt(i), 16) : 0);
+            }
+            out[g * 2] = (char) (PACK_BASE + (v >> 6));
+            out[g * 2 + 1] = (char) (PACK_BASE + (v & 63));
+        }
+        return new String(out);
+    }
+
+    /** The {@link dev.filetrail.events.object.HistoryOrder} key a {@link #packOrder} key was made from (upper case). */
+    public static String unpackOrder(String packed) {
+        int width = packed.length() == SEQUENCED_PACKED ? SEQUENCED_WIDTH : UNSEQUENCED_WIDTH;
+        if (packed.length() != SEQUENCED_PACKED && packed.length() != UNSEQUENCED_PACKED) {
+            throw new IllegalStateException("not a packed order key: " + packed.length() + " characters");
+        }
+        char[] out = new char[packed.length() / 2 * 3];
+        for (int g = 0; g < packed.length() / 2; g++) {
+            int v = ((packed.charAt(g * 2) - PACK_BASE) << 6) | (packed.charAt(g * 2 + 1) - PACK_BASE);
+            out[g * 3] = Character.toUpperCase(Character.forDigit(v >> 8, 16));
+            out[g * 3 + 1] = Character.toUpperCase(Character.forDigit((v >> 4) & 15, 16));
+            out[g * 3 + 2] = Character.toUpperCase(Character.forDigit(v & 15, 16));
+        }
+        return new String(out, 0, width);
     }
 
     /** Fixed-width microseconds since the epoch (negative times clamp to zero), so string order is time order. */

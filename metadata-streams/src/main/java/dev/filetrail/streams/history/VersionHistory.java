@@ -10,7 +10,6 @@ import dev.filetrail.events.history.FileVersionChange;
 import dev.filetrail.events.object.EventIds;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventType;
-import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.object.Sequencer;
 import dev.filetrail.events.processing.ProcessingResult;
 import dev.filetrail.streams.BadInputException;
@@ -116,7 +115,7 @@ public final class VersionHistory {
         }
         FileVersion version = newerTags(stored.version().withDerivatives(merge(stored.version().derivatives(),
                 result)), result);
-        store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
+        store.update(objectKey, ref, stored.with(version, stored.storageClassChangedAt()));
         FileHead after = afterAmend(result.bucket(), result.key(), objectKey, before, version);
         emitChange(ChangeType.DERIVATIVES_ATTACHED, result.resultId(), version, before, after, time);
         ObjectNode extra = Json.MAPPER.createObjectNode();
@@ -159,7 +158,7 @@ public final class VersionHistory {
                     version.tagsFetchedAt());
             return Outcome.STALE;
         }
-        store.update(objectKey, ref, new StoredVersion(version, stored.storageClassChangedAt()));
+        store.update(objectKey, ref, stored.with(version, stored.storageClassChangedAt()));
         if (version.tags().equals(stored.version().tags())) {
             return Outcome.SAME_FACT;
         }
@@ -207,12 +206,12 @@ public final class VersionHistory {
             }
         }
         FileHead before = store.head(objectKey);
-        String order = HistoryOrder.key(event.sequencer(), time);
+        String order = VersionStore.order(event.sequencer(), time);
         FileVersion version = new FileVersion(event.bucket(), event.key(), versionId, event.sequencer(), marker,
                 marker ? null : event.size(), marker ? null : event.eTag(),
                 marker ? null : (event.storageClass() == null ? "STANDARD" : event.storageClass()),
                 time, event.requester(), event.eventId(), null, null, null);
-        store.put(objectKey, order, new StoredVersion(version, null));
+        store.put(objectKey, order, new StoredVersion(version, null, event.eventName()));
         long versionDelta = marker ? 0 : 1;
         long markerDelta = marker ? 1 : 0;
         if (replaced != null) {
@@ -369,7 +368,7 @@ public final class VersionHistory {
                 auditType = AuditTypes.TAGS_CHANGED;
             }
         }
-        store.update(objectKey, ref, new StoredVersion(version, classAt));
+        store.update(objectKey, ref, stored.with(version, classAt));
         FileHead after = afterAmend(event.bucket(), event.key(), objectKey, before, version);
         emitChange(change, event.eventId(), version, before, after, time);
         out.audit(audit.versionFact(auditType, event.eventId(), event.bucket(), event.key(), version, after, time,
@@ -428,13 +427,8 @@ public final class VersionHistory {
         if (newest == null) {
             head = new FileHead(bucket, key, true, null, 0, 0, null, null, null, null, null, null);
         } else {
-            FileVersion v = newest;
-            head = v.deleteMarker()
-                    ? new FileHead(bucket, key, true, null, versions, markers, null, null, null, null, v.createdAt(),
-                    v.versionId())
-                    : new FileHead(bucket, key, false, v.versionId(), versions, markers, v.size(), v.eTag(),
-                    v.derivatives() == null ? null : v.derivatives().contentType(), v.storageClass(), v.createdAt(),
-                    v.versionId());
+            // The same rule the store reads an object's head back by (its newest entry and counts).
+            head = VersionStore.headOf(newest, versions, markers);
         }
         if (!head.equals(before) || !java.util.Objects.equals(newestOrder, store.latestOrder(objectKey))) {
             store.putHead(objectKey, head, newestOrder);

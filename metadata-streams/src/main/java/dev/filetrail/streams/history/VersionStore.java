@@ -1,35 +1,53 @@
 package dev.filetrail.streams.history;
 
 import dev.filetrail.events.history.FileHead;
+import dev.filetrail.events.object.HistoryOrder;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.processing.ProcessingResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import dev.filetrail.events.history.FileVersion;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The per-version state of every object in one task: versions in S3 order, a versionId index, a constant-size
- * summary per object (head, newest order, parked and link counts), and items parked for versions not seen yet.
- * Every operation touches a bounded number of keys (at most one seek for the newest entry), whatever the object's
- * number of versions; the summary's counts spare the common event the scans of {@code pending} and {@code links}.
+ * The per-version state of every object in one task: versions in S3 order, a versionId index, per object the counts
+ * of parked items and share links (only while there are any), and items parked for versions not seen yet. An
+ * object's head is not stored apart: it is its newest entry plus the version and marker counts, which only the
+ * newest entry's value carries (older entries keep the counts they had, which nothing reads). So a new version
+ * writes two keys (its entry and its index entry) and no third per-object record. Every operation touches a bounded
+ * number of keys (one reverse seek for the newest entry per record and object), whatever the object's number of
+ * versions. Writes to {@code versions} are staged for the input record and written once at its end
+ * ({@link #endRecord}), so that a version and the counts it carries as the newest entry are one write.
  */
 public final class VersionStore {
-    public static final String VERSIONS = "versions";
-    public static final String INDEX = "version-index";
-    /** Per-object {@link ObjectSummary} (the name predates the counts it now carries). */
-    public static final String HEADS = "heads";
+    /**
+     * The layout of {@link #VERSIONS}, {@link #INDEX} and {@link #OBJECTS} (keys and {@link StateCodec} values). It
+     * is part of their names, and so of their changelog topics' names: a build with another layout never restores or
+     * reads state written by this one (see {@code StateFormatGuard} and the module README, "State layout").
+     */
+    public static final int STATE_FORMAT = 2;
+    public static final String VERSIONS = "versions-v" + STATE_FORMAT;
+    public static final String INDEX = "version-index-v" + STATE_FORMAT;
+    /** Per object, the counts of parked items and share links, while either is above zero. */
+    public static final String OBJECTS = "objects-v" + STATE_FORMAT;
     public static final String PENDING = "pending";
+    /** The names the same state had in layouts before {@link #STATE_FORMAT} (format 1 had no suffix). */
+    public static final List<String> RETIRED = List.of("versions", "version-index", "heads");
 
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final KeyValueStore<String, byte[]> versions;
     private final KeyValueStore<String, String> index;
-    private final KeyValueStore<String, byte[]> summaries;
+    private final KeyValueStore<String, byte[]> objects;
     private final KeyValueStore<String, Parked> pending;
     private final long parkedRetentionMs;
     private final ParkedExpiry onExpired;
@@ -38,23 +56,32 @@ public final class VersionStore {
     private long recordTimeMs;
     private long streamTimeMs = Long.MIN_VALUE;
 
-    /** The summary last read or written; only ever one object's, valid within one input record (see forget). */
-    private String memoKey;
-    private ObjectSummary memo;
+    /** Summaries read or changed in this input record, by object (see forget). */
+    private final Map<String, ObjectSummary> memos = new HashMap<>();
+    /** Objects whose head (counts or newest entry) changed in this record. */
+    private final Set<String> headChanged = new HashSet<>();
+    /** Writes to {@code versions} in this record, by store key; {@link #DELETED} for a delete. */
+    private final Map<String, Staged> staged = new HashMap<>();
+    /** Writes to {@code version-index} in this record (written with the versions, so a failed record leaves none). */
+    private final Map<String, String> stagedIndex = new HashMap<>();
+    private static final Staged DELETED = new Staged(null, null);
+
+    private record Staged(StoredVersion version, String order) {
+    }
 
     public VersionStore(KeyValueStore<String, byte[]> versions, KeyValueStore<String, String> index,
-                        KeyValueStore<String, byte[]> summaries, KeyValueStore<String, Parked> pending) {
-        this(versions, index, summaries, pending, Duration.ofMillis(Long.MAX_VALUE), (objectKey, versionId, item) -> {
+                        KeyValueStore<String, byte[]> objects, KeyValueStore<String, Parked> pending) {
+        this(versions, index, objects, pending, Duration.ofMillis(Long.MAX_VALUE), (objectKey, versionId, item) -> {
         });
     }
 
     /** The processor's store: parked items older than {@code parkedRetention} in stream time are dropped. */
     public VersionStore(KeyValueStore<String, byte[]> versions, KeyValueStore<String, String> index,
-                        KeyValueStore<String, byte[]> summaries, KeyValueStore<String, Parked> pending,
+                        KeyValueStore<String, byte[]> objects, KeyValueStore<String, Parked> pending,
                         Duration parkedRetention, ParkedExpiry onExpired) {
         this.versions = versions;
         this.index = index;
-        this.summaries = summaries;
+        this.objects = objects;
         this.pending = pending;
         this.parkedRetentionMs = parkedRetention.toMillis();
         this.onExpired = onExpired;
@@ -66,10 +93,54 @@ public final class VersionStore {
         void expired(String objectKey, String versionId, Parked item);
     }
 
-    /** Drops the remembered summary; called before each input record so nothing outlives a rollback. */
+    /**
+     * Drops what this record read and staged without writing it; called before each input record, so nothing of a
+     * record that failed (and was dead-lettered) is written or outlives it.
+     */
     public void forget() {
-        memoKey = null;
-        memo = null;
+        memos.clear();
+        headChanged.clear();
+        staged.clear();
+        stagedIndex.clear();
+    }
+
+    /**
+     * Ends one input record: writes the staged versions, the newest entry of each object whose head changed with
+     * its counts (re-written only when the counts moved and the entry itself was not written anyway).
+     */
+    public void endRecord() {
+        for (String objectKey : headChanged) {
+            FileHead head = memos.get(objectKey).head();
+            if (head == null) {
+                continue;
+            }
+            String newestKey = StoreKeys.version(objectKey, memos.get(objectKey).latestOrder(), head.latestVersionId());
+            if (staged.containsKey(newestKey)) {
+                continue;
+            }
+            byte[] bytes = versions.get(newestKey);
+            long[] counts = StateCodec.countsOf(bytes);
+            if (counts == null || counts[0] != head.versionCount() || counts[1] != head.deleteMarkerCount()) {
+                String order = memos.get(objectKey).latestOrder();
+                staged.put(newestKey, new Staged(decode(objectKey, head.latestVersionId(), order, bytes), order));
+            }
+        }
+        for (Map.Entry<String, Staged> e : staged.entrySet()) {
+            Staged w = e.getValue();
+            if (w == DELETED) {
+                versions.delete(e.getKey());
+                continue;
+            }
+            String objectKey = objectKeyOf(w.version().version());
+            ObjectSummary s = memos.get(objectKey);
+            FileHead head = s == null ? null : s.head();
+            boolean newest = head != null && w.order().equals(s.latestOrder())
+                    && w.version().version().versionId().equals(head.latestVersionId());
+            versions.put(e.getKey(), StateCodec.encodeVersion(w.version(), w.order(),
+                    newest ? new long[] {head.versionCount(), head.deleteMarkerCount()} : null));
+        }
+        stagedIndex.forEach(index::put);
+        forget();
     }
 
     /**
@@ -83,7 +154,9 @@ public final class VersionStore {
     }
 
     public VersionRef ref(String objectKey, String versionId) {
-        return VersionRef.decode(index.get(StoreKeys.member(objectKey, versionId)));
+        String key = StoreKeys.member(objectKey, versionId);
+        String written = stagedIndex.get(key);
+        return VersionRef.decode(written != null ? written : index.get(key));
     }
 
     /** The live version with this id, or null when unknown or removed. */
@@ -96,47 +169,90 @@ public final class VersionStore {
         if (ref == null || ref.removed()) {
             return null;
         }
-        byte[] bytes = versions.get(StoreKeys.version(objectKey, ref.order(), versionId));
-        return bytes == null ? null : decode(objectKey, versionId, bytes);
+        String storeKey = StoreKeys.version(objectKey, ref.order(), versionId);
+        Staged w = staged.get(storeKey);
+        if (w != null) {
+            return w.version();
+        }
+        byte[] bytes = versions.get(storeKey);
+        return bytes == null ? null : decode(objectKey, versionId, ref.order(), bytes);
     }
 
+    /** The store's order key of a version: S3's order ({@link HistoryOrder}) in its packed form. */
+    public static String order(String sequencer, Instant createdAt) {
+        return StoreKeys.packOrder(HistoryOrder.key(sequencer, createdAt));
+    }
+
+    /** Stores a version under its {@link #order} key. */
     public void put(String objectKey, String order, StoredVersion version) {
+        summary(objectKey); // the head before this record's writes, for the rest of the record
         String versionId = version.version().versionId();
-        versions.put(StoreKeys.version(objectKey, order, versionId), StateCodec.encodeVersion(version));
-        index.put(StoreKeys.member(objectKey, versionId), VersionRef.live(order).encode());
+        staged.put(StoreKeys.version(objectKey, order, versionId), new Staged(version, order));
+        stagedIndex.put(StoreKeys.member(objectKey, versionId), VersionRef.live(order).encode());
     }
 
     /** Replaces a version's value in place (same order). */
     public void update(String objectKey, VersionRef ref, StoredVersion version) {
-        versions.put(StoreKeys.version(objectKey, ref.order(), version.version().versionId()),
-                StateCodec.encodeVersion(version));
+        summary(objectKey);
+        staged.put(StoreKeys.version(objectKey, ref.order(), version.version().versionId()),
+                new Staged(version, ref.order()));
     }
 
     public void remove(String objectKey, String order, String versionId, String removedSequencer) {
-        versions.delete(StoreKeys.version(objectKey, order, versionId));
+        summary(objectKey);
+        staged.put(StoreKeys.version(objectKey, order, versionId), DELETED);
         markRemoved(objectKey, versionId, removedSequencer);
     }
 
     public void markRemoved(String objectKey, String versionId, String removedSequencer) {
-        index.put(StoreKeys.member(objectKey, versionId), VersionRef.removedAt(removedSequencer).encode());
+        stagedIndex.put(StoreKeys.member(objectKey, versionId), VersionRef.removedAt(removedSequencer).encode());
     }
 
     /** Deletes one entry without leaving a removal mark (the unversioned "null" entry being replaced). */
     public void drop(String objectKey, String order, String versionId) {
-        versions.delete(StoreKeys.version(objectKey, order, versionId));
+        summary(objectKey);
+        staged.put(StoreKeys.version(objectKey, order, versionId), DELETED);
     }
 
     /** The newest entry (version or marker) of the object and its order key: one reverse seek. */
     public Newest newest(String objectKey) {
-        try (KeyValueIterator<String, byte[]> it =
-                     versions.reverseRange(StoreKeys.prefix(objectKey), StoreKeys.prefixEnd(objectKey))) {
-            if (!it.hasNext()) {
-                return null;
+        Stored found = newestStored(objectKey);
+        return found == null ? null : new Newest(found.version(), found.order());
+    }
+
+    /** The newest entry with the counts its value carries (null when it carries none). */
+    private record Stored(StoredVersion version, String order, long[] counts) {
+    }
+
+    private Stored newestStored(String objectKey) {
+        String prefix = StoreKeys.prefix(objectKey);
+        String bestStaged = null;
+        for (Map.Entry<String, Staged> e : staged.entrySet()) {
+            if (e.getValue() != DELETED && e.getKey().startsWith(prefix)
+                    && (bestStaged == null || e.getKey().compareTo(bestStaged) > 0)) {
+                bestStaged = e.getKey();
             }
-            KeyValue<String, byte[]> kv = it.next();
-            String versionId = StoreKeys.versionIdOf(objectKey, kv.key);
-            return new Newest(decode(objectKey, versionId, kv.value), StoreKeys.orderOf(objectKey, kv.key));
         }
+        try (KeyValueIterator<String, byte[]> it = versions.reverseRange(prefix, StoreKeys.prefixEnd(objectKey))) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (bestStaged != null && kv.key.compareTo(bestStaged) < 0) {
+                    break;
+                }
+                if (staged.containsKey(kv.key)) {
+                    continue; // re-written or deleted in this record: the staged form counts
+                }
+                String versionId = StoreKeys.versionIdOf(objectKey, kv.key);
+                String order = StoreKeys.orderOf(objectKey, kv.key);
+                return new Stored(decode(objectKey, versionId, order, kv.value), order, StateCodec.countsOf(kv.value));
+            }
+        }
+        if (bestStaged == null) {
+            return null;
+        }
+        Staged w = staged.get(bestStaged);
+        // A staged entry carries no counts yet: they are the ones the record's head holds, if any.
+        return new Stored(w.version(), w.order(), null);
     }
 
     /** The newest entry and where it sits in the order. */
@@ -145,11 +261,21 @@ public final class VersionStore {
 
     /** All entries of an object, oldest first (for tests and tools; the processor never walks a whole object). */
     public List<StoredVersion> all(String objectKey) {
-        List<StoredVersion> out = new ArrayList<>();
+        java.util.TreeMap<String, StoredVersion> out = new java.util.TreeMap<>();
         try (KeyValueIterator<String, byte[]> it = versions.prefixScan(StoreKeys.prefix(objectKey), KEYS)) {
-            it.forEachRemaining(kv -> out.add(decode(objectKey, StoreKeys.versionIdOf(objectKey, kv.key), kv.value)));
+            it.forEachRemaining(kv -> out.put(kv.key, decode(objectKey, StoreKeys.versionIdOf(objectKey, kv.key),
+                    StoreKeys.orderOf(objectKey, kv.key), kv.value)));
         }
-        return out;
+        staged.forEach((key, w) -> {
+            if (key.startsWith(StoreKeys.prefix(objectKey))) {
+                if (w == DELETED) {
+                    out.remove(key);
+                } else {
+                    out.put(key, w.version());
+                }
+            }
+        });
+        return new ArrayList<>(out.values());
     }
 
     public FileHead head(String objectKey) {
@@ -161,11 +287,19 @@ public final class VersionStore {
         return summary(objectKey).latestOrder();
     }
 
-    /** Stores the head and the order key of the newest entry it was computed from. */
+    /**
+     * Notes the head and the order key of the newest entry it was computed from; its counts are written into that
+     * entry at the end of the record.
+     */
     public void putHead(String objectKey, FileHead head, String latestOrder) {
         ObjectSummary s = summary(objectKey);
         boolean exists = head != null && head.exists();
-        write(objectKey, new ObjectSummary(exists ? head : null, exists ? latestOrder : null, s.parked(), s.links()));
+        ObjectSummary next = new ObjectSummary(exists ? head : null, exists ? latestOrder : null, s.parked(),
+                s.links());
+        if (!next.equals(s)) {
+            memos.put(objectKey, next);
+            headChanged.add(objectKey);
+        }
     }
 
     /** Whether any share link was ever created for the object (links are never deleted). */
@@ -267,35 +401,64 @@ public final class VersionStore {
         return unpark(objectKey, versionId).size();
     }
 
-    /** The object's summary; {@link ObjectSummary#EMPTY} when it has none. */
+    /**
+     * The object's summary: its head (from the newest entry and the counts that entry carries), the newest entry's
+     * order, and the parked and link counts; {@link ObjectSummary#EMPTY} when it has none.
+     */
     public ObjectSummary summary(String objectKey) {
-        if (objectKey.equals(memoKey)) {
+        ObjectSummary memo = memos.get(objectKey);
+        if (memo != null) {
             return memo;
         }
-        byte[] bytes = summaries.get(objectKey);
-        ObjectSummary s = bytes == null ? ObjectSummary.EMPTY
-                : StateCodec.decodeSummary(bucketOf(objectKey), keyOf(objectKey), bytes);
-        memoKey = objectKey;
-        memo = s;
+        byte[] bytes = objects.get(objectKey);
+        int[] counts = bytes == null ? new int[2] : StateCodec.decodeObjectCounts(bytes);
+        Stored newest = newestStored(objectKey);
+        FileHead head = null;
+        String latestOrder = null;
+        if (newest != null) {
+            if (newest.counts() == null) {
+                throw new IllegalStateException("the newest entry of " + objectKey + " carries no counts");
+            }
+            head = headOf(newest.version().version(), newest.counts()[0], newest.counts()[1]);
+            latestOrder = newest.order();
+        }
+        ObjectSummary s = new ObjectSummary(head, latestOrder, counts[0], counts[1]);
+        memos.put(objectKey, s);
         return s;
     }
 
+    /** The head an object with this newest entry and these counts has (the one rule, see VersionHistory). */
+    public static FileHead headOf(FileVersion v, long versionCount, long markerCount) {
+        return v.deleteMarker()
+                ? new FileHead(v.bucket(), v.key(), true, null, versionCount, markerCount, null, null, null, null,
+                v.createdAt(), v.versionId())
+                : new FileHead(v.bucket(), v.key(), false, v.versionId(), versionCount, markerCount, v.size(),
+                v.eTag(), v.derivatives() == null ? null : v.derivatives().contentType(), v.storageClass(),
+                v.createdAt(), v.versionId());
+    }
+
+    /** Changes the parked or link count (written now: those are rare, and the head is not in that record). */
     private void write(String objectKey, ObjectSummary s) {
         ObjectSummary current = summary(objectKey);
         if (s.equals(current)) {
             return;
         }
-        if (s.isEmpty()) {
-            summaries.delete(objectKey);
-        } else {
-            summaries.put(objectKey, StateCodec.encodeSummary(s));
+        if (s.parked() != current.parked() || s.links() != current.links()) {
+            if (s.parked() == 0 && s.links() == 0) {
+                objects.delete(objectKey);
+            } else {
+                objects.put(objectKey, StateCodec.encodeObjectCounts(s.parked(), s.links()));
+            }
         }
-        memoKey = objectKey;
-        memo = s;
+        memos.put(objectKey, s);
     }
 
-    private static StoredVersion decode(String objectKey, String versionId, byte[] bytes) {
-        return StateCodec.decodeVersion(bucketOf(objectKey), keyOf(objectKey), versionId, bytes);
+    private static String objectKeyOf(FileVersion v) {
+        return dev.filetrail.events.Topics.objectKey(v.bucket(), v.key());
+    }
+
+    private static StoredVersion decode(String objectKey, String versionId, String order, byte[] bytes) {
+        return StateCodec.decodeVersion(bucketOf(objectKey), keyOf(objectKey), versionId, order, bytes);
     }
 
     /** Bucket names cannot contain '/', so the first one separates bucket and key in {@code bucket/key}. */
