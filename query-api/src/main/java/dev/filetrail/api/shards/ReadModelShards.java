@@ -73,7 +73,7 @@ public final class ReadModelShards implements AutoCloseable {
         int n = config.readModelShards().count();
         if (n > 1) {
             throw new IllegalStateException("READ_MODEL_SHARDS lists " + n + " shards, but " + what + " does not "
-                    + "route by shard yet; only the projector (filetrail projector) and filetrail migrate run sharded. "
+                    + "route by shard yet; only the projector (filetrail projector), filetrail migrate and filetrail keys run sharded. "
                     + "Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
         }
     }
