@@ -29,6 +29,7 @@ public final class ReadModelShards implements AutoCloseable {
     private final List<ReadModelDatabase> replicas;
     private final List<ShardSettings.ShardEndpoint> endpoints;
     private volatile int partitions = -1;
+    private volatile int shareLinkPartitions = -1;
 
     private ReadModelShards(List<ShardSettings.ShardEndpoint> endpoints, List<ReadModelDatabase> primaries,
                             List<ReadModelDatabase> replicas) {
@@ -157,6 +158,10 @@ public final class ReadModelShards implements AutoCloseable {
         if (versions != null) {
             partitions = versions;
         }
+        Integer links = partitionCounts.get(Topics.SHARE_LINKS.name());
+        if (links != null) {
+            shareLinkPartitions = links;
+        }
         log.info("read model shards checked count={} partitions={}", n,
                 projectedTopics.stream().map(t -> t + "=" + partitionCounts.get(t)).collect(Collectors.joining(",")));
     }
@@ -175,6 +180,21 @@ public final class ReadModelShards implements AutoCloseable {
             throw new IllegalStateException("shardOf before the partition count was checked");
         }
         return shardOf(bucket, key, partitions, count());
+    }
+
+    /**
+     * The shard holding share link {@code linkId}: the share-links topic is keyed by link id, so a link is projected
+     * in the shard of its id's partition — found by id without asking every shard, for ids issued before the read
+     * model was sharded too.
+     */
+    public int shardOfShareLink(String linkId) {
+        if (count() == 1) {
+            return 0;
+        }
+        if (shareLinkPartitions < 1) {
+            throw new IllegalStateException("shardOfShareLink before the partition count was checked");
+        }
+        return shardOfPartition(partitionOf(linkId, shareLinkPartitions), count());
     }
 
     /** The shard of a partition: partition mod shard count. */

@@ -58,6 +58,17 @@ class ShardedProjectorTest {
             ReadModelShards shards = service.shards();
             assertThat(shards.count()).isEqualTo(n);
             assertThat(shards.partitions()).isEqualTo(KafkaCluster.TEST_PARTITIONS);
+            // Share links are keyed by link id: each lands in the shard of its id's partition.
+            List<String> links = new ArrayList<>();
+            java.time.Instant created = java.time.Instant.now();
+            for (int i = 0; i < 12; i++) {
+                String linkId = "shl_" + bucket + "_" + i;
+                links.add(linkId);
+                feed.sendJson(Topics.SHARE_LINKS.name(), linkId, new dev.filetrail.events.share.ShareLink(linkId, bucket,
+                        "dir/file-" + i + ".txt", "sha-" + linkId, null, "v1",
+                        dev.filetrail.events.share.ShareLink.Status.ACTIVE, null, null, null, true, "key:test", created,
+                        null, null, 0, null, "cmd-" + linkId, created));
+            }
             for (int i = 0; i < 40; i++) {
                 String key = "dir/file-" + i + ".txt";
                 keys.add(key);
@@ -85,6 +96,23 @@ class ShardedProjectorTest {
                 return total == 2L * keys.size();
             });
 
+            ApiFixture.await("every share link projected", java.time.Duration.ofMinutes(1), () -> {
+                long total = 0;
+                for (int i = 0; i < n; i++) {
+                    total += count(shards.primary(i), "SELECT count(*) FROM share_links WHERE bucket = ?", bucket);
+                }
+                return total == links.size();
+            });
+            java.util.Set<Integer> linkShards = new java.util.HashSet<>();
+            for (String linkId : links) {
+                int home = shards.shardOfShareLink(linkId);
+                linkShards.add(home);
+                for (int i = 0; i < n; i++) {
+                    assertThat(count(shards.primary(i), "SELECT count(*) FROM share_links WHERE link_id = ?", linkId))
+                            .as("%s in shard %d (home %d)", linkId, i, home).isEqualTo(i == home ? 1 : 0);
+                }
+            }
+            assertThat(linkShards).as("links on more than one shard").hasSizeGreaterThan(1);
             for (String key : keys) {
                 int home = shards.shardOf(bucket, key);
                 for (int i = 0; i < n; i++) {
