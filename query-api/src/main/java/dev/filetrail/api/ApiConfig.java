@@ -260,6 +260,21 @@ public record ApiConfig(
                 rewindConfirmAbove, shards);
     }
 
+    /**
+     * Refuses a sharded read model for a part that does not route by shard yet, rather than letting it read or
+     * write only one database and answer wrongly.
+     *
+     * @param what the part, as the operator knows it ("the query API", "filetrail rebuild")
+     */
+    public void requireOneShard(String what) {
+        int n = readModelShards.count();
+        if (n > 1) {
+            throw new IllegalStateException("READ_MODEL_SHARDS lists " + n + " shards, but " + what + " does not "
+                    + "route by shard yet; only the projector (filetrail projector), filetrail migrate and filetrail "
+                    + "keys run sharded. Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
+        }
+    }
+
     /** The read model's shards, resolved: one at {@code DATABASE_URL} unless READ_MODEL_SHARDS lists them. */
     public java.util.List<ShardSettings.ShardEndpoint> shardEndpoints() {
         return readModelShards.endpoints(databaseUrl, databaseUser, databasePassword);

@@ -35,7 +35,7 @@ public final class ProjectionRebuild {
     private final ApiConfig config;
 
     public ProjectionRebuild(ApiConfig config) {
-        dev.filetrail.api.shards.ReadModelShards.requireOne(config, "the read-model rebuild");
+        config.requireOneShard("the read-model rebuild");
         this.config = config;
     }
 

@@ -71,12 +71,7 @@ public final class ReadModelShards implements AutoCloseable {
      * @param what the part, as the operator knows it ("the query API", "filetrail rebuild")
      */
     public static void requireOne(ApiConfig config, String what) {
-        int n = config.readModelShards().count();
-        if (n > 1) {
-            throw new IllegalStateException("READ_MODEL_SHARDS lists " + n + " shards, but " + what + " does not "
-                    + "route by shard yet; only the projector (filetrail projector), filetrail migrate and filetrail keys run sharded. "
-                    + "Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
-        }
+        config.requireOneShard(what);
     }
 
     /** Applies the read-model migrations to every shard, and the key migrations to shard 0 (keys are not sharded). */
@@ -146,7 +141,8 @@ public final class ReadModelShards implements AutoCloseable {
         }
         Integer versions = partitionCounts.get(Topics.FILE_VERSIONS.name());
         Integer heads = partitionCounts.get(Topics.FILES.name());
-        if (versions != null && heads != null && !versions.equals(heads)) {
+        // One shard starts as it always did, whatever the counts.
+        if (n > 1 && versions != null && heads != null && !versions.equals(heads)) {
             problems.add(Topics.FILE_VERSIONS.name() + " has " + versions + " partitions but " + Topics.FILES.name()
                     + " has " + heads + ": one file's versions and head would be on different shards");
         }
