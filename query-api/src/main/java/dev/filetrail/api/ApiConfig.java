@@ -4,6 +4,7 @@ import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.changes.ChangeFeedSettings;
 import dev.filetrail.api.keys.KeyCache;
+import dev.filetrail.api.shards.ShardSettings;
 import dev.filetrail.events.kafka.KafkaClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ import java.util.function.Function;
  * @param restorePartSize          RESTORE_PART_SIZE: bytes per part of such a copy (5 MiB..5 GiB)
  * @param rewindRequestsPerSecond  REWIND_REQUESTS_PER_SECOND: the S3 requests a rewind job makes per second at most
  * @param rewindConfirmAbove       REWIND_CONFIRM_ABOVE: a rewind of more keys than this needs {@code "confirm": true}
+ * @param readModelShards          READ_MODEL_SHARDS, READ_MODEL_REPLICAS, DATABASE_USER_i, DATABASE_PASSWORD_i: the
+ *                                 read model's shards; none listed = one shard at {@code databaseUrl}
  */
 public record ApiConfig(
         int port,
@@ -69,7 +72,8 @@ public record ApiConfig(
         long restoreMultipartThreshold,
         long restorePartSize,
         double rewindRequestsPerSecond,
-        int rewindConfirmAbove) {
+        int rewindConfirmAbove,
+        ShardSettings readModelShards) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -96,6 +100,7 @@ public record ApiConfig(
             throw new IllegalArgumentException("SIGNED_URL_TTL must be within (0, SIGNED_URL_MAX_TTL], got " + signedUrlTtl);
         }
         trustedProxies = List.copyOf(trustedProxies);
+        readModelShards = readModelShards == null ? ShardSettings.SINGLE : readModelShards;
         new ClientAddress(trustedProxies);
         if (sharePasswordAttemptsPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE must be at least 1");
@@ -186,7 +191,8 @@ public record ApiConfig(
                 Long.parseLong(e.str("RESTORE_MULTIPART_THRESHOLD", String.valueOf(5L << 30))),
                 Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))),
                 Double.parseDouble(e.str("REWIND_REQUESTS_PER_SECOND", "50")),
-                e.integer("REWIND_CONFIRM_ABOVE", 100));
+                e.integer("REWIND_CONFIRM_ABOVE", 100),
+                ShardSettings.fromEnvironment(get));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -206,7 +212,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove);
+                rewindConfirmAbove, readModelShards);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -217,7 +223,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove);
+                rewindConfirmAbove, readModelShards);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -228,7 +234,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove);
+                rewindConfirmAbove, readModelShards);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -239,7 +245,39 @@ public record ApiConfig(
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove);
+                rewindConfirmAbove, readModelShards);
+    }
+
+    /** A copy with these read-model shards (tests and the local stack). */
+    public ApiConfig withReadModelShards(ShardSettings shards) {
+        return new ApiConfig(port, publicBaseUrl, databaseUrl, databaseUser, databasePassword, databaseSchema,
+                databasePoolSize, kafka,
+                projectorGroupId, cloudFrontDomain, cloudFrontKeyPairId, cloudFrontPrivateKeyPath, signedUrlTtl,
+                signedUrlMaxTtl, s3Endpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey, sourceBucket,
+                derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
+                trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
+                changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
+                rewindConfirmAbove, shards);
+    }
+
+    /**
+     * Refuses a sharded read model for a part that does not route by shard yet, rather than letting it read or
+     * write only one database and answer wrongly.
+     *
+     * @param what the part, as the operator knows it ("the query API", "filetrail rebuild")
+     */
+    public void requireOneShard(String what) {
+        int n = readModelShards.count();
+        if (n > 1) {
+            throw new IllegalStateException("READ_MODEL_SHARDS lists " + n + " shards, but " + what + " does not "
+                    + "route by shard yet; only the projector (filetrail projector), filetrail migrate and filetrail "
+                    + "keys run sharded. Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
+        }
+    }
+
+    /** The read model's shards, resolved: one at {@code DATABASE_URL} unless READ_MODEL_SHARDS lists them. */
+    public java.util.List<ShardSettings.ShardEndpoint> shardEndpoints() {
+        return readModelShards.endpoints(databaseUrl, databaseUser, databasePassword);
     }
 
     /** The schema holding API keys, outside the read model so a rebuild never drops them. */

@@ -3,6 +3,7 @@ package dev.filetrail.api;
 import dev.filetrail.api.admin.Readiness;
 import dev.filetrail.api.projection.ProjectionListener;
 import dev.filetrail.api.projection.Projector;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.kafka.RequiredTopics;
 import dev.filetrail.events.service.AdminServer;
@@ -11,6 +12,7 @@ import dev.filetrail.events.service.ServiceShell;
 import dev.filetrail.events.service.Status;
 import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,9 +31,10 @@ public final class ProjectorService implements Service {
     private final PrometheusMeterRegistry registry;
     private final List<String> topics;
     private final ResourceStack resources = new ResourceStack();
-    private ReadModelDatabase database;
+    private ReadModelShards shards;
     private Admin admin;
-    private Projector projector;
+    /** One per shard, by index. */
+    private final List<Projector> projectors = new ArrayList<>();
     private AdminServer adminServer;
 
     public ProjectorService(ApiConfig config) {
@@ -49,8 +52,8 @@ public final class ProjectorService implements Service {
     public ProjectorService start() {
         try {
             open().startProjector(ProjectionListener.NONE).serveAdmin();
-            log.info("projector started alone group={} schema={} adminPort={}", config.projectorGroupId(),
-                    config.databaseSchema(), adminPort());
+            log.info("projector started alone group={} schema={} shards={} adminPort={}", config.projectorGroupId(),
+                    config.databaseSchema(), shards.count(), adminPort());
             return this;
         } catch (RuntimeException e) {
             close();
@@ -58,19 +61,35 @@ public final class ProjectorService implements Service {
         }
     }
 
-    /** Opens the pool, applies the migrations and checks that the topics exist and agree. */
+    /**
+     * Opens the pools of every read-model shard, applies the migrations to each, checks that the topics exist and
+     * agree, and that their partition counts are multiples of the shard count.
+     */
     public ProjectorService open() {
-        database = resources.push(ReadModelDatabase.forApi(config, "query-api", registry));
-        database.migrate();
+        shards = resources.push(ReadModelShards.open(config, "query-api", registry));
+        shards.migrate();
         admin = resources.push(config.kafka().newAdmin());
-        RequiredTopics.verify(admin, topics);
+        Map<String, Integer> partitions = RequiredTopics.verify(admin, topics);
+        shards.checkPartitions(partitions, Projector.TOPICS);
         return this;
     }
 
-    /** Starts the projector; {@code listener} hears of each committed batch. */
+    /**
+     * Starts the projector; {@code listener} hears of each committed batch. With one shard it is the consumer
+     * group's member, as always; with N, one projector per shard is assigned that shard's partitions and keeps its
+     * offsets in that shard.
+     */
     public ProjectorService startProjector(ProjectionListener listener) {
-        projector = resources.push(Projector.forApi(config, database.dataSource(), registry, listener));
-        projector.start();
+        if (shards.count() == 1) {
+            projectors.add(resources.push(Projector.forApi(config, shards.primary(0), registry, listener)));
+        } else {
+            for (int i = 0; i < shards.count(); i++) {
+                projectors.add(resources.push(new Projector(shards.primary(i), config.kafka(),
+                        config.projectorGroupId(), config.databaseSchema(), registry, listener,
+                        new Projector.ShardPartitions(i, shards.count()))));
+            }
+        }
+        projectors.forEach(Projector::start);
         return this;
     }
 
@@ -81,10 +100,14 @@ public final class ProjectorService implements Service {
 
     /** As {@link #serveAdmin()}, with {@code /ready} also reporting whether {@code signer} can sign URLs. */
     public ProjectorService serveAdmin(CloudFrontSigner signer) {
-        Readiness readiness = new Readiness(database.dataSource(), admin, projector, config.readyMaxLag(),
+        List<DataSource> primaries = new ArrayList<>();
+        for (int i = 0; i < shards.count(); i++) {
+            primaries.add(shards.primary(i));
+        }
+        Readiness readiness = new Readiness(primaries, admin, projectors, config.readyMaxLag(),
                 config.projectorStuckAfter(), signer);
         adminServer = resources.push(new AdminServer("query-api", config.adminPort(), registry, () -> {
-            boolean up = projector.isRunning();
+            boolean up = allRunning();
             return new Status(up, Map.of("status", up ? "UP" : "DOWN"));
         }, () -> {
             Readiness.Report report = readiness.check();
@@ -94,12 +117,29 @@ public final class ProjectorService implements Service {
         return this;
     }
 
+    /** The projector of shard 0: the only one unless the read model is sharded. */
     public Projector projector() {
-        return projector;
+        return projectors.isEmpty() ? null : projectors.get(0);
     }
 
+    /** Every shard's projector, by shard index. */
+    public List<Projector> projectors() {
+        return List.copyOf(projectors);
+    }
+
+    /** Whether every shard's projector runs. */
+    public boolean allRunning() {
+        return !projectors.isEmpty() && projectors.stream().allMatch(Projector::isRunning);
+    }
+
+    /** Shard 0's primary: the read model when it is not sharded, and the API keys always. */
     public DataSource dataSource() {
-        return database.dataSource();
+        return shards.primary(0);
+    }
+
+    /** The read model's shards. */
+    public ReadModelShards shards() {
+        return shards;
     }
 
     /** The Kafka admin client opened at {@link #open()} (the change feed reads its topic's identity with it). */

@@ -31,6 +31,7 @@ import dev.filetrail.api.shares.ShareLinkStore;
 import dev.filetrail.api.shares.ShareLinkWaits;
 import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.Topics;
@@ -84,6 +85,8 @@ public final class QueryApi implements Service {
     }
 
     public QueryApi start() {
+        // Its routes, notices, change feed and rewinds read one database: refused before anything opens.
+        ReadModelShards.requireOne(config, "the query API");
         if (config.port() == 0) {
             // Port 0 (tests, parallel stacks): fix the port now, so share URLs can name it.
             int port = freePort();

@@ -86,6 +86,11 @@ public final class ReadModelDatabase implements AutoCloseable {
         migrate(dataSource, keysSchema, KEY_MIGRATIONS);
     }
 
+    /** Applies only the read-model migrations: a shard other than 0, which holds no API keys. */
+    public void migrateReadModel() {
+        migrate(dataSource, schema, READ_MODEL_MIGRATIONS);
+    }
+
     /** Applies the migrations at {@code location} to {@code schema}, creating it when missing. */
     public static MigrateResult migrate(DataSource dataSource, String schema, String location) {
         MigrateResult result = flyway(dataSource, schema, location).migrate();

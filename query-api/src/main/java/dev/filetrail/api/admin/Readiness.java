@@ -2,11 +2,12 @@ package dev.filetrail.api.admin;
 
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.urls.CloudFrontSigner;
-import dev.filetrail.api.urls.CloudFrontSigner;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -19,9 +20,9 @@ import org.apache.kafka.clients.admin.Admin;
  * alone does not make it unready (the load balancer would otherwise take away the history too).
  */
 public final class Readiness {
-    private final DataSource dataSource;
+    private final List<DataSource> shards;
     private final Admin admin;
-    private final Projector projector;
+    private final List<Projector> projectors;
     private final long maxLag;
     private final Duration stuckAfter;
     /** Null for the projector alone, which signs nothing. */
@@ -29,9 +30,23 @@ public final class Readiness {
 
     public Readiness(DataSource dataSource, Admin admin, Projector projector, long maxLag, Duration stuckAfter,
                      CloudFrontSigner signer) {
-        this.dataSource = dataSource;
+        this(List.of(dataSource), admin, List.of(projector), maxLag, stuckAfter, signer);
+    }
+
+    /**
+     * One database and projector per read-model shard, by index. With one shard the report is as it always was
+     * ({@code postgresql}, {@code projection}); with more it adds {@code shards}: each shard's database and
+     * projection, and the service is ready only when every shard is.
+     */
+    public Readiness(List<DataSource> shards, Admin admin, List<Projector> projectors, long maxLag, Duration stuckAfter,
+                     CloudFrontSigner signer) {
+        if (shards.size() != projectors.size() || shards.isEmpty()) {
+            throw new IllegalArgumentException("one projector per shard: " + shards.size() + " shards, "
+                    + projectors.size() + " projectors");
+        }
+        this.shards = List.copyOf(shards);
         this.admin = admin;
-        this.projector = projector;
+        this.projectors = List.copyOf(projectors);
         this.maxLag = maxLag;
         this.stuckAfter = stuckAfter;
         this.signer = signer;
@@ -44,13 +59,25 @@ public final class Readiness {
     public Report check() {
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean ready = true;
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
-            s.setQueryTimeout(2);
-            s.execute();
-            checks.put("postgresql", "UP");
-        } catch (Exception e) {
-            checks.put("postgresql", "DOWN: " + e.getMessage());
-            ready = false;
+        List<Map<String, Object>> perShard = new ArrayList<>();
+        boolean allUp = true;
+        for (int i = 0; i < shards.size(); i++) {
+            Map<String, Object> shard = new LinkedHashMap<>();
+            shard.put("shard", i);
+            String database = database(shards.get(i));
+            shard.put("postgresql", database);
+            allUp &= database.equals("UP");
+            Map<String, Object> projection = projection(projectors.get(i));
+            shard.put("projection", projection);
+            ready &= Boolean.TRUE.equals(projection.get("ready"));
+            projection.remove("ready");
+            perShard.add(shard);
+        }
+        ready &= allUp;
+        if (shards.size() == 1) {
+            checks.put("postgresql", perShard.get(0).get("postgresql"));
+        } else {
+            checks.put("postgresql", allUp ? "UP" : "DOWN (see shards)");
         }
         try {
             String cluster = admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
@@ -62,6 +89,29 @@ public final class Readiness {
             checks.put("kafka", "DOWN: " + e);
             ready = false;
         }
+        if (shards.size() == 1) {
+            checks.put("projection", perShard.get(0).get("projection"));
+        } else {
+            checks.put("shards", perShard);
+        }
+        if (signer != null) {
+            checks.put("urlSigning", signer.unavailableReason().map(reason -> "UNAVAILABLE: " + reason).orElse("UP"));
+        }
+        return new Report(ready, checks);
+    }
+
+    private static String database(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT 1")) {
+            s.setQueryTimeout(2);
+            s.execute();
+            return "UP";
+        } catch (Exception e) {
+            return "DOWN: " + e.getMessage();
+        }
+    }
+
+    /** The projection's state; its {@code ready} entry says whether it passes (removed before reporting). */
+    private Map<String, Object> projection(Projector projector) {
         long lag = projector.lag();
         Duration retrying = projector.retrying();
         Map<String, Object> projection = new LinkedHashMap<>();
@@ -73,13 +123,8 @@ public final class Readiness {
         if (projector.retryReason() != null) {
             projection.put("retryReason", projector.retryReason());
         }
-        checks.put("projection", projection);
-        if (!projector.isRunning() || lag < 0 || lag > maxLag || retrying.compareTo(stuckAfter) > 0) {
-            ready = false;
-        }
-        if (signer != null) {
-            checks.put("urlSigning", signer.unavailableReason().map(reason -> "UNAVAILABLE: " + reason).orElse("UP"));
-        }
-        return new Report(ready, checks);
+        projection.put("ready", projector.isRunning() && lag >= 0 && lag <= maxLag
+                && retrying.compareTo(stuckAfter) <= 0);
+        return projection;
     }
 }

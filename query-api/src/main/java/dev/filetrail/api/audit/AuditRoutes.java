@@ -27,10 +27,23 @@ import javax.sql.DataSource;
 
 /** {@code GET /v1/audit}: CloudEvents by bucket, key, type and time range, oldest first, cursor-paged. */
 public final class AuditRoutes implements EndpointGroup {
-    private final DataSource dataSource;
+    /** Every read-model shard, by index (their replicas where they have them: the audit tolerates lag). */
+    private final List<DataSource> shards;
 
     public AuditRoutes(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this(List.of(dataSource));
+    }
+
+    /**
+     * Over a sharded read model: every shard is asked for its first rows after the cursor and the answers merged in
+     * {@code (time, id)} order. That pair is a total order over all shards (ids are unique), so the cursor, the last
+     * pair returned, is every shard's position at once and stays the same text with any number of shards.
+     */
+    public AuditRoutes(List<DataSource> shards) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no shards");
+        }
+        this.shards = List.copyOf(shards);
     }
 
     /** Registers {@code GET /v1/audit}, which needs the {@code admin} scope. */
@@ -88,24 +101,38 @@ public final class AuditRoutes implements EndpointGroup {
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw ApiProblem.badRequest("from must be before to");
         }
-        int limit = Requests.limit(ctx);
+        ctx.json(page(filter, ctx.queryParam("cursor"), Requests.limit(ctx)));
+    }
+
+    /** One page of the events {@code filter} selects after {@code cursor} (null: from the start), oldest first. */
+    public AuditPage page(AuditFilter filter, String cursor, int limit) {
         String kind = "audit:" + filter;
-        List<String> cursor = Cursor.decode(ctx.queryParam("cursor"), kind, 2);
-        Instant afterTime = cursor == null ? null : Cursor.instant(cursor.get(0));
-        List<Row> rows = find(filter, afterTime, cursor == null ? null : cursor.get(1), limit + 1);
+        List<String> position = Cursor.decode(cursor, kind, 2);
+        Instant afterTime = position == null ? null : Cursor.instant(position.get(0));
+        String afterId = position == null ? null : position.get(1);
+        List<Row> rows = new ArrayList<>();
+        for (DataSource shard : shards) {
+            rows.addAll(find(shard, filter, afterTime, afterId, limit + 1));
+        }
+        if (shards.size() > 1) {
+            // The order PostgreSQL sorts each shard by: time, then id in the column's "C" (byte) order.
+            rows.sort(java.util.Comparator.comparing(Row::time).thenComparing(Row::id,
+                    dev.filetrail.api.shards.ShardedFiles.KEY_ORDER));
+        }
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
             Row last = rows.get(limit - 1);
             next = Cursor.encode(kind, last.time().toString(), last.id());
         }
-        ctx.json(new AuditPage(rows.stream().map(Row::event).toList(), next));
+        return new AuditPage(rows.stream().map(Row::event).toList(), next);
     }
 
     private record Row(String id, Instant time, JsonNode event) {
     }
 
-    private List<Row> find(AuditFilter filter, Instant afterTime, String afterId, int limit) {
+    private static List<Row> find(DataSource dataSource, AuditFilter filter, Instant afterTime, String afterId,
+                                  int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, time, event FROM audit_events WHERE true");
         List<Object> params = new ArrayList<>();
         if (filter.bucket() != null) {

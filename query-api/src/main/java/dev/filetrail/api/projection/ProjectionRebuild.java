@@ -35,6 +35,7 @@ public final class ProjectionRebuild {
     private final ApiConfig config;
 
     public ProjectionRebuild(ApiConfig config) {
+        config.requireOneShard("the read-model rebuild");
         this.config = config;
     }
 

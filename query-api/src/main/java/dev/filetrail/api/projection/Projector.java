@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class Projector implements AutoCloseable {
     static final Duration BATCH_GATHER = Duration.ofSeconds(1);
 
     private final DataSource dataSource;
+    private final ShardPartitions shard;
     private final String groupId;
     private final ProjectionWriter writer;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -94,7 +96,20 @@ public final class Projector implements AutoCloseable {
      */
     public Projector(DataSource dataSource, KafkaClientSettings kafka, String groupId, String lockName,
                      MeterRegistry registry, ProjectionListener listener) {
+        this(dataSource, kafka, groupId, lockName, registry, listener, null);
+    }
+
+    /**
+     * As above, for one shard of a sharded read model: the consumer is assigned exactly the partitions of
+     * {@code shard} (no group rebalancing), and its meters carry a {@code shard} tag.
+     *
+     * @param shard the partitions to project, or null to subscribe to all of them through the consumer group
+     */
+    public Projector(DataSource dataSource, KafkaClientSettings kafka, String groupId, String lockName,
+                     MeterRegistry registry, ProjectionListener listener, ShardPartitions shard) {
         this.dataSource = dataSource;
+        this.shard = shard;
+        Tags tags = shard == null ? Tags.empty() : Tags.of("shard", String.valueOf(shard.shard()));
         this.groupId = groupId;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -103,25 +118,26 @@ public final class Projector implements AutoCloseable {
         // The streams write with exactly_once_v2: never project a record of an aborted transaction.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + (shard == null ? "" : "-shard" + shard.shard()) + "-"
+                + Long.toHexString(System.nanoTime()));
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.writer = new ProjectionWriter(dataSource, lockName, registry, listener, this::committed);
         this.writes = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "projector-writer-" + groupId);
+            Thread t = new Thread(r, "projector-writer-" + groupId + (shard == null ? "" : "-shard" + shard.shard()));
             t.setDaemon(true);
             return t;
         });
-        this.batchTimer = Timer.builder("filetrail_projector_batch").register(registry);
+        this.batchTimer = Timer.builder("filetrail_projector_batch").tags(tags).register(registry);
         this.transientFailures = Counter.builder("filetrail_projector_transient_failures")
                 .description("Kafka or offset-store failures the projector outlived by reading again from its stored offsets")
-                .register(registry);
+                .tags(tags).register(registry);
         this.batchRecords = DistributionSummary.builder("filetrail_projector_batch_records")
                 .description("records written per projector batch (one transaction unless a bad record is isolated)")
-                .register(registry);
-        registry.gauge("filetrail_projector_lag", lag);
+                .tags(tags).register(registry);
+        registry.gauge("filetrail_projector_lag", tags, lag);
         Gauge.builder("filetrail_projector_retrying_seconds", this, p -> p.retrying().toMillis() / 1000.0)
                 .description("how long the projector has been retrying one batch after transient failures")
-                .register(registry);
+                .tags(tags).register(registry);
     }
 
     /** The projector of the query API's own read model, as {@link dev.filetrail.api.QueryApi} runs it. */
@@ -131,13 +147,52 @@ public final class Projector implements AutoCloseable {
                 config.databaseSchema(), registry, listener);
     }
 
-    /** Subscribes and starts the poll loop on its own thread. */
+    /** Subscribes (or, for a shard, assigns its partitions) and starts the poll loop on its own thread. */
     public void start() {
-        subscribe();
+        if (shard == null) {
+            subscribe();
+        } else {
+            assignShard();
+        }
         running.set(true);
         thread = new Thread(this::loop, "projector-" + groupId);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A shard's projector takes exactly the partitions p with p mod N == shard of every projected topic, without a
+     * consumer group's rebalancing: the shard's rows are those partitions' records, so its offsets live beside them.
+     */
+    private void assignShard() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : TOPICS) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .filter(info -> shard.takes(info.partition()))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        seekToStored(partitions);
+        log.info("projector shard assigned group={} shard={} of={} partitions={}", groupId, shard.shard(),
+                shard.count(), partitions);
+    }
+
+    /** The partitions one shard's projector takes: those whose number mod {@code count} is {@code shard}. */
+    public record ShardPartitions(int shard, int count) {
+        public ShardPartitions {
+            if (count < 1 || shard < 0 || shard >= count) {
+                throw new IllegalArgumentException("shard " + shard + " of " + count);
+            }
+        }
+
+        public boolean takes(int partition) {
+            return partition % count == shard;
+        }
+    }
+
+    /** The shard this projector writes, or null when it projects every partition. */
+    public ShardPartitions shard() {
+        return shard;
     }
 
     void subscribe() {

@@ -33,8 +33,10 @@ final class KeysCommand implements Runnable {
     /** Opens the key store the API uses (creating its schema when this is the first key of a new database). */
     static <T> T withKeys(java.util.Map<String, String> env, Function<ApiKeys, T> work) {
         ApiConfig config = ApiConfig.fromMap(env);
-        try (ReadModelDatabase db = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
-                config.databasePassword(), config.databaseSchema(), config.keysSchema(), 2, "keys")) {
+        // API keys are not sharded: they live in shard 0 (DATABASE_URL unless READ_MODEL_SHARDS lists shards).
+        var shard0 = config.shardEndpoints().get(0);
+        try (ReadModelDatabase db = new ReadModelDatabase(shard0.url(), shard0.user(),
+                shard0.password(), config.databaseSchema(), config.keysSchema(), 2, "keys")) {
             ReadModelDatabase.migrate(db.dataSource(), config.keysSchema(), ReadModelDatabase.KEY_MIGRATIONS);
             return work.apply(new ApiKeys(db.dataSource()));
         }

@@ -16,14 +16,15 @@ import picocli.CommandLine.Option;
         description = {"Applies the query API's PostgreSQL migrations (the read model in DATABASE_SCHEMA, the API keys "
                 + "in <DATABASE_SCHEMA>_keys), creating the schemas when missing; already applied versions are left "
                 + "alone, so it is safe to repeat. The release pipeline runs it with the new version before the "
-                + "services roll.",
+                + "services roll. With READ_MODEL_SHARDS, every shard gets the read model's migrations and shard 0 "
+                + "the keys'.",
                 "Configured by the query API's DATABASE_* variables."})
 final class MigrateCommand extends OpsCommand {
     @Option(names = "--dry-run", description = "List the migrations that would be applied, apply nothing.")
     boolean dryRun;
 
-    /** One schema's migrations: what was (or would be) applied, and the version it is at afterwards. */
-    record Schema(String schema, List<String> pending, int executed, String version) {
+    /** One schema's migrations in one read-model shard: what was (or would be) applied, and its version afterwards. */
+    record Schema(int shard, String schema, List<String> pending, int executed, String version) {
     }
 
     /** The summary as printed. */
@@ -34,15 +35,21 @@ final class MigrateCommand extends OpsCommand {
     public Integer call() {
         ApiConfig config = ApiConfig.fromMap(env);
         List<Schema> schemas = new ArrayList<>();
-        try (ReadModelDatabase db = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
-                config.databasePassword(), config.databaseSchema(), config.keysSchema(), 2, "migrate")) {
-            schemas.add(migrate(db, config.databaseSchema(), ReadModelDatabase.READ_MODEL_MIGRATIONS));
-            schemas.add(migrate(db, config.keysSchema(), ReadModelDatabase.KEY_MIGRATIONS));
+        // Every read-model shard gets the read model's migrations; the API keys live in shard 0 only.
+        for (var shard : config.shardEndpoints()) {
+            try (ReadModelDatabase db = new ReadModelDatabase(shard.url(), shard.user(), shard.password(),
+                    config.databaseSchema(), config.keysSchema(), 2, "migrate")) {
+                schemas.add(migrate(db, shard.index(), config.databaseSchema(), ReadModelDatabase.READ_MODEL_MIGRATIONS));
+                if (shard.index() == 0) {
+                    schemas.add(migrate(db, 0, config.keysSchema(), ReadModelDatabase.KEY_MIGRATIONS));
+                }
+            }
         }
         Result result = new Result(dryRun, schemas);
         print(result, out -> {
             for (Schema schema : schemas) {
-                out.printf("%-24s %s%n", schema.schema(), dryRun
+                out.printf("%-24s %s%n", schemas.size() > 2 ? "shard " + schema.shard() + " " + schema.schema()
+                        : schema.schema(), dryRun
                         ? (schema.pending().isEmpty() ? "up to date" : "would apply " + schema.pending())
                         : "applied " + schema.executed() + ", at version " + schema.version());
             }
@@ -50,14 +57,14 @@ final class MigrateCommand extends OpsCommand {
         return OK;
     }
 
-    private Schema migrate(ReadModelDatabase db, String schema, String location) {
+    private Schema migrate(ReadModelDatabase db, int shard, String schema, String location) {
         List<String> pending = ReadModelDatabase.pending(db.dataSource(), schema, location);
         if (dryRun) {
-            return new Schema(schema, pending, 0, null);
+            return new Schema(shard, schema, pending, 0, null);
         }
         MigrateResult applied = ReadModelDatabase.migrate(db.dataSource(), schema, location);
         // Flyway names a target version only when it applied something; otherwise the schema stayed where it was.
-        return new Schema(schema, pending, applied.migrationsExecuted,
+        return new Schema(shard, schema, pending, applied.migrationsExecuted,
                 applied.targetSchemaVersion != null ? applied.targetSchemaVersion : applied.initialSchemaVersion);
     }
 }

@@ -1,6 +1,7 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
@@ -51,6 +52,7 @@ final class ReconcileCommand extends OpsCommand {
     public Integer call() throws Exception {
         BridgeConfig bridge = BridgeConfig.from(env::get);
         ApiConfig api = ApiConfig.fromMap(env);
+        ReadModelShards.requireOne(api, "filetrail reconcile");
         AtomicReference<BridgeProducer> producer = new AtomicReference<>();
         ReconcileReport report;
         try (S3Client s3 = AwsClients.s3(bridge, AwsClients.OPS);

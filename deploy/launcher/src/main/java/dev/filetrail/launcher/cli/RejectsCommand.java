@@ -1,6 +1,7 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.projection.ProjectionRejects;
 import dev.filetrail.events.Json;
@@ -34,6 +35,7 @@ final class RejectsCommand implements Runnable {
 
     static <T> T withRejects(Map<String, String> env, Function<ProjectionRejects, T> work) {
         ApiConfig config = ApiConfig.fromMap(env);
+        ReadModelShards.requireOne(config, "filetrail rejects");
         try (ReadModelDatabase db = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.databaseSchema(), config.keysSchema(), 2, "rejects")) {
             return work.apply(new ProjectionRejects(db.dataSource(), config.kafka(),

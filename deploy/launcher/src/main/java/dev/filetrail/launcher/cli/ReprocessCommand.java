@@ -1,6 +1,7 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.launcher.reprocess.Candidate;
 import dev.filetrail.launcher.reprocess.Candidates;
@@ -79,6 +80,7 @@ final class ReprocessCommand extends OpsCommand {
         validate();
         ReprocessConfig config = ReprocessConfig.from(env);
         ApiConfig api = ApiConfig.fromMap(env);
+        ReadModelShards.requireOne(api, "filetrail reprocess");
         long started = System.nanoTime();
         try (ReadModelDatabase db = new ReadModelDatabase(api.databaseUrl(), api.databaseUser(),
                 api.databasePassword(), api.databaseSchema(), api.keysSchema(), 3, "reprocess")) {

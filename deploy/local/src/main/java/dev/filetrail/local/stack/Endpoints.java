@@ -12,6 +12,7 @@ import java.util.Map;
  * Where each part of a running local stack listens, printed at start and written to {@code endpoints.json}.
  *
  * @param apiAdmin the query API's admin port: {@code /health}, {@code /ready}, {@code /metrics}
+ * @param postgresShards the read model's shards (READ_MODEL_SHARDS), shard i the i-th; {@code postgres} is shard 0
  * @param lambda   the Lambda API (asynchronous Invoke of the two processors, for {@code filetrail reprocess})
  */
 public record Endpoints(
@@ -24,6 +25,7 @@ public record Endpoints(
         String lambda,
         String kafka,
         String postgres,
+        java.util.List<String> postgresShards,
         String bridgeMetrics,
         String streamsMetrics,
         String region,
@@ -97,6 +99,9 @@ public record Endpoints(
                 : "  (" + kafkaSecurity.protocol() + " " + kafkaSecurity.mechanism() + ", one user per role: "
                         + String.join(", ", kafkaSecurity.users().keySet()) + "; passwords in endpoints.json)"));
         rows.put("PostgreSQL", postgres);
+        if (postgresShards != null && postgresShards.size() > 1) {
+            rows.put("Read-model shards", String.join(", ", postgresShards));
+        }
         rows.put("Bridge metrics", bridgeMetrics);
         rows.put("Streams metrics", streamsMetrics);
         rows.put("AWS credentials", accessKeyId + " / " + secretAccessKey + " (" + region + ")");

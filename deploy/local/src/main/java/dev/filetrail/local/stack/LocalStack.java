@@ -66,6 +66,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<KafkaRole, Map<String, String>> environments = new EnumMap<>(KafkaRole.class);
     private EmbeddedKafka kafka;
     private PostgresServer postgres;
+    /** The read model's shards' JDBC URLs; shard 0 is the stack's own database. */
+    private java.util.List<String> readModelShards = java.util.List.of();
     private LambdaRuntime lambdas;
     private SnsEmulator sns;
     private LambdaApi lambdaApi;
@@ -123,6 +125,14 @@ public final class LocalStack implements AutoCloseable {
             postgres = keep(PostgresServer.start(config.postgresPort()));
             databaseUrl = postgres.createDatabaseNamed("filetrail");
         }
+        // Shard 0 is the stack's database (API keys live there); each further shard is a server of its own, as
+        // each shard is its own Aurora cluster in AWS.
+        java.util.List<String> shardUrls = new java.util.ArrayList<>(java.util.List.of(databaseUrl));
+        for (int i = 1; i < config.readModelShards(); i++) {
+            PostgresServer shard = keep(PostgresServer.start(0));
+            shardUrls.add(shard.createDatabaseNamed("filetrail"));
+        }
+        readModelShards = java.util.List.copyOf(shardUrls);
 
         EmbeddedSqs sqsServer = keep(EmbeddedSqs.start(config.sqsPort()));
         SqsClient sqs = keep(sqsServer.client());
@@ -187,6 +197,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
         env.put("CLOUDFRONT_URL", "http://127.0.0.1:" + edgePort);
         env.put("DATABASE_URL", databaseUrl);
+        if (readModelShards.size() > 1) {
+            env.put("READ_MODEL_SHARDS", String.join(",", readModelShards));
+        }
         env.put("DATABASE_USER", config.externalDatabaseUser());
         env.put("DATABASE_PASSWORD", config.externalDatabasePassword());
         env.put("JOURNAL_COMMIT_INTERVAL_MS", String.valueOf(config.journalCommitIntervalMs()));
@@ -248,6 +261,7 @@ public final class LocalStack implements AutoCloseable {
                 lambdaApi.endpoint(),
                 kafka.bootstrapServers(),
                 databaseUrl,
+                readModelShards,
                 "http://127.0.0.1:" + bridgeMetricsPort + "/metrics",
                 "http://127.0.0.1:" + streamsMetricsPort + "/metrics",
                 region,

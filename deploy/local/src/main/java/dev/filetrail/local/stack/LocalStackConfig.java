@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Configuration of the whole local stack: one port per part (0 picks a free one, as the tests do), where to write
  * {@code endpoints.json}, an optional external PostgreSQL, whether Kafka enforces roles ({@code LOCAL_KAFKA_AUTH}), and
- * whether the journal (a Connect worker with Iceberg's sink) runs ({@code LOCAL_JOURNAL}) and how often it commits.
+ * whether the journal (a Connect worker with Iceberg's sink) runs ({@code LOCAL_JOURNAL}) and how often it commits,
+ * and how many read-model shards ({@code LOCAL_READ_MODEL_SHARDS}, each an embedded PostgreSQL server) it starts.
  */
 public record LocalStackConfig(
         int apiPort,
@@ -27,7 +28,22 @@ public record LocalStackConfig(
         int topicPartitions,
         boolean kafkaSecured,
         boolean journal,
-        long journalCommitIntervalMs) {
+        long journalCommitIntervalMs,
+        int readModelShards) {
+
+    public LocalStackConfig {
+        if (readModelShards < 1) {
+            throw new IllegalArgumentException("LOCAL_READ_MODEL_SHARDS must be at least 1, got " + readModelShards);
+        }
+        if (readModelShards > 1 && externalDatabaseUrl != null && !externalDatabaseUrl.isBlank()) {
+            throw new IllegalArgumentException("LOCAL_READ_MODEL_SHARDS=" + readModelShards + " starts embedded "
+                    + "PostgreSQL servers; it cannot be combined with LOCAL_DATABASE_URL");
+        }
+        if (topicPartitions % readModelShards != 0) {
+            throw new IllegalArgumentException("LOCAL_READ_MODEL_SHARDS=" + readModelShards + " must divide "
+                    + "TOPIC_PARTITIONS=" + topicPartitions + " (a shard is the partitions p with p mod N = shard)");
+        }
+    }
 
     /** The local journal commits every 10 s (the connector's own default is 60 s), so the demo shows rows soon. */
     public static final long LOCAL_JOURNAL_COMMIT_INTERVAL_MS = 10_000;
@@ -58,7 +74,8 @@ public record LocalStackConfig(
                 kafkaSecured(env.getOrDefault("LOCAL_KAFKA_AUTH", "scram")),
                 onOff("LOCAL_JOURNAL", env.getOrDefault("LOCAL_JOURNAL", "on")),
                 Long.parseLong(env.getOrDefault("JOURNAL_COMMIT_INTERVAL_MS",
-                        String.valueOf(LOCAL_JOURNAL_COMMIT_INTERVAL_MS)).trim()));
+                        String.valueOf(LOCAL_JOURNAL_COMMIT_INTERVAL_MS)).trim()),
+                count(env, "LOCAL_READ_MODEL_SHARDS", 1));
     }
 
     private static boolean onOff(String name, String value) {
@@ -84,7 +101,7 @@ public record LocalStackConfig(
      */
     public static LocalStackConfig ephemeral(Path outputDir) {
         return new LocalStackConfig(0, 0, 0, 0, 0, 0, 0, 0, 0, null, "postgres", "postgres", outputDir,
-                "filetrail-local", "filetrail-local-derivatives", 3, true, false, LOCAL_JOURNAL_COMMIT_INTERVAL_MS);
+                "filetrail-local", "filetrail-local-derivatives", 3, true, false, LOCAL_JOURNAL_COMMIT_INTERVAL_MS, 1);
     }
 
     /** The same stack with the journal running, committing every {@code commitIntervalMs}. */
@@ -92,7 +109,7 @@ public record LocalStackConfig(
         return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
                 postgresPort,
                 externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
-                derivativesBucket, topicPartitions, kafkaSecured, true, commitIntervalMs);
+                derivativesBucket, topicPartitions, kafkaSecured, true, commitIntervalMs, readModelShards);
     }
 
     /** The same stack with the broker secured ({@code true}) or open: for comparing both in one benchmark run. */
@@ -100,7 +117,27 @@ public record LocalStackConfig(
         return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
                 postgresPort,
                 externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
-                derivativesBucket, topicPartitions, secured, journal, journalCommitIntervalMs);
+                derivativesBucket, topicPartitions, secured, journal, journalCommitIntervalMs, readModelShards);
+    }
+
+    /** The same stack with {@code shards} read-model shards, each its own embedded PostgreSQL server. */
+    public LocalStackConfig withReadModelShards(int shards) {
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
+                postgresPort,
+                externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
+                derivativesBucket, topicPartitions, kafkaSecured, journal, journalCommitIntervalMs, shards);
+    }
+
+    private static int count(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
+        }
     }
 
     private static int intOf(Map<String, String> env, String name, int fallback) {

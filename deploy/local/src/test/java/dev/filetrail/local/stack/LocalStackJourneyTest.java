@@ -35,6 +35,9 @@ class LocalStackJourneyTest {
     void start() {
         stack = LocalStack.start(LocalStackConfig.ephemeral(output));
         api = new ApiClient(stack.endpoints().api(), stack.endpoints().adminApiKey());
+        // One read-model shard (LOCAL_READ_MODEL_SHARDS unset): the stack's own database.
+        org.assertj.core.api.Assertions.assertThat(stack.endpoints().postgresShards())
+                .containsExactly(stack.endpoints().postgres());
     }
 
     @AfterAll

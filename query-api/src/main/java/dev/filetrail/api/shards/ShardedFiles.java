@@ -1,0 +1,80 @@
+package dev.filetrail.api.shards;
+
+import dev.filetrail.api.StoredKey;
+import dev.filetrail.api.files.FileQueries;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * File reads over a sharded read model. A single-key read goes to the file's shard's primary (it may follow the
+ * caller's own write); a bucket listing, which tolerates lag, asks every shard (its replica where there is one) for
+ * its first {@code limit} keys after the cursor and merges them by key. Each key lives in exactly one shard, so the
+ * merged first {@code limit} are the bucket's first {@code limit} keys after the cursor: the cursor stays the last key
+ * returned, valid across shards, and pages have neither duplicates nor gaps.
+ */
+public final class ShardedFiles {
+    /**
+     * The order of the key columns' {@code "C"} collation: UTF-8 byte order of the stored form, which is code point
+     * order (Java's {@code String.compareTo} compares UTF-16 units, which differs above U+FFFF).
+     */
+    public static final Comparator<String> KEY_ORDER = (a, b) -> {
+        String x = StoredKey.toColumn(a);
+        String y = StoredKey.toColumn(b);
+        int i = 0;
+        int j = 0;
+        while (i < x.length() && j < y.length()) {
+            int cx = x.codePointAt(i);
+            int cy = y.codePointAt(j);
+            if (cx != cy) {
+                return Integer.compare(cx, cy);
+            }
+            i += Character.charCount(cx);
+            j += Character.charCount(cy);
+        }
+        return Integer.compare(x.length() - i, y.length() - j);
+    };
+
+    private final ReadModelShards shards;
+    private final List<FileQueries> primaries = new ArrayList<>();
+    private final List<FileQueries> lagTolerant = new ArrayList<>();
+
+    public ShardedFiles(ReadModelShards shards) {
+        this.shards = shards;
+        for (int i = 0; i < shards.count(); i++) {
+            primaries.add(new FileQueries(shards.primary(i)));
+            lagTolerant.add(new FileQueries(shards.lagTolerant(i)));
+        }
+    }
+
+    /** The queries of the shard holding {@code bucket/key}, on its primary: history, file, versions, URLs. */
+    public FileQueries forFile(String bucket, String key) {
+        return primaries.get(shards.shardOf(bucket, key));
+    }
+
+    /** Current files under {@code prefix} after {@code afterKey}, in key order, from every shard. */
+    public List<FileQueries.FileRow> list(String bucket, String prefix, String afterKey, int limit) {
+        return merge(q -> q.list(bucket, prefix, afterKey, limit), FileQueries.FileRow::key, limit);
+    }
+
+    /** The files that existed at {@code at}, after {@code afterKey}, in key order, from every shard. */
+    public List<FileQueries.AsOfRow> listAsOf(String bucket, String prefix, String afterKey, Instant at, int limit) {
+        return merge(q -> q.listAsOf(bucket, prefix, afterKey, at, limit), FileQueries.AsOfRow::key, limit);
+    }
+
+    private <T> List<T> merge(Function<FileQueries, List<T>> page, Function<T, String> key, int limit) {
+        if (lagTolerant.size() == 1) {
+            return page.apply(lagTolerant.get(0));
+        }
+        // Shards are asked one after another: a listing page is small, and N parallel statements per request would
+        // multiply the pools' load under many concurrent listings.
+        List<T> all = new ArrayList<>();
+        for (FileQueries shard : lagTolerant) {
+            all.addAll(page.apply(shard));
+        }
+        all.sort(Comparator.comparing(key, KEY_ORDER));
+        return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
+    }
+}
