@@ -270,8 +270,8 @@ public record ApiConfig(
         int n = readModelShards.count();
         if (n > 1) {
             throw new IllegalStateException("READ_MODEL_SHARDS lists " + n + " shards, but " + what + " does not "
-                    + "route by shard yet; only the projector (filetrail projector), filetrail migrate and filetrail "
-                    + "keys run sharded. Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
+                    + "route by shard yet; only the query API, the projector (filetrail projector), filetrail migrate and "
+                    + "filetrail keys run sharded. Run " + what + " with one shard (READ_MODEL_SHARDS unset: DATABASE_URL).");
         }
     }
 

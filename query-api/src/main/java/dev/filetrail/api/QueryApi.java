@@ -5,7 +5,6 @@ import dev.filetrail.api.audit.AuditRoutes;
 import dev.filetrail.api.changes.ChangeFeed;
 import dev.filetrail.api.changes.FeedTopic;
 import dev.filetrail.api.files.FileAnswerCache;
-import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiServer;
 import dev.filetrail.api.http.Authorizer;
@@ -32,6 +31,8 @@ import dev.filetrail.api.shares.ShareLinkWaits;
 import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.shards.ReadModelShards;
+import dev.filetrail.api.shards.ShardSettings;
+import dev.filetrail.api.shards.ShardedFiles;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import dev.filetrail.api.urls.CloudFrontSigner;
 import dev.filetrail.events.Topics;
@@ -39,6 +40,7 @@ import dev.filetrail.events.service.Service;
 import dev.filetrail.events.service.ServiceShell;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -85,8 +87,6 @@ public final class QueryApi implements Service {
     }
 
     public QueryApi start() {
-        // Its routes, notices, change feed and rewinds read one database: refused before anything opens.
-        ReadModelShards.requireOne(config, "the query API");
         if (config.port() == 0) {
             // Port 0 (tests, parallel stacks): fix the port now, so share URLs can name it.
             int port = freePort();
@@ -95,34 +95,47 @@ public final class QueryApi implements Service {
         }
         try {
             core = resources.push(new ProjectorService(config, registry, TOPICS)).open();
-            DataSource dataSource = core.dataSource();
+            ReadModelShards shards = core.shards();
+            // State that is not per file lives in shard 0 beside the API keys (the keys schema, migrated there only):
+            // the keys, idempotent requests and rewind jobs.
+            DataSource control = shards.keys();
+            ShardSettings.ShardEndpoint first = shards.endpoint(0);
             KeyCache keyCache = new KeyCache(config.apiKeyCache(), registry);
-            keyListener = resources.push(new KeyChangeListener(config.databaseUrl(), config.databaseUser(),
-                    config.databasePassword(), config.keysSchema(), keyCache)).start();
-            apiKeys = new ApiKeys(dataSource, keyCache);
+            keyListener = resources.push(new KeyChangeListener(first.url(), first.user(), first.password(),
+                    config.keysSchema(), keyCache)).start();
+            apiKeys = new ApiKeys(control, keyCache);
             ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
             AccessEvents access = resources.push(new AccessEvents(config.kafka()));
-            ShareLinkStore links = new ShareLinkStore(dataSource);
+            ShareLinkStore links = new ShareLinkStore(shards);
             ShareLinkWaits waits = new ShareLinkWaits(links);
             core.startProjector(waits);
-            Projector projector = core.projector();
-            FileQueries files = new FileQueries(dataSource);
+            ShardedFiles files = new ShardedFiles(shards);
             Authorizer authorizer = new Authorizer(apiKeys);
-            notices = resources.push(new ProjectionNotices(config.databaseUrl(), config.databaseUser(),
-                    config.databasePassword(), registry));
+            List<ProjectionNotices.Endpoint> listenOn = new ArrayList<>();
+            List<DataSource> primaries = new ArrayList<>();
+            List<DataSource> lagTolerant = new ArrayList<>();
+            for (int i = 0; i < shards.count(); i++) {
+                ShardSettings.ShardEndpoint shard = shards.endpoint(i);
+                listenOn.add(new ProjectionNotices.Endpoint(shard.url(), shard.user(), shard.password()));
+                primaries.add(shards.primary(i));
+                lagTolerant.add(shards.lagTolerant(i));
+            }
+            // Each shard's projector notifies on its own shard: the answer cache and the change feed hear them all.
+            notices = resources.push(new ProjectionNotices(listenOn, registry));
             FileAnswerCache answers = new FileAnswerCache(config.fileCache(), registry);
             // Before start(): the first "everything changed", sent once LISTEN is in place, is what lets it serve.
             notices.subscribe(answers);
             notices.start();
-            changeFeed = resources.push(new ChangeFeed(dataSource, notices, FeedTopic.describe(core.admin()),
+            changeFeed = resources.push(new ChangeFeed(primaries, notices, FeedTopic.describe(core.admin()),
                     config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             S3Client s3 = resources.push(S3VersionActions.client(config));
             S3VersionActions versionActions = new S3VersionActions(s3, config.restoreMultipartThreshold(),
                     config.restorePartSize());
-            FileActions fileActions = new FileActions(versionActions, files, new IdempotentRequests(dataSource),
+            FileActions fileActions = new FileActions(versionActions, files, new IdempotentRequests(control),
                     access, config, registry);
-            rewinds = resources.push(new RewindJobs(new RewindPlanner(files), new RewindStore(dataSource),
+            // A rewind acts on its plan: planned over every shard's primary, never a lagging replica.
+            rewinds = resources.push(new RewindJobs(new RewindPlanner(files.onPrimaries()), new RewindStore(control),
                     versionActions, access, new RequestRate(config.rewindRequestsPerSecond()), RewindRunner.Hook.NONE,
                     registry));
             server = resources.push(new ApiServer(config.port(), new ApiServer.Handlers(
@@ -131,12 +144,12 @@ public final class QueryApi implements Service {
                             new RewindRoutes(rewinds, config),
                             new ShareRoutes(links, waits, commands, files, config),
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
-                            new AuditRoutes(dataSource),
+                            new AuditRoutes(lagTolerant),
                             new SchemaRoutes(config.publicBaseUrl()),
                             changeFeed.routes(authorizer, changeFeedRefusal(config)),
                             fileRoutes.fileItself()),
                     authorizer,
-                    projector::isRunning,
+                    core::allRunning,
                     new OpenApiDocument(config.publicBaseUrl()),
                     registry,
                     new ClientAddress(config.trustedProxies()))));
@@ -226,12 +239,24 @@ public final class QueryApi implements Service {
         return rewinds;
     }
 
+    /** Shard 0's projector: the only one unless the read model is sharded. */
     public Projector projector() {
         return core.projector();
     }
 
+    /** Every shard's projector, by shard index. */
+    public List<Projector> projectors() {
+        return core.projectors();
+    }
+
+    /** Shard 0's primary: the read model when it is not sharded, and the API keys, idempotent requests and rewinds. */
     public DataSource dataSource() {
         return core.dataSource();
+    }
+
+    /** The read model's shards. */
+    public ReadModelShards shards() {
+        return core.shards();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -88,8 +88,20 @@ public final class ApiFixture implements AutoCloseable {
         // Each fixture's projector is a new group that first reads what every earlier test class left on the shared
         // topics (poison records bisected); late in a loaded full run that outlasts a test's 30 s wait for its own
         // first row, so the fixture is handed over level with the topics.
-        await("the fixture's projector level with the shared topics", Duration.ofMinutes(3),
-                () -> api.projector().lag() == 0);
+        await("the fixture's projectors level with the shared topics", Duration.ofMinutes(3),
+                () -> api.projectors().stream().allMatch(p -> p.lag() == 0));
+    }
+
+    /**
+     * The API variables of a read model in {@code count} new databases of {@code postgres} ({@code READ_MODEL_SHARDS}),
+     * for the {@code apiEnvironment} of a sharded fixture.
+     */
+    public static Map<String, String> shardedReadModel(PostgresServer postgres, String name, int count) {
+        java.util.List<String> urls = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            urls.add(postgres.createDatabase("api_" + name + "_shard" + i));
+        }
+        return Map.of("READ_MODEL_SHARDS", String.join(",", urls));
     }
 
     public String baseUrl() {

@@ -36,7 +36,16 @@ public final class ChangeFeed implements AutoCloseable {
 
     public ChangeFeed(DataSource dataSource, ProjectionNotices notices, FeedTopic topic, ChangeFeedSettings settings,
                       MeterRegistry registry) {
-        this.changes = new ChangeLog(dataSource);
+        this(List.of(dataSource), notices, topic, settings, registry);
+    }
+
+    /**
+     * Over a sharded read model: {@code shards} are every shard's primary, by index; partition p's changes are read
+     * from shard p mod N, and {@code notices} must listen on every shard.
+     */
+    public ChangeFeed(List<DataSource> shards, ProjectionNotices notices, FeedTopic topic, ChangeFeedSettings settings,
+                      MeterRegistry registry) {
+        this.changes = new ChangeLog(shards);
         this.codec = new CursorCodec(settings.cursorKeys());
         this.topic = topic;
         this.settings = settings;
@@ -168,7 +177,7 @@ public final class ChangeFeed implements AutoCloseable {
             do {
                 deleted = changes.prune(horizon, 10_000);
                 total += deleted;
-            } while (deleted == 10_000);
+            } while (deleted >= 10_000);
             if (total > 0) {
                 log.info("change feed pruned superseded changes before={} rows={}", horizon, total);
             }

@@ -18,16 +18,25 @@ import javax.sql.DataSource;
  * under a prefix, each partition's in offset order (which is S3's order for every key, a key living in one
  * partition); and the projection's stored next offsets, read in the same snapshot, so a cursor can move past a
  * partition's quiet stretch without a client ever missing a row committed below it.
+ *
+ * <p>Over a sharded read model partition p's changes and offsets are in shard p mod N (its projector's), so each
+ * shard is read for its own partitions only, in a snapshot of its own: the guarantee above is per partition, and a
+ * partition lives in one shard, so it holds unchanged. The primaries are read: a cursor must never run ahead of what
+ * a later read (possibly on another instance) sees.
  */
 final class ChangeLog {
     private static final String TOPIC = Topics.FILE_VERSIONS.name();
     private static final String COLUMNS = "topic_partition, record_offset, key, version_id, change, version::text, "
             + "head::text, event_time";
 
-    private final DataSource dataSource;
+    /** Every shard's primary, by index; partition p is shard p mod size's. */
+    private final List<DataSource> shards;
 
-    ChangeLog(DataSource dataSource) {
-        this.dataSource = dataSource;
+    ChangeLog(List<DataSource> shards) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no shards");
+        }
+        this.shards = List.copyOf(shards);
     }
 
     /** One change as stored: version and head are the record's JSON. */
@@ -44,11 +53,18 @@ final class ChangeLog {
 
     /** The projection's next offset per partition (0 for one it has not reached): where "now" is. */
     long[] latest(int partitions) {
-        try (Connection connection = dataSource.getConnection()) {
-            return projected(connection, partitions);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the projection's offsets", e);
+        long[] next = new long[partitions];
+        for (int shard = 0; shard < shards.size(); shard++) {
+            try (Connection connection = shards.get(shard).getConnection()) {
+                long[] own = projected(connection, partitions);
+                for (int p = shard; p < partitions; p += shards.size()) {
+                    next[p] = own[p];
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the projection's offsets of shard " + shard, e);
+            }
         }
+        return next;
     }
 
     /**
@@ -56,15 +72,36 @@ final class ChangeLog {
      * with the projection's offsets.
      */
     Page read(String bucket, String prefix, long[] after, int limit) {
-        try (Connection connection = dataSource.getConnection()) {
+        long[] projected = new long[after.length];
+        List<List<Row>> perPartition = new ArrayList<>();
+        for (int p = 0; p < after.length; p++) {
+            perPartition.add(new ArrayList<>());
+        }
+        for (int shard = 0; shard < shards.size(); shard++) {
+            readShard(shard, bucket, prefix, after, limit, projected, perPartition);
+        }
+        return page(perPartition, after, projected, limit);
+    }
+
+    /** Shard {@code shard}'s partitions' offsets and rows, in one snapshot, into {@code projected} and the runs. */
+    private void readShard(int shard, String bucket, String prefix, long[] after, int limit, long[] projected,
+                           List<List<Row>> perPartition) {
+        try (Connection connection = shards.get(shard).getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             try {
-                long[] projected = projected(connection, after.length);
-                List<List<Row>> perPartition = rows(connection, bucket, prefix, after, projected, limit);
+                long[] own = projected(connection, after.length);
+                // Only this shard's partitions: rows and offsets of others (left from before the read model was
+                // sharded) are not its projector's and must not be read here.
+                for (int p = shard; p < after.length; p += shards.size()) {
+                    projected[p] = own[p];
+                }
+                List<List<Row>> rows = rows(connection, bucket, prefix, after, ownOnly(own, shard, after), limit);
                 connection.commit();
-                return page(perPartition, after, projected, limit);
+                for (int p = shard; p < after.length; p += shards.size()) {
+                    perPartition.get(p).addAll(rows.get(p));
+                }
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);
@@ -72,8 +109,17 @@ final class ChangeLog {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read changes of bucket " + bucket, e);
+            throw new IllegalStateException("could not read changes of bucket " + bucket + " from shard " + shard, e);
         }
+    }
+
+    /** {@code projected} for this shard's partitions; the cursor's own position (nothing to read) for the others. */
+    private long[] ownOnly(long[] projected, int shard, long[] after) {
+        long[] bounded = new long[after.length];
+        for (int p = 0; p < after.length; p++) {
+            bounded[p] = p % shards.size() == shard ? projected[p] : after[p];
+        }
+        return bounded;
     }
 
     /** Whether any change in {@code bucket} under {@code prefix} lies at or after {@code after}. */
@@ -87,6 +133,14 @@ final class ChangeLog {
      * with every file; only cursors older than the horizon lose changes, and those are answered with a reset.
      */
     int prune(Instant horizon, int batch) {
+        int deleted = 0;
+        for (int shard = 0; shard < shards.size(); shard++) {
+            deleted += prune(shards.get(shard), shard, horizon, batch);
+        }
+        return deleted;
+    }
+
+    private static int prune(DataSource dataSource, int shard, Instant horizon, int batch) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement delete = connection.prepareStatement("""
                      DELETE FROM changes WHERE (topic_partition, record_offset) IN (
@@ -98,7 +152,7 @@ final class ChangeLog {
             delete.setInt(2, batch);
             return delete.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not prune changes", e);
+            throw new IllegalStateException("could not prune changes of shard " + shard, e);
         }
     }
 

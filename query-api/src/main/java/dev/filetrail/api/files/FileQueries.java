@@ -16,7 +16,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Reads files and versions from the read model; every statement is parameterised. */
-public final class FileQueries {
+public final class FileQueries implements FileReads {
     private final DataSource dataSource;
 
     public FileQueries(DataSource dataSource) {
@@ -290,12 +290,11 @@ public final class FileQueries {
         }
     }
 
-    /** Versions newest first (S3 sequencer order), strictly after the cursor position when one is given. */
-    public List<VersionRow> history(String bucket, String key, String afterOrdering, String afterVersionId, int limit) {
-        return history(bucket, key, afterOrdering, afterVersionId, limit, false);
-    }
-
-    /** {@link #history}, with the removed entries too when {@code includeRemoved}. */
+    /**
+     * Versions newest first (S3 sequencer order), strictly after the cursor position when one is given; with the
+     * removed entries too when {@code includeRemoved}.
+     */
+    @Override
     public List<VersionRow> history(String bucket, String key, String afterOrdering, String afterVersionId, int limit,
                                     boolean includeRemoved) {
         String sql = includeRemoved ? afterOrdering == null ? HISTORY_ALL : HISTORY_ALL_AFTER

@@ -32,7 +32,7 @@ import java.util.Map;
 
 /** The file routes: listing by prefix, one file, its version history, and signed URLs for versions and thumbnails. */
 public final class FileRoutes implements EndpointGroup {
-    private final FileQueries queries;
+    private final FileReads queries;
     private final CloudFrontSigner signer;
     /** Where a URL issuance is recorded for the audit trail (sent without waiting). */
     private final AccessEvents access;
@@ -41,7 +41,7 @@ public final class FileRoutes implements EndpointGroup {
     private final FileAnswerCache answers;
     private final VersionTimeline timeline;
 
-    public FileRoutes(FileQueries queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config,
+    public FileRoutes(FileReads queries, CloudFrontSigner signer, AccessEvents access, ApiConfig config,
                       FileAnswerCache answers) {
         this.queries = queries;
         this.signer = signer;

@@ -21,9 +21,9 @@ import java.util.Map;
  * copied), removal (with the reason), as the version stood after it.
  */
 public final class VersionTimeline {
-    private final FileQueries queries;
+    private final FileReads queries;
 
-    public VersionTimeline(FileQueries queries) {
+    public VersionTimeline(FileReads queries) {
         this.queries = queries;
     }
 

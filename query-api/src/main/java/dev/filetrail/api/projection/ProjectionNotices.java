@@ -25,8 +25,13 @@ import org.slf4j.LoggerFactory;
  * hears of a file reads the new rows. This side listens on a connection of its own and tells its subscribers; when
  * the connection is lost it reconnects and, since notices may have been missed meanwhile, tells every subscriber
  * {@link Subscriber#everythingChanged()} (also after the first connect: nothing before it was heard either).
+ *
+ * <p>Over a sharded read model each shard's projector notifies on its own shard, so this listens on every shard, one
+ * connection each. Subscribers hear {@link Subscriber#everythingChanged()} only while every shard is listened to
+ * (a notice missed on any shard could leave them stale) and {@link Subscriber#listeningLost()} when any is lost;
+ * calls to subscribers are serialised, as with one connection, though they come from the shards' threads.
  */
-public final class ProjectionNotices implements AutoCloseable, NotificationListener.Handler {
+public final class ProjectionNotices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProjectionNotices.class);
     public static final String CHANNEL = "filetrail_projection";
     /** Payloads above this many bytes become {@code {"all":true}}: NOTIFY refuses 8,000 and more. */
@@ -49,7 +54,10 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
         }
     }
 
-    private final NotificationListener listener;
+    /** One per shard, by index. */
+    private final List<NotificationListener> listeners = new ArrayList<>();
+    /** Whether shard i's listener holds its LISTEN connection now; guarded by {@code this}. */
+    private final boolean[] listening;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Counter keyNotices;
     private final Counter allNotices;
@@ -58,9 +66,26 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
 
     /** Listens in the database at {@code url}; {@code start()} connects. */
     public ProjectionNotices(String url, String user, String password, MeterRegistry registry) {
-        this.listener = new NotificationListener(url,
-                NotificationListener.properties(user, password, "filetrail-projection-notices"), CHANNEL,
-                "projection-notices", this);
+        this(List.of(new Endpoint(url, user, password)), registry);
+    }
+
+    /** A database to listen in: a read-model shard's primary. */
+    public record Endpoint(String url, String user, String password) {
+    }
+
+    /** Listens in every shard's primary ({@code shards} by index); {@code start()} connects. */
+    public ProjectionNotices(List<Endpoint> shards, MeterRegistry registry) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no shards");
+        }
+        this.listening = new boolean[shards.size()];
+        for (int i = 0; i < shards.size(); i++) {
+            Endpoint shard = shards.get(i);
+            String thread = shards.size() == 1 ? "projection-notices" : "projection-notices-shard" + i;
+            listeners.add(new NotificationListener(shard.url(),
+                    NotificationListener.properties(shard.user(), shard.password(), "filetrail-projection-notices"),
+                    CHANNEL, thread, new ShardHandler(i)));
+        }
         this.keyNotices = Counter.builder("filetrail_projection_notices").tag("kind", "keys")
                 .description("projection notices received, by kind").register(registry);
         this.allNotices = Counter.builder("filetrail_projection_notices").tag("kind", "all").register(registry);
@@ -68,13 +93,23 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
         this.reconnects = Counter.builder("filetrail_projection_notice_reconnects")
                 .description("listening connections re-established after a loss (each wakes every subscriber)")
                 .register(registry);
-        Gauge.builder("filetrail_projection_notices_listening", listener, l -> l.backendPid() == 0 ? 0 : 1)
-                .description("1 while the projection notice listener holds its LISTEN connection").register(registry);
+        Gauge.builder("filetrail_projection_notices_listening", this, n -> n.allListening() ? 1 : 0)
+                .description("1 while the projection notice listener holds its LISTEN connection (on every shard)")
+                .register(registry);
     }
 
     public ProjectionNotices start() {
-        listener.start();
+        listeners.forEach(NotificationListener::start);
         return this;
+    }
+
+    private boolean allListening() {
+        for (NotificationListener listener : listeners) {
+            if (listener.backendPid() == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Adds a subscriber; the returned handle removes it. */
@@ -83,14 +118,24 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
         return () -> subscribers.remove(subscriber);
     }
 
-    /** The PostgreSQL backend process listening now, 0 while not connected. */
+    /** The PostgreSQL backend process listening now (shard 0's), 0 while not connected. */
     public int backendPid() {
-        return listener.backendPid();
+        return backendPid(0);
     }
 
-    /** How many times the listening connection was established (1 after the first, +1 per reconnect). */
+    /** Shard {@code shard}'s listening backend process, 0 while not connected. */
+    public int backendPid(int shard) {
+        return listeners.get(shard).backendPid();
+    }
+
+    /** How many times the listening connection (shard 0's) was established (1 after the first, +1 per reconnect). */
     public int connections() {
-        return listener.connections();
+        return connections(0);
+    }
+
+    /** How many times shard {@code shard}'s listening connection was established. */
+    public int connections(int shard) {
+        return listeners.get(shard).connections();
     }
 
     /**
@@ -148,17 +193,70 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
         }
     }
 
-    @Override
-    public void listening(Connection connection, int backendPid, int connectionNumber) {
-        if (connectionNumber > 1) {
-            reconnects.increment();
+    /** Shard {@code shard}'s listener's calls, serialised on this object. */
+    private final class ShardHandler implements NotificationListener.Handler {
+        private final int shard;
+
+        ShardHandler(int shard) {
+            this.shard = shard;
         }
-        log.info("projection notices listening backendPid={} connection={}", backendPid, connectionNumber);
-        everythingChanged();
+
+        @Override
+        public void listening(Connection connection, int backendPid, int connectionNumber) {
+            synchronized (ProjectionNotices.this) {
+                if (connectionNumber > 1) {
+                    reconnects.increment();
+                }
+                listening[shard] = true;
+                log.info("projection notices listening shard={} backendPid={} connection={}", shard, backendPid,
+                        connectionNumber);
+                // Heard from every shard from here on: only then can a subscriber trust it misses nothing.
+                if (everyShardListening()) {
+                    everythingChanged();
+                }
+            }
+        }
+
+        @Override
+        public void received(String payload) {
+            synchronized (ProjectionNotices.this) {
+                ProjectionNotices.this.received(payload);
+            }
+        }
+
+        @Override
+        public void lost(Exception cause, long retryInMillis) {
+            synchronized (ProjectionNotices.this) {
+                listening[shard] = false;
+                for (Subscriber subscriber : subscribers) {
+                    try {
+                        subscriber.listeningLost();
+                    } catch (RuntimeException e) {
+                        log.error("projection notice subscriber failed subscriber={}", subscriber, e);
+                    }
+                }
+            }
+            log.warn("projection notice listener lost, subscribers are told everything changed once it listens again "
+                    + "shard={} retryInMs={} sqlState={} reason={}", shard, retryInMillis,
+                    cause instanceof SQLException sql ? sql.getSQLState() : null, String.valueOf(cause.getMessage()));
+        }
+
+        @Override
+        public void stopped() {
+            log.info("projection notice listener stopped shard={}", shard);
+        }
     }
 
-    @Override
-    public void received(String payload) {
+    private boolean everyShardListening() {
+        for (boolean shard : listening) {
+            if (!shard) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void received(String payload) {
         List<BucketKey> keys = parse(payload);
         if (keys == null) {
             if (ALL.equals(payload)) {
@@ -168,7 +266,10 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
                 log.warn("projection notice unreadable, treated as everything changed payloadBytes={}",
                         payload.length());
             }
-            everythingChanged();
+            // While a shard is not listened to, subscribers stay as listeningLost left them until it is again.
+            if (everyShardListening()) {
+                everythingChanged();
+            }
             return;
         }
         keyNotices.increment();
@@ -192,26 +293,7 @@ public final class ProjectionNotices implements AutoCloseable, NotificationListe
     }
 
     @Override
-    public void lost(Exception cause, long retryInMillis) {
-        for (Subscriber subscriber : subscribers) {
-            try {
-                subscriber.listeningLost();
-            } catch (RuntimeException e) {
-                log.error("projection notice subscriber failed subscriber={}", subscriber, e);
-            }
-        }
-        log.warn("projection notice listener lost, subscribers are told everything changed once it listens again "
-                + "retryInMs={} sqlState={} reason={}", retryInMillis,
-                cause instanceof SQLException sql ? sql.getSQLState() : null, String.valueOf(cause.getMessage()));
-    }
-
-    @Override
-    public void stopped() {
-        log.info("projection notice listener stopped");
-    }
-
-    @Override
     public void close() {
-        listener.close();
+        listeners.forEach(NotificationListener::close);
     }
 }

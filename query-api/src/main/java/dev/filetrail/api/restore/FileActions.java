@@ -6,6 +6,7 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileReads;
 import dev.filetrail.api.files.FileRoutes;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
@@ -37,13 +38,13 @@ public final class FileActions implements EndpointGroup {
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final S3VersionActions s3;
-    private final FileQueries queries;
+    private final FileReads queries;
     private final IdempotentRequests idempotency;
     private final AccessEvents access;
     private final ApiConfig config;
     private final MeterRegistry registry;
 
-    public FileActions(S3VersionActions s3, FileQueries queries, IdempotentRequests idempotency, AccessEvents access,
+    public FileActions(S3VersionActions s3, FileReads queries, IdempotentRequests idempotency, AccessEvents access,
                        ApiConfig config, MeterRegistry registry) {
         this.s3 = s3;
         this.queries = queries;

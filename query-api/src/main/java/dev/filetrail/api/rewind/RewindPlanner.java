@@ -1,6 +1,7 @@
 package dev.filetrail.api.rewind;
 
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileReads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.TreeMap;
  */
 public final class RewindPlanner {
     private static final int PAGE = 1000;
-    private final FileQueries queries;
+    private final FileReads queries;
 
-    public RewindPlanner(FileQueries queries) {
+    public RewindPlanner(FileReads queries) {
         this.queries = queries;
     }
 

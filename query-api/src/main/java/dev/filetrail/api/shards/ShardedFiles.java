@@ -2,10 +2,12 @@ package dev.filetrail.api.shards;
 
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileReads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -13,9 +15,10 @@ import java.util.function.Function;
  * caller's own write); a bucket listing, which tolerates lag, asks every shard (its replica where there is one) for
  * its first {@code limit} keys after the cursor and merges them by key. Each key lives in exactly one shard, so the
  * merged first {@code limit} are the bucket's first {@code limit} keys after the cursor: the cursor stays the last key
- * returned, valid across shards, and pages have neither duplicates nor gaps.
+ * returned, valid across shards, and pages have neither duplicates nor gaps. With one shard (and no replica) every
+ * read is the one database's, as before shards.
  */
-public final class ShardedFiles {
+public final class ShardedFiles implements FileReads {
     /**
      * The order of the key columns' {@code "C"} collation: UTF-8 byte order of the stored form, which is code point
      * order (Java's {@code String.compareTo} compares UTF-16 units, which differs above U+FFFF).
@@ -39,14 +42,28 @@ public final class ShardedFiles {
 
     private final ReadModelShards shards;
     private final List<FileQueries> primaries = new ArrayList<>();
-    private final List<FileQueries> lagTolerant = new ArrayList<>();
+    /** Where listings read: each shard's replica where it has one, or its primary ({@link #onPrimaries()}). */
+    private final List<FileQueries> listings = new ArrayList<>();
 
     public ShardedFiles(ReadModelShards shards) {
+        this(shards, true);
+    }
+
+    private ShardedFiles(ReadModelShards shards, boolean listOnReplicas) {
         this.shards = shards;
         for (int i = 0; i < shards.count(); i++) {
-            primaries.add(new FileQueries(shards.primary(i)));
-            lagTolerant.add(new FileQueries(shards.lagTolerant(i)));
+            FileQueries primary = new FileQueries(shards.primary(i));
+            primaries.add(primary);
+            listings.add(listOnReplicas && shards.hasReplica(i) ? new FileQueries(shards.lagTolerant(i)) : primary);
         }
+    }
+
+    /**
+     * The same reads with listings on the primaries too: for a caller that acts on what it lists (a rewind's plan),
+     * where a replica's lag would leave out a file just written.
+     */
+    public ShardedFiles onPrimaries() {
+        return new ShardedFiles(shards, false);
     }
 
     /** The queries of the shard holding {@code bucket/key}, on its primary: history, file, versions, URLs. */
@@ -55,23 +72,62 @@ public final class ShardedFiles {
     }
 
     /** Current files under {@code prefix} after {@code afterKey}, in key order, from every shard. */
+    @Override
     public List<FileQueries.FileRow> list(String bucket, String prefix, String afterKey, int limit) {
         return merge(q -> q.list(bucket, prefix, afterKey, limit), FileQueries.FileRow::key, limit);
     }
 
     /** The files that existed at {@code at}, after {@code afterKey}, in key order, from every shard. */
+    @Override
     public List<FileQueries.AsOfRow> listAsOf(String bucket, String prefix, String afterKey, Instant at, int limit) {
         return merge(q -> q.listAsOf(bucket, prefix, afterKey, at, limit), FileQueries.AsOfRow::key, limit);
     }
 
+    @Override
+    public Optional<FileQueries.VersionRow> versionAsOf(String bucket, String key, Instant at) {
+        return forFile(bucket, key).versionAsOf(bucket, key, at);
+    }
+
+    @Override
+    public Optional<FileQueries.FileRow> file(String bucket, String key) {
+        return forFile(bucket, key).file(bucket, key);
+    }
+
+    @Override
+    public Optional<FileQueries.FileWithCurrent> fileWithCurrent(String bucket, String key) {
+        return forFile(bucket, key).fileWithCurrent(bucket, key);
+    }
+
+    @Override
+    public Optional<FileQueries.VersionRow> version(String bucket, String key, String versionId) {
+        return forFile(bucket, key).version(bucket, key, versionId);
+    }
+
+    @Override
+    public Optional<FileQueries.VersionRow> versionInAnyState(String bucket, String key, String versionId) {
+        return forFile(bucket, key).versionInAnyState(bucket, key, versionId);
+    }
+
+    @Override
+    public List<FileQueries.VersionChangeRow> versionChanges(String bucket, String key, String versionId,
+                                                             int afterPartition, long afterOffset, int limit) {
+        return forFile(bucket, key).versionChanges(bucket, key, versionId, afterPartition, afterOffset, limit);
+    }
+
+    @Override
+    public List<FileQueries.VersionRow> history(String bucket, String key, String afterOrdering,
+                                                String afterVersionId, int limit, boolean includeRemoved) {
+        return forFile(bucket, key).history(bucket, key, afterOrdering, afterVersionId, limit, includeRemoved);
+    }
+
     private <T> List<T> merge(Function<FileQueries, List<T>> page, Function<T, String> key, int limit) {
-        if (lagTolerant.size() == 1) {
-            return page.apply(lagTolerant.get(0));
+        if (listings.size() == 1) {
+            return page.apply(listings.get(0));
         }
         // Shards are asked one after another: a listing page is small, and N parallel statements per request would
         // multiply the pools' load under many concurrent listings.
         List<T> all = new ArrayList<>();
-        for (FileQueries shard : lagTolerant) {
+        for (FileQueries shard : listings) {
             all.addAll(page.apply(shard));
         }
         all.sort(Comparator.comparing(key, KEY_ORDER));

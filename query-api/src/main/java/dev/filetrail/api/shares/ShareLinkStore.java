@@ -1,6 +1,7 @@
 package dev.filetrail.api.shares;
 
 import dev.filetrail.api.StoredKey;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.events.share.ShareLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,31 +10,78 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Reads projected share links. */
+/**
+ * Reads projected share links. Over a sharded read model (the share-links topic is keyed by link id, so a link lives
+ * in the shard of its id's partition): a link by id is read from that shard alone; by token hash, which names no
+ * shard, each shard's unique index is asked until one has it; a file's links, which may be on any shard, are asked
+ * of every shard and merged in {@code (created_at, link_id)} order, a total order, so the cursor holds across shards.
+ * Always the primaries: a share's create and revoke wait for their own write.
+ */
 public final class ShareLinkStore {
     private static final String COLUMNS = "link_id, bucket, key, token_sha256, pinned_version_id, resolved_version_id, "
             + "status, status_reason, expires_at, password_hash, allow_download, created_by, created_at, revoked_at, "
             + "revoked_by, access_count, last_access_at, last_command_id, updated_at";
-    private final DataSource dataSource;
+    private static final Comparator<ShareLink> FILE_ORDER = Comparator
+            .comparing(ShareLink::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ShareLink::linkId);
 
+    /** Every shard's primary, by index. */
+    private final List<DataSource> shards;
+    /** The shard of a link id; null with one shard. */
+    private final ReadModelShards routing;
+
+    /** Over one database. */
     public ShareLinkStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.shards = List.of(dataSource);
+        this.routing = null;
+    }
+
+    /** Over every shard of the read model, on their primaries. */
+    public ShareLinkStore(ReadModelShards shards) {
+        List<DataSource> primaries = new ArrayList<>();
+        for (int i = 0; i < shards.count(); i++) {
+            primaries.add(shards.primary(i));
+        }
+        this.shards = List.copyOf(primaries);
+        this.routing = shards.count() == 1 ? null : shards;
     }
 
     public Optional<ShareLink> byId(String linkId) {
-        return one("SELECT " + COLUMNS + " FROM share_links WHERE link_id = ?", linkId);
+        DataSource shard = routing == null ? shards.get(0) : shards.get(routing.shardOfShareLink(linkId));
+        return one(shard, "SELECT " + COLUMNS + " FROM share_links WHERE link_id = ?", linkId);
     }
 
     public Optional<ShareLink> byTokenHash(String tokenSha256) {
-        return one("SELECT " + COLUMNS + " FROM share_links WHERE token_sha256 = ?", tokenSha256);
+        for (DataSource shard : shards) {
+            Optional<ShareLink> found = one(shard, "SELECT " + COLUMNS + " FROM share_links WHERE token_sha256 = ?",
+                    tokenSha256);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Links of one file, oldest first, after the cursor position. */
     public List<ShareLink> forFile(String bucket, String key, Instant afterCreated, String afterId, int limit) {
+        if (shards.size() == 1) {
+            return forFile(shards.get(0), bucket, key, afterCreated, afterId, limit);
+        }
+        List<ShareLink> all = new ArrayList<>();
+        for (DataSource shard : shards) {
+            all.addAll(forFile(shard, bucket, key, afterCreated, afterId, limit));
+        }
+        all.sort(FILE_ORDER);
+        return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
+    }
+
+    private static List<ShareLink> forFile(DataSource dataSource, String bucket, String key, Instant afterCreated,
+                                           String afterId, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM share_links WHERE bucket = ? AND key = ?"
                 + (afterId == null ? "" : " AND (created_at, link_id) > (?, ?)")
                 + " ORDER BY created_at, link_id LIMIT ?";
@@ -58,7 +106,7 @@ public final class ShareLinkStore {
         }
     }
 
-    private Optional<ShareLink> one(String sql, String value) {
+    private static Optional<ShareLink> one(DataSource dataSource, String sql, String value) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, value);
             try (ResultSet rs = s.executeQuery()) {

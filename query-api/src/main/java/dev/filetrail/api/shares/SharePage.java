@@ -3,6 +3,7 @@ package dev.filetrail.api.shares;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.access.AccessEvents;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileReads;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.urls.CloudFrontSigner;
@@ -39,7 +40,7 @@ public final class SharePage implements EndpointGroup {
             + "Ask the person who shared it for a new link.";
 
     private final ShareLinkStore store;
-    private final FileQueries files;
+    private final FileReads files;
     private final CloudFrontSigner signer;
     private final AccessEvents access;
     private final ApiKeys keys;
@@ -54,7 +55,7 @@ public final class SharePage implements EndpointGroup {
     private final Counter wrongPassword;
     private final Counter throttled;
 
-    public SharePage(ShareLinkStore store, FileQueries files, CloudFrontSigner signer, AccessEvents access,
+    public SharePage(ShareLinkStore store, FileReads files, CloudFrontSigner signer, AccessEvents access,
                      ApiKeys keys, ApiConfig config, MeterRegistry registry) {
         this.store = store;
         this.files = files;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.files.FileReads;
 import dev.filetrail.api.http.ObjectPath;
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.http.Authorizer;
@@ -38,10 +39,10 @@ public final class ShareRoutes implements EndpointGroup {
     private final ShareLinkStore store;
     private final ShareLinkWaits waits;
     private final ShareCommands commands;
-    private final FileQueries files;
+    private final FileReads files;
     private final ApiConfig config;
 
-    public ShareRoutes(ShareLinkStore store, ShareLinkWaits waits, ShareCommands commands, FileQueries files,
+    public ShareRoutes(ShareLinkStore store, ShareLinkWaits waits, ShareCommands commands, FileReads files,
                        ApiConfig config) {
         this.store = store;
         this.waits = waits;

@@ -264,12 +264,13 @@ class ShardedProjectorTest {
     }
 
     @Test
-    void theQueryApiRefusesShardsItDoesNotRouteYet(KafkaCluster kafka, PostgresServer postgres) {
+    void theQueryApiRefusesAShardCountThatDoesNotDivideThePartitions(KafkaCluster kafka, PostgresServer postgres) {
         ApiConfig config = config(kafka, postgres.createDatabase("unused"),
-                List.of(postgres.createDatabase("api0"), postgres.createDatabase("api1"), postgres.createDatabase("api2")));
+                List.of(postgres.createDatabase("api0"), postgres.createDatabase("api1")));
         assertThatThrownBy(() -> new QueryApi(config).start())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("READ_MODEL_SHARDS lists 3 shards, but the query API does not route by shard yet");
+                .hasMessageContaining("READ_MODEL_SHARDS lists 2 shards")
+                .hasMessageContaining(Topics.FILE_VERSIONS.name() + " has 3 partitions");
     }
 
     /** Every key of the bucket under {@code dir/}, paged with the last key as the cursor. */
