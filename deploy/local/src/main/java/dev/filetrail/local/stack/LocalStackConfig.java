@@ -120,6 +120,14 @@ public record LocalStackConfig(
                 derivativesBucket, topicPartitions, secured, journal, journalCommitIntervalMs, readModelShards);
     }
 
+    /** The same stack with {@code partitions} partitions per topic ({@code TOPIC_PARTITIONS}). */
+    public LocalStackConfig withTopicPartitions(int partitions) {
+        return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,
+                postgresPort,
+                externalDatabaseUrl, externalDatabaseUser, externalDatabasePassword, outputDir, sourceBucket,
+                derivativesBucket, partitions, kafkaSecured, journal, journalCommitIntervalMs, readModelShards);
+    }
+
     /** The same stack with {@code shards} read-model shards, each its own embedded PostgreSQL server. */
     public LocalStackConfig withReadModelShards(int shards) {
         return new LocalStackConfig(apiPort, apiAdminPort, edgePort, s3Port, sqsPort, snsPort, lambdaPort, kafkaPort,

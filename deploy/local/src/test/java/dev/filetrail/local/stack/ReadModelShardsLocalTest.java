@@ -2,22 +2,36 @@ package dev.filetrail.local.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ProjectorService;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.events.kafka.KafkaRole;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code LOCAL_READ_MODEL_SHARDS=3}: the stack's parts start three PostgreSQL servers, name them in
  * {@code endpoints.json} ({@code postgresShards}) and hand them to the services as {@code READ_MODEL_SHARDS}, with
- * which the projector runs one consumer per shard.
+ * which the projector runs one consumer per shard. And the whole stack, query API included, with two shards: the local
+ * topics have {@code TOPIC_PARTITIONS=3} by default, which two shards do not divide, so that stack runs with four.
  */
 class ReadModelShardsLocalTest {
     @TempDir
@@ -44,6 +58,92 @@ class ReadModelShardsLocalTest {
                         assertThat(rs.getInt(1)).as(url).isEqualTo(1);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void theWholeStackWithTwoShardsAnswersTheDemoFromBothShards() throws Exception {
+        Path dir = Files.createDirectories(output.resolve("two-shards"));
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.ephemeral(dir).withTopicPartitions(4)
+                .withReadModelShards(2))) {
+            Endpoints endpoints = stack.endpoints();
+            assertThat(endpoints.postgresShards()).hasSize(2);
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            new Demo(endpoints, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+            String demo = printed.toString(StandardCharsets.UTF_8);
+            String bucket = endpoints.sourceBucket();
+            // The demo's answers, as with one shard: both versions newest first, the delete marker above its version,
+            // the photo's thumbnails, the first version through the edge, the listing without the deleted file.
+            assertThat(demo).contains("GET through the local CloudFront edge -> 200: Filetrail 0.1: first notes");
+            ApiClient api = new ApiClient(endpoints.api(), endpoints.adminApiKey());
+            JsonNode notes = api.await(Demo.versionsPath(bucket, "docs/release notes+v1.txt"),
+                    body -> body.path("versions").size() == 2, Duration.ofSeconds(60));
+            assertThat(notes.path("versions").path(0).path("size").asLong()).isEqualTo(
+                    "Filetrail 0.1: first notes, revised\n".length());
+            assertThat(notes.path("versions").path(1).path("size").asLong()).isEqualTo(
+                    "Filetrail 0.1: first notes\n".length());
+            JsonNode scratch = api.await(Demo.versionsPath(bucket, "tmp/scratch.txt"),
+                    body -> body.path("versions").size() == 2, Duration.ofSeconds(60));
+            assertThat(scratch.path("versions").path(0).path("deleteMarker").asBoolean()).isTrue();
+            assertThat(scratch.path("versions").path(1).path("deleteMarker").asBoolean()).isFalse();
+            JsonNode photo = api.await(Demo.filePath(bucket, "photos/sunset at the beach.png"),
+                    body -> Demo.thumbnails(body).size() >= 3, Duration.ofSeconds(60));
+            assertThat(Demo.thumbnails(photo)).extracting(t -> t.path("size").asInt()).contains(64, 256, 1024);
+
+            // More files, at least one on each shard, then the listing paged one file at a time across both shards.
+            int partitions = 4;
+            List<String> extra = new ArrayList<>();
+            boolean[] covered = new boolean[2];
+            for (int n = 0; !covered[0] || !covered[1] || extra.size() < 6; n++) {
+                String key = "shards/file-" + n + ".txt";
+                covered[ReadModelShards.shardOf(bucket, key, partitions, 2)] = true;
+                extra.add(key);
+            }
+            try (S3Client s3 = Demo.s3Client(endpoints)) {
+                for (String key : extra) {
+                    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
+                }
+            }
+            List<String> expected = new ArrayList<>(List.of("docs/release notes+v1.txt",
+                    "photos/sunset at the beach.png"));
+            expected.addAll(extra);
+            expected.sort(dev.filetrail.api.shards.ShardedFiles.KEY_ORDER);
+            api.await("/v1/buckets/" + bucket + "/files?limit=100", body -> body.path("files").size() == expected.size(),
+                    Duration.ofSeconds(60));
+            List<String> listed = new ArrayList<>();
+            String cursor = null;
+            do {
+                JsonNode page = api.await("/v1/buckets/" + bucket + "/files?limit=1" + (cursor == null ? ""
+                        : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), body -> true,
+                        Duration.ofSeconds(10));
+                page.path("files").forEach(f -> listed.add(f.path("key").asText()));
+                cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            } while (cursor != null);
+            assertThat(listed).containsExactlyElementsOf(expected);
+
+            // Both shards hold rows, each file in the shard its partition names and in no other.
+            for (int shard = 0; shard < 2; shard++) {
+                String url = endpoints.postgresShards().get(shard);
+                assertThat(count(url, "SELECT count(*) FROM filetrail.files WHERE bucket = ?", bucket))
+                        .as("files in shard %d", shard).isPositive();
+                for (String key : expected) {
+                    long inShard = count(url, "SELECT count(*) FROM filetrail.files WHERE bucket = ? AND key = '"
+                            + key.replace("'", "''") + "'", bucket);
+                    assertThat(inShard).as("%s in shard %d", key, shard)
+                            .isEqualTo(ReadModelShards.shardOf(bucket, key, partitions, 2) == shard ? 1 : 0);
+                }
+            }
+        }
+    }
+
+    private static long count(String url, String sql, String param) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
+             PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, param);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }
