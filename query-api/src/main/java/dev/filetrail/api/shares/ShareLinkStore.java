@@ -26,6 +26,7 @@ public final class ShareLinkStore {
     private static final String COLUMNS = "link_id, bucket, key, token_sha256, pinned_version_id, resolved_version_id, "
             + "status, status_reason, expires_at, password_hash, allow_download, created_by, created_at, revoked_at, "
             + "revoked_by, access_count, last_access_at, last_command_id, updated_at";
+    /** The statement's {@code ORDER BY created_at, link_id}: PostgreSQL puts NULLs last when ascending; ids are ASCII. */
     private static final Comparator<ShareLink> FILE_ORDER = Comparator
             .comparing(ShareLink::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(ShareLink::linkId);

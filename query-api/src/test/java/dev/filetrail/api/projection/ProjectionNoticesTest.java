@@ -63,6 +63,12 @@ class ProjectionNoticesTest {
     private static final class Heard implements ProjectionNotices.Subscriber {
         final List<List<BucketKey>> notices = new CopyOnWriteArrayList<>();
         final AtomicInteger everything = new AtomicInteger();
+        final AtomicInteger lost = new AtomicInteger();
+
+        @Override
+        public void listeningLost() {
+            lost.incrementAndGet();
+        }
 
         @Override
         public void changed(List<BucketKey> keys) {
@@ -188,6 +194,45 @@ class ProjectionNoticesTest {
             sendIn(true, List.of(new BucketKey("b", "after")));
             await("a notice on the new connection", () -> heard.keyNotices().contains(List.of(new BucketKey("b",
                     "after"))));
+        }
+    }
+
+    @Test
+    void withTwoShardsEachIsListenedToAndLosingOneStopsSubscribersUntilItListensAgain(PostgresServer postgres)
+            throws Exception {
+        String second = postgres.createDatabase("notices_shard1");
+        Heard heard = new Heard();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProjectionNotices notices = new ProjectionNotices(List.of(
+                new ProjectionNotices.Endpoint(url, PostgresServer.USER, PostgresServer.PASSWORD),
+                new ProjectionNotices.Endpoint(second, PostgresServer.USER, PostgresServer.PASSWORD)), registry)) {
+            notices.subscribe(heard);
+            notices.start();
+            await("both shards listened to", () -> notices.connections(0) == 1 && notices.connections(1) == 1);
+            await("the wake-up", () -> heard.everything.get() >= 1);
+            assertThat(heard.everything.get()).as("one wake-up, once every shard listens").isEqualTo(1);
+            assertThat(registry.get("filetrail_projection_notices_listening").gauge().value()).isEqualTo(1.0);
+            sendIn(true, List.of(new BucketKey("b", "on-shard-0")));
+            try (Connection connection = java.sql.DriverManager.getConnection(second, PostgresServer.USER,
+                    PostgresServer.PASSWORD)) {
+                connection.setAutoCommit(false);
+                ProjectionNotices.send(connection, List.of(new BucketKey("b", "on-shard-1")));
+                connection.commit();
+            }
+            await("a notice from each shard", () -> heard.keyNotices().containsAll(List.of(
+                    List.of(new BucketKey("b", "on-shard-0")), List.of(new BucketKey("b", "on-shard-1")))));
+
+            int killed = notices.backendPid(1);
+            try (Connection connection = database.dataSource().getConnection();
+                 PreparedStatement terminate = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                terminate.setInt(1, killed);
+                terminate.execute();
+            }
+            await("shard 1's loss told", () -> heard.lost.get() == 1);
+            await("shard 1 listened to again and the wake-up", () -> notices.connections(1) == 2
+                    && heard.everything.get() == 2);
+            assertThat(notices.connections(0)).as("shard 0's connection untouched").isEqualTo(1);
+            assertThat(notices.backendPid(1)).isNotEqualTo(killed).isPositive();
         }
     }
 
