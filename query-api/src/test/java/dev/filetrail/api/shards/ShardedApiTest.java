@@ -171,6 +171,34 @@ class ShardedApiTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         assertThat(asOf).containsExactlyElementsOf(all);
+
+        // The audit trail merges every shard's events in time order, paged by 7 with a cursor valid across shards.
+        ApiFixture.await("every listed file's event audited", () -> auditSubjects(100).containsAll(all.stream()
+                .map(k -> dev.filetrail.events.Topics.objectKey(f.bucket, k)).toList()));
+        List<String> once = audit(1000).stream().map(e -> e.get("id").asText()).toList();
+        List<JsonNode> events = audit(7);
+        List<String> ids = events.stream().map(e -> e.get("id").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates().containsAll(once);
+        assertThat(events.stream().map(e -> Instant.parse(e.get("time").asText())).toList()).isSorted();
+    }
+
+    /** The bucket's audit events, oldest first, in pages of {@code size}. */
+    static List<JsonNode> audit(int size) {
+        List<JsonNode> events = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = ok(f.get("/v1/audit?bucket=" + f.bucket + "&limit=" + size
+                    + (cursor == null ? "" : "&cursor=" + q(cursor)), f.admin()));
+            page.get("events").forEach(events::add);
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        return events;
+    }
+
+    static Set<String> auditSubjects(int size) {
+        Set<String> subjects = new HashSet<>();
+        audit(size).forEach(e -> subjects.add(e.get("subject").asText()));
+        return subjects;
     }
 
     @Test
