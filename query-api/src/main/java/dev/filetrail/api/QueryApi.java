@@ -161,8 +161,9 @@ public final class QueryApi implements Service {
             }
             // Ready only once the public port answers too.
             core.serveAdmin(signer);
-            log.info("query api started port={} adminPort={} schema={} cloudFront={} keyPairId={} urlSigning={}",
-                    server.port(), core.adminPort(), config.databaseSchema(), config.cloudFrontDomain(),
+            log.info("query api started port={} adminPort={} schema={} shards={} cloudFront={} keyPairId={} "
+                    + "urlSigning={}", server.port(), core.adminPort(), config.databaseSchema(), shards.count(),
+                    config.cloudFrontDomain(),
                     config.cloudFrontKeyPairId(), signer.available() ? "available" : "unavailable");
             return this;
         } catch (RuntimeException e) {
