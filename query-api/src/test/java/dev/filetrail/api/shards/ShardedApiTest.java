@@ -80,7 +80,7 @@ class ShardedApiTest {
             files.put(key, new FileVersion[] {v1, v2});
         }
         for (String key : files.keySet()) {
-            awaitVersion(key, files.get(key)[1].versionId());
+            awaitCurrent(key, files.get(key)[1].versionId());
         }
         Set<Integer> holding = new HashSet<>();
         for (Map.Entry<String, FileVersion[]> e : files.entrySet()) {
@@ -309,6 +309,9 @@ class ShardedApiTest {
                 + "AND key = ?", f.bucket, key)).isEqualTo(3);
         FileVersion marker = f.feed.deleteMarker(key);
         awaitVersion(key, marker.versionId());
+        // Undelete reads the file's head, which the files topic brings, not the version row awaited above.
+        ApiFixture.await("the head of " + key + " deleted", () -> ApiFixture.json(f.get(f.filePath(key),
+                f.keys.get("read"))).path("deleted").asBoolean());
         HttpResponse<String> undeleted = f.post(f.filePath(key) + "/undelete", f.keys.get("write"), "{}");
         assertThat(undeleted.statusCode()).as(undeleted.body()).isBetween(200, 201);
 
@@ -316,13 +319,13 @@ class ShardedApiTest {
         String r = "rewind/";
         List<String> planned = keysOnEveryShard(r, 2);
         for (String k : planned) {
-            awaitVersion(k, f.feed.putVersion(k, "then".getBytes(StandardCharsets.UTF_8), "text/plain").versionId());
+            awaitCurrent(k, f.feed.putVersion(k, "then".getBytes(StandardCharsets.UTF_8), "text/plain").versionId());
         }
         Thread.sleep(20);
         Instant t = Instant.now();
         Thread.sleep(20);
         for (String k : planned) {
-            awaitVersion(k, f.feed.putVersion(k, "now".getBytes(StandardCharsets.UTF_8), "text/plain").versionId());
+            awaitCurrent(k, f.feed.putVersion(k, "now".getBytes(StandardCharsets.UTF_8), "text/plain").versionId());
         }
         HttpResponse<String> dry = f.post("/v1/buckets/" + f.bucket + "/rewinds", f.keys.get("write"),
                 "{\"prefix\":\"" + r + "\",\"to\":\"" + t + "\",\"dryRun\":true}");
@@ -358,6 +361,18 @@ class ShardedApiTest {
     static void awaitVersion(String key, String versionId) {
         ApiFixture.await("version " + versionId + " of " + key + " projected", () -> f.get(f.filePath(key)
                 + "/versions?include=removed&limit=100", f.keys.get("read")).body().contains("\"" + versionId + "\""));
+    }
+
+    /**
+     * Waits until the file's head names {@code versionId} current: the head comes from the files topic, projected
+     * apart from the version rows {@link #awaitVersion} sees.
+     */
+    static void awaitCurrent(String key, String versionId) {
+        awaitVersion(key, versionId);
+        ApiFixture.await("the head of " + key + " at " + versionId, () -> {
+            HttpResponse<String> file = f.get(f.filePath(key), f.keys.get("read"));
+            return file.statusCode() == 200 && versionId.equals(ApiFixture.json(file).path("currentVersionId").asText());
+        });
     }
 
     /** Every key under {@code prefix}, paged with {@code size} per page. */
