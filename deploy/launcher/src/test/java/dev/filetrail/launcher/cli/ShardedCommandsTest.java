@@ -93,13 +93,30 @@ class ShardedCommandsTest {
         assertThat(count(shard0, "SELECT count(*) FROM filetrail_keys.api_keys WHERE name = 'sharded-ops'")).isEqualTo(1);
     }
 
+    /** reprocess plans from every shard: a dry run counts and lists both shards' versions in key order. */
     @Test
-    void reprocessStillRefusesWithTheReason(PostgresServer postgres) {
-        Map<String, String> env = env(postgres.createDatabase("cli_unused2"),
-                List.of(postgres.createDatabase("cli_r0"), postgres.createDatabase("cli_r1")));
-        Run refused = run(env, "reprocess", "--bucket", "photos");
-        assertThat(refused.exit()).isNotZero();
-        assertThat(refused.out() + refused.err()).contains("READ_MODEL_SHARDS lists 2 shards", "does not route by shard yet");
+    void reprocessDryRunCountsAndListsEveryShard(PostgresServer postgres) throws Exception {
+        String shard0 = postgres.createDatabase("cli_r0");
+        String shard1 = postgres.createDatabase("cli_r1");
+        Map<String, String> env = env(postgres.createDatabase("cli_unused2"), List.of(shard0, shard1));
+        env.put("REPROCESS_BUCKETS", "photos");
+        assertThat(run(env, "migrate").exit()).isZero();
+        for (int i = 0; i < 6; i++) {
+            String shard = i < 2 ? shard0 : shard1;
+            // As the API's pool does: the read model's triggers name their tables unqualified.
+            execute(shard, "SET search_path TO filetrail; INSERT INTO filetrail.file_versions (bucket, key, version_id, ordering, delete_marker, size,"
+                    + " storage_class) VALUES ('photos', 'p/" + i + ".png', 'v1', 'v1', false, 3, 'STANDARD')");
+            execute(shard, "INSERT INTO filetrail.files (bucket, key, deleted, version_count, delete_marker_count)"
+                    + " VALUES ('photos', 'p/" + i + ".png', false, 1, 0)");
+        }
+        Run dry = run(env, "reprocess", "--bucket", "photos", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.json().path("total").asLong()).isEqualTo(6);
+        List<String> keys = new ArrayList<>();
+        dry.json().path("versions").forEach(v -> keys.add(v.path("key").asText()));
+        assertThat(keys).containsExactly("p/0.png", "p/1.png", "p/2.png", "p/3.png", "p/4.png", "p/5.png");
+        Run unknown = run(env, "reprocess", "--bucket", "photos", "--prefix", "x/", "--dry-run", "--json");
+        assertThat(unknown.json().path("total").asLong()).isZero();
     }
 
     /**
