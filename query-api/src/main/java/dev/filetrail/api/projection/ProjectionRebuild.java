@@ -111,7 +111,7 @@ public final class ProjectionRebuild {
             List<String> deferred = deferIndexes(rebuilt.dataSource(), target);
             // Under the projector's group prefix, so the api role may run it as well as the ops role.
             try (Projector projector = new Projector(rebuilt.dataSource(), config.kafka(),
-                    config.projectorGroupId() + "-rebuild-" + stamp + suffix, target, new SimpleMeterRegistry(),
+                    config.projectorGroupId() + "-rebuild-" + stamp, target, new SimpleMeterRegistry(),
                     ProjectionListener.NONE, partitions)) {
                 projector.subscribe();
                 catchUp(projector, ends, "catch-up", progress, records, started);
@@ -232,7 +232,14 @@ public final class ProjectionRebuild {
                 new ByteArrayDeserializer())) {
             Map<TopicPartition, Long> ends = new HashMap<>();
             for (String topic : Projector.TOPICS) {
-                for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (shard != null && partitions.size() % shard.count() != 0) {
+                    // As the projector refuses to start: partition mod N would not be the shard the rows are in.
+                    throw new IllegalStateException("READ_MODEL_SHARDS lists " + shard.count() + " shards, but "
+                            + topic + " has " + partitions.size() + " partitions: the partition count of each "
+                            + "projected topic must be a multiple of the shard count");
+                }
+                for (PartitionInfo p : partitions) {
                     if (shard != null && !shard.takes(p.partition())) {
                         continue;
                     }

@@ -60,6 +60,10 @@ class ProjectionRebuildShardsTest {
         assertThat(rebuild.shards()).isEqualTo(SHARDS);
         assertThatThrownBy(() -> rebuild.run(p -> { }, false)).hasMessageContaining("one at a time");
         assertThatThrownBy(() -> rebuild.run(SHARDS, p -> { }, false, false)).hasMessageContaining("no shard " + SHARDS);
+        // Two shards do not divide the three partitions: refused before anything is built, as the projector is.
+        ProjectionRebuild two = new ProjectionRebuild(config(kafka, urls.get(0), urls.subList(0, 2), group));
+        assertThatThrownBy(() -> two.run(1, p -> { }, false, false))
+                .hasMessageContaining("must be a multiple of the shard count");
         for (int shard = 0; shard < SHARDS; shard++) {
             ProjectionRebuild.Summary dry = rebuild.run(shard, p -> { }, true, false);
             assertThat(dry.dryRun()).isTrue();

@@ -46,14 +46,6 @@ final class ShardPools implements AutoCloseable {
         return pools.stream().map(ReadModelDatabase::dataSource).toList();
     }
 
-    /**
-     * The shard holding the rows of partition {@code partition} of a projected topic: partition mod N, as each
-     * shard's projector is assigned.
-     */
-    int shardOfPartition(int partition) {
-        return partition % pools.size();
-    }
-
     @Override
     public void close() {
         pools.forEach(ReadModelDatabase::close);
