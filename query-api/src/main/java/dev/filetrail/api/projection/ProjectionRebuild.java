@@ -2,7 +2,6 @@ package dev.filetrail.api.projection;
 
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ReadModelDatabase;
-import dev.filetrail.api.shards.ShardSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * the load), then under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
  * transaction. The live projector resumes on the new tables, skipping what the rebuild already wrote.
  * <p>
- * A sharded read model ({@code READ_MODEL_SHARDS}) is rebuilt one shard at a time ({@link #run(int, Consumer,
+ * A sharded read model ({@code READ_MODEL_SHARDS}) is rebuilt one shard at a time ({@link #run(Target, Consumer,
  * boolean, boolean)}): shard i is exactly the records of the partitions p with p mod N == i, so its rebuild reads only
  * those, builds and switches only in shard i's database, under shard i's projector lock, and its offsets are only
  * those partitions'. The other shards keep serving untouched.
@@ -47,6 +46,25 @@ public final class ProjectionRebuild {
     /** How many read-model shards there are to rebuild ({@code READ_MODEL_SHARDS}, or one). */
     public int shards() {
         return config.shardEndpoints().size();
+    }
+
+    /**
+     * One shard to rebuild: its index among {@code shards}, and its primary's JDBC URL and login. The caller resolves
+     * it from {@code READ_MODEL_SHARDS} (this package does not depend on the shards package, which depends on it).
+     */
+    public record Target(int shard, int shards, String url, String user, String password) {
+        public Target {
+            if (shards < 1 || shard < 0 || shard >= shards) {
+                throw new IllegalArgumentException("no shard " + shard + ": READ_MODEL_SHARDS lists " + shards
+                        + (shards == 1 ? " (one shard, 0)" : " (0 to " + (shards - 1) + ")"));
+            }
+        }
+
+        @Override
+        public String toString() {
+            // Never the password.
+            return "shard " + shard + " of " + shards + " at " + url;
+        }
     }
 
     /** Progress reported while catching up. */
@@ -69,26 +87,21 @@ public final class ProjectionRebuild {
     public Summary run(Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
         if (shards() > 1) {
             throw new IllegalStateException("READ_MODEL_SHARDS lists " + shards() + " shards: rebuild them one at a "
-                    + "time (run(shard, ...))");
+                    + "time (run(Target, ...))");
         }
-        return run(0, progress, dryRun, dropRetired);
+        return run(new Target(0, 1, config.databaseUrl(), config.databaseUser(), config.databasePassword()), progress,
+                dryRun, dropRetired);
     }
 
     /**
-     * Rebuilds shard {@code shard} alone: reads the partitions p of the projected topics with p mod N == shard,
-     * builds beside the live schema in that shard's database and switches there. With one shard, shard 0 is the
-     * whole read model at {@code DATABASE_URL}.
+     * Rebuilds one shard alone: reads the partitions p of the projected topics with p mod N == shard, builds beside
+     * the live schema in that shard's database and switches there. With one shard, shard 0 is the whole read model.
      */
-    public Summary run(int shard, Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
-        List<ShardSettings.ShardEndpoint> endpoints = config.shardEndpoints();
-        if (shard < 0 || shard >= endpoints.size()) {
-            throw new IllegalArgumentException("no shard " + shard + ": READ_MODEL_SHARDS lists " + endpoints.size()
-                    + (endpoints.size() == 1 ? " (one shard, 0)" : " (0 to " + (endpoints.size() - 1) + ")"));
-        }
-        ShardSettings.ShardEndpoint endpoint = endpoints.get(shard);
+    public Summary run(Target endpoint, Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
+        int shard = endpoint.shard();
         // One shard projects every partition through the consumer group, as it always did.
-        Projector.ShardPartitions partitions = endpoints.size() == 1 ? null
-                : new Projector.ShardPartitions(shard, endpoints.size());
+        Projector.ShardPartitions partitions = endpoint.shards() == 1 ? null
+                : new Projector.ShardPartitions(shard, endpoint.shards());
         String live = config.databaseSchema();
         long stamp = Instant.now().getEpochSecond();
         String target = live + "_rebuild_" + stamp;
@@ -147,7 +160,7 @@ public final class ProjectionRebuild {
         Duration took = Duration.between(started, Instant.now());
         double rate = records[0] / Math.max(0.001, took.toMillis() / 1000.0);
         log.info("read model rebuilt schema={} shard={} of={} records={} seconds={} recordsPerSecond={}", live, shard,
-                endpoints.size(), records[0], took.toSeconds(), Math.round(rate));
+                endpoint.shards(), records[0], took.toSeconds(), Math.round(rate));
         return new Summary(shard, live, target, dropRetired ? null : retired, records[0], took, rate, true, false);
     }
 

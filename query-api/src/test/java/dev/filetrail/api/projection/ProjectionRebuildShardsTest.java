@@ -59,15 +59,16 @@ class ProjectionRebuildShardsTest {
         ProjectionRebuild rebuild = new ProjectionRebuild(config(kafka, urls.get(0), urls, group));
         assertThat(rebuild.shards()).isEqualTo(SHARDS);
         assertThatThrownBy(() -> rebuild.run(p -> { }, false)).hasMessageContaining("one at a time");
-        assertThatThrownBy(() -> rebuild.run(SHARDS, p -> { }, false, false)).hasMessageContaining("no shard " + SHARDS);
+        assertThatThrownBy(() -> target(SHARDS, SHARDS, urls.get(0))).hasMessageContaining("no shard " + SHARDS);
         // Two shards do not divide the three partitions: refused before anything is built, as the projector is.
         ProjectionRebuild two = new ProjectionRebuild(config(kafka, urls.get(0), urls.subList(0, 2), group));
-        assertThatThrownBy(() -> two.run(1, p -> { }, false, false))
+        assertThatThrownBy(() -> two.run(target(1, 2, urls.get(1)), p -> { }, false, false))
                 .hasMessageContaining("must be a multiple of the shard count");
         for (int shard = 0; shard < SHARDS; shard++) {
-            ProjectionRebuild.Summary dry = rebuild.run(shard, p -> { }, true, false);
+            ProjectionRebuild.Summary dry = rebuild.run(target(shard, SHARDS, urls.get(shard)), p -> { }, true, false);
             assertThat(dry.dryRun()).isTrue();
-            ProjectionRebuild.Summary summary = rebuild.run(shard, p -> { }, false, true);
+            ProjectionRebuild.Summary summary = rebuild.run(target(shard, SHARDS, urls.get(shard)), p -> { }, false,
+                    true);
             assertThat(summary.shard()).isEqualTo(shard);
             assertThat(summary.switched()).isTrue();
             assertThat(summary.records()).as("its partitions' records").isPositive().isLessThanOrEqualTo(dry.records());
@@ -83,6 +84,10 @@ class ProjectionRebuildShardsTest {
         }
         assertThat(files(urls.get(0), bucket).size() + files(urls.get(1), bucket).size()
                 + files(urls.get(2), bucket).size()).isEqualTo(keys.size());
+    }
+
+    private static ProjectionRebuild.Target target(int shard, int shards, String url) {
+        return new ProjectionRebuild.Target(shard, shards, url, PostgresServer.USER, PostgresServer.PASSWORD);
     }
 
     private static ApiConfig config(KafkaCluster kafka, String databaseUrl, List<String> shards, String group) {

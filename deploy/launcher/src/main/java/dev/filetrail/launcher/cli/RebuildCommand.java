@@ -2,6 +2,7 @@ package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.projection.ProjectionRebuild;
+import dev.filetrail.api.shards.ShardSettings;
 import dev.filetrail.streams.MetadataStreams;
 import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.replay.StreamsRebuild;
@@ -106,13 +107,15 @@ final class RebuildCommand extends OpsCommand {
                     + (count - 1) + ")"));
         }
         if (count == 1) {
-            return printed(rebuild(rebuild, 0, "rebuild read model"));
+            return printed(rebuild(rebuild, null, "rebuild read model"));
         }
         List<ProjectionResult> results = new ArrayList<>();
         List<Integer> which = shard != null ? List.of(shard) : IntStream.range(0, count).boxed().toList();
         for (int i : which) {
             try {
-                results.add(rebuild(rebuild, i, "rebuild shard " + i + " of " + count));
+                ShardSettings.ShardEndpoint e = config.shardEndpoints().get(i);
+                results.add(rebuild(rebuild, new ProjectionRebuild.Target(i, count, e.url(), e.user(), e.password()),
+                        "rebuild shard " + i + " of " + count));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("rebuild of shard " + i + " failed (its live read model is unchanged); "
                         + "shards rebuilt before it: " + results.stream().map(ProjectionResult::shard).toList()
@@ -128,15 +131,18 @@ final class RebuildCommand extends OpsCommand {
         return results.stream().allMatch(r -> r.switched() || dryRun) ? OK : FAILED;
     }
 
-    private ProjectionResult rebuild(ProjectionRebuild rebuild, int index, String label) {
+    /** Rebuilds one shard, or with {@code shard} null the unsharded read model exactly as before shards. */
+    private ProjectionResult rebuild(ProjectionRebuild rebuild, ProjectionRebuild.Target shard, String label) {
         ProjectionRebuild.Summary summary;
         try (ProgressBar bar = progress(label, -1, "records")) {
-            summary = rebuild.run(index, p -> {
+            java.util.function.Consumer<ProjectionRebuild.Progress> shown = p -> {
                 if (p.remaining() > 0) {
                     bar.total(p.records() + p.remaining());
                 }
                 bar.update(p.records(), p.phase());
-            }, dryRun, dropRetired);
+            };
+            summary = shard == null ? rebuild.run(shown, dryRun, dropRetired)
+                    : rebuild.run(shard, shown, dryRun, dropRetired);
             bar.finish(summary.records(), dryRun ? "dry run" : "switched");
         }
         return new ProjectionResult("projection", summary.shard(), summary.liveSchema(), summary.rebuiltSchema(),
