@@ -29,22 +29,50 @@ import org.slf4j.LoggerFactory;
  * the fresh schema is loaded by the projector's own batch path with its secondary indexes deferred (built once after
  * the load), then under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
  * transaction. The live projector resumes on the new tables, skipping what the rebuild already wrote.
+ * <p>
+ * A sharded read model ({@code READ_MODEL_SHARDS}) is rebuilt one shard at a time ({@link #run(Target, Consumer,
+ * boolean, boolean)}): shard i is exactly the records of the partitions p with p mod N == i, so its rebuild reads only
+ * those, builds and switches only in shard i's database, under shard i's projector lock, and its offsets are only
+ * those partitions'. The other shards keep serving untouched.
  */
 public final class ProjectionRebuild {
     private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
     private final ApiConfig config;
 
     public ProjectionRebuild(ApiConfig config) {
-        config.requireOneShard("the read-model rebuild");
         this.config = config;
+    }
+
+    /** How many read-model shards there are to rebuild ({@code READ_MODEL_SHARDS}, or one). */
+    public int shards() {
+        return config.shardEndpoints().size();
+    }
+
+    /**
+     * One shard to rebuild: its index among {@code shards}, and its primary's JDBC URL and login. The caller resolves
+     * it from {@code READ_MODEL_SHARDS} (this package does not depend on the shards package, which depends on it).
+     */
+    public record Target(int shard, int shards, String url, String user, String password) {
+        public Target {
+            if (shards < 1 || shard < 0 || shard >= shards) {
+                throw new IllegalArgumentException("no shard " + shard + ": READ_MODEL_SHARDS lists " + shards
+                        + (shards == 1 ? " (one shard, 0)" : " (0 to " + (shards - 1) + ")"));
+            }
+        }
+
+        @Override
+        public String toString() {
+            // Never the password.
+            return "shard " + shard + " of " + shards + " at " + url;
+        }
     }
 
     /** Progress reported while catching up. */
     public record Progress(String phase, long records, long remaining, double recordsPerSecond) {
     }
 
-    /** What a rebuild did (or, in a dry run, would do). */
-    public record Summary(String liveSchema, String rebuiltSchema, String retiredSchema, long records,
+    /** What a rebuild of one shard (shard 0 when the read model is not sharded) did, or in a dry run would do. */
+    public record Summary(int shard, String liveSchema, String rebuiltSchema, String retiredSchema, long records,
                           Duration took, double recordsPerSecond, boolean switched, boolean dryRun) {
     }
 
@@ -57,20 +85,39 @@ public final class ProjectionRebuild {
      *                    {@code <schema>_retired_<epoch>}) for inspection
      */
     public Summary run(Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
+        if (shards() > 1) {
+            throw new IllegalStateException("READ_MODEL_SHARDS lists " + shards() + " shards: rebuild them one at a "
+                    + "time (run(Target, ...))");
+        }
+        return run(new Target(0, 1, config.databaseUrl(), config.databaseUser(), config.databasePassword()), progress,
+                dryRun, dropRetired);
+    }
+
+    /**
+     * Rebuilds one shard alone: reads the partitions p of the projected topics with p mod N == shard, builds beside
+     * the live schema in that shard's database and switches there. With one shard, shard 0 is the whole read model.
+     */
+    public Summary run(Target endpoint, Consumer<Progress> progress, boolean dryRun, boolean dropRetired) {
+        int shard = endpoint.shard();
+        // One shard projects every partition through the consumer group, as it always did.
+        Projector.ShardPartitions partitions = endpoint.shards() == 1 ? null
+                : new Projector.ShardPartitions(shard, endpoint.shards());
         String live = config.databaseSchema();
         long stamp = Instant.now().getEpochSecond();
         String target = live + "_rebuild_" + stamp;
         String retired = live + "_retired_" + stamp;
         Instant started = Instant.now();
-        Map<TopicPartition, Long> ends = endOffsets();
+        Map<TopicPartition, Long> ends = endOffsets(partitions);
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
         if (dryRun) {
             progress.accept(new Progress("dry-run", 0, total, 0));
-            return new Summary(live, target, retired, total, Duration.ZERO, 0, false, true);
+            return new Summary(shard, live, target, retired, total, Duration.ZERO, 0, false, true);
         }
-        ReadModelDatabase rebuilt = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
-                config.databasePassword(), target, config.keysSchema(), 4, "rebuild");
-        ReadModelDatabase liveDb = ReadModelDatabase.forApi(config, "rebuild-switch");
+        String suffix = partitions == null ? "" : "-shard" + shard;
+        ReadModelDatabase rebuilt = new ReadModelDatabase(endpoint.url(), endpoint.user(), endpoint.password(),
+                target, config.keysSchema(), 4, "rebuild" + suffix);
+        ReadModelDatabase liveDb = new ReadModelDatabase(endpoint.url(), endpoint.user(), endpoint.password(),
+                live, config.keysSchema(), config.databasePoolSize(), "rebuild-switch" + suffix);
         long[] records = {0};
         try (rebuilt; liveDb) {
             ReadModelDatabase.migrate(rebuilt.dataSource(), target, "classpath:db/readmodel");
@@ -78,7 +125,7 @@ public final class ProjectionRebuild {
             // Under the projector's group prefix, so the api role may run it as well as the ops role.
             try (Projector projector = new Projector(rebuilt.dataSource(), config.kafka(),
                     config.projectorGroupId() + "-rebuild-" + stamp, target, new SimpleMeterRegistry(),
-                    ProjectionListener.NONE)) {
+                    ProjectionListener.NONE, partitions)) {
                 projector.subscribe();
                 catchUp(projector, ends, "catch-up", progress, records, started);
                 buildIndexes(rebuilt.dataSource(), deferred, progress, records[0], started);
@@ -89,7 +136,10 @@ public final class ProjectionRebuild {
                         lock.execute();
                     }
                     boolean liveExists = schemaExists(connection, live);
-                    Map<TopicPartition, Long> liveOffsets = liveExists ? offsets(connection, live) : Map.of();
+                    Map<TopicPartition, Long> liveOffsets = liveExists ? offsets(connection, live) : new HashMap<>();
+                    // A shard that was once the whole read model still holds the other partitions' old offsets:
+                    // only its own are caught up to (and only they are in the rebuilt schema).
+                    liveOffsets.keySet().removeIf(p -> !ends.containsKey(p));
                     catchUp(projector, liveOffsets, "switch", progress, records, started);
                     try (Statement ddl = connection.createStatement()) {
                         if (liveExists) {
@@ -104,13 +154,14 @@ public final class ProjectionRebuild {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("rebuild of " + live + " failed; the live read model is unchanged", e);
+            throw new IllegalStateException("rebuild of " + live + (partitions == null ? "" : " in shard " + shard)
+                    + " failed; the live read model is unchanged", e);
         }
         Duration took = Duration.between(started, Instant.now());
         double rate = records[0] / Math.max(0.001, took.toMillis() / 1000.0);
-        log.info("read model rebuilt schema={} records={} seconds={} recordsPerSecond={}", live, records[0],
-                took.toSeconds(), Math.round(rate));
-        return new Summary(live, target, dropRetired ? null : retired, records[0], took, rate, true, false);
+        log.info("read model rebuilt schema={} shard={} of={} records={} seconds={} recordsPerSecond={}", live, shard,
+                endpoint.shards(), records[0], took.toSeconds(), Math.round(rate));
+        return new Summary(shard, live, target, dropRetired ? null : retired, records[0], took, rate, true, false);
     }
 
     /**
@@ -187,13 +238,24 @@ public final class ProjectionRebuild {
         return records / Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
     }
 
-    private Map<TopicPartition, Long> endOffsets() {
+    /** The end offsets of the partitions to rebuild: all of them, or those of one shard. */
+    private Map<TopicPartition, Long> endOffsets(Projector.ShardPartitions shard) {
         try (KafkaConsumer<byte[], byte[]> consumer = config.kafka().newConsumer(
                 Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             Map<TopicPartition, Long> ends = new HashMap<>();
             for (String topic : Projector.TOPICS) {
-                for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (shard != null && partitions.size() % shard.count() != 0) {
+                    // As the projector refuses to start: partition mod N would not be the shard the rows are in.
+                    throw new IllegalStateException("READ_MODEL_SHARDS lists " + shard.count() + " shards, but "
+                            + topic + " has " + partitions.size() + " partitions: the partition count of each "
+                            + "projected topic must be a multiple of the shard count");
+                }
+                for (PartitionInfo p : partitions) {
+                    if (shard != null && !shard.takes(p.partition())) {
+                        continue;
+                    }
                     ends.put(new TopicPartition(topic, p.partition()), 0L);
                 }
             }

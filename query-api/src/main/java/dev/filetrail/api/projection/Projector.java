@@ -195,7 +195,12 @@ public final class Projector implements AutoCloseable {
         return shard;
     }
 
+    /** Joins the group, or for a shard takes its partitions; a rebuild polls by itself after this. */
     void subscribe() {
+        if (shard != null) {
+            assignShard();
+            return;
+        }
         consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

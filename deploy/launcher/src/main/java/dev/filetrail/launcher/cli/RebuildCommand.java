@@ -2,22 +2,29 @@ package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.projection.ProjectionRebuild;
+import dev.filetrail.api.shards.ShardSettings;
 import dev.filetrail.streams.MetadataStreams;
 import dev.filetrail.streams.MetadataStreamsConfig;
 import dev.filetrail.streams.replay.StreamsRebuild;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code filetrail rebuild}: the streams state or the read model, again from the retained log. */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
         description = {"Rebuilds derived state from the retained log while the old state keeps serving.",
                 "--projection: replays the output topics into a fresh PostgreSQL schema, then, under the live "
                         + "projector's lock, catches up and swaps the schemas in one transaction (the API never sees a "
-                        + "half-built model). Configured by the query API's variables (DATABASE_*, KAFKA_BOOTSTRAP_SERVERS).",
+                        + "half-built model). Configured by the query API's variables (DATABASE_*, READ_MODEL_SHARDS, "
+                        + "KAFKA_BOOTSTRAP_SERVERS). With READ_MODEL_SHARDS, --shard i rebuilds shard i alone (from the "
+                        + "partitions p with p mod N = i); without it every shard is rebuilt, one after the other.",
                 "--streams: runs the topology under a new application id from offset zero until it has caught up "
                         + "(lag 0), beside the running one. Then point the streams service at it "
                         + "(STREAMS_APPLICATION_ID=<new id>) and restart it. Configured by the streams' variables."})
@@ -41,6 +48,10 @@ final class RebuildCommand extends OpsCommand {
             + "it as <schema>_retired_<epoch>.")
     boolean dropRetired;
 
+    @Option(names = "--shard", paramLabel = "I", description = "--projection with READ_MODEL_SHARDS: rebuild only "
+            + "shard I (0-based); the others keep serving untouched. Default: every shard, one after the other.")
+    Integer shard;
+
     @Option(names = "--application-id", description = "--streams: the new application id (default: <current>-rebuild-<epoch>).")
     String applicationId;
 
@@ -60,8 +71,8 @@ final class RebuildCommand extends OpsCommand {
             + "id) until stopped, instead of stopping it once caught up.")
     boolean keepRunning;
 
-    /** The --projection summary as printed. */
-    record ProjectionResult(String target, String liveSchema, String rebuiltSchema, String retiredSchema, long records,
+    /** The --projection summary of one shard as printed (shard 0 when the read model is not sharded). */
+    record ProjectionResult(String target, int shard, String liveSchema, String rebuiltSchema, String retiredSchema, long records,
                             double seconds, double recordsPerSecond, boolean switched, boolean dryRun) {
     }
 
@@ -75,33 +86,86 @@ final class RebuildCommand extends OpsCommand {
         return target.projection ? projection() : streams();
     }
 
+    /** The --projection summary of every shard rebuilt, with READ_MODEL_SHARDS listing more than one. */
+    record ShardedProjectionResult(String target, int shards, List<ProjectionResult> rebuilt) {
+    }
+
+    /**
+     * Without --shard, the shards are rebuilt one after the other rather than side by side: each shard's rebuild is
+     * bound by its own database and its own partitions, so running them at once only pays off where shards are on
+     * separate machines — and there the operator runs one {@code --shard i} per shard at once (they share nothing),
+     * while this process keeps one progress bar, one summary, and stops at the first failure with the shards before
+     * it switched and those after it untouched.
+     */
     private int projection() {
         ApiConfig config = ApiConfig.fromMap(env);
+        ProjectionRebuild rebuild = new ProjectionRebuild(config);
+        int count = rebuild.shards();
+        if (shard != null && (shard < 0 || shard >= count)) {
+            throw new ParameterException(spec.commandLine(), "--shard " + shard
+                    + ": READ_MODEL_SHARDS lists " + count + (count == 1 ? " shard (0)" : " shards (0 to "
+                    + (count - 1) + ")"));
+        }
+        if (count == 1) {
+            return printed(rebuild(rebuild, null, "rebuild read model"));
+        }
+        List<ProjectionResult> results = new ArrayList<>();
+        List<Integer> which = shard != null ? List.of(shard) : IntStream.range(0, count).boxed().toList();
+        for (int i : which) {
+            try {
+                ShardSettings.ShardEndpoint e = config.shardEndpoints().get(i);
+                results.add(rebuild(rebuild, new ProjectionRebuild.Target(i, count, e.url(), e.user(), e.password()),
+                        "rebuild shard " + i + " of " + count));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("rebuild of shard " + i + " failed (its live read model is unchanged); "
+                        + "shards rebuilt before it: " + results.stream().map(ProjectionResult::shard).toList()
+                        + ", not started: " + which.subList(which.indexOf(i) + 1, which.size())
+                        + " (rebuild them with --shard): " + e.getMessage(), e);
+            }
+        }
+        ShardedProjectionResult all = new ShardedProjectionResult("projection", count, results);
+        print(all, out -> {
+            out.printf("Read model rebuild of %s of %d shards%n", shard != null ? "shard " + shard : "all", count);
+            results.forEach(r -> human(out, r, true));
+        });
+        return results.stream().allMatch(r -> r.switched() || dryRun) ? OK : FAILED;
+    }
+
+    /** Rebuilds one shard, or with {@code shard} null the unsharded read model exactly as before shards. */
+    private ProjectionResult rebuild(ProjectionRebuild rebuild, ProjectionRebuild.Target shard, String label) {
         ProjectionRebuild.Summary summary;
-        try (ProgressBar bar = progress("rebuild read model", -1, "records")) {
-            summary = new ProjectionRebuild(config).run(p -> {
+        try (ProgressBar bar = progress(label, -1, "records")) {
+            java.util.function.Consumer<ProjectionRebuild.Progress> shown = p -> {
                 if (p.remaining() > 0) {
                     bar.total(p.records() + p.remaining());
                 }
                 bar.update(p.records(), p.phase());
-            }, dryRun, dropRetired);
+            };
+            summary = shard == null ? rebuild.run(shown, dryRun, dropRetired)
+                    : rebuild.run(shard, shown, dryRun, dropRetired);
             bar.finish(summary.records(), dryRun ? "dry run" : "switched");
         }
-        ProjectionResult result = new ProjectionResult("projection", summary.liveSchema(), summary.rebuiltSchema(),
+        return new ProjectionResult("projection", summary.shard(), summary.liveSchema(), summary.rebuiltSchema(),
                 summary.retiredSchema(), summary.records(), seconds(summary.took().toNanos()),
                 summary.recordsPerSecond(), summary.switched(), summary.dryRun());
-        print(result, out -> {
-            out.printf("Read model rebuild of schema %s%s%n", result.liveSchema(), dryRun ? " (dry run)" : "");
-            if (dryRun) {
-                out.printf("  records to read  %,d (nothing changed)%n", result.records());
-                return;
-            }
-            out.printf("  records          %,d in %.1f s (%,.0f records/s)%n", result.records(), result.seconds(),
-                    result.recordsPerSecond());
-            out.printf("  switched         %s (built as %s)%n", result.switched() ? "yes" : "no", result.rebuiltSchema());
-            out.printf("  old schema       %s%n", result.retiredSchema() == null ? "dropped" : "kept as " + result.retiredSchema());
-        });
+    }
+
+    private int printed(ProjectionResult result) {
+        print(result, out -> human(out, result, false));
         return result.switched() || dryRun ? OK : FAILED;
+    }
+
+    private void human(java.io.PrintWriter out, ProjectionResult result, boolean sharded) {
+        out.printf("Read model rebuild of schema %s%s%s%n", result.liveSchema(),
+                sharded ? " in shard " + result.shard() : "", dryRun ? " (dry run)" : "");
+        if (dryRun) {
+            out.printf("  records to read  %,d (nothing changed)%n", result.records());
+            return;
+        }
+        out.printf("  records          %,d in %.1f s (%,.0f records/s)%n", result.records(), result.seconds(),
+                result.recordsPerSecond());
+        out.printf("  switched         %s (built as %s)%n", result.switched() ? "yes" : "no", result.rebuiltSchema());
+        out.printf("  old schema       %s%n", result.retiredSchema() == null ? "dropped" : "kept as " + result.retiredSchema());
     }
 
     private int streams() throws InterruptedException {

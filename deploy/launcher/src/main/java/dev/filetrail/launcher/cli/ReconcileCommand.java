@@ -1,8 +1,6 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.shards.ReadModelShards;
-import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.bridge.kafka.BridgeProducer;
@@ -25,7 +23,8 @@ import software.amazon.awssdk.services.s3.S3Client;
                 "--repair emits the ObjectEvents that fix them (origin reconcile, deterministic ids: a repeated repair "
                         + "is dropped as a duplicate); the report clears once the pipeline has caught up.",
                 "Configured by the query API's DATABASE_* variables and the bridge's S3_ENDPOINT, AWS_* and "
-                        + "KAFKA_BOOTSTRAP_SERVERS.",
+                        + "KAFKA_BOOTSTRAP_SERVERS. With READ_MODEL_SHARDS, every shard is read and merged by key "
+                        + "(each key lives in one shard); repairs go to the object-events topic as always.",
                 "Exit code 3 when differences were found and are not (all) repaired."})
 final class ReconcileCommand extends OpsCommand {
     @Option(names = "--bucket", required = true, description = "The bucket to reconcile.")
@@ -52,13 +51,11 @@ final class ReconcileCommand extends OpsCommand {
     public Integer call() throws Exception {
         BridgeConfig bridge = BridgeConfig.from(env::get);
         ApiConfig api = ApiConfig.fromMap(env);
-        ReadModelShards.requireOne(api, "filetrail reconcile");
         AtomicReference<BridgeProducer> producer = new AtomicReference<>();
         ReconcileReport report;
         try (S3Client s3 = AwsClients.s3(bridge, AwsClients.OPS);
-             ReadModelDatabase readModel = new ReadModelDatabase(api.databaseUrl(), api.databaseUser(),
-                     api.databasePassword(), api.databaseSchema(), api.keysSchema(), 2, "reconcile")) {
-            Reconciler reconciler = new Reconciler(s3, readModel.dataSource(), () -> producer.updateAndGet(p -> p != null
+             ShardPools readModel = ShardPools.open(api, 2, "reconcile")) {
+            Reconciler reconciler = new Reconciler(s3, readModel.all(), () -> producer.updateAndGet(p -> p != null
                     ? p : BridgeProducer.connect(bridge.kafka(), bridge.kafkaDeliveryTimeoutMs(),
                     "filetrail-reconcile")), bridge.region(), Clock.systemUTC());
             report = reconcile(reconciler, repair);

@@ -1,15 +1,16 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.shards.ReadModelShards;
-import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.projection.ProjectionRejects;
 import dev.filetrail.events.Json;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "rejects", mixinStandardHelpOptions = true,
         description = {"Lists, shows and retries the records the projector parked in projection_rejects because the "
                 + "read model can never hold them as they are. Configured by the query API's variables (DATABASE_*, "
-                + "KAFKA_BOOTSTRAP_SERVERS)."},
+                + "READ_MODEL_SHARDS, KAFKA_BOOTSTRAP_SERVERS).",
+                "With READ_MODEL_SHARDS each shard parks its own partitions' rejects: list merges every shard's "
+                        + "(oldest first, each with its shard); show and retry go to the shard of the id's partition "
+                        + "(partition mod N); retry --all retries every shard's."},
         subcommands = {RejectsCommand.ListRejects.class, RejectsCommand.Show.class, RejectsCommand.Retry.class})
 final class RejectsCommand implements Runnable {
     @Spec
@@ -33,13 +37,53 @@ final class RejectsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, show or retry");
     }
 
-    static <T> T withRejects(Map<String, String> env, Function<ProjectionRejects, T> work) {
+    /** Each shard's rejects, by shard index (one for an unsharded read model). */
+    static <T> T withRejects(Map<String, String> env, Function<List<ProjectionRejects>, T> work) {
         ApiConfig config = ApiConfig.fromMap(env);
-        ReadModelShards.requireOne(config, "filetrail rejects");
-        try (ReadModelDatabase db = new ReadModelDatabase(config.databaseUrl(), config.databaseUser(),
-                config.databasePassword(), config.databaseSchema(), config.keysSchema(), 2, "rejects")) {
-            return work.apply(new ProjectionRejects(db.dataSource(), config.kafka(),
-                    config.databaseSchema()));
+        try (ShardPools shards = ShardPools.open(config, 2, "rejects")) {
+            List<ProjectionRejects> rejects = new ArrayList<>();
+            for (int i = 0; i < shards.count(); i++) {
+                rejects.add(new ProjectionRejects(shards.shard(i), config.kafka(), config.databaseSchema()));
+            }
+            return work.apply(rejects);
+        }
+    }
+
+    /** The shard that parked reject {@code id}: its partition's, partition mod N (as the projectors are assigned). */
+    static int shardOf(String id, int shards) {
+        String[] parts = ProjectionRejects.checkId(id).split(":");
+        return Integer.parseInt(parts[parts.length - 2]) % shards;
+    }
+
+    /** One listed reject and the shard that holds it (0 when the read model is not sharded). */
+    record ListedReject(int shard, String id, String topic, int partition, long offset, String recordKey,
+                        String reason, Instant rejectedAt, int retries, Instant retriedAt, int bytes) {
+        static ListedReject of(int shard, ProjectionRejects.Reject r) {
+            return new ListedReject(shard, r.id(), r.topic(), r.partition(), r.offset(), r.recordKey(), r.reason(),
+                    r.rejectedAt(), r.retries(), r.retriedAt(), r.bytes());
+        }
+    }
+
+    /** Every shard's rejects: the first {@code limit} of all, oldest first, and the counts per topic and shard. */
+    record Listing(long count, Map<String, Long> byTopic, Map<Integer, Long> byShard, List<ListedReject> rejects) {
+        static Listing merge(List<ProjectionRejects.Listing> shards, int limit) {
+            long count = 0;
+            Map<String, Long> byTopic = new TreeMap<>();
+            Map<Integer, Long> byShard = new TreeMap<>();
+            List<ListedReject> all = new ArrayList<>();
+            for (int i = 0; i < shards.size(); i++) {
+                ProjectionRejects.Listing listing = shards.get(i);
+                count += listing.count();
+                byShard.put(i, listing.count());
+                listing.byTopic().forEach((topic, n) -> byTopic.merge(topic, n, Long::sum));
+                for (ProjectionRejects.Reject r : listing.rejects()) {
+                    all.add(ListedReject.of(i, r));
+                }
+            }
+            // Each shard's first `limit` in its order hold the first `limit` of all in the same order.
+            all.sort(Comparator.comparing(ListedReject::rejectedAt).thenComparing(ListedReject::topic)
+                    .thenComparingInt(ListedReject::partition).thenComparingLong(ListedReject::offset));
+            return new Listing(count, byTopic, byShard, List.copyOf(all.subList(0, Math.min(limit, all.size()))));
         }
     }
 
@@ -49,20 +93,26 @@ final class RejectsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Lists the rejects, oldest first: id (topic:partition:offset), time, retries, key, reason.")
+            description = "Lists the rejects, oldest first: id (topic:partition:offset), time, retries, key, reason "
+                    + "(and, with READ_MODEL_SHARDS, the shard holding it).")
     static final class ListRejects extends OpsCommand {
         @Option(names = "--limit", defaultValue = "100", description = "Rejects listed (all are counted; default ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() {
-            ProjectionRejects.Listing listing = withRejects(env, rejects -> rejects.list(limit));
+            Listing listing = withRejects(env, shards -> Listing.merge(
+                    shards.stream().map(rejects -> rejects.list(limit)).toList(), limit));
+            boolean sharded = listing.byShard().size() > 1;
             print(listing, out -> {
                 out.printf("%,d rejected records%n", listing.count());
                 listing.byTopic().forEach((topic, n) -> out.printf("  %,6d  %s%n", n, topic));
-                for (ProjectionRejects.Reject r : listing.rejects()) {
-                    out.printf("%s  %s  retries %d  key %s  %s%n", r.id(), r.rejectedAt(), r.retries(),
-                            printable(r.recordKey()), DlqCommand.oneLine(r.reason()));
+                if (sharded) {
+                    listing.byShard().forEach((shard, n) -> out.printf("  %,6d  in shard %d%n", n, shard));
+                }
+                for (ListedReject r : listing.rejects()) {
+                    out.printf("%s%s  %s  retries %d  key %s  %s%n", sharded ? "shard " + r.shard() + "  " : "", r.id(),
+                            r.rejectedAt(), r.retries(), printable(r.recordKey()), DlqCommand.oneLine(r.reason()));
                 }
                 if (listing.count() > listing.rejects().size()) {
                     out.printf("... %,d more (raise --limit)%n", listing.count() - listing.rejects().size());
@@ -80,7 +130,9 @@ final class RejectsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Optional<ProjectionRejects.Detail> detail = withRejects(env, rejects -> rejects.show(checked(spec, id)));
+            String checked = checked(spec, id);
+            Optional<ProjectionRejects.Detail> detail = withRejects(env,
+                    shards -> shards.get(shardOf(checked, shards.size())).show(checked));
             if (detail.isEmpty()) {
                 err().println("filetrail: no reject with id " + id);
                 err().flush();
@@ -129,7 +181,7 @@ final class RejectsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Give reject ids or --all (not both)");
             }
             ids.forEach(id -> checked(spec, id));
-            List<ProjectionRejects.Retried> retried = withRejects(env, rejects -> rejects.retry(ids, dryRun));
+            List<ProjectionRejects.Retried> retried = withRejects(env, shards -> retry(shards, ids, dryRun));
             Map<ProjectionRejects.Outcome, Long> byOutcome = new EnumMap<>(ProjectionRejects.Outcome.class);
             retried.forEach(r -> byOutcome.merge(r.outcome(), 1L, Long::sum));
             Result result = new Result(dryRun, byOutcome, retried);
@@ -144,6 +196,20 @@ final class RejectsCommand implements Runnable {
                 return FAILED;
             }
             return byOutcome.containsKey(ProjectionRejects.Outcome.STILL_REJECTED) ? FiletrailCommand.FOUND_DIFFERENCES : OK;
+        }
+
+        /** Each id in its shard (in the order given within a shard), or with none every shard's, shard by shard. */
+        private static List<ProjectionRejects.Retried> retry(List<ProjectionRejects> shards, List<String> ids,
+                                                             boolean dryRun) {
+            List<ProjectionRejects.Retried> retried = new ArrayList<>();
+            for (int i = 0; i < shards.size(); i++) {
+                int shard = i;
+                List<String> mine = ids.stream().filter(id -> shardOf(id, shards.size()) == shard).toList();
+                if (ids.isEmpty() || !mine.isEmpty()) {
+                    retried.addAll(shards.get(i).retry(mine, dryRun));
+                }
+            }
+            return retried;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
-import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.launcher.reprocess.Candidate;
 import dev.filetrail.launcher.reprocess.Candidates;
@@ -36,7 +35,8 @@ import picocli.CommandLine.ParameterException;
                 "A job (id rp_...) plans the versions once and records every invocation Lambda accepted, in "
                         + "PostgreSQL (<DATABASE_SCHEMA>_reprocess): --resume ID sends only what is left.",
                 "Configured by the query API's DATABASE_* variables, LAMBDA_ENDPOINT, AWS_*, "
-                        + "REPROCESS_THUMBNAIL_FUNCTION, REPROCESS_METADATA_FUNCTION, REPROCESS_BUCKETS."})
+                        + "REPROCESS_THUMBNAIL_FUNCTION, REPROCESS_METADATA_FUNCTION, REPROCESS_BUCKETS.",
+                "With READ_MODEL_SHARDS the versions are planned from every shard and the jobs are kept in shard 0."})
 final class ReprocessCommand extends OpsCommand {
     // S3's rules for a bucket name (3-63 characters, lower case, digits, dots, hyphens; letter or digit at the ends).
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -80,12 +80,12 @@ final class ReprocessCommand extends OpsCommand {
         validate();
         ReprocessConfig config = ReprocessConfig.from(env);
         ApiConfig api = ApiConfig.fromMap(env);
-        ReadModelShards.requireOne(api, "filetrail reprocess");
         long started = System.nanoTime();
-        try (ReadModelDatabase db = new ReadModelDatabase(api.databaseUrl(), api.databaseUser(),
-                api.databasePassword(), api.databaseSchema(), api.keysSchema(), 3, "reprocess")) {
-            Candidates candidates = new Candidates(db.dataSource());
-            ReprocessJobs jobs = new ReprocessJobs(db.dataSource(), ReprocessJobs.schemaFor(api.databaseSchema()));
+        // With READ_MODEL_SHARDS the candidates are every shard's, and the jobs live in shard 0.
+        try (ShardPools shards = ShardPools.open(api, 3, "reprocess")) {
+            Candidates candidates = new Candidates(shards.all());
+            ReprocessJobs jobs = new ReprocessJobs(shards.shard(0), ReprocessJobs.schemaFor(api.databaseSchema()),
+                    shards.all());
             Optional<ReprocessJob> resumed = Optional.empty();
             if (resume != null) {
                 resumed = jobs.find(resume);
@@ -107,7 +107,7 @@ final class ReprocessCommand extends OpsCommand {
             if (resumed.isPresent()) {
                 job = resumed.get();
             } else {
-                ReadModelDatabase.migrate(db.dataSource(), jobs.schema(), ReprocessJobs.MIGRATIONS);
+                ReadModelDatabase.migrate(shards.shard(0), jobs.schema(), ReprocessJobs.MIGRATIONS);
                 job = jobs.create(bucket, prefix, includeFailed);
             }
             return run(jobs, job, config, perSecond, started);

@@ -26,14 +26,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Compares Filetrail's history of a bucket (the read model) with S3's ListObjectVersions by a merge join over
  * both in key order, reports every difference, and with repair produces the ObjectEvents that fix them to
- * {@code filetrail.object-events.v1}. Memory holds one listing page and one key's entries per side.
+ * {@code filetrail.object-events.v1}. Memory holds one listing page and one key's entries per side. A sharded read
+ * model is read from every shard at once, merged by key ({@link MergedListing}): no shard routing is needed, so a
+ * report needs neither Kafka nor the partition count.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final int PAGE = 1000;
 
     private final S3Client s3;
-    private final DataSource readModel;
+    private final List<DataSource> readModel;
     private final Supplier<BridgeProducer> producer;
     private final RepairEvents repairs;
     private final Clock clock;
@@ -42,8 +44,19 @@ public final class Reconciler {
      * @param producer asked for only when a repair must be produced, so a report needs no Kafka
      */
     public Reconciler(S3Client s3, DataSource readModel, Supplier<BridgeProducer> producer, String region, Clock clock) {
+        this(s3, List.of(readModel), producer, region, clock);
+    }
+
+    /**
+     * @param shards the read model's shards, in order (one for an unsharded read model)
+     */
+    public Reconciler(S3Client s3, List<DataSource> shards, Supplier<BridgeProducer> producer, String region,
+                      Clock clock) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no read-model shard to reconcile against");
+        }
         this.s3 = s3;
-        this.readModel = readModel;
+        this.readModel = List.copyOf(shards);
         this.producer = producer;
         this.repairs = new RepairEvents(region);
         this.clock = clock;
@@ -62,7 +75,7 @@ public final class Reconciler {
         long unrepaired = 0;
         long repairEvents = 0;
         S3Listing s3Side = new S3Listing(s3, bucket, prefix, PAGE);
-        try (ReadModelListing filetrailSide = new ReadModelListing(readModel, bucket, prefix, PAGE)) {
+        try (MergedListing filetrailSide = filetrailSide(bucket, prefix)) {
             KeyEntries a = s3Side.hasNext() ? s3Side.next() : null;
             KeyEntries b = filetrailSide.hasNext() ? filetrailSide.next() : null;
             while (a != null || b != null) {
@@ -114,6 +127,19 @@ public final class Reconciler {
         return new ReconcileReport(bucket, prefix, repair, dryRun, keys, s3Entries, filetrailEntries, differences,
                 Collections.unmodifiableMap(byKind), repairEvents, unrepaired, List.copyOf(reported),
                 differences > reported.size(), took);
+    }
+
+    private MergedListing filetrailSide(String bucket, String prefix) {
+        List<ReadModelListing> listings = new ArrayList<>();
+        try {
+            for (DataSource shard : readModel) {
+                listings.add(new ReadModelListing(shard, bucket, prefix, PAGE));
+            }
+            return new MergedListing(listings);
+        } catch (RuntimeException e) {
+            listings.forEach(ReadModelListing::close);
+            throw e;
+        }
     }
 
     private static void awaitAcks(List<CompletableFuture<RecordMetadata>> sends) {

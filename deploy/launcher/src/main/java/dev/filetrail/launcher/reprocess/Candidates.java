@@ -1,10 +1,13 @@
 package dev.filetrail.launcher.reprocess;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +17,8 @@ import javax.sql.DataSource;
  * The versions of a bucket (under a prefix) that the processors have not handled, read from the query API's read
  * model ({@code file_versions}): present versions (no delete markers, nothing removed) with no processor result at
  * all, or with no metadata result, and with {@code includeFailed} also those where a processor recorded a failure.
- * Versions in GLACIER or DEEP_ARCHIVE are left out: S3 refuses to read them until restored.
+ * Versions in GLACIER or DEEP_ARCHIVE are left out: S3 refuses to read them until restored. A sharded read model is
+ * asked shard by shard: counts add up, listings merge in key order (each key lives in one shard).
  */
 public final class Candidates {
     static final String REASON = "CASE WHEN derivatives IS NULL THEN 'no-derivatives'"
@@ -27,14 +31,32 @@ public final class Candidates {
             + " AND (derivatives IS NULL OR derivatives->>'sha256' IS NULL"
             + " OR (? AND derivatives->>'failureReason' IS NOT NULL))";
 
-    private final DataSource readModel;
+    /** The read model's keys compare as their UTF-8 bytes (the columns' "C" collation), then by version id. */
+    static final Comparator<Candidate> KEY_ORDER = Comparator.comparing(Candidate::key, Candidates::utf8Order)
+            .thenComparing(Candidate::versionId, Candidates::utf8Order);
+
+    private final List<DataSource> shards;
 
     public Candidates(DataSource readModel) {
-        this.readModel = readModel;
+        this(List.of(readModel));
+    }
+
+    /** Over every shard of a sharded read model, in shard order. */
+    public Candidates(List<DataSource> shards) {
+        this.shards = List.copyOf(shards);
     }
 
     /** How many versions a job over this scope would hand over, by reason (in the order of reason names). */
     public Map<String, Long> countByReason(String bucket, String prefix, boolean includeFailed) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        for (DataSource shard : shards) {
+            countByReason(shard, bucket, prefix, includeFailed).forEach((reason, n) -> counts.merge(reason, n, Long::sum));
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> countByReason(DataSource readModel, String bucket, String prefix,
+                                                   boolean includeFailed) throws SQLException {
         try (Connection c = readModel.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT " + REASON + ", count(*)" + FROM_WHERE + " GROUP BY 1")) {
             bind(s, 1, bucket, prefix, includeFailed);
@@ -50,6 +72,20 @@ public final class Candidates {
 
     /** The first {@code limit} of them in key order (what a dry run lists). */
     public List<Candidate> first(String bucket, String prefix, boolean includeFailed, int limit) throws SQLException {
+        if (shards.size() == 1) {
+            return first(shards.get(0), bucket, prefix, includeFailed, limit);
+        }
+        // Each shard's first `limit` in key order hold the first `limit` of all.
+        List<Candidate> all = new ArrayList<>();
+        for (DataSource shard : shards) {
+            all.addAll(first(shard, bucket, prefix, includeFailed, limit));
+        }
+        all.sort(KEY_ORDER);
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    private static List<Candidate> first(DataSource readModel, String bucket, String prefix, boolean includeFailed,
+                                         int limit) throws SQLException {
         try (Connection c = readModel.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + FROM_WHERE
                      + " ORDER BY key, version_id LIMIT ?")) {
@@ -67,13 +103,22 @@ public final class Candidates {
 
     /** Whether Filetrail has any history of {@code bucket} (a bucket it never saw is most likely a typo). */
     public boolean knows(String bucket) throws SQLException {
-        try (Connection c = readModel.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM files WHERE bucket = ? LIMIT 1")) {
-            s.setString(1, bucket);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
+        for (DataSource shard : shards) {
+            try (Connection c = shard.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT 1 FROM files WHERE bucket = ? LIMIT 1")) {
+                s.setString(1, bucket);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        return true;
+                    }
+                }
             }
         }
+        return false;
+    }
+
+    private static int utf8Order(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Binds bucket, prefix pattern and includeFailed from {@code index}; returns the next free index. */

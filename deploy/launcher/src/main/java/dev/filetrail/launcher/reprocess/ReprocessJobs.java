@@ -17,23 +17,38 @@ import javax.sql.DataSource;
  * Reprocess jobs in PostgreSQL, in the schema {@code <DATABASE_SCHEMA>_reprocess} beside the read model (its own
  * migrations, {@code db/reprocess}): a job is planned as a snapshot of the candidate versions, numbered in key
  * order, and each processor's hand-over of a version is recorded the moment Lambda accepted it, so a resumed job
- * sends only what was not accepted before.
+ * sends only what was not accepted before. With a sharded read model the jobs live in shard 0 (one place, like the
+ * API keys) and a job is planned from every shard: shard 0's candidates in one statement, then each other shard's
+ * streamed in key order into shard 0, numbered after the previous shard's. Each shard's part is one consistent
+ * snapshot of that shard; the parts are taken one after the other.
  */
 public final class ReprocessJobs {
     /** Where the migrations of the job tables are. */
     public static final String MIGRATIONS = "classpath:db/reprocess";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final int COPY_BATCH = 1000;
+
     private final DataSource database;
     private final String schema;
+    private final List<DataSource> readModel;
 
     /** @param schema the jobs' schema, a plain identifier ({@code [a-z_][a-z0-9_]*}, as DATABASE_SCHEMA is checked) */
     public ReprocessJobs(DataSource database, String schema) {
+        this(database, schema, List.of(database));
+    }
+
+    /**
+     * @param database  where the jobs live (shard 0 of a sharded read model)
+     * @param readModel the read model's shards, in order, whose candidates a job plans
+     */
+    public ReprocessJobs(DataSource database, String schema, List<DataSource> readModel) {
         if (!schema.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a plain schema name: " + schema);
         }
         this.database = database;
         this.schema = schema;
+        this.readModel = List.copyOf(readModel);
     }
 
     /** The schema that holds the jobs of a read model in {@code databaseSchema}. */
@@ -63,14 +78,10 @@ public final class ReprocessJobs {
                     s.setString(5, ReprocessJob.OPEN);
                     s.executeUpdate();
                 }
-                long total;
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO " + schema + ".reprocess_versions"
-                        + " (job_id, seq, key, version_id, size, e_tag, sequencer, reason)"
-                        + " SELECT ?, row_number() OVER (ORDER BY key, version_id), " + Candidates.COLUMNS
-                        + Candidates.FROM_WHERE)) {
-                    s.setString(1, id);
-                    Candidates.bind(s, 2, bucket, prefix, includeFailed);
-                    total = s.executeUpdate();
+                long total = 0;
+                for (DataSource shard : readModel) {
+                    total += shard == database ? planHere(c, id, total, bucket, prefix, includeFailed)
+                            : copy(shard, c, id, total, bucket, prefix, includeFailed);
                 }
                 try (PreparedStatement s = c.prepareStatement("UPDATE " + schema + ".reprocess_jobs SET total = ?,"
                         + " state = ?, finished_at = CASE WHEN ? = 0 THEN now() END WHERE id = ?")) {
@@ -87,6 +98,62 @@ public final class ReprocessJobs {
             }
         }
         return find(id).orElseThrow();
+    }
+
+    /** Plans the candidates of the database the jobs live in, in one statement, numbered after {@code before}. */
+    private long planHere(Connection c, String id, long before, String bucket, String prefix, boolean includeFailed)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + schema + ".reprocess_versions"
+                + " (job_id, seq, key, version_id, size, e_tag, sequencer, reason)"
+                + " SELECT ?, ?::bigint + row_number() OVER (ORDER BY key, version_id), " + Candidates.COLUMNS
+                + Candidates.FROM_WHERE)) {
+            s.setString(1, id);
+            s.setLong(2, before);
+            Candidates.bind(s, 3, bucket, prefix, includeFailed);
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Copies another shard's candidates into the job, streamed in key order through a server-side cursor (one
+     * snapshot of that shard) and inserted in batches, numbered after {@code before}.
+     */
+    private long copy(DataSource shard, Connection into, String id, long before, String bucket, String prefix,
+                      boolean includeFailed) throws SQLException {
+        long n = 0;
+        try (Connection from = shard.getConnection()) {
+            from.setAutoCommit(false);
+            from.setReadOnly(true);
+            try (PreparedStatement read = from.prepareStatement("SELECT " + Candidates.COLUMNS + Candidates.FROM_WHERE
+                    + " ORDER BY key, version_id");
+                 PreparedStatement write = into.prepareStatement("INSERT INTO " + schema + ".reprocess_versions"
+                         + " (job_id, seq, key, version_id, size, e_tag, sequencer, reason)"
+                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                read.setFetchSize(COPY_BATCH);
+                Candidates.bind(read, 1, bucket, prefix, includeFailed);
+                try (ResultSet rs = read.executeQuery()) {
+                    while (rs.next()) {
+                        Candidate candidate = Candidates.candidate(rs, 1);
+                        write.setString(1, id);
+                        write.setLong(2, before + ++n);
+                        write.setString(3, candidate.key());
+                        write.setString(4, candidate.versionId());
+                        write.setObject(5, candidate.size(), java.sql.Types.BIGINT);
+                        write.setString(6, candidate.eTag());
+                        write.setString(7, candidate.sequencer());
+                        write.setString(8, candidate.reason());
+                        write.addBatch();
+                        if (n % COPY_BATCH == 0) {
+                            write.executeBatch();
+                        }
+                    }
+                }
+                write.executeBatch();
+            } finally {
+                from.rollback();
+            }
+        }
+        return n;
     }
 
     private static byte[] bytes(int n) {

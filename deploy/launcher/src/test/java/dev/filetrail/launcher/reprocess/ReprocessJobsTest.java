@@ -111,6 +111,47 @@ class ReprocessJobsTest {
         }
     }
 
+    /**
+     * A sharded read model: candidates are counted over every shard and listed in key order across them; a job lives
+     * in shard 0 and is planned from every shard, each shard's versions numbered after the previous shard's.
+     */
+    @Test
+    void shardedCandidatesAndAJobPlannedFromEveryShard(PostgresServer postgres) throws Exception {
+        try (ReadModelDatabase shard0 = database(postgres); ReadModelDatabase shard1 = database(postgres)) {
+            DataSource ds0 = shard0.dataSource();
+            DataSource ds1 = shard1.dataSource();
+            for (int i = 0; i < 6; i++) {
+                version(i % 2 == 0 ? ds0 : ds1, "s/" + i, "v" + i, null, false, null, "STANDARD");
+            }
+            version(ds1, "s/done", "v1", DERIVED, false, null, "STANDARD");
+            // 1500 more in shard 1: the copy into shard 0 goes in more than one batch.
+            for (int i = 0; i < 1500; i++) {
+                version(ds1, String.format("t/%04d", i), "v1", null, false, null, "STANDARD");
+            }
+            Candidates candidates = new Candidates(List.of(ds0, ds1));
+            assertThat(candidates.countByReason(BUCKET, "s/", false)).isEqualTo(Map.of("no-derivatives", 6L));
+            assertThat(candidates.first(BUCKET, "s/", false, 4)).extracting(Candidate::key)
+                    .containsExactly("s/0", "s/1", "s/2", "s/3");
+            assertThat(new Candidates(ds1).knows(BUCKET)).isTrue();
+            assertThat(candidates.knows("elsewhere")).isFalse();
+
+            ReprocessJobs jobs = new ReprocessJobs(ds0, ReprocessJobs.schemaFor("filetrail"), List.of(ds0, ds1));
+            ReadModelDatabase.migrate(ds0, jobs.schema(), ReprocessJobs.MIGRATIONS);
+            ReprocessJob job = jobs.create(BUCKET, "", false);
+            assertThat(job.total()).isEqualTo(1506);
+            List<ReprocessJobs.Item> pending = jobs.pending(job.id(), 0, 2000);
+            assertThat(pending).extracting(ReprocessJobs.Item::seq)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 1506).boxed().toList());
+            assertThat(pending.subList(0, 3)).as("shard 0's first, in key order").extracting(i -> i.version().key())
+                    .containsExactly("s/0", "s/2", "s/4");
+            assertThat(pending.subList(3, 6)).as("then shard 1's").extracting(i -> i.version().key())
+                    .containsExactly("s/1", "s/3", "s/5");
+            assertThat(pending.get(1505).version().key()).isEqualTo("t/1499");
+            assertThat(pending.get(3).version().size()).isEqualTo(3L);
+            assertThat(new ReprocessJobs(ds1, jobs.schema()).find(job.id())).as("jobs live in shard 0 only").isEmpty();
+        }
+    }
+
     private static ReadModelDatabase database(PostgresServer postgres) {
         ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase("reprocess"), "postgres", "postgres",
                 "filetrail", "filetrail_keys", 3, "reprocess-test");
