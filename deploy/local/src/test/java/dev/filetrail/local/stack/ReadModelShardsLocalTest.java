@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ProjectorService;
 import dev.filetrail.api.shards.ReadModelShards;
+import dev.filetrail.events.Json;
 import dev.filetrail.events.kafka.KafkaRole;
+import dev.filetrail.launcher.cli.FiletrailCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,7 +138,96 @@ class ReadModelShardsLocalTest {
                             .isEqualTo(ReadModelShards.shardOf(bucket, key, partitions, 2) == shard ? 1 : 0);
                 }
             }
+
+            // Reconcile and rebuild with two shards, against the running stack: S3 itself, the real topology and the
+            // API's sharded projectors. A bucket without notifications holds versions on both shards that Filetrail
+            // never heard of; reconcile reads both shards, finds each, --repair produces them, and once projected
+            // the report is clean.
+            Map<String, String> ops = stack.serviceEnvironment();
+            String quiet = "quiet-" + Long.toHexString(System.nanoTime());
+            List<String> unheard = new ArrayList<>();
+            boolean[] drift = new boolean[2];
+            for (int n = 0; !drift[0] || !drift[1] || unheard.size() < 4; n++) {
+                String key = "unheard/file-" + n + ".txt";
+                drift[ReadModelShards.shardOf(quiet, key, partitions, 2)] = true;
+                unheard.add(key);
+            }
+            try (S3Client s3 = Demo.s3Client(endpoints)) {
+                s3.createBucket(b -> b.bucket(quiet));
+                s3.putBucketVersioning(b -> b.bucket(quiet).versioningConfiguration(v -> v.status(
+                        software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+                for (String key : unheard) {
+                    s3.putObject(b -> b.bucket(quiet).key(key), RequestBody.fromString(key));
+                }
+            }
+            Command found = Command.run(ops, "reconcile", "--bucket", quiet, "--json");
+            assertThat(found.exit()).as(found.err()).isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+            assertThat(found.json().path("byKind").path("MISSING_VERSION").asLong()).isEqualTo(unheard.size());
+            Command repair = Command.run(ops, "reconcile", "--bucket", quiet, "--repair", "--json");
+            assertThat(repair.exit()).as(repair.err()).isIn(0, FiletrailCommand.FOUND_DIFFERENCES);
+            api.await("/v1/buckets/" + quiet + "/files?limit=100",
+                    body -> body.path("files").size() == unheard.size(), Duration.ofSeconds(60));
+            Command clean = Command.run(ops, "reconcile", "--bucket", quiet, "--json");
+            assertThat(clean.exit()).as(clean.out() + clean.err()).isZero();
+            assertThat(clean.json().path("filetrailEntries").asLong()).as("both shards read").isEqualTo(unheard.size());
+            for (int shard = 0; shard < 2; shard++) {
+                assertThat(count(endpoints.postgresShards().get(shard),
+                        "SELECT count(*) FROM filetrail.files WHERE bucket = ?", quiet)).as("repaired into shard %d",
+                        shard).isPositive();
+            }
+
+            // Rebuild shard 1 alone, then both shards one after the other: the same rows as the live projection.
+            List<List<String>> before = List.of(rows(endpoints.postgresShards().get(0)),
+                    rows(endpoints.postgresShards().get(1)));
+            Command one = Command.run(ops, "rebuild", "--projection", "--shard", "1", "--json");
+            assertThat(one.exit()).as(one.err()).isZero();
+            assertThat(one.json().path("rebuilt")).hasSize(1);
+            assertThat(one.json().path("rebuilt").get(0).path("shard").asInt()).isEqualTo(1);
+            assertThat(one.json().path("rebuilt").get(0).path("switched").asBoolean()).isTrue();
+            assertThat(rows(endpoints.postgresShards().get(1))).as("shard 1 rebuilt").isEqualTo(before.get(1));
+            assertThat(rows(endpoints.postgresShards().get(0))).as("shard 0 untouched").isEqualTo(before.get(0));
+            Command all = Command.run(ops, "rebuild", "--projection", "--json");
+            assertThat(all.exit()).as(all.err()).isZero();
+            List<Integer> rebuilt = new ArrayList<>();
+            all.json().path("rebuilt").forEach(r -> rebuilt.add(r.path("shard").asInt()));
+            assertThat(rebuilt).containsExactly(0, 1);
+            assertThat(List.of(rows(endpoints.postgresShards().get(0)), rows(endpoints.postgresShards().get(1))))
+                    .isEqualTo(before);
+            JsonNode afterRebuild = api.await(Demo.versionsPath(bucket, "docs/release notes+v1.txt"),
+                    body -> body.path("versions").size() == 2, Duration.ofSeconds(60));
+            assertThat(afterRebuild.path("versions")).isEqualTo(notes.path("versions"));
         }
+    }
+
+    /** One operator command run in-process, as {@code filetrail <args>} beside the stack. */
+    private record Command(int exit, String out, String err) {
+        static Command run(Map<String, String> env, String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = FiletrailCommand.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
+            return new Command(exit, out.toString(), err.toString());
+        }
+
+        JsonNode json() {
+            return Json.read(out, JsonNode.class);
+        }
+    }
+
+    /** Every file and version row of one shard, in a stable order. */
+    private static List<String> rows(String url) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT 'file ' || bucket || '/' || key || ' ' || coalesce(latest_version_id, '-') || ' '"
+                             + " || deleted || ' ' || version_count FROM filetrail.files"
+                             + " UNION ALL SELECT 'version ' || bucket || '/' || key || ' ' || version_id || ' '"
+                             + " || coalesce(size::text, 'marker') || ' ' || coalesce(derivatives::text, '-')"
+                             + " FROM filetrail.file_versions ORDER BY 1")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 
     private static long count(String url, String sql, String param) throws Exception {
