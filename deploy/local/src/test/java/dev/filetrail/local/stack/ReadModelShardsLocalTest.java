@@ -144,7 +144,8 @@ class ReadModelShardsLocalTest {
             // never heard of; reconcile reads both shards, finds each, --repair produces them, and once projected
             // the report is clean.
             Map<String, String> ops = stack.serviceEnvironment();
-            String quiet = "quiet-" + Long.toHexString(System.nanoTime());
+            // "legacy-" and 8 hex digits: the name IamParityTest maps to the stack's source bucket (LocalNames).
+            String quiet = String.format("legacy-%08x", System.nanoTime() & 0xffffffffL);
             List<String> unheard = new ArrayList<>();
             boolean[] drift = new boolean[2];
             for (int n = 0; !drift[0] || !drift[1] || unheard.size() < 4; n++) {
