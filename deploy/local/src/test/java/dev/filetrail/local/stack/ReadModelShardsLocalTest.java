@@ -97,13 +97,7 @@ class ReadModelShardsLocalTest {
 
             // More files, at least one on each shard, then the listing paged one file at a time across both shards.
             int partitions = 4;
-            List<String> extra = new ArrayList<>();
-            boolean[] covered = new boolean[2];
-            for (int n = 0; !covered[0] || !covered[1] || extra.size() < 6; n++) {
-                String key = "shards/file-" + n + ".txt";
-                covered[ReadModelShards.shardOf(bucket, key, partitions, 2)] = true;
-                extra.add(key);
-            }
+            List<String> extra = keysOnBothShards(bucket, "shards/file-", partitions, 6);
             try (S3Client s3 = Demo.s3Client(endpoints)) {
                 for (String key : extra) {
                     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
@@ -146,13 +140,7 @@ class ReadModelShardsLocalTest {
             Map<String, String> ops = stack.serviceEnvironment();
             // "legacy-" and 8 hex digits: the name IamParityTest maps to the stack's source bucket (LocalNames).
             String quiet = String.format("legacy-%08x", System.nanoTime() & 0xffffffffL);
-            List<String> unheard = new ArrayList<>();
-            boolean[] drift = new boolean[2];
-            for (int n = 0; !drift[0] || !drift[1] || unheard.size() < 4; n++) {
-                String key = "unheard/file-" + n + ".txt";
-                drift[ReadModelShards.shardOf(quiet, key, partitions, 2)] = true;
-                unheard.add(key);
-            }
+            List<String> unheard = keysOnBothShards(quiet, "unheard/file-", partitions, 4);
             try (S3Client s3 = Demo.s3Client(endpoints)) {
                 s3.createBucket(b -> b.bucket(quiet));
                 s3.putBucketVersioning(b -> b.bucket(quiet).versioningConfiguration(v -> v.status(
@@ -198,6 +186,18 @@ class ReadModelShardsLocalTest {
                     body -> body.path("versions").size() == 2, Duration.ofSeconds(60));
             assertThat(afterRebuild.path("versions")).isEqualTo(notes.path("versions"));
         }
+    }
+
+    /** At least {@code atLeast} keys {@code <prefix>n.txt}, n = 0, 1, …, until both of two shards hold one. */
+    private static List<String> keysOnBothShards(String bucket, String prefix, int partitions, int atLeast) {
+        List<String> keys = new ArrayList<>();
+        boolean[] covered = new boolean[2];
+        for (int n = 0; !covered[0] || !covered[1] || keys.size() < atLeast; n++) {
+            String key = prefix + n + ".txt";
+            covered[ReadModelShards.shardOf(bucket, key, partitions, 2)] = true;
+            keys.add(key);
+        }
+        return keys;
     }
 
     /** One operator command run in-process, as {@code filetrail <args>} beside the stack. */
