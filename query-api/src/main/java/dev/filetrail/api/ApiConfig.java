@@ -1,5 +1,6 @@
 package dev.filetrail.api;
 
+import dev.filetrail.api.files.AsOfSnapshots;
 import dev.filetrail.api.files.FileAnswerCache;
 import dev.filetrail.api.http.ClientAddress;
 import dev.filetrail.api.changes.ChangeFeedSettings;
@@ -36,6 +37,8 @@ import java.util.function.Function;
  * @param rewindConfirmAbove       REWIND_CONFIRM_ABOVE: a rewind of more keys than this needs {@code "confirm": true}
  * @param readModelShards          READ_MODEL_SHARDS, READ_MODEL_REPLICAS, DATABASE_USER_i, DATABASE_PASSWORD_i: the
  *                                 read model's shards; none listed = one shard at {@code databaseUrl}
+ * @param asOfSnapshots            AS_OF_SNAPSHOT_INTERVAL, AS_OF_SNAPSHOT_RETAIN: the head snapshots behind as-of
+ *                                 listings
  */
 public record ApiConfig(
         int port,
@@ -73,7 +76,8 @@ public record ApiConfig(
         long restorePartSize,
         double rewindRequestsPerSecond,
         int rewindConfirmAbove,
-        ShardSettings readModelShards) {
+        ShardSettings readModelShards,
+        AsOfSnapshots.Settings asOfSnapshots) {
 
     public static final Duration MAX_SIGNED_URL_TTL = Duration.ofHours(1);
     /** DATABASE_POOL_SIZE when unset. */
@@ -101,6 +105,7 @@ public record ApiConfig(
         }
         trustedProxies = List.copyOf(trustedProxies);
         readModelShards = readModelShards == null ? ShardSettings.SINGLE : readModelShards;
+        asOfSnapshots = asOfSnapshots == null ? AsOfSnapshots.Settings.DEFAULT : asOfSnapshots;
         new ClientAddress(trustedProxies);
         if (sharePasswordAttemptsPerMinute < 1) {
             throw new IllegalArgumentException("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE must be at least 1");
@@ -192,7 +197,9 @@ public record ApiConfig(
                 Long.parseLong(e.str("RESTORE_PART_SIZE", String.valueOf(512L << 20))),
                 Double.parseDouble(e.str("REWIND_REQUESTS_PER_SECOND", "50")),
                 e.integer("REWIND_CONFIRM_ABOVE", 100),
-                ShardSettings.fromEnvironment(get));
+                ShardSettings.fromEnvironment(get),
+                new AsOfSnapshots.Settings(e.duration("AS_OF_SNAPSHOT_INTERVAL", AsOfSnapshots.Settings.DEFAULT.interval()),
+                        e.integer("AS_OF_SNAPSHOT_RETAIN", AsOfSnapshots.Settings.DEFAULT.retain())));
     }
 
     /** The local stack's configuration: every service in one JVM, endpoints given by the stack. */
@@ -212,7 +219,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove, readModelShards);
+                rewindConfirmAbove, readModelShards, asOfSnapshots);
     }
 
     public ApiConfig withPublicBaseUrl(String url) {
@@ -223,7 +230,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove, readModelShards);
+                rewindConfirmAbove, readModelShards, asOfSnapshots);
     }
 
     public ApiConfig withProjector(String groupId, String schema) {
@@ -234,7 +241,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove, readModelShards);
+                rewindConfirmAbove, readModelShards, asOfSnapshots);
     }
 
     public ApiConfig withShareRateLimit(int perMinute) {
@@ -245,7 +252,7 @@ public record ApiConfig(
                 derivativesBucket, perMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove, readModelShards);
+                rewindConfirmAbove, readModelShards, asOfSnapshots);
     }
 
     /** A copy with these read-model shards (tests and the local stack). */
@@ -257,7 +264,7 @@ public record ApiConfig(
                 derivativesBucket, shareRateLimitPerMinute, shareCreateWait, readyMaxLag, localMode,
                 trustedProxies, sharePasswordAttemptsPerMinute, adminPort, projectorStuckAfter, apiKeyCache, fileCache,
                 changeFeed, restoreMultipartThreshold, restorePartSize, rewindRequestsPerSecond,
-                rewindConfirmAbove, shards);
+                rewindConfirmAbove, shards, asOfSnapshots);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.filetrail.api;
 
 import dev.filetrail.api.admin.Readiness;
+import dev.filetrail.api.files.AsOfSnapshots;
 import dev.filetrail.api.projection.ProjectionListener;
 import dev.filetrail.api.projection.Projector;
 import dev.filetrail.api.shards.ReadModelShards;
@@ -10,10 +11,15 @@ import dev.filetrail.events.service.AdminServer;
 import dev.filetrail.events.service.Service;
 import dev.filetrail.events.service.ServiceShell;
 import dev.filetrail.events.service.Status;
-import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -90,7 +96,43 @@ public final class ProjectorService implements Service {
             }
         }
         projectors.forEach(Projector::start);
+        startSnapshots();
         return this;
+    }
+
+    /**
+     * Takes each shard's head snapshots on a schedule (AS_OF_SNAPSHOT_INTERVAL), one runner per shard across every
+     * instance (an advisory lock): checked every interval, at most a minute apart, so a failed or missed run is taken
+     * up soon. A failure is logged and retried at the next check; it never stops the projector.
+     */
+    private void startSnapshots() {
+        AsOfSnapshots.Settings settings = config.asOfSnapshots();
+        if (!settings.enabled()) {
+            return;
+        }
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "as-of-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
+        // Stopped before the pools close (the stack closes in reverse), and waited for, so a fill is not cut off by them.
+        resources.push((AutoCloseable) () -> {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        long every = Math.max(1, Math.min(settings.interval().toMillis(), Duration.ofMinutes(1).toMillis()));
+        for (int i = 0; i < shards.count(); i++) {
+            AsOfSnapshots snapshots = new AsOfSnapshots(shards.primary(i), settings, Clock.systemUTC(), registry,
+                    Integer.toString(i));
+            int shard = i;
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    snapshots.runDue();
+                } catch (RuntimeException e) {
+                    log.warn("as-of snapshots failed shard={}; retried at the next check", shard, e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Serves {@code /health}, {@code /ready} and {@code /metrics} on the admin port. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filetrail.api.changes.ChangeFeedSettings;
+import dev.filetrail.api.files.AsOfSnapshots;
 import dev.filetrail.api.keys.KeyCache;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
 import java.nio.file.Files;
@@ -74,6 +75,21 @@ class ApiConfigTest {
                 .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE", "0")))
                 .hasMessageContaining("SHARE_PASSWORD_ATTEMPTS_PER_MINUTE");
+    }
+
+    @Test
+    void headSnapshotsAreConfiguredFromTheEnvironment() {
+        assertThat(ApiConfig.fromMap(Map.of()).asOfSnapshots())
+                .isEqualTo(new AsOfSnapshots.Settings(Duration.ofHours(24), 35));
+        ApiConfig set = ApiConfig.fromMap(Map.of("AS_OF_SNAPSHOT_INTERVAL", "PT6H", "AS_OF_SNAPSHOT_RETAIN", "4"));
+        assertThat(set.asOfSnapshots()).isEqualTo(new AsOfSnapshots.Settings(Duration.ofHours(6), 4));
+        assertThat(set.withReadModelShards(null).withProjector("g", "s").asOfSnapshots())
+                .isEqualTo(set.asOfSnapshots());
+        assertThat(ApiConfig.fromMap(Map.of("AS_OF_SNAPSHOT_INTERVAL", "PT0S")).asOfSnapshots().enabled()).isFalse();
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("AS_OF_SNAPSHOT_INTERVAL", "-PT1H")))
+                .hasMessageContaining("AS_OF_SNAPSHOT_INTERVAL");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("AS_OF_SNAPSHOT_RETAIN", "0")))
+                .hasMessageContaining("AS_OF_SNAPSHOT_RETAIN");
     }
 
     @Test

@@ -102,6 +102,27 @@ public final class FileQueries implements FileReads {
             + " WHERE NOT c.delete_marker ORDER BY k.key LIMIT ?";
     private static final String LIST_AS_OF = String.format(LIST_AS_OF_TEMPLATE, "AND key < ?");
     private static final String LIST_AS_OF_UNBOUNDED = String.format(LIST_AS_OF_TEMPLATE, "");
+    // The same answer from the newest head snapshot at or before T (AsOfSnapshots), when it is ready: its rows in key
+    // order (a range scan, like the live listing's), each taken as it is while T is before the row's dirty_from, and
+    // only the keys that changed between the snapshot and T descend into the history index as above (the gate on
+    // dirty_from is a one-time filter of the lateral: a clean row never starts that scan). No ready snapshot at or
+    // before T (none yet, or the newest one still filling): no rows, and listAsOf asks the statement above.
+    private static final String LIST_AS_OF_SNAPSHOT_TEMPLATE = "SELECT h.key, h.dirty_from > ? AS clean,"
+            + " h.version_id, h.size, h.e_tag, h.storage_class, h.content_type, h.created_at,"
+            + " c.version_id, c.size, c.e_tag, c.storage_class, c.content_type, c.created_at"
+            + " FROM as_of_heads h LEFT JOIN LATERAL (SELECT version_id, delete_marker, size, e_tag, storage_class,"
+            + " content_type, created_at FROM file_versions c WHERE h.dirty_from <= ? AND c.bucket = h.bucket"
+            + " AND c.key = h.key AND c.created_at <= ? AND (c.removed_at IS NULL OR c.removed_at > ?)"
+            + " ORDER BY c.ordering DESC, c.version_id DESC LIMIT 1) c ON true"
+            + " WHERE h.bucket = ? AND h.key > ? AND h.key >= ? %s"
+            + " AND h.taken_at = (SELECT CASE WHEN s.ready THEN s.taken_at END FROM as_of_snapshots s"
+            + " WHERE s.bucket = ? AND s.taken_at <= ? ORDER BY s.taken_at DESC LIMIT 1)"
+            + " AND (h.dirty_from > ? AND h.version_id IS NOT NULL OR h.dirty_from <= ? AND NOT c.delete_marker)"
+            + " ORDER BY h.key LIMIT ?";
+    private static final String LIST_AS_OF_SNAPSHOT = String.format(LIST_AS_OF_SNAPSHOT_TEMPLATE, "AND h.key < ?");
+    private static final String LIST_AS_OF_SNAPSHOT_UNBOUNDED = String.format(LIST_AS_OF_SNAPSHOT_TEMPLATE, "");
+    private static final String SNAPSHOT_READY = "SELECT ready FROM as_of_snapshots WHERE bucket = ? AND taken_at <= ?"
+            + " ORDER BY taken_at DESC LIMIT 1";
 
     /** One file of an as-of listing: its key and what a listing shows of the version that was current. */
     public record AsOfRow(String key, String versionId, Long size, String eTag, String storageClass,
@@ -129,11 +150,77 @@ public final class FileQueries implements FileReads {
      */
     public List<AsOfRow> listAsOf(String bucket, String prefix, String afterKey, Instant at, int limit) {
         KeyRange range = KeyRange.of(bucket, prefix, afterKey);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(range.bounded() ? LIST_AS_OF : LIST_AS_OF_UNBOUNDED)) {
+        Timestamp t = Timestamp.from(at);
+        try (Connection c = dataSource.getConnection()) {
+            List<AsOfRow> rows = listAsOfFromSnapshot(c, range, t, limit);
+            return rows.isEmpty() && !readySnapshotAnswers(c, bucket, t) ? listAsOfByDescent(c, range, t, limit) : rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("as-of listing failed for bucket " + bucket, e);
+        }
+    }
+
+    /** The as-of listing without snapshots: one history descent per key (the oracle the snapshot path is tested by). */
+    List<AsOfRow> listAsOfByDescent(String bucket, String prefix, String afterKey, Instant at, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return listAsOfByDescent(c, KeyRange.of(bucket, prefix, afterKey), Timestamp.from(at), limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("as-of listing failed for bucket " + bucket, e);
+        }
+    }
+
+    /** The as-of listing from the newest snapshot at or before {@code at} alone: empty when none is ready. */
+    List<AsOfRow> listAsOfFromSnapshot(String bucket, String prefix, String afterKey, Instant at, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return listAsOfFromSnapshot(c, KeyRange.of(bucket, prefix, afterKey), Timestamp.from(at), limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("as-of listing failed for bucket " + bucket, e);
+        }
+    }
+
+    private static List<AsOfRow> listAsOfFromSnapshot(Connection c, KeyRange range, Timestamp t, int limit)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(range.bounded() ? LIST_AS_OF_SNAPSHOT
+                : LIST_AS_OF_SNAPSHOT_UNBOUNDED)) {
+            int i = 1;
+            for (int n = 0; n < 4; n++) {
+                s.setTimestamp(i++, t);
+            }
+            i = range.bind(s, i);
+            s.setString(i++, range.bucket());
+            for (int n = 0; n < 3; n++) {
+                s.setTimestamp(i++, t);
+            }
+            s.setInt(i, limit);
+            List<AsOfRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    int from = rs.getBoolean(2) ? 3 : 9;
+                    rows.add(new AsOfRow(StoredKey.fromColumn(rs.getString(1)), rs.getString(from),
+                            nullableLong(rs, from + 1), rs.getString(from + 2), rs.getString(from + 3),
+                            rs.getString(from + 4), instant(rs.getTimestamp(from + 5))));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Whether the newest snapshot at or before {@code t} is ready, so that an empty page from it is the answer. */
+    private static boolean readySnapshotAnswers(Connection c, String bucket, Timestamp t) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(SNAPSHOT_READY)) {
+            s.setString(1, bucket);
+            s.setTimestamp(2, t);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static List<AsOfRow> listAsOfByDescent(Connection c, KeyRange range, Timestamp t, int limit)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(range.bounded() ? LIST_AS_OF : LIST_AS_OF_UNBOUNDED)) {
             int i = range.bind(s, 1);
-            s.setTimestamp(i++, Timestamp.from(at));
-            s.setTimestamp(i++, Timestamp.from(at));
+            s.setTimestamp(i++, t);
+            s.setTimestamp(i++, t);
             s.setInt(i, limit);
             List<AsOfRow> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -143,8 +230,6 @@ public final class FileQueries implements FileReads {
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("as-of listing failed for bucket " + bucket, e);
         }
     }
 

@@ -11,9 +11,11 @@ import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.history.FileVersion;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,6 +156,35 @@ class AsOfTest {
         assertThat(json(before).get("detail").asText()).contains("existed");
         // The live answer is unchanged by the as-of one (the cache keeps them apart).
         assertThat(json(f.get(f.filePath("a/2.txt"), f.admin())).get("deleted").asBoolean()).isFalse();
+    }
+
+    @Test
+    void withHeadSnapshotsTheListingsAreTheSameAndChangesProjectedAfterThemCount() throws Exception {
+        AsOfSnapshots snapshots = new AsOfSnapshots(f.api.dataSource(), AsOfSnapshots.Settings.DEFAULT,
+                Clock.systemUTC(), new SimpleMeterRegistry(), "0");
+        // Two after the fact (from the history the projector wrote) and one now.
+        snapshots.take(f.bucket, at.get("t1"));
+        snapshots.take(f.bucket, at.get("t3"));
+        snapshots.take(f.bucket, Instant.now());
+        assertThat(snapshots.snapshots(f.bucket)).hasSize(3).allMatch(AsOfSnapshots.Snapshot::ready);
+        for (String name : at.keySet()) {
+            assertThat(listing(at.get(name), 100)).as("as of %s", name).isEqualTo(new TreeMap<>(expected.get(name)));
+            assertThat(listing(at.get(name), 1)).as("as of %s, one file a page", name)
+                    .isEqualTo(new TreeMap<>(expected.get(name)));
+        }
+        // Written by the projector after the newest snapshot: its triggers mark the keys, so a listing as of a later
+        // instant sees them although the snapshot does not.
+        String a5 = put("a/5.txt");
+        f.feed.deleteMarker("a/1.txt");
+        await("the changes after the snapshot projected", () -> versions("a/5.txt").contains(a5)
+                && json(f.get(f.filePath("a/1.txt"), f.admin())).get("deleted").asBoolean());
+        Thread.sleep(5);
+        Instant later = Instant.now();
+        Map<String, String> t5 = new TreeMap<>(expected.get("t4"));
+        t5.remove("a/1.txt");
+        t5.put("a/5.txt", a5);
+        assertThat(listing(later, 100)).isEqualTo(t5);
+        assertThat(listing(at.get("t4"), 1)).as("as of t4, still").isEqualTo(new TreeMap<>(expected.get("t4")));
     }
 
     @Test
