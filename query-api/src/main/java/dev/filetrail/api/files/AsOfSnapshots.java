@@ -226,6 +226,20 @@ public final class AsOfSnapshots {
         return listed;
     }
 
+    /** The keys a fill of {@code bucket}'s snapshot reads: every key that ever had a version. */
+    public long keysToRead(String bucket) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM file_keys WHERE bucket = ?")) {
+            s.setString(1, bucket);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting the keys of " + bucket + " failed", e);
+        }
+    }
+
     /** The snapshots of {@code bucket}, oldest first. */
     public List<Snapshot> snapshots(String bucket) {
         try (Connection c = dataSource.getConnection();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 RebuildCommand.class,
                 ReconcileCommand.class,
                 RewindCommand.class,
+                SnapshotsCommand.class,
                 ReprocessCommand.class,
                 DlqCommand.class,
                 RejectsCommand.class,
