@@ -158,19 +158,8 @@ public final class AsOfSnapshots {
             throw new IllegalArgumentException("a snapshot cannot be taken in the future: " + at);
         }
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement lock = c.createStatement();
-                 PreparedStatement s = c.prepareStatement("INSERT INTO as_of_snapshots (bucket, taken_at)"
-                         + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                lock.execute(WRITERS_LOCK);
-                s.setString(1, bucket);
-                s.setTimestamp(2, Timestamp.from(at));
-                s.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            underWritersLock(c, "INSERT INTO as_of_snapshots (bucket, taken_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    bucket, Timestamp.from(at));
         } catch (SQLException e) {
             throw new IllegalStateException("registering the as-of snapshot of " + bucket + " at " + at + " failed", e);
         }
@@ -271,22 +260,9 @@ public final class AsOfSnapshots {
         }
         Timestamp keepFrom = Timestamp.from(ready.get(ready.size() - settings.retain()).takenAt());
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
             // The snapshot rows first, under the writers' lock: no trigger marks a dropped snapshot afterwards, so
             // its heads can then go in a statement of their own without new rows appearing behind it.
-            try (Statement lock = c.createStatement();
-                 PreparedStatement s = c.prepareStatement("DELETE FROM as_of_snapshots WHERE bucket = ?"
-                         + " AND taken_at < ?")) {
-                lock.execute(WRITERS_LOCK);
-                s.setString(1, bucket);
-                s.setTimestamp(2, keepFrom);
-                s.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-            c.setAutoCommit(true);
+            underWritersLock(c, "DELETE FROM as_of_snapshots WHERE bucket = ? AND taken_at < ?", bucket, keepFrom);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM as_of_heads WHERE bucket = ?"
                     + " AND taken_at < ?")) {
                 s.setString(1, bucket);
@@ -294,6 +270,26 @@ public final class AsOfSnapshots {
                 int rows = s.executeUpdate();
                 log.info("as-of snapshots dropped bucket={} before={} rows={}", bucket, keepFrom.toInstant(), rows);
             }
+        }
+    }
+
+    /**
+     * Runs {@code sql} (bound to the bucket and an instant) in a transaction of its own that first takes the writers'
+     * lock exclusively; leaves {@code c} in autocommit.
+     */
+    private static void underWritersLock(Connection c, String sql, String bucket, Timestamp at) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement lock = c.createStatement(); PreparedStatement s = c.prepareStatement(sql)) {
+            lock.execute(WRITERS_LOCK);
+            s.setString(1, bucket);
+            s.setTimestamp(2, at);
+            s.executeUpdate();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
