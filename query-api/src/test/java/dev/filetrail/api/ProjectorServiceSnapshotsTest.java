@@ -1,0 +1,86 @@
+package dev.filetrail.api;
+
+import static dev.filetrail.api.ApiFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filetrail.api.files.AsOfSnapshots;
+import dev.filetrail.api.projection.Projector;
+import dev.filetrail.embedded.junit.RealParts;
+import dev.filetrail.embedded.kafka.KafkaCluster;
+import dev.filetrail.embedded.postgres.PostgresServer;
+import dev.filetrail.events.kafka.KafkaRole;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The projector service takes head snapshots on its schedule (AS_OF_SNAPSHOT_INTERVAL) for every bucket that has
+ * keys, and keeps AS_OF_SNAPSHOT_RETAIN of them; with PT0S it takes none.
+ */
+@ExtendWith(RealParts.class)
+class ProjectorServiceSnapshotsTest {
+
+    @Test
+    void snapshotsAreTakenOnTheScheduleAndTheOldestDropped(KafkaCluster kafka, PostgresServer postgres)
+            throws Exception {
+        Map<String, String> env = env(kafka, postgres, "sched", "PT1S");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (ProjectorService service = new ProjectorService(ApiConfig.fromMap(env), registry, Projector.TOPICS)
+                .start()) {
+            version(service, "sched-bucket", "k");
+            AsOfSnapshots snapshots = new AsOfSnapshots(service.dataSource(), AsOfSnapshots.Settings.DEFAULT,
+                    Clock.systemUTC(), new SimpleMeterRegistry(), "test");
+            await("three scheduled runs took a snapshot each", Duration.ofSeconds(30),
+                    () -> registry.find("filetrail.asof.snapshots.taken").counter() != null
+                            && registry.find("filetrail.asof.snapshots.taken").counter().count() >= 3);
+            List<AsOfSnapshots.Snapshot> kept = snapshots.snapshots("sched-bucket");
+            assertThat(kept).as("AS_OF_SNAPSHOT_RETAIN=2").hasSizeBetween(1, 3)
+                    .filteredOn(AsOfSnapshots.Snapshot::ready).hasSizeLessThanOrEqualTo(2);
+            assertThat(kept).filteredOn(AsOfSnapshots.Snapshot::ready).allMatch(s -> s.keys() == 1);
+        }
+    }
+
+    @Test
+    void noSnapshotsWhenTurnedOff(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+        Map<String, String> env = env(kafka, postgres, "off", "PT0S");
+        try (ProjectorService service = new ProjectorService(ApiConfig.fromMap(env)).start()) {
+            version(service, "off-bucket", "k");
+            Thread.sleep(2_500);
+            assertThat(new AsOfSnapshots(service.dataSource(), AsOfSnapshots.Settings.DEFAULT, Clock.systemUTC(),
+                    new SimpleMeterRegistry(), "test").snapshots("off-bucket")).isEmpty();
+        }
+    }
+
+    private static Map<String, String> env(KafkaCluster kafka, PostgresServer postgres, String name, String interval) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DATABASE_URL", postgres.createDatabase("snapshots_" + name));
+        env.putAll(kafka.settings(KafkaRole.API).environment());
+        env.put("PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-snapshots-" + name + "-" + System.nanoTime());
+        env.put("API_ADMIN_PORT", "0");
+        env.put("AS_OF_SNAPSHOT_INTERVAL", interval);
+        env.put("AS_OF_SNAPSHOT_RETAIN", "2");
+        return env;
+    }
+
+    private static void version(ProjectorService service, String bucket, String key) throws Exception {
+        try (Connection c = service.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO file_versions (bucket, key, version_id, ordering,"
+                     + " delete_marker, created_at) VALUES (?, ?, 'v1', '0001', false, ?)")) {
+            s.setString(1, bucket);
+            s.setString(2, key);
+            s.setTimestamp(3, Timestamp.from(Instant.now().minusSeconds(60)));
+            s.executeUpdate();
+        }
+    }
+}
