@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -70,6 +71,7 @@ public final class Projector implements AutoCloseable {
     private final ProjectionWriter writer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private final AtomicLong lag = new AtomicLong(-1);
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -118,6 +120,12 @@ public final class Projector implements AutoCloseable {
         // The streams write with exactly_once_v2: never project a record of an aborted transaction.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        if (shard != null) {
+            // One group for every shard's projectors of every instance; a member takes only its shard's partitions.
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ShardAssignor.class.getName());
+            props.put(ShardAssignor.SHARD, String.valueOf(shard.shard()));
+            props.put(ShardAssignor.SHARDS, String.valueOf(shard.count()));
+        }
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + (shard == null ? "" : "-shard" + shard.shard()) + "-"
                 + Long.toHexString(System.nanoTime()));
         this.consumer = kafka.newConsumer(props, new StringDeserializer(), new ByteArrayDeserializer());
@@ -147,13 +155,13 @@ public final class Projector implements AutoCloseable {
                 config.databaseSchema(), registry, listener);
     }
 
-    /** Subscribes (or, for a shard, assigns its partitions) and starts the poll loop on its own thread. */
+    /**
+     * Joins the consumer group and starts the poll loop on its own thread. A shard's projector joins the same group as
+     * every other shard's, on every instance, and is given a share of its own shard's partitions by
+     * {@link ShardAssignor}: N instances split each shard's work instead of each doing all of it.
+     */
     public void start() {
-        if (shard == null) {
-            subscribe();
-        } else {
-            assignShard();
-        }
+        joinGroup();
         running.set(true);
         thread = new Thread(this::loop, "projector-" + groupId);
         thread.setDaemon(true);
@@ -161,7 +169,7 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * A shard's projector takes exactly the partitions p with p mod N == shard of every projected topic, without a
+     * A shard's rebuild takes exactly the partitions p with p mod N == shard of every projected topic, without a
      * consumer group's rebalancing: the shard's rows are those partitions' records, so its offsets live beside them.
      */
     private void assignShard() {
@@ -172,6 +180,7 @@ public final class Projector implements AutoCloseable {
                     .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
+        assigned.addAll(partitions);
         seekToStored(partitions);
         log.info("projector shard assigned group={} shard={} of={} partitions={}", groupId, shard.shard(),
                 shard.count(), partitions);
@@ -195,25 +204,39 @@ public final class Projector implements AutoCloseable {
         return shard;
     }
 
-    /** Joins the group, or for a shard takes its partitions; a rebuild polls by itself after this. */
+    /**
+     * For a rebuild, which polls by itself after this: joins the group, or for a shard takes all of its partitions
+     * (the rebuild is the shard's only reader).
+     */
     void subscribe() {
         if (shard != null) {
             assignShard();
             return;
         }
+        joinGroup();
+    }
+
+    private void joinGroup() {
         consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // The batch in flight may hold records of these partitions: written (or failed) before they go.
                 awaitWritten();
                 partitions.forEach(committed::remove);
+                assigned.removeAll(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                assigned.addAll(partitions);
                 seekToStored(partitions);
             }
         });
+    }
+
+    /** The partitions this projector holds now (read from any thread). */
+    public Set<TopicPartition> assignedPartitions() {
+        return Set.copyOf(assigned);
     }
 
     private void loop() {

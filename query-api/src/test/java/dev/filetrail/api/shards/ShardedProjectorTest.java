@@ -287,6 +287,91 @@ class ShardedProjectorTest {
         }
     }
 
+    /**
+     * Two instances over the same shards (as two API tasks run): each shard's partitions are split between the two
+     * instances' projectors of that shard, never read by both; when one instance stops, the other takes its
+     * partitions and what is written afterwards still lands, each row once.
+     */
+    @Test
+    void instancesShareEachShardsPartitionsAndOneTakesOverWhenTheOtherStops(KafkaCluster kafka,
+                                                                            PostgresServer postgres, EmbeddedS3 s3)
+            throws Exception {
+        String bucket = "shares-of-shards-" + Long.toHexString(System.nanoTime());
+        s3.createVersionedBucket(bucket);
+        int n = KafkaCluster.TEST_PARTITIONS;
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            urls.add(postgres.createDatabase("split" + i));
+        }
+        ApiConfig config = config(kafka, postgres.createDatabase("split_unused"), urls);
+        try (ProjectorService one = new ProjectorService(config).start();
+             ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket)) {
+            ReadModelShards shards = one.shards();
+            List<String> keys = new ArrayList<>();
+            try (ProjectorService two = new ProjectorService(config).start()) {
+                ApiFixture.await("each shard's partitions split between the two instances",
+                        java.time.Duration.ofMinutes(1), () -> splitEvenly(one, two, n));
+                for (int i = 0; i < n; i++) {
+                    java.util.Set<org.apache.kafka.common.TopicPartition> a = one.projectors().get(i).assignedPartitions();
+                    java.util.Set<org.apache.kafka.common.TopicPartition> b = two.projectors().get(i).assignedPartitions();
+                    assertThat(a).as("shard %d: each instance holds some", i).isNotEmpty();
+                    assertThat(b).isNotEmpty();
+                    assertThat(a).as("shard %d: no partition read by both", i).doesNotContainAnyElementsOf(b);
+                    int shard = i;
+                    assertThat(a).allMatch(tp -> tp.partition() % n == shard);
+                    assertThat(b).allMatch(tp -> tp.partition() % n == shard);
+                }
+                for (int i = 0; i < 30; i++) {
+                    String key = "split/file-" + i + ".txt";
+                    keys.add(key);
+                    feed.recordVersion(key, i);
+                }
+                awaitFiles(shards, bucket, keys.size());
+            }
+            ApiFixture.await("the remaining instance holds every partition", java.time.Duration.ofMinutes(1), () -> {
+                for (int i = 0; i < n; i++) {
+                    if (one.projectors().get(i).assignedPartitions().size() != Projector.TOPICS.size()) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (int i = 30; i < 60; i++) {
+                String key = "split/file-" + i + ".txt";
+                keys.add(key);
+                feed.recordVersion(key, i);
+            }
+            awaitFiles(shards, bucket, keys.size());
+            for (String key : keys) {
+                int home = shards.shardOf(bucket, key);
+                assertThat(count(shards.primary(home), "SELECT count(*) FROM file_versions WHERE bucket = ? AND key = '"
+                        + key + "'", bucket)).as("%s once in shard %d", key, home).isEqualTo(1);
+            }
+        }
+    }
+
+    /** Every shard's partitions (one per projected topic here) held once, by the two instances together. */
+    private static boolean splitEvenly(ProjectorService one, ProjectorService two, int n) {
+        for (int i = 0; i < n; i++) {
+            var a = one.projectors().get(i).assignedPartitions();
+            var b = two.projectors().get(i).assignedPartitions();
+            if (a.isEmpty() || b.isEmpty() || a.size() + b.size() != Projector.TOPICS.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void awaitFiles(ReadModelShards shards, String bucket, int expected) {
+        ApiFixture.await(expected + " files projected", java.time.Duration.ofMinutes(2), () -> {
+            long total = 0;
+            for (int i = 0; i < shards.count(); i++) {
+                total += count(shards.primary(i), "SELECT count(*) FROM files WHERE bucket = ?", bucket);
+            }
+            return total == expected;
+        });
+    }
+
     private static ApiConfig config(KafkaCluster kafka, String databaseUrl, List<String> shardUrls) {
         Map<String, String> env = new HashMap<>(kafka.settings(KafkaRole.API).environment());
         env.putAll(Map.of("API_PORT", "0", "API_ADMIN_PORT", "0", "DATABASE_URL", databaseUrl,
