@@ -85,6 +85,8 @@ public final class Projector implements AutoCloseable {
     /** Offsets committed to PostgreSQL by the writing thread, for the polling thread to commit to the group. */
     private final Queue<Map<TopicPartition, Long>> toGroup = new ConcurrentLinkedQueue<>();
     private volatile Thread thread;
+    /** Whether the group has given this member an assignment yet (possibly an empty one). */
+    private volatile boolean joined;
     private volatile Throwable failure;
     private long lastLagCheck;
     /** {@link System#nanoTime()} when the batch now being written first failed; 0 while writes succeed. */
@@ -228,6 +230,7 @@ public final class Projector implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                joined = true;
                 assigned.addAll(partitions);
                 seekToStored(partitions);
             }
@@ -455,6 +458,11 @@ public final class Projector implements AutoCloseable {
         lastLagCheck = now;
         var assignment = consumer.assignment();
         if (assignment.isEmpty()) {
+            // A member the group gave nothing (more instances than a shard has partitions) has nothing to catch up;
+            // before its first assignment it does not know yet.
+            if (joined) {
+                lag.set(0);
+            }
             return;
         }
         // Positions, not committed offsets: with read_committed the last offset of a partition is often a
