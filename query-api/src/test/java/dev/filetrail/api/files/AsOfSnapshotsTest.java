@@ -258,7 +258,7 @@ class AsOfSnapshotsTest {
         FileQueries queries = new FileQueries(database.dataSource());
         int fromSnapshots = 0;
         int dropped = 0;
-        for (long seed = 1; seed <= 6; seed++) {
+        for (long seed = 1; seed <= 4; seed++) {
             Model model = new Model(seed, 3);
             for (int i = 0; i < 120; i++) {
                 model.step();
@@ -274,7 +274,7 @@ class AsOfSnapshotsTest {
                     .hasSizeLessThanOrEqualTo(3).allMatch(AsOfSnapshots.Snapshot::ready);
             dropped += headsBefore(model.bucket, kept.isEmpty() ? null : kept.get(0).takenAt());
         }
-        assertThat(fromSnapshots).as("listings answered from a snapshot, not only by descent").isGreaterThan(100);
+        assertThat(fromSnapshots).as("listings answered from a snapshot, not only by descent").isGreaterThan(60);
         assertThat(dropped).as("no head rows left of dropped snapshots").isZero();
     }
 

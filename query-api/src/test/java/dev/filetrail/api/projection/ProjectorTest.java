@@ -32,6 +32,38 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealParts.class)
 class ProjectorTest {
 
+    /**
+     * More members than partitions (four projectors in one group over three-partition topics): the member the group
+     * gives nothing reports no lag, so every instance can be ready. Before, its lag stayed unknown and /ready failed
+     * for good. The shard assignor leaves members empty the same way (ShardAssignorTest).
+     */
+    @Test
+    void aMemberGivenNoPartitionsIsCaughtUp(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+        String url = postgres.createDatabase("projector_members");
+        String group = KafkaRole.PROJECTOR_GROUP_PREFIX + "-members-" + System.nanoTime();
+        List<Projector> members = new ArrayList<>();
+        try (ReadModelDatabase db = new ReadModelDatabase(url, PostgresServer.USER, PostgresServer.PASSWORD,
+                "filetrail", "filetrail_keys", 8, "members")) {
+            db.migrate();
+            try {
+                for (int i = 0; i < KafkaCluster.TEST_PARTITIONS + 1; i++) {
+                    Projector member = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), group, "filetrail",
+                            new SimpleMeterRegistry(), ProjectionListener.NONE);
+                    members.add(member);
+                    member.start();
+                }
+                ApiFixture.await("every partition held once", java.time.Duration.ofMinutes(1), () -> members.stream()
+                        .mapToInt(m -> m.assignedPartitions().size()).sum()
+                        == Projector.TOPICS.size() * KafkaCluster.TEST_PARTITIONS);
+                assertThat(members).as("a member holds nothing").anyMatch(m -> m.assignedPartitions().isEmpty());
+                ApiFixture.await("every member caught up, the empty one too", java.time.Duration.ofMinutes(2),
+                        () -> members.stream().allMatch(m -> m.lag() == 0));
+            } finally {
+                members.forEach(Projector::close);
+            }
+        }
+    }
+
     @Test
     void projectsOnceAcrossRestartsAndConcurrentProjectorsAndKeepsBadRecords(KafkaCluster kafka,
                                                                            PostgresServer postgres, EmbeddedS3 s3)

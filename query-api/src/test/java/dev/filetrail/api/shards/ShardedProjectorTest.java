@@ -350,52 +350,6 @@ class ShardedProjectorTest {
         }
     }
 
-    /**
-     * More instances than a shard has partitions: a projector the group gave nothing reports no lag, so every instance
-     * can be ready (before, its lag stayed unknown and /ready failed for good). Three shards of 3-partition topics: each
-     * shard holds one partition of each of the four topics, so five instances leave a projector of every shard empty.
-     */
-    @Test
-    void aProjectorGivenNoPartitionsIsCaughtUp(KafkaCluster kafka, PostgresServer postgres) throws Exception {
-        int n = KafkaCluster.TEST_PARTITIONS;
-        List<String> urls = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            urls.add(postgres.createDatabase("empty" + i));
-        }
-        Map<String, String> env = new HashMap<>(kafka.settings(KafkaRole.API).environment());
-        env.putAll(Map.of("API_PORT", "0", "API_ADMIN_PORT", "0", "DATABASE_URL", postgres.createDatabase("empty_unused"),
-                "READ_MODEL_SHARDS", String.join(",", urls), "DATABASE_POOL_SIZE", "2",
-                "DATABASE_USER", PostgresServer.USER, "DATABASE_PASSWORD", PostgresServer.PASSWORD,
-                "PROJECTOR_GROUP_ID", KafkaRole.PROJECTOR_GROUP_PREFIX + "-empty-" + System.nanoTime(),
-                "AS_OF_SNAPSHOT_INTERVAL", "PT0S"));
-        ApiConfig config = ApiConfig.fromMap(env);
-        List<ProjectorService> services = new ArrayList<>();
-        try {
-            for (int i = 0; i < 5; i++) {
-                services.add(new ProjectorService(config).start());
-            }
-            ApiFixture.await("every shard's partitions assigned once across five instances",
-                    java.time.Duration.ofMinutes(1), () -> {
-                        for (int shard = 0; shard < n; shard++) {
-                            int held = 0;
-                            for (ProjectorService s : services) {
-                                held += s.projectors().get(shard).assignedPartitions().size();
-                            }
-                            if (held != Projector.TOPICS.size()) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
-            assertThat(services).as("some instance holds nothing of some shard")
-                    .anyMatch(s -> s.projectors().stream().anyMatch(p -> p.assignedPartitions().isEmpty()));
-            ApiFixture.await("every projector of every instance caught up", java.time.Duration.ofMinutes(1),
-                    () -> services.stream().allMatch(s -> s.projectors().stream().allMatch(p -> p.lag() == 0)));
-        } finally {
-            services.forEach(ProjectorService::close);
-        }
-    }
-
     /** Every shard's partitions (one per projected topic here) held once, by the two instances together. */
     private static boolean splitEvenly(ProjectorService one, ProjectorService two, int n) {
         for (int i = 0; i < n; i++) {
