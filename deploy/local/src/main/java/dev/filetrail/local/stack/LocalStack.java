@@ -192,6 +192,10 @@ public final class LocalStack implements AutoCloseable {
         // Exactly-once outputs become visible when their transaction commits: a short interval keeps a new version
         // visible within a few hundred ms here, where a batch-throughput deployment would choose longer.
         env.put("STREAMS_COMMIT_INTERVAL_MS", "100");
+        // Closing the bridge lets each poller finish its long poll (nothing received is dropped): SQS's 20 s made
+        // every stop of a local stack (Ctrl-C, each test's stack) wait up to 20 s on an idle queue. A message still
+        // ends a long poll at once, so 5 s changes nothing else here.
+        env.put("BRIDGE_WAIT_TIME_SECONDS", "5");
         env.put("API_PORT", String.valueOf(apiPort));
         env.put("API_ADMIN_PORT", String.valueOf(apiAdminPort));
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + apiPort);
