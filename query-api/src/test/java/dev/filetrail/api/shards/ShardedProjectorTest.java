@@ -81,28 +81,14 @@ class ShardedProjectorTest {
                 feed.recordVersion(key, 1);
                 feed.recordVersion(key, 2);
             }
-            ApiFixture.await("every file projected", java.time.Duration.ofMinutes(3), () -> {
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += count(shards.primary(i), "SELECT count(*) FROM files WHERE bucket = ?", bucket);
-                }
-                return total == keys.size();
-            });
-            ApiFixture.await("every audit event projected", java.time.Duration.ofMinutes(1), () -> {
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += count(shards.primary(i), "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket);
-                }
-                return total == 2L * keys.size();
-            });
+            ApiFixture.await("every file projected", java.time.Duration.ofMinutes(3),
+                    () -> total(shards, "SELECT count(*) FROM files WHERE bucket = ?", bucket) == keys.size());
+            ApiFixture.await("every audit event projected", java.time.Duration.ofMinutes(1),
+                    () -> total(shards, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket)
+                            == 2L * keys.size());
 
-            ApiFixture.await("every share link projected", java.time.Duration.ofMinutes(1), () -> {
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += count(shards.primary(i), "SELECT count(*) FROM share_links WHERE bucket = ?", bucket);
-                }
-                return total == links.size();
-            });
+            ApiFixture.await("every share link projected", java.time.Duration.ofMinutes(1),
+                    () -> total(shards, "SELECT count(*) FROM share_links WHERE bucket = ?", bucket) == links.size());
             java.util.Set<Integer> linkShards = new java.util.HashSet<>();
             for (String linkId : links) {
                 int home = shards.shardOfShareLink(linkId);
@@ -189,13 +175,8 @@ class ShardedProjectorTest {
             assertThat(seen).doesNotHaveDuplicates().isSortedAccordingTo(ShardedFiles.KEY_ORDER).containsAll(keys);
             List<String> everything = new ArrayList<>(keys);
             everything.addAll(late);
-            ApiFixture.await("the late files projected", java.time.Duration.ofMinutes(1), () -> {
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += count(shards.primary(i), "SELECT count(*) FROM files WHERE bucket = ?", bucket);
-                }
-                return total == everything.size();
-            });
+            ApiFixture.await("the late files projected", java.time.Duration.ofMinutes(1),
+                    () -> total(shards, "SELECT count(*) FROM files WHERE bucket = ?", bucket) == everything.size());
             everything.sort(ShardedFiles.KEY_ORDER);
             for (int pageSize : new int[] {1, 4, 7, 100}) {
                 assertThat(page(files, bucket, pageSize)).as("page size %d", pageSize).containsExactlyElementsOf(everything);
@@ -217,13 +198,8 @@ class ShardedProjectorTest {
 
             // The audit query merges the shards in (time, id) order; its cursor is the last pair, valid everywhere.
             long events = 2L * keys.size() + late.size();
-            ApiFixture.await("every audit event projected", java.time.Duration.ofMinutes(1), () -> {
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += count(shards.primary(i), "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket);
-                }
-                return total == events;
-            });
+            ApiFixture.await("every audit event projected", java.time.Duration.ofMinutes(1),
+                    () -> total(shards, "SELECT count(*) FROM audit_events WHERE bucket = ?", bucket) == events);
             List<DataSource> primaries = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 primaries.add(shards.primary(i));
@@ -363,13 +339,17 @@ class ShardedProjectorTest {
     }
 
     private static void awaitFiles(ReadModelShards shards, String bucket, int expected) {
-        ApiFixture.await(expected + " files projected", java.time.Duration.ofMinutes(2), () -> {
-            long total = 0;
-            for (int i = 0; i < shards.count(); i++) {
-                total += count(shards.primary(i), "SELECT count(*) FROM files WHERE bucket = ?", bucket);
-            }
-            return total == expected;
-        });
+        ApiFixture.await(expected + " files projected", java.time.Duration.ofMinutes(2),
+                () -> total(shards, "SELECT count(*) FROM files WHERE bucket = ?", bucket) == expected);
+    }
+
+    /** The sum of one count over every shard. */
+    private static long total(ReadModelShards shards, String sql, String bucket) {
+        long total = 0;
+        for (int i = 0; i < shards.count(); i++) {
+            total += count(shards.primary(i), sql, bucket);
+        }
+        return total;
     }
 
     private static ApiConfig config(KafkaCluster kafka, String databaseUrl, List<String> shardUrls) {
