@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the read model from offset zero into a fresh schema while the live one keeps serving, then switches:
- * the fresh schema is loaded by the projector's own batch path with its secondary indexes deferred (built once after
- * the load), then under the live projector's advisory lock it catches up to the live offsets and renames the schemas in one
- * transaction. The live projector resumes on the new tables, skipping what the rebuild already wrote.
+ * the fresh schema is loaded by the projector's own batch path with its secondary indexes and its triggers deferred
+ * (built and caught up once after the load), then under the live projector's advisory lock it catches up to the live
+ * offsets and renames the schemas in one transaction. The live projector resumes on the new tables, skipping what the
+ * rebuild already wrote.
  * <p>
  * A sharded read model ({@code READ_MODEL_SHARDS}) is rebuilt one shard at a time ({@link #run(Target, Consumer,
  * boolean, boolean)}): shard i is exactly the records of the partitions p with p mod N == i, so its rebuild reads only
@@ -122,12 +123,14 @@ public final class ProjectionRebuild {
         try (rebuilt; liveDb) {
             ReadModelDatabase.migrate(rebuilt.dataSource(), target, "classpath:db/readmodel");
             List<String> deferred = deferIndexes(rebuilt.dataSource(), target);
+            DeferredTriggers triggers = DeferredTriggers.defer(rebuilt.dataSource(), target);
             // Under the projector's group prefix, so the api role may run it as well as the ops role.
             try (Projector projector = new Projector(rebuilt.dataSource(), config.kafka(),
                     config.projectorGroupId() + "-rebuild-" + stamp, target, new SimpleMeterRegistry(),
                     ProjectionListener.NONE, partitions)) {
                 projector.subscribe();
                 catchUp(projector, ends, "catch-up", progress, records, started);
+                triggers.restore(rebuilt.dataSource());
                 buildIndexes(rebuilt.dataSource(), deferred, progress, records[0], started);
                 try (Connection connection = liveDb.dataSource().getConnection()) {
                     connection.setAutoCommit(false);

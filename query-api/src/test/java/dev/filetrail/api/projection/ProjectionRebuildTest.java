@@ -55,6 +55,12 @@ class ProjectionRebuildTest {
             // The indexes the rebuild deferred during its load are all back before the switch.
             assertThat(indexes(f, "filetrail")).contains("file_versions_history", "audit_events_time",
                     "share_links_file").isEqualTo(indexes(f, summary.retiredSchema()));
+            // So are the triggers it turned off for the load, and file_keys was filled after it.
+            assertThat(names(f, TRIGGERS_ON, "filetrail")).hasSize(3)
+                    .isEqualTo(names(f, TRIGGERS_ON, summary.retiredSchema()));
+            assertThat(names(f, "SELECT bucket || '/' || key FROM %s.file_keys ORDER BY 1", "filetrail")).isNotEmpty()
+                    .isEqualTo(names(f, "SELECT bucket || '/' || key FROM %s.file_keys ORDER BY 1",
+                            summary.retiredSchema()));
             assertThat(versions(f, history)).isEqualTo(20);
             // The live projector carries on in the switched schema, without doubling what the rebuild wrote.
             for (int i = 0; i < 5; i++) {
@@ -63,6 +69,21 @@ class ProjectionRebuildTest {
             ApiFixture.await("live projector writes the new schema", () -> versions(f, history) == 25);
             assertThat(f.get("/v1/ping", f.keys.get("read")).statusCode()).as("keys survive a rebuild").isEqualTo(200);
         }
+    }
+
+    private static final String TRIGGERS_ON = "SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = '%s' AND NOT t.tgisinternal"
+            + " AND t.tgenabled <> 'D' ORDER BY t.tgname";
+
+    private static List<String> names(ApiFixture f, String sql, String schema) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = f.api.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery(String.format(sql, schema))) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     static List<String> indexes(ApiFixture f, String schema) throws Exception {
