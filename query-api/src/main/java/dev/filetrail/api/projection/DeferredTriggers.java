@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The triggers on {@code file_versions} that a rebuild turns off for its load and makes good after it, each in one
  * set-based statement, as it builds the secondary indexes after the load: with them on, a load costs PostgreSQL
- * 1.17–1.42 times the CPU per row (BENCHMARKS.md, "Triggers and the rebuild's load"). A trigger not named here stays
+ * 1.17–1.43 times the CPU per row (BENCHMARKS.md, "Triggers and the rebuild's load"). A trigger not named here stays
  * on during the load: nothing is skipped that the rebuild does not know how to redo.
  */
 final class DeferredTriggers {
