@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -102,16 +103,19 @@ public final class ProjectorService implements Service {
 
     /**
      * Takes each shard's head snapshots on a schedule (AS_OF_SNAPSHOT_INTERVAL), one runner per shard across every
-     * instance (an advisory lock): checked every interval, at most a minute apart, so a failed or missed run is taken
-     * up soon. A failure is logged and retried at the next check; it never stops the projector.
+     * instance (an advisory lock), the shards side by side: checked every interval, at most a minute apart, so a
+     * failed or missed run is taken up soon. A failure is logged and retried at the next check; it never stops the
+     * projector.
      */
     private void startSnapshots() {
         AsOfSnapshots.Settings settings = config.asOfSnapshots();
         if (!settings.enabled()) {
             return;
         }
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "as-of-snapshots");
+        // A thread per shard: each shard is its own database, and a long fill of one does not hold up the others.
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(shards.count(), r -> {
+            Thread t = new Thread(r, "as-of-snapshots-" + threads.getAndIncrement());
             t.setDaemon(true);
             return t;
         });

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -58,6 +59,27 @@ class ProjectorServiceSnapshotsTest {
     }
 
     @Test
+    void everyShardIsSnapshottedOnItsOwnThread(KafkaCluster kafka, PostgresServer postgres) throws Exception {
+        Map<String, String> env = env(kafka, postgres, "shards", "PT1S");
+        // Three: the shard count must divide the test topics' three partitions.
+        env.put("READ_MODEL_SHARDS", postgres.createDatabase("snapshots_shard0") + ","
+                + postgres.createDatabase("snapshots_shard1") + "," + postgres.createDatabase("snapshots_shard2"));
+        try (ProjectorService service = new ProjectorService(ApiConfig.fromMap(env)).start()) {
+            for (int shard = 0; shard < 3; shard++) {
+                DataSource db = service.shards().primary(shard);
+                version(db, "shard-bucket-" + shard, "k");
+                AsOfSnapshots snapshots = new AsOfSnapshots(db, AsOfSnapshots.Settings.DEFAULT, Clock.systemUTC(),
+                        new SimpleMeterRegistry(), "test");
+                String bucket = "shard-bucket-" + shard;
+                await("a scheduled snapshot of shard " + shard, Duration.ofSeconds(30),
+                        () -> snapshots.snapshots(bucket).stream().anyMatch(AsOfSnapshots.Snapshot::ready));
+            }
+            assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                    .as("one scheduler thread per shard").contains("as-of-snapshots-0", "as-of-snapshots-1", "as-of-snapshots-2");
+        }
+    }
+
+    @Test
     void noSnapshotsWhenTurnedOff(KafkaCluster kafka, PostgresServer postgres) throws Exception {
         Map<String, String> env = env(kafka, postgres, "off", "PT0S");
         try (ProjectorService service = new ProjectorService(ApiConfig.fromMap(env)).start()) {
@@ -84,7 +106,11 @@ class ProjectorServiceSnapshotsTest {
     }
 
     private static void version(ProjectorService service, String bucket, String key) throws Exception {
-        try (Connection c = service.dataSource().getConnection();
+        version(service.dataSource(), bucket, key);
+    }
+
+    private static void version(DataSource db, String bucket, String key) throws Exception {
+        try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("INSERT INTO file_versions (bucket, key, version_id, ordering,"
                      + " delete_marker, created_at) VALUES (?, ?, 'v1', '0001', false, ?)")) {
             s.setString(1, bucket);

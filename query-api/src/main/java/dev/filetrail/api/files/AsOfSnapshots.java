@@ -27,6 +27,8 @@ public final class AsOfSnapshots {
     private static final Logger log = LoggerFactory.getLogger(AsOfSnapshots.class);
     /** Keys filled per statement: a fill is resumable, and no statement holds its locks for long. */
     private static final int FILL_BATCH = 5_000;
+    /** Head rows of dropped snapshots deleted per statement. */
+    private static final int DROP_BATCH = 10_000;
 
     /**
      * AS_OF_SNAPSHOT_INTERVAL (a duration; PT0S turns snapshots off) and AS_OF_SNAPSHOT_RETAIN: how often each bucket's
@@ -261,12 +263,33 @@ public final class AsOfSnapshots {
             // The snapshot rows first, under the writers' lock: no trigger marks a dropped snapshot afterwards, so
             // its heads can then go in a statement of their own without new rows appearing behind it.
             underWritersLock(c, "DELETE FROM as_of_snapshots WHERE bucket = ? AND taken_at < ?", bucket, keepFrom);
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM as_of_heads WHERE bucket = ?"
-                    + " AND taken_at < ?")) {
+        }
+        long rows = dropHeads(dataSource, bucket, keepFrom, DROP_BATCH);
+        log.info("as-of snapshots dropped bucket={} before={} rows={}", bucket, keepFrom.toInstant(), rows);
+    }
+
+    /**
+     * Deletes the head rows of {@code bucket}'s snapshots taken before {@code before}, {@code batch} rows per statement
+     * (each its own transaction): a snapshot of 10⁸ keys is not one long transaction, and a run cut off half-way
+     * leaves rows that the next drop deletes (it deletes every row before its own bound).
+     *
+     * @return the rows deleted
+     */
+    static long dropHeads(DataSource dataSource, String bucket, Timestamp before, int batch) throws SQLException {
+        long rows = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM as_of_heads WHERE (bucket, taken_at, key) IN"
+                     + " (SELECT bucket, taken_at, key FROM as_of_heads WHERE bucket = ? AND taken_at < ? LIMIT ?)")) {
+            c.setAutoCommit(true);
+            while (true) {
                 s.setString(1, bucket);
-                s.setTimestamp(2, keepFrom);
-                int rows = s.executeUpdate();
-                log.info("as-of snapshots dropped bucket={} before={} rows={}", bucket, keepFrom.toInstant(), rows);
+                s.setTimestamp(2, before);
+                s.setInt(3, batch);
+                int deleted = s.executeUpdate();
+                rows += deleted;
+                if (deleted < batch) {
+                    return rows;
+                }
             }
         }
     }

@@ -315,6 +315,29 @@ class AsOfSnapshotsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("future");
     }
 
+    @Test
+    void droppedHeadsGoInBatchesAndOnlyThoseBeforeTheBound() throws Exception {
+        Instant t1 = Instant.parse("2026-03-01T00:00:00Z");
+        Instant t2 = t1.plusSeconds(3600);
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO as_of_heads (bucket, taken_at, key)"
+                     + " SELECT b, t, 'k' || i FROM (VALUES ('drop-a', ?::timestamptz, 7), ('drop-a', ?::timestamptz,"
+                     + " 2), ('drop-b', ?::timestamptz, 4)) AS v(b, t, n), generate_series(1, n) i")) {
+            s.setTimestamp(1, Timestamp.from(t1));
+            s.setTimestamp(2, Timestamp.from(t2));
+            s.setTimestamp(3, Timestamp.from(t1));
+            s.executeUpdate();
+        }
+        // 7 rows in batches of 3: three statements (3, 3, 1).
+        assertThat(AsOfSnapshots.dropHeads(database.dataSource(), "drop-a", Timestamp.from(t2), 3)).isEqualTo(7);
+        assertThat(headsBefore("drop-a", t2)).isZero();
+        assertThat(headsBefore("drop-a", null)).as("the snapshot at the bound is kept").isEqualTo(2);
+        assertThat(headsBefore("drop-b", null)).as("another bucket is untouched").isEqualTo(4);
+        // An exact multiple of the batch ends on the empty statement after it.
+        assertThat(AsOfSnapshots.dropHeads(database.dataSource(), "drop-b", Timestamp.from(t2), 2)).isEqualTo(4);
+        assertThat(headsBefore("drop-b", null)).isZero();
+    }
+
     /** Head rows of {@code bucket} older than {@code oldestKept}; all of them when none is kept. */
     private static int headsBefore(String bucket, Instant oldestKept) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
