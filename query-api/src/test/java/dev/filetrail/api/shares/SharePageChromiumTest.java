@@ -165,9 +165,11 @@ class SharePageChromiumTest {
         assertThat(text("name")).isEqualTo("Q1 summary ünï+%.txt");
         assertThat(text("size")).isEqualTo(content.length() + " bytes");
         assertThat(text("text-preview")).as("a small text file shows its lines").isEqualTo(content);
-        chromium.eval("location.reload(); 'reloaded'");
-        chromium.waitFor("document.readyState === 'complete' && String(!!document.getElementById('download'))",
-                "true"::equals);
+        // location.reload() only starts the reload: the old page, marked, must not pass for the reloaded one (a click
+        // on it can be cancelled by the reload, and the download then never happens).
+        chromium.eval("window.beforeReload = true; location.reload(); 'reloaded'");
+        chromium.waitFor("String(!window.beforeReload && document.readyState === 'complete'"
+                + " && !!document.getElementById('download'))", "true"::equals);
 
         chromium.eval("document.getElementById('download').click(); 'clicked'");
         String body = chromium.waitFor("location.href.startsWith('" + f.edge.url() + "') && document.body"
