@@ -67,15 +67,16 @@ class ProjectorServiceSnapshotsTest {
         try (ProjectorService service = new ProjectorService(ApiConfig.fromMap(env)).start()) {
             for (int shard = 0; shard < 3; shard++) {
                 DataSource db = service.shards().primary(shard);
-                version(db, "shard-bucket-" + shard, "k");
+                String bucket = "shard-bucket-" + shard;
+                version(db, bucket, "k");
                 AsOfSnapshots snapshots = new AsOfSnapshots(db, AsOfSnapshots.Settings.DEFAULT, Clock.systemUTC(),
                         new SimpleMeterRegistry(), "test");
-                String bucket = "shard-bucket-" + shard;
                 await("a scheduled snapshot of shard " + shard, Duration.ofSeconds(30),
                         () -> snapshots.snapshots(bucket).stream().anyMatch(AsOfSnapshots.Snapshot::ready));
             }
             assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
-                    .as("one scheduler thread per shard").contains("as-of-snapshots-0", "as-of-snapshots-1", "as-of-snapshots-2");
+                    .as("one scheduler thread per shard")
+                    .contains("as-of-snapshots-0", "as-of-snapshots-1", "as-of-snapshots-2");
         }
     }
 

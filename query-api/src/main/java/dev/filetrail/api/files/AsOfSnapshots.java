@@ -261,7 +261,7 @@ public final class AsOfSnapshots {
         Timestamp keepFrom = Timestamp.from(ready.get(ready.size() - settings.retain()).takenAt());
         try (Connection c = dataSource.getConnection()) {
             // The snapshot rows first, under the writers' lock: no trigger marks a dropped snapshot afterwards, so
-            // its heads can then go in a statement of their own without new rows appearing behind it.
+            // its heads can then go in statements of their own without new rows appearing behind them.
             underWritersLock(c, "DELETE FROM as_of_snapshots WHERE bucket = ? AND taken_at < ?", bucket, keepFrom);
         }
         long rows = dropHeads(dataSource, bucket, keepFrom, DROP_BATCH);

@@ -87,17 +87,7 @@ class ProjectionRebuildTest {
     }
 
     static List<String> indexes(ApiFixture f, String schema) throws Exception {
-        List<String> names = new ArrayList<>();
-        try (Connection c = f.api.dataSource().getConnection();
-             var s = c.prepareStatement("SELECT indexname FROM pg_indexes WHERE schemaname = ? ORDER BY indexname")) {
-            s.setString(1, schema);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        }
-        return names;
+        return names(f, "SELECT indexname FROM pg_indexes WHERE schemaname = '%s' ORDER BY indexname", schema);
     }
 
     static int versions(ApiFixture f, String path) {
