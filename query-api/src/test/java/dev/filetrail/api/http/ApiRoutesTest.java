@@ -155,7 +155,13 @@ class ApiRoutesTest {
 
     @Test
     void jsonAnswersAreWrittenWholeWithTheirLengthAndCompressedOnRequest() throws Exception {
-        String list = "/v1/buckets/" + f.bucket + "/files";
+        // Its own prefix: the bucket is shared with the other tests here, and a write of theirs landing between
+        // the two reads below would make the answers differ for a reason that has nothing to do with gzip.
+        for (int i = 0; i < 12; i++) {
+            f.feed.recordVersion("compressed/file-" + i + ".txt", 100 + i);
+        }
+        String list = "/v1/buckets/" + f.bucket + "/files?prefix=compressed/";
+        ApiFixture.await("compressed/ projected", () -> json(f.get(list, f.admin())).get("files").size() == 12);
         HttpResponse<byte[]> plain = f.http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(f.baseUrl() + list)).header("Authorization", "Bearer " + f.admin()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -163,8 +169,7 @@ class ApiRoutesTest {
         assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json");
         // Written straight into the response, yet not chunked: Jetty still knows the whole length.
         assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
-        assertThat(json(new String(plain.body(), StandardCharsets.UTF_8)).get("files").size())
-                .isGreaterThanOrEqualTo(ODD_KEYS.size());
+        assertThat(json(new String(plain.body(), StandardCharsets.UTF_8)).get("files").size()).isEqualTo(12);
         assertThat(plain.body().length).as("over Javalin's compression threshold").isGreaterThan(1500);
 
         HttpResponse<byte[]> gzipped = f.http.send(java.net.http.HttpRequest.newBuilder(
