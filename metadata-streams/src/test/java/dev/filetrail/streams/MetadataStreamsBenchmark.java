@@ -77,8 +77,8 @@ public final class MetadataStreamsBenchmark {
                     history.rate / ioMin));
             Map<String, Long> topics = topicBytes(kafka, List.of(Topics.OBJECT_EVENTS.name(), Topics.FILE_VERSIONS.name(),
                     Topics.FILES.name(), Topics.AUDIT.name(), "filetrail.bench.passthrough"));
-            System.out.println("topic bytes on the broker (lz4): " + topics);
-            results.put("3e history output bytes per input byte (on the broker, lz4)", String.format("%.1f",
+            System.out.println("topic bytes on the broker: " + topics);
+            results.put("3e history output bytes per input byte (on the broker)", String.format("%.1f",
                     // two history runs (cold and warm) wrote the outputs, one producer wrote the input
                     (topics.get(Topics.FILE_VERSIONS.name()) + topics.get(Topics.FILES.name()) + topics.get(Topics.AUDIT.name())) / 2.0
                             / topics.get(Topics.OBJECT_EVENTS.name())));
@@ -121,12 +121,46 @@ public final class MetadataStreamsBenchmark {
             System.out.println("one object, rocksdb bytes by store: " + rocks);
             System.out.println("one object, changelog bytes by store: " + changelogs);
         }
+        // Run 3: the same object history with ids as S3 makes them (32-character versionIds, MD5 ETags, 18-digit
+        // sequencers), random and so nearly incompressible, where run 2's sequential test ids compress well.
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            setup(kafka);
+            java.util.Random random = new java.util.Random(23);
+            produce(kafka, events, i -> s3LikePut(random, i));
+            Path state = Files.createTempDirectory("bench-state-");
+            runHistory(kafka, app("hist-one-s3ids"), state);
+            long rocksTotal = rocksBytes(state.resolve(app("hist-one-s3ids"))).values().stream()
+                    .mapToLong(Long::longValue).sum();
+            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-one-s3ids"));
+            long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
+            results.put("d rocksdb bytes per version, S3-like ids", rocksTotal / events);
+            results.put("e changelog bytes per version, S3-like ids", changelogTotal / events);
+            results.put("f state bytes per version, RocksDB + changelog, S3-like ids", (rocksTotal + changelogTotal) / events);
+            System.out.println("one object, S3-like ids, changelog bytes by store: " + changelogs);
+        }
         System.out.println("RESULTS");
         results.forEach((k, v) -> System.out.println("  " + k.substring(k.indexOf(' ') + 1) + ": " + v));
         System.exit(0);
     }
 
     private record Run(double rate) {
+    }
+
+    private static final String VERSION_ID_CHARS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+
+    /** The i-th version of one object with a random 32-character versionId and a random MD5 ETag, as S3 gives them. */
+    private static ObjectEvent s3LikePut(java.util.Random random, int i) {
+        StringBuilder versionId = new StringBuilder(32);
+        for (int c = 0; c < 32; c++) {
+            versionId.append(VERSION_ID_CHARS.charAt(random.nextInt(VERSION_ID_CHARS.length())));
+        }
+        byte[] md5 = new byte[16];
+        random.nextBytes(md5);
+        String sequencer = String.format("%018X", 0x6500000000000000L + (i + 1L) * 0x1F3A7L);
+        return Facts.event(dev.filetrail.events.object.ObjectEventType.VERSION_CREATED, "ObjectCreated:Put", "bench",
+                "logs/app.log", versionId.toString(), sequencer, at(i), 1000L + random.nextInt(1_000_000),
+                java.util.HexFormat.of().formatHex(md5), null, dev.filetrail.events.object.Origin.S3_NOTIFICATION);
     }
 
     /** Application ids under the streams prefix, the only ones a role may run. */
@@ -242,6 +276,18 @@ public final class MetadataStreamsBenchmark {
                 .withCommitInterval(java.time.Duration.ofMillis(Long.getLong("bench.commitMs",
                         MetadataStreamsConfig.DEFAULT_COMMIT_INTERVAL.toMillis())));
         Map<String, Object> props = MetadataStreams.streamsSettings(config);
+        String upperLevels = System.getProperty("bench.rocksdbUpperLevels");
+        if (upperLevels != null) {
+            props.put(dev.filetrail.streams.state.StoreCompression.UPPER_LEVELS, upperLevels);
+        }
+        String compression = System.getProperty("bench.compression");
+        if (compression != null) {
+            // To compare codecs side by side on one build: the producer's (outputs) and the internal topics'.
+            props.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG),
+                    compression);
+            props.put(org.apache.kafka.streams.StreamsConfig.topicPrefix(
+                    org.apache.kafka.common.config.TopicConfig.COMPRESSION_TYPE_CONFIG), compression);
+        }
         Topology built = topology;
         if (built == null) {
             MetadataTopology metadata = MetadataTopology.of(config,

@@ -86,6 +86,16 @@ class MetadataStreamsTest {
             long changes = RealKafka.readAll(kafka, out.fileVersions(), FileVersionChange.class).stream()
                     .filter(r -> r.key().startsWith(bucket + "/")).count();
             assertThat(changes).isEqualTo(inputs.size());
+            // The state's changelogs are created zstd-compressed (BENCHMARKS.md, state bytes per version).
+            try (var admin = kafka.admin()) {
+                List<String> changelogs = admin.listTopics().names().get().stream()
+                        .filter(t -> t.startsWith(app + "-") && t.endsWith("-changelog")).toList();
+                assertThat(changelogs).contains(app + "-versions-v2-changelog", app + "-version-index-v2-changelog");
+                var resources = changelogs.stream().map(t -> new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+                admin.describeConfigs(resources).all().get().forEach((topic, config) ->
+                        assertThat(config.get("compression.type").value()).as(topic.name()).isEqualTo("zstd"));
+            }
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
@@ -104,6 +114,26 @@ class MetadataStreamsTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("filetrail_streams_records_total").contains("kafka_stream");
         }
+        // Closed, the stores are flushed: every table of their data is ZSTD-compressed (state.StoreCompression).
+        // Kafka Streams keeps its own "offsets" column family beside the data, with options of its own.
+        List<Path> tables;
+        try (var files = java.nio.file.Files.walk(dir)) {
+            tables = files.filter(f -> f.toString().endsWith(".sst")).toList();
+        }
+        org.rocksdb.RocksDB.loadLibrary();
+        Map<Path, String> dataTables = new HashMap<>();
+        for (Path table : tables) {
+            try (var options = new org.rocksdb.Options(); var reader = new org.rocksdb.SstFileReader(options)) {
+                reader.open(table.toString());
+                var properties = reader.getTableProperties();
+                if (!"offsets".equals(new String(properties.getColumnFamilyName(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    dataTables.put(table, properties.getCompressionName());
+                }
+            }
+        }
+        assertThat(dataTables.keySet()).anyMatch(f -> f.toString().contains("versions-v2"));
+        assertThat(dataTables).allSatisfy((table, codec) -> assertThat(codec).as(table.toString()).isEqualTo("ZSTD"));
     }
 
     @Test
