@@ -81,7 +81,7 @@ public final class RestoreBenchmark {
             long records = changelogRecords.values().stream().mapToLong(Long::longValue).sum();
             long bytes = changelogBytes.values().stream().mapToLong(Long::longValue).sum();
             System.out.println("changelog records by store: " + changelogRecords);
-            System.out.println("changelog bytes by store (lz4, uncompacted): " + changelogBytes);
+            System.out.println("changelog bytes by store (the shipping codec, uncompacted): " + changelogBytes);
 
             // Side by side: the kept state dir, then a wiped copy of the same application.
             Start keptStart = start(config);
