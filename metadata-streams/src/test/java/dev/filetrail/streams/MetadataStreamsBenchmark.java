@@ -88,17 +88,14 @@ public final class MetadataStreamsBenchmark {
             results.put("1 passthrough events/s", Math.round(pass));
             results.put("2 history events/s (N objects x 1 version)", Math.round(history.rate));
             results.put("3 history / passthrough", String.format("%.2f", history.rate / pass));
-            Map<String, Long> rocks = rocksBytes(state.resolve(app("hist-many")));
-            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-many"));
-            long rocksTotal = rocks.values().stream().mapToLong(Long::longValue).sum();
-            long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
+            StateBytes bytes = StateBytes.of(kafka, state, app("hist-many"));
             double perMillion = 1_000_000.0 / events;
-            results.put("6 rocksdb bytes per object", rocksTotal / events);
-            results.put("7 rocksdb bytes per million objects", Math.round(rocksTotal * perMillion));
-            results.put("8 changelog bytes per object", changelogTotal / events);
-            results.put("9 changelog bytes per million objects", Math.round(changelogTotal * perMillion));
-            System.out.println("rocksdb bytes by store: " + rocks);
-            System.out.println("changelog bytes by store: " + changelogs);
+            results.put("6 rocksdb bytes per object", bytes.rocksTotal() / events);
+            results.put("7 rocksdb bytes per million objects", Math.round(bytes.rocksTotal() * perMillion));
+            results.put("8 changelog bytes per object", bytes.changelogTotal() / events);
+            results.put("9 changelog bytes per million objects", Math.round(bytes.changelogTotal() * perMillion));
+            System.out.println("rocksdb bytes by store: " + bytes.rocks());
+            System.out.println("changelog bytes by store: " + bytes.changelogs());
         }
         // Run 2: one object with N versions (a log file rewritten every minute).
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
@@ -110,16 +107,13 @@ public final class MetadataStreamsBenchmark {
             results.put("4 history events/s (1 object x N versions)", Math.round(one.rate));
             double many = ((Number) results.get("2 history events/s (N objects x 1 version)")).doubleValue();
             results.put("5 many-objects / one-object rate ratio", String.format("%.2f", many / one.rate));
-            Map<String, Long> rocks = rocksBytes(state.resolve(app("hist-one")));
-            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-one"));
-            long rocksTotal = rocks.values().stream().mapToLong(Long::longValue).sum();
-            long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
-            results.put("a rocksdb bytes per version (1 object x N versions)", rocksTotal / events);
-            results.put("b changelog bytes per version (1 object x N versions)", changelogTotal / events);
+            StateBytes bytes = StateBytes.of(kafka, state, app("hist-one"));
+            results.put("a rocksdb bytes per version (1 object x N versions)", bytes.rocksTotal() / events);
+            results.put("b changelog bytes per version (1 object x N versions)", bytes.changelogTotal() / events);
             results.put("c state bytes per version, RocksDB + changelog (1 object x N versions; goal <= 100)",
-                    (rocksTotal + changelogTotal) / events);
-            System.out.println("one object, rocksdb bytes by store: " + rocks);
-            System.out.println("one object, changelog bytes by store: " + changelogs);
+                    bytes.total() / events);
+            System.out.println("one object, rocksdb bytes by store: " + bytes.rocks());
+            System.out.println("one object, changelog bytes by store: " + bytes.changelogs());
         }
         // Run 3: the same object history with ids as S3 makes them (32-character versionIds, MD5 ETags, 18-digit
         // sequencers), random and so nearly incompressible, where run 2's sequential test ids compress well.
@@ -129,14 +123,11 @@ public final class MetadataStreamsBenchmark {
             produce(kafka, events, i -> s3LikePut(random, i));
             Path state = Files.createTempDirectory("bench-state-");
             runHistory(kafka, app("hist-one-s3ids"), state);
-            long rocksTotal = rocksBytes(state.resolve(app("hist-one-s3ids"))).values().stream()
-                    .mapToLong(Long::longValue).sum();
-            Map<String, Long> changelogs = changelogBytes(kafka, app("hist-one-s3ids"));
-            long changelogTotal = changelogs.values().stream().mapToLong(Long::longValue).sum();
-            results.put("d rocksdb bytes per version, S3-like ids", rocksTotal / events);
-            results.put("e changelog bytes per version, S3-like ids", changelogTotal / events);
-            results.put("f state bytes per version, RocksDB + changelog, S3-like ids", (rocksTotal + changelogTotal) / events);
-            System.out.println("one object, S3-like ids, changelog bytes by store: " + changelogs);
+            StateBytes bytes = StateBytes.of(kafka, state, app("hist-one-s3ids"));
+            results.put("d rocksdb bytes per version, S3-like ids", bytes.rocksTotal() / events);
+            results.put("e changelog bytes per version, S3-like ids", bytes.changelogTotal() / events);
+            results.put("f state bytes per version, RocksDB + changelog, S3-like ids", bytes.total() / events);
+            System.out.println("one object, S3-like ids, changelog bytes by store: " + bytes.changelogs());
         }
         System.out.println("RESULTS");
         results.forEach((k, v) -> System.out.println("  " + k.substring(k.indexOf(' ') + 1) + ": " + v));
@@ -144,6 +135,26 @@ public final class MetadataStreamsBenchmark {
     }
 
     private record Run(double rate) {
+    }
+
+    /** An application's state after its run, by store: RocksDB files in its state dir and changelog log sizes. */
+    private record StateBytes(Map<String, Long> rocks, Map<String, Long> changelogs) {
+
+        static StateBytes of(KafkaCluster kafka, Path stateDir, String app) throws Exception {
+            return new StateBytes(rocksBytes(stateDir.resolve(app)), changelogBytes(kafka, app));
+        }
+
+        long rocksTotal() {
+            return rocks.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long changelogTotal() {
+            return changelogs.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long total() {
+            return rocksTotal() + changelogTotal();
+        }
     }
 
     private static final String VERSION_ID_CHARS =
