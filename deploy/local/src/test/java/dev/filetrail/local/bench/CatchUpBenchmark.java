@@ -64,8 +64,9 @@ import org.postgresql.PGConnection;
  * beside io-min, projector beside COPY, end to end, and a projection rebuild beside COPY of the same rows:
  * {@code mvn -q -pl deploy/local -am install -DskipTests && mvn -q -pl deploy/local test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.filetrail.local.bench.CatchUpBenchmark
- * [-Dbench.events=200000] [-Dbench.keys=20000] [-Dbench.skip=io-min,end-to-end]}. Skipping io-min and the end-to-end
- * round (which doubles the input) leaves the stages the projector and the rebuild need: the 10⁶-row rebuild run.
+ * [-Dbench.events=200000] [-Dbench.keys=20000] [-Dbench.skip=io-min,end-to-end] [-Dbench.rounds=1]
+ * [-Dbench.timeline=false]}. Skipping io-min and the end-to-end rounds (each adds an input of the same size) leaves the
+ * stages the projector and the rebuild need: the 10⁶-row rebuild run. More rounds measure the live path warm.
  */
 public final class CatchUpBenchmark {
     private static final int PARTITIONS = 6;
@@ -131,8 +132,9 @@ public final class CatchUpBenchmark {
                     "bench_projector", "bench_keys", 4, "bench");
             ReadModelDatabase.migrate(db.dataSource(), "bench_projector", ReadModelDatabase.READ_MODEL_MIGRATIONS);
             Stage project = Stage.start(pg);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
             Projector projector = new Projector(db.dataSource(), kafka.settings(KafkaRole.API),
-                    KafkaRole.PROJECTOR_GROUP_PREFIX + "-bench-" + System.nanoTime(), "bench_projector", new SimpleMeterRegistry(),
+                    KafkaRole.PROJECTOR_GROUP_PREFIX + "-bench-" + System.nanoTime(), "bench_projector", registry,
                     ProjectionListener.NONE);
             projector.start();
             awaitProjected(admin, projector);
@@ -143,10 +145,11 @@ public final class CatchUpBenchmark {
             Stage copy = copyRows(url, pg, "bench_projector", "bench_copy", readModelRows);
             rows.add(copy.row("floor: PostgreSQL COPY of the same rows into tables of the same shape", "rows"));
 
-            // 4. End to end: a second input of the same shape (other keys) with the topology and projector live.
-            Stage endToEnd = null;
+            // 4. End to end: inputs of the same shape (other keys each round) with the topology and projector live.
+            // The first round runs on a JVM that has compiled little of the live path yet; later rounds
+            // (-Dbench.rounds) measure it warm, as a long-running service is.
+            List<Stage> endToEnd = new ArrayList<>();
             if (!skip.contains("end-to-end")) {
-                Inputs second = Inputs.of("live", events, keys);
                 try (KafkaStreams streams = startStreams(kafka, app("history"), null, state)) {
                     awaitLag(admin, app("history"), 0);
                     // The clock starts once the instance owns its tasks: the group's rebalance after the previous stage's
@@ -156,20 +159,34 @@ public final class CatchUpBenchmark {
                         TimeUnit.MILLISECONDS.sleep(50);
                     }
                     System.out.printf("end to end: streams RUNNING after %.1f s%n", (System.nanoTime() - joining) / 1e9);
-                    endToEnd = Stage.start(pg);
-                    produce(kafka, second);
-                    awaitLag(admin, app("history"), 0);
-                    awaitProjected(admin, projector);
-                    long total = countRows(url, "bench_projector");
-                    endToEnd.stop(second.count(), total - readModelRows);
-                    rows.add(endToEnd.row("end to end: events in -> all rows visible (topology + projector live)",
-                            "events"));
+                    int rounds = Integer.getInteger("bench.rounds", 1);
+                    for (int round = 1; round <= rounds; round++) {
+                        Inputs live = Inputs.of("live" + round, events, keys);
+                        long before = countRows(url, "bench_projector");
+                        System.out.printf("end to end, round %d: clock starts at %s%n", round, Instant.now());
+                        Stage stage = Stage.start(pg);
+                        Thread timeline = Boolean.getBoolean("bench.timeline") ? timeline(streams, registry, pg) : null;
+                        produce(kafka, live);
+                        awaitLag(admin, app("history"), 0);
+                        System.out.printf("end to end, round %d: topology lag 0 after %.1f s%n", round, stage.elapsed());
+                        awaitProjected(admin, projector);
+                        stage.stop(live.count(), live.count());
+                        if (timeline != null) {
+                            timeline.interrupt();
+                        }
+                        long written = countRows(url, "bench_projector") - before;
+                        System.out.printf("end to end, round %d: %,d rows written, clock stops at %s%n", round, written,
+                                Instant.now());
+                        endToEnd.add(stage);
+                        rows.add(stage.row("end to end, round " + round + " of " + rounds
+                                + ": events in -> all rows visible (topology + projector live; CPU per event)", "events"));
+                    }
                 }
             }
             projector.close();
             db.close();
 
-            // 5. A rebuild of the whole read model (both rounds) beside COPY of the same rows, same run.
+            // 5. A rebuild of the whole read model (every round) beside COPY of the same rows, same run.
             Map<String, String> env = new HashMap<>(kafka.settings(KafkaRole.API).environment());
             env.put("DATABASE_URL", url);
             env.put("DATABASE_SCHEMA", "bench_projector");
@@ -192,8 +209,8 @@ public final class CatchUpBenchmark {
                     ioMin == null ? Double.NaN : topology.rate() / ioMin.rate(),
                     project.rate() / copy.rate(), copy.cpuPerUnit() / project.cpuPerUnit(),
                     rebuild.rate() / copyAll.rate(), copyAll.cpuPerUnit() / rebuild.cpuPerUnit(),
-                    endToEnd == null ? Double.NaN : endToEnd.rate() / produce.rate(),
-                    endToEnd == null ? Double.NaN : endToEnd.rate(),
+                    endToEnd.isEmpty() ? Double.NaN : endToEnd.get(endToEnd.size() - 1).rate() / produce.rate(),
+                    endToEnd.isEmpty() ? Double.NaN : endToEnd.get(endToEnd.size() - 1).rate(),
                     Files.readString(Path.of("/proc/loadavg")).trim());
         }
     }
@@ -341,6 +358,39 @@ public final class CatchUpBenchmark {
     }
 
     /**
+     * Prints, every second, how far the stream threads and the projector are and the CPU the JVM and PostgreSQL used
+     * in that second ({@code -Dbench.timeline=true}): where the end-to-end stage's wall clock goes.
+     */
+    private static Thread timeline(KafkaStreams streams, SimpleMeterRegistry registry, Cpu pg) {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            long jvm = jvmCpuNanos();
+            long server = pg.nanos();
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    TimeUnit.SECONDS.sleep(1);
+                    long jvmNow = jvmCpuNanos();
+                    long serverNow = pg.nanos();
+                    var batches = registry.find("filetrail_projector_batch").timer();
+                    System.out.printf("timeline %5.1f s: processed %,d; projector batches %d (%.1f s in them);"
+                                    + " CPU JVM %.2f PostgreSQL %.2f cores%n",
+                            (System.nanoTime() - start) / 1e9, processed(streams),
+                            batches == null ? 0 : batches.count(),
+                            batches == null ? 0 : batches.totalTime(TimeUnit.MILLISECONDS) / 1e3,
+                            (jvmNow - jvm) / 1e9, (serverNow - server) / 1e9);
+                    jvm = jvmNow;
+                    server = serverNow;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-timeline");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
      * Waits until the projector has written every committed record of its topics: its stored next offset reaches the
      * last committed record + 1 (end offset - 1: the streams write transactions, so each partition ends with a commit
      * marker), or its own lag check says 0 after the end offsets were read.
@@ -439,6 +489,10 @@ public final class CatchUpBenchmark {
             cpuMicrosPerUnit = (jvm + server) / 1e3 / cpuUnits;
             pgMicrosPerUnit = server / 1e3 / cpuUnits;
             rate = rateUnits / seconds;
+        }
+
+        double elapsed() {
+            return (System.nanoTime() - startNanos) / 1e9;
         }
 
         double rate() {
