@@ -132,6 +132,7 @@ public final class ProjectionRebuild {
                 catchUp(projector, ends, "catch-up", progress, records, started);
                 triggers.restore(rebuilt.dataSource());
                 buildIndexes(rebuilt.dataSource(), deferred, progress, records[0], started);
+                carryChangeAges(rebuilt, live, target, shard);
                 try (Connection connection = liveDb.dataSource().getConnection()) {
                     connection.setAutoCommit(false);
                     try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
@@ -197,6 +198,22 @@ public final class ProjectionRebuild {
         }
         log.info("rebuild defers indexes schema={} indexes={}", schema, names);
         return definitions;
+    }
+
+    /**
+     * Before the switch, outside its lock (a long statement at scale must not hold up the live projector): changes the
+     * live schema projects meanwhile keep the rebuild's time, at most minutes off, and the next hourly prune catches up.
+     */
+    private static void carryChangeAges(ReadModelDatabase rebuilt, String live, String target, int shard)
+            throws SQLException {
+        try (Connection connection = rebuilt.dataSource().getConnection()) {
+            if (!schemaExists(connection, live)) {
+                return;
+            }
+            RebuiltChanges.Carried carried = RebuiltChanges.carryOver(connection, live, target);
+            log.info("change feed ages carried into the rebuild schema={} shard={} aged={} dropped={}", target, shard,
+                    carried.aged(), carried.dropped());
+        }
     }
 
     /** Builds the indexes {@link #deferIndexes} dropped, with memory enough to sort each in one pass. */

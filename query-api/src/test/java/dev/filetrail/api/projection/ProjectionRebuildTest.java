@@ -11,6 +11,7 @@ import dev.filetrail.embedded.s3.EmbeddedS3;
 import dev.filetrail.events.Json;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,19 @@ class ProjectionRebuildTest {
             assertThat(dry.switched()).isFalse();
             assertThat(dry.records()).isGreaterThanOrEqualTo(60);
 
+            // The live change feed as retention leaves it: r.txt's 8 oldest changes pruned, the next 6 projected long
+            // ago. A rebuild projects all 20 anew; the switched feed must keep the live one's rows and ages.
+            List<String> offsets = names(f, "SELECT topic_partition || ':' || record_offset FROM %s.changes"
+                    + " WHERE bucket = '" + f.bucket + "' AND key = 'r.txt' ORDER BY record_offset", "filetrail");
+            assertThat(offsets).hasSize(20);
+            try (Connection c = f.api.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM filetrail.changes WHERE bucket = '" + f.bucket + "' AND key = 'r.txt'"
+                        + " AND topic_partition || ':' || record_offset IN (" + quoted(offsets.subList(0, 8)) + ")");
+                st.executeUpdate("UPDATE filetrail.changes SET projected_at = '2020-01-01T00:00:00Z' WHERE bucket = '"
+                        + f.bucket + "' AND key = 'r.txt' AND topic_partition || ':' || record_offset IN ("
+                        + quoted(offsets.subList(8, 14)) + ")");
+            }
+
             ProjectionRebuild.Summary summary = rebuild.run(progress::add, false);
             assertThat(summary.switched()).isTrue();
             assertThat(summary.records()).isGreaterThanOrEqualTo(60);
@@ -62,6 +76,13 @@ class ProjectionRebuildTest {
                     .isEqualTo(names(f, "SELECT bucket || '/' || key FROM %s.file_keys ORDER BY 1",
                             summary.retiredSchema()));
             assertThat(versions(f, history)).isEqualTo(20);
+            // The rebuilt change feed kept what retention had left, with its ages; the newest changes are as projected.
+            String kept = "SELECT topic_partition || ':' || record_offset FROM %s.changes WHERE bucket = '" + f.bucket
+                    + "' AND key = 'r.txt' ORDER BY record_offset";
+            assertThat(names(f, kept, "filetrail")).isEqualTo(offsets.subList(8, 20));
+            assertThat(names(f, "SELECT topic_partition || ':' || record_offset FROM %s.changes WHERE bucket = '"
+                    + f.bucket + "' AND key = 'r.txt' AND projected_at = '2020-01-01T00:00:00Z' ORDER BY record_offset",
+                    "filetrail")).isEqualTo(offsets.subList(8, 14));
             // The live projector carries on in the switched schema, without doubling what the rebuild wrote.
             for (int i = 0; i < 5; i++) {
                 f.feed.recordVersion("r.txt", 100 + i);
@@ -84,6 +105,10 @@ class ProjectionRebuildTest {
             }
         }
         return names;
+    }
+
+    private static String quoted(List<String> values) {
+        return String.join(", ", values.stream().map(v -> "'" + v + "'").toList());
     }
 
     static List<String> indexes(ApiFixture f, String schema) throws Exception {
