@@ -207,9 +207,6 @@ public final class ProjectionRebuild {
     private static void carryChangeAges(ReadModelDatabase rebuilt, String live, String target, int shard)
             throws SQLException {
         try (Connection connection = rebuilt.dataSource().getConnection()) {
-            if (!schemaExists(connection, live)) {
-                return;
-            }
             RebuiltChanges.Carried carried = RebuiltChanges.carryOver(connection, live, target);
             log.info("change feed ages carried into the rebuild schema={} shard={} aged={} dropped={}", target, shard,
                     carried.aged(), carried.dropped());

@@ -28,7 +28,7 @@ final class RebuiltChanges {
 
     /**
      * Carries the live schema's change ages into the rebuilt one, in one transaction of {@code connection}'s
-     * (committed here). Nothing happens when the live schema has no change feed.
+     * (committed here). Nothing happens when the live schema, or its change feed, does not exist.
      */
     static Carried carryOver(Connection connection, String live, String rebuilt) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {

@@ -40,8 +40,9 @@ class ProjectionRebuildTest {
 
             // The live change feed as retention leaves it: r.txt's 8 oldest changes pruned, the next 6 projected long
             // ago. A rebuild projects all 20 anew; the switched feed must keep the live one's rows and ages.
-            List<String> offsets = names(f, "SELECT topic_partition || ':' || record_offset FROM %s.changes"
-                    + " WHERE bucket = '" + f.bucket + "' AND key = 'r.txt' ORDER BY record_offset", "filetrail");
+            String positions = "SELECT topic_partition || ':' || record_offset FROM %s.changes WHERE bucket = '"
+                    + f.bucket + "' AND key = 'r.txt'";
+            List<String> offsets = names(f, positions + " ORDER BY record_offset", "filetrail");
             assertThat(offsets).hasSize(20);
             try (Connection c = f.api.dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM filetrail.changes WHERE bucket = '" + f.bucket + "' AND key = 'r.txt'"
@@ -77,11 +78,8 @@ class ProjectionRebuildTest {
                             summary.retiredSchema()));
             assertThat(versions(f, history)).isEqualTo(20);
             // The rebuilt change feed kept what retention had left, with its ages; the newest changes are as projected.
-            String kept = "SELECT topic_partition || ':' || record_offset FROM %s.changes WHERE bucket = '" + f.bucket
-                    + "' AND key = 'r.txt' ORDER BY record_offset";
-            assertThat(names(f, kept, "filetrail")).isEqualTo(offsets.subList(8, 20));
-            assertThat(names(f, "SELECT topic_partition || ':' || record_offset FROM %s.changes WHERE bucket = '"
-                    + f.bucket + "' AND key = 'r.txt' AND projected_at = '2020-01-01T00:00:00Z' ORDER BY record_offset",
+            assertThat(names(f, positions + " ORDER BY record_offset", "filetrail")).isEqualTo(offsets.subList(8, 20));
+            assertThat(names(f, positions + " AND projected_at = '2020-01-01T00:00:00Z' ORDER BY record_offset",
                     "filetrail")).isEqualTo(offsets.subList(8, 14));
             // The live projector carries on in the switched schema, without doubling what the rebuild wrote.
             for (int i = 0; i < 5; i++) {

@@ -491,7 +491,7 @@ public final class CatchUpBenchmark {
         }
 
         void stop(long rateUnits, long cpuUnits) {
-            seconds = (System.nanoTime() - startNanos) / 1e9;
+            seconds = elapsed();
             long jvm = jvmCpuNanos() - startJvm;
             long server = pg == null ? 0 : pg.nanos() - startPg;
             cpuMicrosPerUnit = (jvm + server) / 1e3 / cpuUnits;
