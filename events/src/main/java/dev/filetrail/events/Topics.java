@@ -8,9 +8,11 @@ import static dev.filetrail.events.kafka.KafkaRole.STREAMS;
 
 import dev.filetrail.events.access.AccessEvent;
 import dev.filetrail.events.audit.CloudEvent;
+import dev.filetrail.events.audit.CloudEventWriter;
 import dev.filetrail.events.deadletter.DeadLetter;
 import dev.filetrail.events.history.FileHead;
 import dev.filetrail.events.history.FileVersionChange;
+import dev.filetrail.events.history.HistoryWriter;
 import dev.filetrail.events.kafka.KafkaRole;
 import dev.filetrail.events.object.ObjectEvent;
 import dev.filetrail.events.object.ObjectEventWriter;
@@ -40,13 +42,13 @@ public final class Topics {
     public static final Topic<String, AccessEvent> ACCESS_EVENTS = declare("filetrail.access-events.v1",
             Codec.json(AccessEvent.class), Topic.Retention.FOREVER, true, API, STREAMS);
     public static final Topic<String, FileVersionChange> FILE_VERSIONS = declare("filetrail.file-versions.v1",
-            Codec.json(FileVersionChange.class), Topic.Retention.FOREVER, false, STREAMS, API);
+            Codec.json(FileVersionChange.class, HistoryWriter::write), Topic.Retention.FOREVER, false, STREAMS, API);
     public static final Topic<String, FileHead> FILES = declare("filetrail.files.v1",
-            Codec.json(FileHead.class), Topic.Retention.COMPACTED, false, STREAMS, API, JOURNAL);
+            Codec.json(FileHead.class, HistoryWriter::write), Topic.Retention.COMPACTED, false, STREAMS, API, JOURNAL);
     public static final Topic<String, ShareLink> SHARE_LINKS = declare("filetrail.share-links.v1",
             Codec.json(ShareLink.class), Topic.Retention.COMPACTED, false, STREAMS, API);
     public static final Topic<String, CloudEvent> AUDIT = declare("filetrail.audit.v1",
-            Codec.json(CloudEvent.class), Topic.Retention.AUDIT, false, STREAMS, API, AUDIT_READER, JOURNAL);
+            Codec.json(CloudEvent.class, CloudEventWriter::write), Topic.Retention.AUDIT, false, STREAMS, API, AUDIT_READER, JOURNAL);
     /** What the bridge could not read, kept whole; read back by the ops commands. */
     public static final Topic<String, DeadLetter> INGEST_DLQ = declare("filetrail.ingest-dlq.v1",
             Codec.json(DeadLetter.class), Topic.Retention.FOREVER, false, BRIDGE);

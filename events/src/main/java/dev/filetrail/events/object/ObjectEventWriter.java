@@ -1,16 +1,15 @@
 package dev.filetrail.events.object;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
+import static dev.filetrail.events.JsonFields.instant;
+import static dev.filetrail.events.JsonFields.number;
+import static dev.filetrail.events.JsonFields.string;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.filetrail.events.IsoInstants;
 import dev.filetrail.events.Json;
+import dev.filetrail.events.JsonFields;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 
 /**
  * Writes an {@link ObjectEvent} as exactly the bytes {@link Json#write} produces (same field order, nulls left out,
@@ -18,7 +17,6 @@ import java.time.Instant;
  * the largest single cost of translating one. {@code ObjectEventWriterTest} holds the two byte-equal.
  */
 public final class ObjectEventWriter {
-    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
     private static final SerializableString EVENT_ID = new SerializedString("eventId");
     private static final SerializableString BUCKET = new SerializedString("bucket");
     private static final SerializableString KEY = new SerializedString("key");
@@ -47,64 +45,38 @@ public final class ObjectEventWriter {
 
     /** The event's JSON in UTF-8. */
     public static byte[] write(ObjectEvent event) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(768)) {
-            try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-                g.writeStartObject();
-                string(g, EVENT_ID, event.eventId());
-                string(g, BUCKET, event.bucket());
-                string(g, KEY, event.key());
-                string(g, VERSION_ID, event.versionId());
-                string(g, SEQUENCER, event.sequencer());
-                string(g, TYPE, event.type() == null ? null : event.type().name());
-                string(g, EVENT_NAME, event.eventName());
-                if (event.size() != null) {
-                    g.writeFieldName(SIZE);
-                    g.writeNumber(event.size().longValue());
-                }
-                string(g, E_TAG, event.eTag());
-                string(g, STORAGE_CLASS, event.storageClass());
-                instant(g, EVENT_TIME, event.eventTime());
-                string(g, REGION, event.region());
-                string(g, REQUESTER, event.requester());
-                string(g, SOURCE_IP, event.sourceIp());
-                instant(g, RESTORE_EXPIRY_TIME, event.restoreExpiryTime());
-                string(g, RESTORE_STORAGE_CLASS, event.restoreStorageClass());
-                Origin origin = event.origin();
-                if (origin != null) {
-                    g.writeFieldName(ORIGIN);
-                    g.writeStartObject();
-                    string(g, SOURCE, origin.source());
-                    string(g, SQS_MESSAGE_ID, origin.sqsMessageId());
-                    string(g, SNS_MESSAGE_ID, origin.snsMessageId());
-                    string(g, CONFIGURATION_ID, origin.configurationId());
-                    g.writeEndObject();
-                }
-                instant(g, INGESTED_AT, event.ingestedAt());
-                g.writeEndObject();
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write ObjectEvent " + event.eventId(), e);
-        }
+        return JsonFields.bytes(event, ObjectEventWriter::write);
     }
 
-    private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
-        if (value != null) {
-            g.writeFieldName(name);
-            g.writeString(value);
+    private static void write(JsonGenerator g, ObjectEvent event) throws IOException {
+        g.writeStartObject();
+        string(g, EVENT_ID, event.eventId());
+        string(g, BUCKET, event.bucket());
+        string(g, KEY, event.key());
+        string(g, VERSION_ID, event.versionId());
+        string(g, SEQUENCER, event.sequencer());
+        string(g, TYPE, event.type() == null ? null : event.type().name());
+        string(g, EVENT_NAME, event.eventName());
+        number(g, SIZE, event.size());
+        string(g, E_TAG, event.eTag());
+        string(g, STORAGE_CLASS, event.storageClass());
+        instant(g, EVENT_TIME, event.eventTime());
+        string(g, REGION, event.region());
+        string(g, REQUESTER, event.requester());
+        string(g, SOURCE_IP, event.sourceIp());
+        instant(g, RESTORE_EXPIRY_TIME, event.restoreExpiryTime());
+        string(g, RESTORE_STORAGE_CLASS, event.restoreStorageClass());
+        Origin origin = event.origin();
+        if (origin != null) {
+            g.writeFieldName(ORIGIN);
+            g.writeStartObject();
+            string(g, SOURCE, origin.source());
+            string(g, SQS_MESSAGE_ID, origin.sqsMessageId());
+            string(g, SNS_MESSAGE_ID, origin.snsMessageId());
+            string(g, CONFIGURATION_ID, origin.configurationId());
+            g.writeEndObject();
         }
-    }
-
-    private static void instant(JsonGenerator g, SerializableString name, Instant value) throws IOException {
-        if (value != null) {
-            g.writeFieldName(name);
-            char[] text = new char[30];
-            int length = IsoInstants.write(value, text);
-            if (length < 0) {
-                g.writeString(value.toString());
-            } else {
-                g.writeString(text, 0, length);
-            }
-        }
+        instant(g, INGESTED_AT, event.ingestedAt());
+        g.writeEndObject();
     }
 }
