@@ -3,6 +3,7 @@ package dev.filetrail.events.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.events.Json;
+import dev.filetrail.events.WireValues;
 import dev.filetrail.events.processing.ExifData;
 import dev.filetrail.events.processing.Thumbnail;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 class HistoryWriterTest {
@@ -59,23 +59,11 @@ class HistoryWriterTest {
     }
 
     private static Arbitrary<String> text() {
-        return Arbitraries.oneOf(
-                        Arbitraries.strings().all().ofMaxLength(30),
-                        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(30),
-                        Arbitraries.of("photos/über café.jpg", "a\"b\\c", "tab\there", "\u0000\u001f\u007f",
-                                "日本語/ファイル", "emoji \uD83D\uDCF7", ""))
-                .injectNull(0.2);
+        return WireValues.text(30);
     }
 
     private static Arbitrary<Instant> instants() {
-        // Mostly S3's range, some outside the fast path (before 1970, after 9999).
-        return Arbitraries.frequencyOf(
-                        Tuple.of(8, Arbitraries.longs().between(0, 4_102_444_800L)),
-                        Tuple.of(1, Arbitraries.longs().between(-62_135_596_800L, 0)),
-                        Tuple.of(1, Arbitraries.longs().between(253_402_300_700L, 253_402_300_900L)))
-                .flatMap(seconds -> Arbitraries.of(0, 1, 120_000_000, 123_456_000, 123_456_789)
-                        .map(nanos -> Instant.ofEpochSecond(seconds, nanos)))
-                .injectNull(0.2);
+        return WireValues.instants();
     }
 
     @Provide

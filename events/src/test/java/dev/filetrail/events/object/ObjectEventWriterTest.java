@@ -3,6 +3,7 @@ package dev.filetrail.events.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.events.Json;
+import dev.filetrail.events.WireValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;
@@ -41,20 +42,8 @@ class ObjectEventWriterTest {
 
     @Provide
     Arbitrary<ObjectEvent> events() {
-        Arbitrary<String> text = Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(40),
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40),
-                Arbitraries.of("photos/über café.jpg", "a\"b\\c", "tab\there", "\u0000\u001f\u007f", "日本語/ファイル",
-                        "emoji \uD83D\uDCF7", ""))
-                .injectNull(0.2);
-        // Mostly S3's range, some outside the writer's fast path (before 1970, after 9999).
-        Arbitrary<Instant> instants = Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(8, Arbitraries.longs().between(0, 4_102_444_800L)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(-62_135_596_800L, 0)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(253_402_300_700L, 253_402_300_900L)))
-                .flatMap(seconds -> Arbitraries.of(0, 1, 120_000_000, 123_456_000, 123_456_789)
-                        .map(nanos -> Instant.ofEpochSecond(seconds, nanos)))
-                .injectNull(0.2);
+        Arbitrary<String> text = WireValues.text(40);
+        Arbitrary<Instant> instants = WireValues.instants();
         Arbitrary<Long> sizes = Arbitraries.longs().injectNull(0.2);
         Arbitrary<ObjectEventType> types = Arbitraries.of(ObjectEventType.class).injectNull(0.05);
         Arbitrary<Origin> origins = Combinators.combine(text, text, text, text).as(Origin::new).injectNull(0.2);
