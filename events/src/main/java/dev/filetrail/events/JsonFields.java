@@ -25,7 +25,7 @@ public final class JsonFields {
         void write(JsonGenerator g, T value) throws IOException;
     }
 
-    /** {@code value} written by {@code body} into a fresh UTF-8 buffer, with the mapper's generator settings. */
+    /** {@code value} written by {@code body} as UTF-8, with the mapper's generator settings and pooled buffers. */
     public static <T> byte[] bytes(T value, Body<T> body) {
         // The mapper's own pooled buffers, as its writeValueAsBytes takes them: a fresh buffer per record cost more
         // allocation than the bean path saved (CodecBenchmark, -prof gc).
