@@ -114,6 +114,11 @@ final class ChangeWaits implements ProjectionNotices.Subscriber {
         return total.get();
     }
 
+    /** Waiters held by one API key (its id). */
+    int waiting(String keyId) {
+        return perKey.getOrDefault(keyId, 0);
+    }
+
     @Override
     public void changed(List<BucketKey> keys) {
         for (BucketKey file : keys) {

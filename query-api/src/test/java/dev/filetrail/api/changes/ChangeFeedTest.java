@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.keys.ApiKeys;
+import dev.filetrail.api.keys.Scope;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.kafka.KafkaCluster;
 import dev.filetrail.embedded.postgres.PostgresServer;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +62,14 @@ class ChangeFeedTest {
 
     static String q(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A read key of the test's own: the waits a test counts are its key's, so what other tests of the class left
+     * waiting (or still have open) cannot satisfy or spoil its count, whatever order the methods run in.
+     */
+    static ApiKeys.CreatedKey readKey(String name) {
+        return f.api.apiKeys().create(name, EnumSet.of(Scope.READ));
     }
 
     static JsonNode ok(HttpResponse<String> response) {
@@ -205,9 +216,10 @@ class ChangeFeedTest {
     @Test
     void aLongPollIsWokenByACommitUnderItsPrefixAndNotByOneElsewhere() throws Exception {
         String p = "wake/";
-        String cursor = ok(f.get(changesPath("/latest-cursor?prefix=" + q(p)), f.keys.get("read"))).get("cursor").asText();
-        CompletableFuture<HttpResponse<String>> waiting = longPoll(cursor, 480, f.keys.get("read"));
-        ApiFixture.await("the long-poll to wait", () -> f.api.changeFeed().waits().waiting() >= 1);
+        ApiKeys.CreatedKey key = readKey("waker");
+        String cursor = ok(f.get(changesPath("/latest-cursor?prefix=" + q(p)), key.plaintext())).get("cursor").asText();
+        CompletableFuture<HttpResponse<String>> waiting = longPoll(cursor, 480, key.plaintext());
+        ApiFixture.await("the long-poll to wait", () -> f.api.changeFeed().waits().waiting(key.id()) == 1);
         f.feed.putVersion("wakefulness/elsewhere.txt", "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         f.feed.putVersion(p + "here.txt", "x".getBytes(StandardCharsets.UTF_8), "text/plain");
         HttpResponse<String> answer = waiting.get(60, TimeUnit.SECONDS);
@@ -229,16 +241,15 @@ class ChangeFeedTest {
 
     @Test
     void aKeyHoldingItsWaitsGetsA429WithRetryAfter() throws Exception {
-        String key = f.api.apiKeys().create("capped", java.util.EnumSet.of(dev.filetrail.api.keys.Scope.READ))
-                .plaintext();
+        ApiKeys.CreatedKey capped = readKey("capped");
+        String key = capped.plaintext();
         String p = "capped/";
         String cursor = ok(f.get(changesPath("/latest-cursor?prefix=" + q(p)), key)).get("cursor").asText();
-        int before = f.api.changeFeed().waits().waiting();
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
         for (int i = 0; i < WAITS_PER_KEY; i++) {
             held.add(longPoll(cursor, 480, key));
         }
-        ApiFixture.await("the key's waits", () -> f.api.changeFeed().waits().waiting() >= before + WAITS_PER_KEY);
+        ApiFixture.await("the key's waits", () -> f.api.changeFeed().waits().waiting(capped.id()) == WAITS_PER_KEY);
         HttpResponse<String> refused = f.get(changesPath("/wait?cursor=" + q(cursor)), key);
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
@@ -250,7 +261,7 @@ class ChangeFeedTest {
         for (CompletableFuture<HttpResponse<String>> wait : held) {
             assertThat(ok(wait.get(60, TimeUnit.SECONDS)).get("changes").asBoolean()).isTrue();
         }
-        ApiFixture.await("the slots given back", () -> f.api.changeFeed().waits().waiting() <= before);
+        ApiFixture.await("the slots given back", () -> f.api.changeFeed().waits().waiting(capped.id()) == 0);
         assertThat(longPoll(cursor, 30, key).get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
 
@@ -314,11 +325,13 @@ class ChangeFeedTest {
     @Test
     void theStreamSendsEachCommitWithItsCursorAsIdAndResumesFromLastEventId() throws Exception {
         String p = "stream/";
-        String cursor = ok(f.get(changesPath("/latest-cursor?prefix=" + q(p)), f.keys.get("read"))).get("cursor").asText();
+        ApiKeys.CreatedKey streamer = readKey("streamer");
+        String cursor = ok(f.get(changesPath("/latest-cursor?prefix=" + q(p)), streamer.plaintext())).get("cursor")
+                .asText();
         String lastId;
-        int before = f.api.changeFeed().waits().waiting();
         try (Events events = new Events("?cursor=" + q(cursor), Map.of("Authorization", "Bearer "
-                + f.keys.get("read")))) {
+                + streamer.plaintext()))) {
+            ApiFixture.await("the stream to hold its slot", () -> f.api.changeFeed().waits().waiting(streamer.id()) == 1);
             assertThat(events.response.statusCode()).isEqualTo(200);
             assertThat(events.response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
             f.feed.putVersion(p + "one.txt", "1".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -329,7 +342,7 @@ class ChangeFeedTest {
             lastId = first[0];
             assertThat(Json.read(first[1], JsonNode.class).get("cursor").asText()).isEqualTo(lastId);
         }
-        ApiFixture.await("the closed stream's slot freed", () -> f.api.changeFeed().waits().waiting() <= before);
+        ApiFixture.await("the closed stream's slot freed", () -> f.api.changeFeed().waits().waiting(streamer.id()) == 0);
         f.feed.putVersion(p + "two.txt", "2".getBytes(StandardCharsets.UTF_8), "text/plain");
         try (Events resumed = new Events("?cursor=" + q(cursor), Map.of("Authorization", "Bearer "
                 + f.keys.get("read"), "Last-Event-ID", lastId))) {
