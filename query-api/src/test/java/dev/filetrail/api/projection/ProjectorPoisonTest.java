@@ -86,11 +86,11 @@ class ProjectorPoisonTest {
             for (int i = 10; i < 20; i++) {
                 feed.recordVersion("good/" + i, i);
             }
-            ShareLink good = shareLink(bucket, "good/3", "tok-good", Instant.parse("2999-01-01T00:00:00Z"));
+            ShareLink good = shareLink(bucket, "good/3", "tok-good-" + bucket, Instant.parse("2999-01-01T00:00:00Z"));
             feed.sendJson(Topics.SHARE_LINKS.name(), good.linkId(), good);
             // Two links holding one token hash: whichever comes second breaks share_links_token (23505).
-            ShareLink twinA = shareLink(bucket, "good/4", "tok-twin", null);
-            ShareLink twinB = shareLink(bucket, "good/5", "tok-twin", null);
+            ShareLink twinA = shareLink(bucket, "good/4", "tok-twin-" + bucket, null);
+            ShareLink twinB = shareLink(bucket, "good/5", "tok-twin-" + bucket, null);
             RecordMetadata twinAAt = feed.sendJson(Topics.SHARE_LINKS.name(), twinA.linkId(), twinA);
             RecordMetadata twinBAt = feed.sendJson(Topics.SHARE_LINKS.name(), twinB.linkId(), twinB);
 

@@ -110,7 +110,8 @@ class FileActionsTest {
         assertThat(head.metadata()).containsEntry(S3VersionActions.RESTORED_FROM, first.versionId());
         assertThat(head.contentType()).isEqualTo("text/plain");
 
-        AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_RESTORED && key.equals(e.key()));
+        AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_RESTORED && f.bucket.equals(e.bucket())
+                && key.equals(e.key()));
         assertThat(audit.versionId()).isEqualTo(restored);
         assertThat(audit.restoredFrom()).isEqualTo(first.versionId());
         assertThat(audit.actor()).isEqualTo("key:" + keyId(f.keys.get("write")));
@@ -235,7 +236,8 @@ class FileActionsTest {
         assertThat(versions(key)).filteredOn(ObjectVersion::isLatest).singleElement()
                 .satisfies(o -> assertThat(o.versionId()).isEqualTo(v.versionId()));
         assertThat(s3.getObjectAsBytes(b -> b.bucket(f.bucket).key(key)).asUtf8String()).isEqualTo("keep me");
-        AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_UNDELETED && key.equals(e.key()));
+        AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_UNDELETED && f.bucket.equals(e.bucket())
+                && key.equals(e.key()));
         assertThat(audit.versionId()).isEqualTo(marker.versionId());
         assertThat(audit.actor()).isEqualTo("key:" + keyId(f.keys.get("write")));
 
