@@ -2,6 +2,7 @@ package dev.filetrail.api.changes;
 
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.files.FileQueries;
+import dev.filetrail.api.projection.SupersededChange;
 import dev.filetrail.events.Topics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -142,12 +143,9 @@ final class ChangeLog {
 
     private static int prune(DataSource dataSource, int shard, Instant horizon, int batch) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("""
-                     DELETE FROM changes WHERE (topic_partition, record_offset) IN (
-                         SELECT o.topic_partition, o.record_offset FROM changes o WHERE o.projected_at < ?
-                         AND EXISTS (SELECT 1 FROM changes n WHERE n.bucket = o.bucket AND n.key = o.key
-                             AND n.topic_partition = o.topic_partition AND n.record_offset > o.record_offset)
-                         LIMIT ?)""")) {
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM changes WHERE (topic_partition, "
+                     + "record_offset) IN (SELECT o.topic_partition, o.record_offset FROM changes o"
+                     + " WHERE o.projected_at < ? AND " + SupersededChange.condition("changes", "o") + " LIMIT ?)")) {
             delete.setTimestamp(1, Timestamp.from(horizon));
             delete.setInt(2, batch);
             return delete.executeUpdate();

@@ -11,8 +11,8 @@ import java.sql.SQLException;
  * so without this every superseded change would be "projected now" and stay for a whole {@code CHANGES_RETENTION}
  * more (a full sync would page through all of history meanwhile).
  *
- * <p>Only superseded changes are ever pruned (a later change of the same file exists: {@code ChangeLog.prune}'s
- * rule), so only they are touched. One that the live schema still holds gets its {@code projected_at}; one that the
+ * <p>Only superseded changes are ever pruned ({@link SupersededChange}, the rule {@code ChangeLog.prune} applies
+ * too), so only they are touched. One that the live schema still holds gets its {@code projected_at}; one that the
  * live schema had passed (below its stored next offset) but no longer holds was pruned there, or was never written
  * there (projected before the change feed existed), and is deleted, as the live schema has it.
  */
@@ -40,8 +40,7 @@ final class RebuiltChanges {
                 }
             }
         }
-        String superseded = "EXISTS (SELECT 1 FROM " + rebuilt + ".changes n WHERE n.bucket = t.bucket"
-                + " AND n.key = t.key AND n.topic_partition = t.topic_partition AND n.record_offset > t.record_offset)";
+        String superseded = SupersededChange.condition(rebuilt + ".changes", "t");
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (PreparedStatement age = connection.prepareStatement("UPDATE " + rebuilt + ".changes t"
