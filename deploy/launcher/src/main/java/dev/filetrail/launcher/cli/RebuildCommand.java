@@ -15,7 +15,6 @@ import java.util.stream.IntStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code filetrail rebuild}: the streams state or the read model, again from the retained log. */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
@@ -101,10 +100,8 @@ final class RebuildCommand extends OpsCommand {
         ApiConfig config = ApiConfig.fromMap(env);
         ProjectionRebuild rebuild = new ProjectionRebuild(config);
         int count = rebuild.shards();
-        if (shard != null && (shard < 0 || shard >= count)) {
-            throw new ParameterException(spec.commandLine(), "--shard " + shard
-                    + ": READ_MODEL_SHARDS lists " + count + (count == 1 ? " shard (0)" : " shards (0 to "
-                    + (count - 1) + ")"));
+        if (shard != null) {
+            ShardOption.check(spec, shard, config);
         }
         if (count == 1) {
             return printed(rebuild(rebuild, null, "rebuild read model"));

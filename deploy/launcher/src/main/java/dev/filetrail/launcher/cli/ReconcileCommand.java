@@ -1,16 +1,23 @@
 package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
+import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.bridge.kafka.BridgeProducer;
+import dev.filetrail.events.Topics;
+import dev.filetrail.events.kafka.RequiredTopics;
 import dev.filetrail.launcher.ops.Difference;
 import dev.filetrail.launcher.ops.ReconcileReport;
 import dev.filetrail.launcher.ops.Reconciler;
+import dev.filetrail.launcher.ops.ShardScope;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,6 +32,9 @@ import software.amazon.awssdk.services.s3.S3Client;
                 "Configured by the query API's DATABASE_* variables and the bridge's S3_ENDPOINT, AWS_* and "
                         + "KAFKA_BOOTSTRAP_SERVERS. With READ_MODEL_SHARDS, every shard is read and merged by key "
                         + "(each key lives in one shard); repairs go to the object-events topic as always.",
+                "--shard I reconciles shard I alone: S3's listing is filtered to the keys whose shard is I (the "
+                        + "others are counted as skipped) and only shard I's database is read; rows in it of another "
+                        + "shard's key are reported as wrong shard, which no event repairs.",
                 "Exit code 3 when differences were found and are not (all) repaired."})
 final class ReconcileCommand extends OpsCommand {
     @Option(names = "--bucket", required = true, description = "The bucket to reconcile.")
@@ -39,6 +49,10 @@ final class ReconcileCommand extends OpsCommand {
     @Option(names = "--dry-run", description = "With --repair: report what would be repaired, emit nothing.")
     boolean dryRun;
 
+    @Option(names = "--shard", paramLabel = "I", description = "With READ_MODEL_SHARDS: reconcile shard I (0-based) "
+            + "alone; S3's keys of other shards are listed but skipped. Default: every shard, merged by key.")
+    Integer shard;
+
     @Option(names = "--limit", defaultValue = "1000", description = "Differences listed in the report (all are counted; "
             + "default ${DEFAULT-VALUE}).")
     int limit;
@@ -51,16 +65,25 @@ final class ReconcileCommand extends OpsCommand {
     public Integer call() throws Exception {
         BridgeConfig bridge = BridgeConfig.from(env::get);
         ApiConfig api = ApiConfig.fromMap(env);
+        if (shard != null) {
+            ShardOption.check(spec, shard, api);
+        }
         AtomicReference<BridgeProducer> producer = new AtomicReference<>();
+        Supplier<BridgeProducer> repairs = () -> producer.updateAndGet(p -> p != null ? p
+                : BridgeProducer.connect(bridge.kafka(), bridge.kafkaDeliveryTimeoutMs(), "filetrail-reconcile"));
         ReconcileReport report;
-        try (S3Client s3 = AwsClients.s3(bridge, AwsClients.OPS);
-             ShardPools readModel = ShardPools.open(api, 2, "reconcile")) {
-            Reconciler reconciler = new Reconciler(s3, readModel.all(), () -> producer.updateAndGet(p -> p != null
-                    ? p : BridgeProducer.connect(bridge.kafka(), bridge.kafkaDeliveryTimeoutMs(),
-                    "filetrail-reconcile")), bridge.region(), Clock.systemUTC());
-            report = reconcile(reconciler, repair);
-            if (repair && !dryRun && wait != null && !report.clean()) {
-                report = awaitClean(reconciler, report);
+        try (S3Client s3 = AwsClients.s3(bridge, AwsClients.OPS)) {
+            if (shard == null) {
+                try (ShardPools readModel = ShardPools.open(api, 2, "reconcile")) {
+                    report = reconcileAndWait(new Reconciler(s3, readModel.all(), repairs, bridge.region(),
+                            Clock.systemUTC()));
+                }
+            } else {
+                ShardScope scope = new ShardScope(shard, api.shardEndpoints().size(), projectedPartitions(api));
+                try (ReadModelDatabase database = ShardPools.openShard(api, shard, 2, "reconcile")) {
+                    report = reconcileAndWait(new Reconciler(s3, database.dataSource(), scope, repairs,
+                            bridge.region(), Clock.systemUTC()));
+                }
             }
         } finally {
             if (producer.get() != null) {
@@ -73,13 +96,49 @@ final class ReconcileCommand extends OpsCommand {
         return settled ? OK : FiletrailCommand.FOUND_DIFFERENCES;
     }
 
+    private ReconcileReport reconcileAndWait(Reconciler reconciler) throws InterruptedException {
+        ReconcileReport report = reconcile(reconciler, repair);
+        if (repair && !dryRun && wait != null && !report.clean()) {
+            report = awaitClean(reconciler, report);
+        }
+        return report;
+    }
+
+    /**
+     * The partition count the shard rule reads: the projected per-file topics', as the projector checks them at
+     * start. With one shard every key is shard 0's and Kafka is not asked, so a report still needs no Kafka.
+     */
+    private int projectedPartitions(ApiConfig api) {
+        int shards = api.shardEndpoints().size();
+        if (shards == 1) {
+            return 0;
+        }
+        Map<String, Integer> counts;
+        try (Admin admin = api.kafka().newAdmin()) {
+            counts = RequiredTopics.verify(admin, List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name()));
+        }
+        int versions = counts.get(Topics.FILE_VERSIONS.name());
+        int heads = counts.get(Topics.FILES.name());
+        if (versions != heads) {
+            throw new IllegalStateException(Topics.FILE_VERSIONS.name() + " has " + versions + " partitions but "
+                    + Topics.FILES.name() + " has " + heads + ": one file's versions and head are on different shards, "
+                    + "which the projector refuses too");
+        }
+        return versions;
+    }
+
     private ReconcileReport reconcile(Reconciler reconciler, boolean withRepair) {
-        try (ProgressBar bar = progress("reconcile " + bucket, -1, "keys")) {
+        String label = "reconcile " + bucket + (shard == null ? "" : " shard " + shard);
+        try (ProgressBar bar = progress(label, -1, "keys")) {
             ReconcileReport report = reconciler.run(bucket, prefix, withRepair, dryRun, limit,
-                    p -> bar.update(p.keys(), p.differences() + " differences"));
-            bar.finish(report.keys(), report.differenceCount() + " differences");
+                    p -> bar.update(p.keys(), detail(p.differences(), p.skippedKeys())));
+            bar.finish(report.keys(), detail(report.differenceCount(), report.skippedKeys()));
             return report;
         }
+    }
+
+    private String detail(long differences, long skippedKeys) {
+        return differences + " differences" + (shard == null ? "" : ", " + skippedKeys + " keys of other shards skipped");
     }
 
     /** Re-checks (without repairing again) until the repaired drift has flowed through the pipeline. */
@@ -95,18 +154,22 @@ final class ReconcileCommand extends OpsCommand {
         }
         err().printf("after repair: %,d differences remain%n", last.differenceCount());
         err().flush();
-        return new ReconcileReport(last.bucket(), last.prefix(), true, false, last.keys(), last.s3Entries(),
-                last.filetrailEntries(), last.differenceCount(), last.byKind(), repaired.repairEvents(),
-                last.differenceCount(), last.differences(), last.truncated(), last.took());
+        return last.afterRepair(repaired);
     }
 
     private void human(java.io.PrintWriter out, ReconcileReport r) {
-        out.printf("Reconcile of s3://%s/%s%s%n", r.bucket(), r.prefix() == null ? "" : r.prefix(),
+        out.printf("Reconcile of s3://%s/%s%s%s%n", r.bucket(), r.prefix() == null ? "" : r.prefix(),
+                r.shard() == null ? "" : " in shard " + r.shard() + " of " + r.shards(),
                 r.repair() ? (r.dryRun() ? " (repair, dry run)" : " (repair)") : "");
         out.printf("  keys compared    %,d (S3 %,d entries, Filetrail %,d)%n", r.keys(), r.s3Entries(),
                 r.filetrailEntries());
+        if (r.shard() != null) {
+            out.printf("  keys skipped     %,d of other shards (S3 %,d entries): listed, not compared%n",
+                    r.skippedKeys(), r.skippedS3Entries());
+        }
         if (r.clean()) {
-            out.println("  no differences: Filetrail's history equals ListObjectVersions");
+            out.println(r.shard() == null ? "  no differences: Filetrail's history equals ListObjectVersions"
+                    : "  no differences: shard " + r.shard() + "'s history equals ListObjectVersions of its keys");
             return;
         }
         out.printf("  differences      %,d%n", r.differenceCount());

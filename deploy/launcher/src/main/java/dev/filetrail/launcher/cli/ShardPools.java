@@ -34,6 +34,17 @@ final class ShardPools implements AutoCloseable {
         return new ShardPools(pools);
     }
 
+    /**
+     * Opens shard {@code index}'s pool alone, named {@code <name>-shard<i>} ({@code <name>} with one shard): a command
+     * about one shard connects to no other, so one such command per shard can run side by side at 256 shards.
+     */
+    static ReadModelDatabase openShard(ApiConfig config, int index, int poolSize, String name) {
+        List<ShardSettings.ShardEndpoint> endpoints = config.shardEndpoints();
+        ShardSettings.ShardEndpoint shard = endpoints.get(index);
+        return new ReadModelDatabase(shard.url(), shard.user(), shard.password(), config.databaseSchema(),
+                config.keysSchema(), poolSize, endpoints.size() == 1 ? name : name + "-shard" + index);
+    }
+
     int count() {
         return pools.size();
     }

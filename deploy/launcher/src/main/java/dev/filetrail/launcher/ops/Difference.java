@@ -20,7 +20,13 @@ public record Difference(Kind kind, String bucket, String key, String versionId,
         /** Both know the key, but disagree on its newest entry. */
         WRONG_CURRENT_VERSION,
         /** Both know the version, with different storage classes. */
-        WRONG_STORAGE_CLASS
+        WRONG_STORAGE_CLASS,
+        /**
+         * Reconciling one shard: the shard's database holds this version of a key that is another shard's (a shard
+         * restored from the wrong snapshot, or once the whole read model and not rebuilt). Not compared with S3,
+         * whose entries of that key are skipped, and no event fixes it: an event would reach the key's own shard.
+         */
+        WRONG_SHARD
     }
 
     /** One line for the human report. */
@@ -33,6 +39,8 @@ public record Difference(Kind kind, String bucket, String key, String versionId,
                     + id(filetrail) + (repairable ? "" : " (not repairable by events: see OPS.md)");
             case WRONG_STORAGE_CLASS -> "class     " + where + ": S3 " + s3.effectiveStorageClass() + ", Filetrail "
                     + filetrail.effectiveStorageClass();
+            case WRONG_SHARD -> "shard     " + where + ": in this shard's database, but its key is another shard's"
+                    + " (not repairable by events: rebuild --projection --shard)";
         };
     }
 

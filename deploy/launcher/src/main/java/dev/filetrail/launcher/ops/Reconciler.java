@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * both in key order, reports every difference, and with repair produces the ObjectEvents that fix them to
  * {@code filetrail.object-events.v1}. Memory holds one listing page and one key's entries per side. A sharded read
  * model is read from every shard at once, merged by key ({@link MergedListing}): no shard routing is needed, so a
- * report needs neither Kafka nor the partition count.
+ * report needs neither Kafka nor the partition count. One shard alone ({@link ShardScope}) is read from its
+ * database only, and S3's listing, which cannot be asked for one shard's keys, is filtered by the shard rule.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -36,6 +38,8 @@ public final class Reconciler {
 
     private final S3Client s3;
     private final List<DataSource> readModel;
+    /** The one shard reconciled, whose database is {@link #readModel}'s only one; null: every shard, merged. */
+    private final ShardScope shard;
     private final Supplier<BridgeProducer> producer;
     private final RepairEvents repairs;
     private final Clock clock;
@@ -52,11 +56,28 @@ public final class Reconciler {
      */
     public Reconciler(S3Client s3, List<DataSource> shards, Supplier<BridgeProducer> producer, String region,
                       Clock clock) {
+        this(s3, shards, null, producer, region, clock);
+    }
+
+    /**
+     * Against one shard alone: only its keys are compared and repaired; S3's keys of the other shards are skipped
+     * and counted, and rows of other shards' keys in its database are reported as {@link Difference.Kind#WRONG_SHARD}.
+     *
+     * @param database the database of shard {@code shard.index()}
+     */
+    public Reconciler(S3Client s3, DataSource database, ShardScope shard, Supplier<BridgeProducer> producer,
+                      String region, Clock clock) {
+        this(s3, List.of(database), Objects.requireNonNull(shard, "shard"), producer, region, clock);
+    }
+
+    private Reconciler(S3Client s3, List<DataSource> shards, ShardScope shard, Supplier<BridgeProducer> producer,
+                       String region, Clock clock) {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no read-model shard to reconcile against");
         }
         this.s3 = s3;
         this.readModel = List.copyOf(shards);
+        this.shard = shard;
         this.producer = producer;
         this.repairs = new RepairEvents(region);
         this.clock = clock;
@@ -65,75 +86,128 @@ public final class Reconciler {
     public ReconcileReport run(String bucket, String prefix, boolean repair, boolean dryRun, int reportLimit,
                                Consumer<ReconcileProgress> progress) {
         Instant started = clock.instant();
-        Map<Difference.Kind, Long> byKind = new EnumMap<>(Difference.Kind.class);
-        List<Difference> reported = new ArrayList<>();
-        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
-        long keys = 0;
-        long s3Entries = 0;
-        long filetrailEntries = 0;
-        long differences = 0;
-        long unrepaired = 0;
-        long repairEvents = 0;
+        Tally tally = new Tally(bucket, repair, dryRun, reportLimit);
+        log.info("reconcile started bucket={} prefix={} shard={} shards={} repair={} dryRun={}", bucket, prefix,
+                shardName(), shards(), repair, dryRun);
         S3Listing s3Side = new S3Listing(s3, bucket, prefix, PAGE);
         try (MergedListing filetrailSide = filetrailSide(bucket, prefix)) {
             KeyEntries a = s3Side.hasNext() ? s3Side.next() : null;
             KeyEntries b = filetrailSide.hasNext() ? filetrailSide.next() : null;
             while (a != null || b != null) {
-                int order = a == null ? 1 : b == null ? -1 : KeyOrder.UTF8_BINARY.compare(a.key(), b.key());
-                String key = order <= 0 ? a.key() : b.key();
-                List<ObjectEntry> inS3 = order <= 0 ? a.entries() : List.of();
-                List<ObjectEntry> inFiletrail = order >= 0 ? b.entries() : List.of();
-                keys++;
-                s3Entries += inS3.size();
-                filetrailEntries += inFiletrail.size();
-                for (Difference d : KeyComparison.compare(bucket, key, inS3, inFiletrail)) {
-                    differences++;
-                    byKind.merge(d.kind(), 1L, Long::sum);
-                    if (reported.size() < reportLimit) {
-                        reported.add(d);
-                    }
-                    Optional<ObjectEvent> fix = repairs.repair(d, clock.instant());
-                    if (!repair || dryRun || (fix.isEmpty() && !d.repairable())) {
-                        unrepaired++;
-                    }
-                    if (repair && !dryRun && fix.isPresent()) {
-                        ObjectEvent event = fix.get();
-                        sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
-                                Topics.OBJECT_EVENTS.values().encode(event), "reconcile " + d.kind() + " bucket=" + bucket + " key=" + key
-                                + " versionId=" + d.versionId())));
-                        repairEvents++;
-                        if (sends.size() >= PAGE) {
-                            awaitAcks(sends);
-                            sends.clear();
-                        }
-                        log.info("reconcile repair kind={} bucket={} key={} versionId={} eventId={}", d.kind(),
-                                bucket, key, d.versionId(), event.eventId());
-                    }
-                }
-                progress.accept(new ReconcileProgress(keys, s3Entries, filetrailEntries, differences));
-                if (order <= 0) {
+                if (a != null && !inScope(bucket, a.key())) {
+                    // Listed to cover the bucket, but another shard's to compare.
+                    tally.skippedKeys++;
+                    tally.skippedS3Entries += a.entries().size();
                     a = s3Side.hasNext() ? s3Side.next() : null;
-                }
-                if (order >= 0) {
+                } else if (b != null && !inScope(bucket, b.key())) {
+                    // Compared with nothing: S3's entries of this key were skipped, so each would look extra, and a
+                    // VERSION_REMOVED would remove it from the key's own shard too.
+                    for (ObjectEntry entry : b.entries()) {
+                        tally.difference(new Difference(Difference.Kind.WRONG_SHARD, bucket, b.key(),
+                                entry.versionId(), null, entry, false));
+                    }
                     b = filetrailSide.hasNext() ? filetrailSide.next() : null;
+                } else {
+                    int order = a == null ? 1 : b == null ? -1 : KeyOrder.UTF8_BINARY.compare(a.key(), b.key());
+                    String key = order <= 0 ? a.key() : b.key();
+                    List<ObjectEntry> inS3 = order <= 0 ? a.entries() : List.of();
+                    List<ObjectEntry> inFiletrail = order >= 0 ? b.entries() : List.of();
+                    tally.keys++;
+                    tally.s3Entries += inS3.size();
+                    tally.filetrailEntries += inFiletrail.size();
+                    KeyComparison.compare(bucket, key, inS3, inFiletrail).forEach(tally::difference);
+                    if (order <= 0) {
+                        a = s3Side.hasNext() ? s3Side.next() : null;
+                    }
+                    if (order >= 0) {
+                        b = filetrailSide.hasNext() ? filetrailSide.next() : null;
+                    }
                 }
+                progress.accept(new ReconcileProgress(tally.keys, tally.s3Entries, tally.filetrailEntries,
+                        tally.skippedKeys, tally.differences));
             }
         }
-        awaitAcks(sends);
+        awaitAcks(tally.sends);
         Duration took = Duration.between(started, clock.instant());
-        log.info("reconcile finished bucket={} prefix={} keys={} s3Entries={} filetrailEntries={} differences={} "
-                + "repairEvents={} unrepaired={}", bucket, prefix, keys, s3Entries, filetrailEntries, differences,
-                repairEvents, unrepaired);
-        return new ReconcileReport(bucket, prefix, repair, dryRun, keys, s3Entries, filetrailEntries, differences,
-                Collections.unmodifiableMap(byKind), repairEvents, unrepaired, List.copyOf(reported),
-                differences > reported.size(), took);
+        log.info("reconcile finished bucket={} prefix={} shard={} shards={} keys={} s3Entries={} filetrailEntries={} "
+                + "skippedKeys={} skippedS3Entries={} differences={} repairEvents={} unrepaired={}", bucket, prefix,
+                shardName(), shards(), tally.keys, tally.s3Entries, tally.filetrailEntries, tally.skippedKeys,
+                tally.skippedS3Entries, tally.differences, tally.repairEvents, tally.unrepaired);
+        return new ReconcileReport(bucket, prefix, shard == null ? null : shard.index(), shards(), repair, dryRun,
+                tally.keys, tally.s3Entries, tally.filetrailEntries, tally.skippedKeys, tally.skippedS3Entries,
+                tally.differences, Collections.unmodifiableMap(tally.byKind), tally.repairEvents, tally.unrepaired,
+                List.copyOf(tally.reported), tally.differences > tally.reported.size(), took);
+    }
+
+    private boolean inScope(String bucket, String key) {
+        return shard == null || shard.holds(bucket, key);
+    }
+
+    private int shards() {
+        return shard == null ? readModel.size() : shard.count();
+    }
+
+    private String shardName() {
+        return shard == null ? "all" : Integer.toString(shard.index());
+    }
+
+    /** One run's counts so far, and the repairs it has sent and not yet seen acknowledged. */
+    private final class Tally {
+        private final String bucket;
+        private final boolean repair;
+        private final boolean dryRun;
+        private final int reportLimit;
+        private final Map<Difference.Kind, Long> byKind = new EnumMap<>(Difference.Kind.class);
+        private final List<Difference> reported = new ArrayList<>();
+        private final List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        private long keys;
+        private long s3Entries;
+        private long filetrailEntries;
+        private long skippedKeys;
+        private long skippedS3Entries;
+        private long differences;
+        private long unrepaired;
+        private long repairEvents;
+
+        Tally(String bucket, boolean repair, boolean dryRun, int reportLimit) {
+            this.bucket = bucket;
+            this.repair = repair;
+            this.dryRun = dryRun;
+            this.reportLimit = reportLimit;
+        }
+
+        /** Counts {@code d}, lists it while under the limit, and with repair sends the event that fixes it. */
+        void difference(Difference d) {
+            differences++;
+            byKind.merge(d.kind(), 1L, Long::sum);
+            if (reported.size() < reportLimit) {
+                reported.add(d);
+            }
+            Optional<ObjectEvent> fix = repairs.repair(d, clock.instant());
+            if (!repair || dryRun || (fix.isEmpty() && !d.repairable())) {
+                unrepaired++;
+            }
+            if (repair && !dryRun && fix.isPresent()) {
+                ObjectEvent event = fix.get();
+                sends.add(producer.get().send(new OutboundRecord(Topics.OBJECT_EVENTS.name(), event.recordKey(),
+                        Topics.OBJECT_EVENTS.values().encode(event), "reconcile " + d.kind() + " bucket=" + bucket
+                        + " key=" + d.key() + " versionId=" + d.versionId())));
+                repairEvents++;
+                if (sends.size() >= PAGE) {
+                    awaitAcks(sends);
+                    sends.clear();
+                }
+                log.info("reconcile repair kind={} bucket={} key={} versionId={} shard={} eventId={}", d.kind(),
+                        bucket, d.key(), d.versionId(), shardName(), event.eventId());
+            }
+        }
     }
 
     private MergedListing filetrailSide(String bucket, String prefix) {
         List<ReadModelListing> listings = new ArrayList<>();
         try {
-            for (DataSource shard : readModel) {
-                listings.add(new ReadModelListing(shard, bucket, prefix, PAGE));
+            for (DataSource database : readModel) {
+                listings.add(new ReadModelListing(database, bucket, prefix, PAGE));
             }
             return new MergedListing(listings);
         } catch (RuntimeException e) {

@@ -23,7 +23,10 @@ public final class RepairEvents {
         this.region = region;
     }
 
-    /** The repairing event, or empty for a difference no event fixes by itself (a wrong current version). */
+    /**
+     * The repairing event, or empty for a difference no event fixes by itself (a wrong current version) or at all
+     * (a row in the wrong shard).
+     */
     public Optional<ObjectEvent> repair(Difference d, Instant now) {
         return switch (d.kind()) {
             case MISSING_VERSION -> Optional.of(created(d));
@@ -38,7 +41,7 @@ public final class RepairEvents {
                         EventIds.objectEventId(d.bucket(), d.key(), d.versionId(), null, idName, null),
                         null, null, to, now));
             }
-            case WRONG_CURRENT_VERSION -> Optional.empty();
+            case WRONG_CURRENT_VERSION, WRONG_SHARD -> Optional.empty();
         };
     }
 

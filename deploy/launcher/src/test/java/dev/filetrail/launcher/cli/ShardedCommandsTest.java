@@ -27,14 +27,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,10 +54,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The ops commands with READ_MODEL_SHARDS listing several databases: migrate does every shard (keys on shard 0
- * only), keys go to shard 0, rebuild works per shard and for all, reconcile reads every shard, rejects are listed
- * across shards and acted on in their shard. The test topics have {@link KafkaCluster#TEST_PARTITIONS} (3)
- * partitions, so the sharded projector runs with three shards (two do not divide three; reconcile and rejects need
- * no partition count, and are run with two shards' worth of rows in play as well).
+ * only), keys go to shard 0, rebuild works per shard and for all, reconcile reads every shard or one, rejects are
+ * listed across shards and acted on in their shard. The test topics have {@link KafkaCluster#TEST_PARTITIONS} (3)
+ * partitions, so the sharded projector runs with three shards (two do not divide three; rejects and a reconcile of
+ * every shard need no partition count, and are run with two shards' worth of rows in play as well).
  */
 @ExtendWith(RealParts.class)
 class ShardedCommandsTest {
@@ -192,24 +195,12 @@ class ShardedCommandsTest {
     @Test
     void rebuildPerShardAndForAllAndReconcileAcrossShards(KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3)
             throws Exception {
-        // "legacy-" and 8 hex digits: the name IamParityTest maps to the stack's source bucket (LocalNames).
-        String bucket = String.format("legacy-%08x", System.nanoTime() & 0xffffffffL);
-        s3.createVersionedBucket(bucket);
-        List<String> shards = new ArrayList<>();
-        for (int i = 0; i < SHARDS; i++) {
-            shards.add(postgres.createDatabase("ops_shard" + i));
-        }
-        String group = KafkaRole.PROJECTOR_GROUP_PREFIX + "-ops-shards-" + bucket;
-        Map<String, String> service = env(postgres.createDatabase("ops_unused"), shards);
-        service.putAll(kafka.settings(KafkaRole.API).environment());
-        service.put("PROJECTOR_GROUP_ID", group);
-        service.put("API_ADMIN_PORT", "0");
-        Map<String, String> ops = env(postgres.createDatabase("ops_unused"), shards);
-        ops.putAll(kafka.settings(KafkaRole.OPS).environment());
-        ops.put("PROJECTOR_GROUP_ID", group);
-        ops.put("S3_ENDPOINT", s3.endpoint().toString());
+        ShardedSetup setup = ShardedSetup.create(kafka, postgres, s3, "ops");
+        String bucket = setup.bucket();
+        List<String> shards = setup.shards();
+        Map<String, String> ops = setup.ops();
 
-        try (ProjectorService projector = new ProjectorService(ApiConfig.fromMap(service)).start();
+        try (ProjectorService projector = new ProjectorService(ApiConfig.fromMap(setup.service())).start();
              Streams streams = new Streams(kafka, bucket);
              S3Client client = s3.client()) {
             Map<String, Integer> shardOfKey = new TreeMap<>();
@@ -283,6 +274,141 @@ class ShardedCommandsTest {
             assertThat(rows(shards, bucket)).as("the rebuild gives the projector's rows").isEqualTo(before);
             assertThat(run(ops, "reconcile", "--bucket", bucket).exit()).isZero();
         }
+    }
+
+    /**
+     * {@code reconcile --shard 1} with a version missing from shard 1 and one missing from shard 2: it reports and
+     * repairs shard 1's alone, counts the other shards' keys as skipped, waits until the repair is projected, and an
+     * unsharded reconcile still finds shard 2's. A row of another shard's key in shard 1's database is reported as
+     * wrong shard and never repaired; a shard that does not exist is refused.
+     */
+    @Test
+    void reconcileOfOneShardComparesAndRepairsOnlyItsKeys(KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3)
+            throws Exception {
+        ShardedSetup setup = ShardedSetup.create(kafka, postgres, s3, "rec");
+        String bucket = setup.bucket();
+        List<String> shards = setup.shards();
+        Map<String, String> ops = setup.ops();
+        try (ProjectorService projector = new ProjectorService(ApiConfig.fromMap(setup.service())).start();
+             Streams streams = new Streams(kafka, bucket);
+             S3Client client = s3.client()) {
+            // Files until every shard holds three, so each shard has keys to compare and keys to skip.
+            Map<String, Integer> shardOfKey = new TreeMap<>();
+            int[] perShard = new int[SHARDS];
+            for (int i = 0; Arrays.stream(perShard).anyMatch(n -> n < 3); i++) {
+                String key = "docs/file-" + i + ".txt";
+                var put = client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1 of " + key));
+                streams.version(key, put.versionId(), put.eTag(), ("v1 of " + key).length());
+                int shard = ReadModelShards.shardOf(bucket, key, KafkaCluster.TEST_PARTITIONS, SHARDS);
+                shardOfKey.put(key, shard);
+                perShard[shard]++;
+            }
+            int files = shardOfKey.size();
+            await("every version projected", () -> total(shards, bucket) == files);
+
+            Run clean = run(ops, "reconcile", "--bucket", bucket, "--shard", "1", "--json");
+            assertThat(clean.exit()).as(clean.out() + clean.err()).isZero();
+            assertThat(clean.json().path("shard").asInt()).isEqualTo(1);
+            assertThat(clean.json().path("shards").asInt()).isEqualTo(SHARDS);
+            assertThat(clean.json().path("keys").asLong()).as("shard 1's keys only").isEqualTo(perShard[1]);
+            assertThat(clean.json().path("filetrailEntries").asLong()).isEqualTo(perShard[1]);
+            assertThat(clean.json().path("skippedKeys").asLong()).as("the other shards' keys, listed")
+                    .isEqualTo(perShard[0] + perShard[2]);
+
+            // A version S3 has and shard 1 never heard of, and one shard 2 never heard of.
+            String onShard1 = keyOf(shardOfKey, 1);
+            String onShard2 = keyOf(shardOfKey, 2);
+            var put1 = client.putObject(b -> b.bucket(bucket).key(onShard1), RequestBody.fromString("unheard-of 1"));
+            var put2 = client.putObject(b -> b.bucket(bucket).key(onShard2), RequestBody.fromString("unheard-of 2"));
+            Run report = run(ops, "reconcile", "--bucket", bucket, "--shard", "1", "--json");
+            assertThat(report.exit()).as(report.err()).isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+            assertThat(differences(report)).containsExactlyInAnyOrder(
+                    "MISSING_VERSION " + onShard1 + " " + put1.versionId(),
+                    "WRONG_CURRENT_VERSION " + onShard1 + " " + put1.versionId());
+            assertThat(report.json().path("keys").asLong()).isEqualTo(perShard[1]);
+            assertThat(report.json().path("s3Entries").asLong()).isEqualTo(perShard[1] + 1);
+            assertThat(report.json().path("skippedKeys").asLong()).isEqualTo(perShard[0] + perShard[2]);
+            assertThat(report.json().path("skippedS3Entries").asLong()).as("shard 2's new version among them")
+                    .isEqualTo(perShard[0] + perShard[2] + 1);
+            assertThat(run(ops, "reconcile", "--bucket", bucket, "--shard", "1").out())
+                    .contains("in shard 1 of " + SHARDS, "keys skipped     " + (perShard[0] + perShard[2])
+                            + " of other shards", put1.versionId())
+                    .doesNotContain(put2.versionId());
+
+            // Repair, and wait for it to be projected, while this thread stands in for metadata-streams.
+            CompletableFuture<Run> repaired = CompletableFuture.supplyAsync(() -> run(ops, "reconcile", "--bucket",
+                    bucket, "--shard", "1", "--repair", "--wait", "PT2M", "--json"));
+            await("the repair event produced", () -> objectEvents(kafka, Topics.objectKey(bucket, onShard1)).stream()
+                    .anyMatch(value -> value.contains(put1.versionId())));
+            streams.version(onShard1, put1.versionId(), put1.eTag(), "unheard-of 1".length());
+            Run repair = repaired.get();
+            assertThat(repair.exit()).as(repair.out() + repair.err()).isZero();
+            assertThat(repair.json().path("shard").asInt()).isEqualTo(1);
+            assertThat(repair.json().path("repairEvents").asLong()).as("shard 1's missing version").isEqualTo(1);
+            assertThat(repair.json().path("differenceCount").asLong()).as("clean once projected").isZero();
+            assertThat(objectEvents(kafka, Topics.objectKey(bucket, onShard2))).as("nothing repaired on shard 2")
+                    .noneMatch(value -> value.contains(put2.versionId()));
+            assertThat(count(shards.get(1), "SELECT count(*) FROM filetrail.file_versions WHERE bucket = '" + bucket
+                    + "' AND version_id = '" + put1.versionId() + "'")).as("projected into shard 1").isEqualTo(1);
+
+            Run shard1 = run(ops, "reconcile", "--bucket", bucket, "--shard", "1", "--json");
+            assertThat(shard1.exit()).as(shard1.out() + shard1.err()).isZero();
+            assertThat(shard1.json().path("differenceCount").asLong()).isZero();
+            Run all = run(ops, "reconcile", "--bucket", bucket, "--json");
+            assertThat(all.exit()).isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+            assertThat(all.json().has("shard")).as("every shard read: no shard named").isFalse();
+            assertThat(all.json().path("skippedKeys").asLong()).isZero();
+            assertThat(differences(all)).containsExactlyInAnyOrder(
+                    "MISSING_VERSION " + onShard2 + " " + put2.versionId(),
+                    "WRONG_CURRENT_VERSION " + onShard2 + " " + put2.versionId());
+
+            // Shard 0's row of a key copied into shard 1's database, as a restore from the wrong snapshot leaves it.
+            String onShard0 = keyOf(shardOfKey, 0);
+            String stray = firstVersion(shards.get(0), bucket, onShard0);
+            execute(shards.get(1), "SET search_path TO filetrail; INSERT INTO file_versions (bucket, key, version_id,"
+                    + " ordering, delete_marker, size, storage_class) VALUES ('" + bucket + "', '" + onShard0 + "', '"
+                    + stray + "', '0', false, 3, 'STANDARD')");
+            Run wrongShard = run(ops, "reconcile", "--bucket", bucket, "--shard", "1", "--repair", "--json");
+            assertThat(wrongShard.exit()).as(wrongShard.out() + wrongShard.err())
+                    .isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+            assertThat(differences(wrongShard)).containsExactly("WRONG_SHARD " + onShard0 + " " + stray);
+            assertThat(wrongShard.json().path("repairEvents").asLong()).isZero();
+            assertThat(wrongShard.json().path("unrepaired").asLong()).isEqualTo(1);
+            assertThat(wrongShard.json().path("keys").asLong()).as("not compared").isEqualTo(perShard[1]);
+
+            Run outOfRange = run(ops, "reconcile", "--bucket", bucket, "--shard", String.valueOf(SHARDS));
+            assertThat(outOfRange.exit()).isEqualTo(2);
+            assertThat(outOfRange.err()).contains("--shard " + SHARDS + ": READ_MODEL_SHARDS lists " + SHARDS
+                    + " shards (0 to " + (SHARDS - 1) + ")");
+            assertThat(outOfRange.out()).isEmpty();
+            assertThat(run(ops, "reconcile", "--bucket", bucket, "--shard", "-1").exit()).isEqualTo(2);
+        }
+    }
+
+    /** Without READ_MODEL_SHARDS the one database is shard 0: {@code --shard 0} reconciles it, any other is refused. */
+    @Test
+    void reconcileOfAShardWithoutReadModelShards(PostgresServer postgres, EmbeddedS3 s3) throws Exception {
+        String bucket = String.format("legacy-%08x", System.nanoTime() & 0xffffffffL);
+        s3.createVersionedBucket(bucket);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DATABASE_URL", postgres.createDatabase("rec_single"));
+        env.put("DATABASE_USER", PostgresServer.USER);
+        env.put("DATABASE_PASSWORD", PostgresServer.PASSWORD);
+        env.put("S3_ENDPOINT", s3.endpoint().toString());
+        assertThat(run(env, "migrate").exit()).isZero();
+        try (S3Client client = s3.client()) {
+            client.putObject(b -> b.bucket(bucket).key("a.txt"), RequestBody.fromString("a"));
+        }
+
+        Run zero = run(env, "reconcile", "--bucket", bucket, "--shard", "0", "--json");
+        assertThat(zero.exit()).as(zero.err()).isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+        assertThat(zero.json().path("shard").asInt()).isZero();
+        assertThat(zero.json().path("shards").asInt()).isEqualTo(1);
+        assertThat(zero.json().path("keys").asLong()).as("the one shard holds every key").isEqualTo(1);
+        assertThat(zero.json().path("skippedKeys").asLong()).isZero();
+        Run one = run(env, "reconcile", "--bucket", bucket, "--shard", "1");
+        assertThat(one.exit()).isEqualTo(2);
+        assertThat(one.err()).contains("--shard 1: READ_MODEL_SHARDS is unset, so the read model is one shard");
     }
 
     /** Rejects parked by three shards' projectors: listed together with their shard, shown and retried in it. */
@@ -365,6 +491,33 @@ class ShardedCommandsTest {
         }
     }
 
+    /**
+     * A versioned bucket and {@link #SHARDS} read-model databases, with the environments of a sharded projector
+     * ({@code service}) and of the ops commands ({@code ops}, which reach S3 too) in one projector group.
+     */
+    private record ShardedSetup(String bucket, List<String> shards, Map<String, String> service,
+                                Map<String, String> ops) {
+        static ShardedSetup create(KafkaCluster kafka, PostgresServer postgres, EmbeddedS3 s3, String name) {
+            // "legacy-" and 8 hex digits: the name IamParityTest maps to the stack's source bucket (LocalNames).
+            String bucket = String.format("legacy-%08x", System.nanoTime() & 0xffffffffL);
+            s3.createVersionedBucket(bucket);
+            List<String> shards = new ArrayList<>();
+            for (int i = 0; i < SHARDS; i++) {
+                shards.add(postgres.createDatabase(name + "_shard" + i));
+            }
+            String group = KafkaRole.PROJECTOR_GROUP_PREFIX + "-" + name + "-shards-" + bucket;
+            Map<String, String> service = env(postgres.createDatabase(name + "_unused"), shards);
+            service.putAll(kafka.settings(KafkaRole.API).environment());
+            service.put("PROJECTOR_GROUP_ID", group);
+            service.put("API_ADMIN_PORT", "0");
+            Map<String, String> ops = env(postgres.createDatabase(name + "_unused"), shards);
+            ops.putAll(kafka.settings(KafkaRole.OPS).environment());
+            ops.put("PROJECTOR_GROUP_ID", group);
+            ops.put("S3_ENDPOINT", s3.endpoint().toString());
+            return new ShardedSetup(bucket, shards, service, ops);
+        }
+    }
+
     /** Stands in for metadata-streams: writes the file-versions and files records the topology would. */
     private static final class Streams implements AutoCloseable {
         private final KafkaProducer<String, byte[]> producer;
@@ -402,6 +555,33 @@ class ShardedCommandsTest {
         @Override
         public void close() {
             producer.close();
+        }
+    }
+
+    /** The first key (in key order) that lives in {@code shard}. */
+    private static String keyOf(Map<String, Integer> shardOfKey, int shard) {
+        return shardOfKey.entrySet().stream().filter(e -> e.getValue() == shard).findFirst().orElseThrow().getKey();
+    }
+
+    /** A reconcile report's differences as "KIND key versionId" lines. */
+    private static List<String> differences(Run report) {
+        List<String> lines = new ArrayList<>();
+        report.json().path("differences").forEach(d -> lines.add(d.path("kind").asText() + " "
+                + d.path("key").asText() + " " + d.path("versionId").asText()));
+        return lines;
+    }
+
+    /** A version id of {@code key} in the shard at {@code url}. */
+    private static String firstVersion(String url, String bucket, String key) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, PostgresServer.PASSWORD);
+             PreparedStatement s = c.prepareStatement("SELECT min(version_id) FROM filetrail.file_versions"
+                     + " WHERE bucket = ? AND key = ?")) {
+            s.setString(1, bucket);
+            s.setString(2, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return Objects.requireNonNull(rs.getString(1), key + " has no version in " + url);
+            }
         }
     }
 
