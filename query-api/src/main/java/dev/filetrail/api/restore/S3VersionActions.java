@@ -1,5 +1,7 @@
 package dev.filetrail.api.restore;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,12 +15,19 @@ import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /**
  * The API's writes to S3: copy an old version onto its key (one {@code CopyObject} up to the multipart threshold,
  * {@code UploadPartCopy} ranges above it, since S3 copies at most 5 GB in one request), and remove a delete marker
  * by its version id. Every copy carries {@value #RESTORED_FROM} in its object metadata, so the processors can tell
  * history where the new version came from, whoever reads it later (the notification, a backfill, a reprocess).
+ * Every copy keeps the source version's tags, as a restore should give back the version as it was: {@code CopyObject}
+ * copies them itself (S3's {@code COPY} tagging directive), while a multipart copy's parts carry none, so they are
+ * read from the source and named when the upload is created. In AWS both ways need the role to read the source's
+ * tags and to put tags ({@code s3:GetObjectVersionTagging}, {@code s3:PutObjectTagging}); without them S3 refuses
+ * the copy of a tagged version outright.
  */
 public final class S3VersionActions {
     private static final Logger log = LoggerFactory.getLogger(S3VersionActions.class);
@@ -132,6 +141,7 @@ public final class S3VersionActions {
         CopyObjectResponse copied = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key)
                 .sourceVersionId(sourceVersionId).destinationBucket(bucket).destinationKey(key)
                 .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)
+                .taggingDirective(TaggingDirective.COPY)
                 .contentType(head.contentType()).contentEncoding(head.contentEncoding())
                 .contentDisposition(head.contentDisposition()).contentLanguage(head.contentLanguage())
                 .cacheControl(head.cacheControl()));
@@ -141,8 +151,9 @@ public final class S3VersionActions {
     private String copyInParts(String bucket, String key, String sourceVersionId, Found source,
                                Map<String, String> metadata) {
         HeadObjectResponse head = source.head();
+        String tagging = tagging(bucket, key, sourceVersionId);
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)
-                .contentType(head.contentType()).contentEncoding(head.contentEncoding())
+                .tagging(tagging).contentType(head.contentType()).contentEncoding(head.contentEncoding())
                 .contentDisposition(head.contentDisposition()).contentLanguage(head.contentLanguage())
                 .cacheControl(head.cacheControl())).uploadId();
         try {
@@ -167,6 +178,28 @@ public final class S3VersionActions {
                     sourceVersionId, uploadId, e.toString());
             throw e;
         }
+    }
+
+    /**
+     * The tags of a version in the form {@code x-amz-tagging} takes (URL query encoding), or null when it has none,
+     * so that no header is sent.
+     */
+    private String tagging(String bucket, String key, String versionId) {
+        List<Tag> tags = s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId)).tagSet();
+        if (tags.isEmpty()) {
+            return null;
+        }
+        StringBuilder query = new StringBuilder();
+        for (Tag tag : tags) {
+            query.append(query.length() == 0 ? "" : "&").append(queryEncoded(tag.key())).append('=')
+                    .append(queryEncoded(tag.value()));
+        }
+        return query.toString();
+    }
+
+    private static String queryEncoded(String text) {
+        // URLEncoder writes a space as '+', which only form decoders read as a space; %20 is a space to every decoder.
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Removes the delete marker {@code markerVersionId} of {@code key} ({@code s3:DeleteObjectVersion}). */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
  * Restore and undelete against the real S3 stand-in (s3proxy): what S3 holds afterwards is read back with
@@ -82,6 +83,13 @@ class FileActionsTest {
                 .filter(v -> v.key().equals(key)).toList();
     }
 
+    static Map<String, String> tags(String key, String versionId) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        s3.getObjectTagging(b -> b.bucket(f.bucket).key(key).versionId(versionId)).tagSet()
+                .forEach(t -> tags.put(t.key(), t.value()));
+        return tags;
+    }
+
     static String bytes(String key, String versionId) {
         return s3.getObjectAsBytes(b -> b.bucket(f.bucket).key(key).versionId(versionId)).asUtf8String();
     }
@@ -90,6 +98,8 @@ class FileActionsTest {
     void restoreCopiesTheOldVersionOntoTheKeyAsANewVersionMarkedWithItsSource() {
         String key = "restore/report v1.txt";
         FileVersion first = projected(f.feed.putVersion(key, "first draft".getBytes(StandardCharsets.UTF_8), "text/plain"));
+        s3.putObjectTagging(b -> b.bucket(f.bucket).key(key).versionId(first.versionId())
+                .tagging(t -> t.tagSet(Tag.builder().key("review").value("draft one").build())));
         f.feed.putVersion(key, "second draft".getBytes(StandardCharsets.UTF_8), "text/markdown");
         int before = versions(key).size();
 
@@ -109,6 +119,8 @@ class FileActionsTest {
         var head = s3.headObject(b -> b.bucket(f.bucket).key(key).versionId(restored));
         assertThat(head.metadata()).containsEntry(S3VersionActions.RESTORED_FROM, first.versionId());
         assertThat(head.contentType()).isEqualTo("text/plain");
+        assertThat(tags(key, restored)).as("the restored version keeps its tags")
+                .containsExactlyEntriesOf(Map.of("review", "draft one"));
 
         AccessEvent audit = accessEvent(e -> e.type() == AccessEvent.Type.FILE_RESTORED && f.bucket.equals(e.bucket())
                 && key.equals(e.key()));
@@ -200,6 +212,9 @@ class FileActionsTest {
         byte[] big = new byte[(int) (11 * MIB + 123)];
         new Random(17).nextBytes(big);
         FileVersion put = projected(f.feed.putVersion(key, big, "application/octet-stream"));
+        s3.putObjectTagging(b -> b.bucket(f.bucket).key(key).versionId(put.versionId())
+                .tagging(t -> t.tagSet(Tag.builder().key("team").value("blue & green").build(),
+                        Tag.builder().key("size").value("11 MiB").build())));
         f.feed.putVersion(key, "small".getBytes(StandardCharsets.UTF_8), "text/plain");
         int before = versions(key).size();
 
@@ -212,6 +227,8 @@ class FileActionsTest {
         var head = s3.headObject(b -> b.bucket(f.bucket).key(key).versionId(restored));
         assertThat(head.eTag()).as("a multipart object's ETag counts its parts").endsWith("-3\"");
         assertThat(head.metadata()).containsEntry(S3VersionActions.RESTORED_FROM, put.versionId());
+        assertThat(tags(key, restored)).as("parts carry no tags: the upload names the source's")
+                .isEqualTo(Map.of("team", "blue & green", "size", "11 MiB"));
         assertThat(versions(key)).hasSize(before + 1);
     }
 

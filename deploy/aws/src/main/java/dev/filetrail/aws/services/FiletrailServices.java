@@ -229,10 +229,13 @@ public final class FiletrailServices extends Construct {
         // Restore (CopyObject / UploadPartCopy of a named version onto its key), undelete (DeleteObject of the
         // current delete marker by its version id) and rewind (issue 18: a delete marker by DeleteObject without a
         // version, which in the versioned source bucket never removes bytes, and a HEAD of a key's current version
-        // to find an action done before its record): no listing, no permanent delete without a named version.
+        // to find an action done before its record): no listing, no permanent delete without a named version. A
+        // restored version keeps its tags: a CopyObject copies them (S3 then asks for the tag read on the source and
+        // s3:PutObjectTagging on the copy, and refuses a tagged source without them), a multipart copy reads them
+        // (GetObjectTagging of the version) and names them at CreateMultipartUpload. Tags are never deleted.
         apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetObjectVersion", "s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion",
-                        "s3:DeleteObject"))
+                        "s3:DeleteObject", "s3:GetObjectVersionTagging", "s3:GetObjectTagging", "s3:PutObjectTagging"))
                 .resources(List.of(wiring.source().arnForObjects("*"))).build());
         wiring.key().ifPresent(k -> apiTask.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 // S3 decrypts the source version and encrypts the copy with the bucket's key.

@@ -106,9 +106,11 @@ class LeastPrivilegeTest {
                 && s.resource().contains("ApiTaskRole") && s.actions().stream().anyMatch(a -> a.startsWith("s3:")))
                 .toList();
         assertThat(api).as("the API task role's S3 statements").hasSize(1);
-        // GetObject and DeleteObject for rewinds: a HEAD of the current version, a delete marker (versioned bucket).
+        // GetObject and DeleteObject for rewinds: a HEAD of the current version, a delete marker (versioned bucket);
+        // the tag read and write for a restore, which keeps the version's tags.
         assertThat(api.get(0).actions()).containsExactlyInAnyOrder("s3:GetObjectVersion", "s3:GetObject",
-                "s3:PutObject", "s3:DeleteObjectVersion", "s3:DeleteObject");
+                "s3:PutObject", "s3:DeleteObjectVersion", "s3:DeleteObject", "s3:GetObjectVersionTagging",
+                "s3:GetObjectTagging", "s3:PutObjectTagging");
         // Objects of the source bucket (its ARN from the stack, or the existing bucket's name): never the derivatives.
         assertThat(api.get(0).resources()).singleElement().asString().contains("/*").doesNotContainIgnoringCase(
                 "derivatives");
@@ -189,7 +191,7 @@ class LeastPrivilegeTest {
                 // Restore, undelete, rewind only (theApiMayOnlyReadVersionsWriteAndDeleteVersionsOfSourceObjects).
                 .filteredOn(a -> a.startsWith("s3:"))
                 .containsOnly("s3:GetObjectVersion", "s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion",
-                        "s3:DeleteObject");
+                        "s3:DeleteObject", "s3:GetObjectVersionTagging", "s3:GetObjectTagging", "s3:PutObjectTagging");
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:ReadData"))
                 .anyMatch(r -> r.contains("/filetrail.file-versions.v1"));
         assertThat(grants("ServicesApiTaskRole", "kafka-cluster:WriteData"))
@@ -244,13 +246,23 @@ class LeastPrivilegeTest {
     }
 
     @Test
-    void onlyTheMetadataLambdaReadsTagsAndOnlyOnTheSourceBucket() {
+    void onlyTheMetadataLambdaAndTheApiReadTagsAndOnlyTheApiWritesThemOnlyOnTheSourceBucket() {
         for (String action : List.of("s3:GetObjectVersionTagging", "s3:GetObjectTagging")) {
-            assertThat(grants("ProcessingMetadataRole", action)).as(action).singleElement()
-                    .satisfies(r -> assertThat(r).contains("BucketsSource").doesNotContain("Derivatives"));
-            assertThat(actions("ProcessingThumbnailerRole")).as(action).doesNotContain(action);
+            for (String role : List.of("ProcessingMetadataRole", "ServicesApiTaskRole")) {
+                assertThat(grants(role, action)).as(role + " " + action).singleElement()
+                        .satisfies(r -> assertThat(r).contains("BucketsSource").doesNotContain("Derivatives"));
+            }
+            for (String role : List.of("ProcessingThumbnailerRole", "ServicesBridgeTaskRole", "ServicesStreamsTaskRole",
+                    "ServicesOpsTaskRole")) {
+                assertThat(actions(role)).as(role).doesNotContain(action);
+            }
         }
+        // The API writes tags only as part of a restore's copy, of the source bucket's objects.
+        assertThat(grants("ServicesApiTaskRole", "s3:PutObjectTagging")).singleElement()
+                .satisfies(r -> assertThat(r).contains("BucketsSource").doesNotContain("Derivatives"));
         assertThat(actions("ProcessingMetadataRole")).doesNotContain("s3:PutObjectTagging",
                 "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging");
+        assertThat(actions("ServicesApiTaskRole")).doesNotContain("s3:PutObjectVersionTagging",
+                "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging");
     }
 }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * it to that module's {@code target/aws-calls}; {@code source} names the file, for failure messages.
  */
 record RecordedCall(String component, String service, String operation, String region, String arn,
-                    boolean versioned, int status, Path source) {
+                    boolean versioned, String tags, int status, Path source) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every recording under {@code root}'s modules (their {@code target/aws-calls/*.jsonl}). */
@@ -30,7 +30,8 @@ record RecordedCall(String component, String service, String operation, String r
                     JsonNode n = JSON.readTree(line);
                     calls.add(new RecordedCall(n.path("component").asText(), n.path("service").asText(),
                             n.path("operation").asText(), n.path("region").asText(), n.path("arn").asText(),
-                            n.path("versioned").asBoolean(), n.path("status").asInt(), root.relativize(file)));
+                            n.path("versioned").asBoolean(), n.path("tags").asText("none"), n.path("status").asInt(),
+                            root.relativize(file)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the recorded AWS calls in " + file, e);
@@ -55,6 +56,6 @@ record RecordedCall(String component, String service, String operation, String r
     @Override
     public String toString() {
         return component + " " + service + ":" + operation + " " + arn + (versioned ? " (versionId)" : "")
-                + " -> " + status + " [" + source + "]";
+                + (tags.equals("none") ? "" : " (tags " + tags + ")") + " -> " + status + " [" + source + "]";
     }
 }

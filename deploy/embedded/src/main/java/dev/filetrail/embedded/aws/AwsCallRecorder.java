@@ -34,13 +34,19 @@ import software.amazon.awssdk.regions.Region;
  * tagged with an app id {@code filetrail-<component>} — the tests' own set-up clients carry none.
  *
  * <p>One JSON line per distinct call: component, IAM service prefix, operation, region, the ARN of the resource
- * it touched (for a copy, its destination), whether it named an object version (for a copy, of its source), and the
- * HTTP status S3/SQS/SNS answered.
+ * it touched (for a copy, its destination), whether it named an object version (for a copy, of its source), what it
+ * does with object tags, and the HTTP status S3/SQS/SNS answered.
  */
 public final class AwsCallRecorder implements ExecutionInterceptor {
     public static final String DIRECTORY_PROPERTY = "filetrail.aws.calls";
     /** The app id prefix components tag their clients with (the SDK adds it to the User-Agent as app/…). */
     public static final String APP_ID_PREFIX = "filetrail-";
+    /** A call's {@code tags}: it neither names nor copies object tags. */
+    public static final String TAGS_NONE = "none";
+    /** A call's {@code tags}: it names tags for what it writes. */
+    public static final String TAGS_SET = "set";
+    /** A call's {@code tags}: a copy that carries its source's tags over. */
+    public static final String TAGS_COPIED = "copied";
     private static final Pattern APP_ID = Pattern.compile("(?:^|\\s)app/" + Pattern.quote(APP_ID_PREFIX) + "([A-Za-z0-9._-]+)");
 
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
@@ -73,21 +79,44 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
         String regionId = region == null ? "" : region.id();
         Call call = new Call(component.get(), service, operation, regionId, arn(service, regionId, request),
-                field(request, "VersionId") != null || copiesAVersion(http.get()), status);
+                field(request, "VersionId") != null || copiesAVersion(http.get()), tags(service, operation, http.get()),
+                status);
         String line = call.json();
         if (SEEN.add(directory + "\n" + line)) {
             append(Path.of(directory), line);
         }
     }
 
-    /** One recorded call, as deploy/aws reads it back. */
+    /**
+     * One recorded call, as deploy/aws reads it back.
+     *
+     * @param tags what the call does with object tags, which IAM authorises apart from the write itself:
+     *             {@value #TAGS_NONE}, {@value #TAGS_SET} (it names tags: {@code x-amz-tagging} on a PutObject,
+     *             CreateMultipartUpload or a REPLACE copy) or {@value #TAGS_COPIED} (a CopyObject with S3's default
+     *             tagging directive, COPY, which carries the source's tags to the copy)
+     */
     record Call(String component, String service, String operation, String region, String arn, boolean versioned,
-                int status) {
+                String tags, int status) {
         String json() {
             return "{\"component\":" + quote(component) + ",\"service\":" + quote(service)
                     + ",\"operation\":" + quote(operation) + ",\"region\":" + quote(region)
-                    + ",\"arn\":" + quote(arn) + ",\"versioned\":" + versioned + ",\"status\":" + status + "}";
+                    + ",\"arn\":" + quote(arn) + ",\"versioned\":" + versioned + ",\"tags\":" + quote(tags)
+                    + ",\"status\":" + status + "}";
         }
+    }
+
+    /** What an S3 call does with tags, from the headers S3 reads them from. */
+    static String tags(String service, String operation, SdkHttpRequest http) {
+        if (!service.equals("s3")) {
+            return TAGS_NONE;
+        }
+        boolean named = http.firstMatchingHeader("x-amz-tagging").filter(v -> !v.isEmpty()).isPresent();
+        if (operation.equals("CopyObject")) {
+            boolean replace = http.firstMatchingHeader("x-amz-tagging-directive")
+                    .map("REPLACE"::equalsIgnoreCase).orElse(false);
+            return !replace ? TAGS_COPIED : named ? TAGS_SET : TAGS_NONE;
+        }
+        return named ? TAGS_SET : TAGS_NONE;
     }
 
     /** A copy names its source's version in the {@code x-amz-copy-source} header ({@code …?versionId=…}). */

@@ -23,12 +23,16 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -37,7 +41,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 /**
  * S3 object tagging for the embedded S3 server, which s3proxy 4.1.0 answers "not implemented": GetObjectTagging,
  * PutObjectTagging and DeleteObjectTagging (with or without versionId), tags set at upload ({@code x-amz-tagging} on
- * PutObject) and copied by CopyObject (S3's default {@code COPY} directive, or {@code REPLACE}). Tags are kept per
+ * PutObject, and on CreateMultipartUpload for the version its completion makes) and copied by CopyObject (S3's
+ * default {@code COPY} directive, or {@code REPLACE}); UploadPartCopy copies no tags, as on S3. Tags are kept per
  * version in memory, like the store itself. A servlet filter in front of s3proxy's handler answers the tagging
  * subresource in S3's XML; the store wrapper records upload tags inside the PUT, before the store reports the new
  * version, so a processor woken by that report always finds them (as on S3, where tags are part of the PUT).
@@ -60,6 +65,8 @@ public final class ObjectTagging {
     }
 
     private final Map<VersionKey, SortedMap<String, String>> tags = new ConcurrentHashMap<>();
+    /** Tags named when a multipart upload was created, by upload id, until it completes or is aborted. */
+    private final Map<String, SortedMap<String, String>> multipartTags = new ConcurrentHashMap<>();
     private volatile Consumer<TagChange> listener = change -> { };
     private volatile BlobStore store;
 
@@ -88,6 +95,34 @@ public final class ObjectTagging {
                     tags.put(new VersionKey(request.bucket(), request.key(), orNull(put.versionId())), pending.tags());
                 }
                 return put;
+            }
+
+            @Override
+            public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+                MultipartUpload upload = super.initiateMultipartUpload(request);
+                Pending pending = PENDING.get();
+                if (pending != null && pending.tags() != null) {
+                    multipartTags.put(upload.id(), pending.tags());
+                }
+                return upload;
+            }
+
+            @Override
+            public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload,
+                                                                           CompleteMultipartUploadRequest request) {
+                CompleteMultipartUploadResponse completed = super.completeMultipartUpload(upload, request);
+                SortedMap<String, String> named = multipartTags.remove(upload.id());
+                if (named != null) {
+                    tags.put(new VersionKey(upload.containerName(), upload.blobName(), orNull(completed.versionId())),
+                            named);
+                }
+                return completed;
+            }
+
+            @Override
+            public void abortMultipartUpload(MultipartUpload upload) {
+                super.abortMultipartUpload(upload);
+                multipartTags.remove(upload.id());
             }
 
             @Override
@@ -137,7 +172,9 @@ public final class ObjectTagging {
                 }
                 String uploadTags = request.getHeader("x-amz-tagging");
                 boolean replace = "REPLACE".equalsIgnoreCase(request.getHeader("x-amz-tagging-directive"));
-                if ("PUT".equals(request.getMethod()) && (uploadTags != null || replace)) {
+                boolean writes = "PUT".equals(request.getMethod())
+                        || "POST".equals(request.getMethod()) && query.containsKey("uploads");
+                if (writes && (uploadTags != null || replace)) {
                     SortedMap<String, String> parsed;
                     try {
                         parsed = formTags(uploadTags == null ? "" : uploadTags);

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.TaggingDirective;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The recorder sees real SDK calls through the global interceptor file, tagged by the client's app id. */
@@ -62,6 +63,13 @@ class AwsCallRecorderTest {
              S3Client untagged = s3.client()) {
             String versionId = tagged.putObject(b -> b.bucket("recorded-bucket").key("dir/a b.txt"),
                     RequestBody.fromString("x")).versionId();
+            tagged.putObject(b -> b.bucket("recorded-bucket").key("tagged.txt").tagging("team=blue"),
+                    RequestBody.fromString("t"));
+            tagged.copyObject(b -> b.sourceBucket("recorded-bucket").sourceKey("dir/a b.txt").sourceVersionId(versionId)
+                    .destinationBucket("recorded-bucket").destinationKey("copy.txt"));
+            tagged.copyObject(b -> b.sourceBucket("recorded-bucket").sourceKey("dir/a b.txt")
+                    .destinationBucket("recorded-bucket").destinationKey("replaced.txt")
+                    .taggingDirective(TaggingDirective.REPLACE));
             tagged.getObject(b -> b.bucket("recorded-bucket").key("dir/a b.txt").versionId(versionId)).close();
             assertThatThrownBy(() -> tagged.headObject(b -> b.bucket("recorded-bucket").key("missing")))
                     .isInstanceOf(NoSuchKeyException.class);
@@ -82,6 +90,11 @@ class AwsCallRecorderTest {
         }
         assertThat(lines).contains(
                 line("s3", "PutObject", "arn:aws:s3:::recorded-bucket/dir/a b.txt", false, 200),
+                line("s3", "PutObject", "arn:aws:s3:::recorded-bucket/tagged.txt", false, AwsCallRecorder.TAGS_SET, 200),
+                // A copy is recorded at its destination; S3's default tagging directive copies the source's tags.
+                line("s3", "CopyObject", "arn:aws:s3:::recorded-bucket/copy.txt", true, AwsCallRecorder.TAGS_COPIED,
+                        200),
+                line("s3", "CopyObject", "arn:aws:s3:::recorded-bucket/replaced.txt", false, 200),
                 line("s3", "GetObject", "arn:aws:s3:::recorded-bucket/dir/a b.txt", true, 200),
                 line("s3", "HeadObject", "arn:aws:s3:::recorded-bucket/missing", false, 404),
                 line("s3", "ListObjectVersions", "arn:aws:s3:::recorded-bucket", false, 200),
@@ -91,6 +104,11 @@ class AwsCallRecorderTest {
     }
 
     private static String line(String service, String operation, String arn, boolean versioned, int status) {
-        return new AwsCallRecorder.Call("probe", service, operation, "us-east-1", arn, versioned, status).json();
+        return line(service, operation, arn, versioned, AwsCallRecorder.TAGS_NONE, status);
+    }
+
+    private static String line(String service, String operation, String arn, boolean versioned, String tags,
+                               int status) {
+        return new AwsCallRecorder.Call("probe", service, operation, "us-east-1", arn, versioned, tags, status).json();
     }
 }

@@ -78,6 +78,52 @@ class ObjectTaggingTest {
     }
 
     @Test
+    void aMultipartUploadTakesTheTagsNamedAtItsCreationAndAPartCopyTakesNone(EmbeddedS3 s3) {
+        String bucket = "tagging-mpu-" + UUID.randomUUID();
+        s3.createVersionedBucket(bucket);
+        byte[] part = new byte[5 * 1024 * 1024];
+        try (S3Client client = s3.client()) {
+            String tagged = complete(client, bucket, "big.bin", "team=blue&size=large", part);
+            assertThat(tags(client.getObjectTagging(b -> b.bucket(bucket).key("big.bin").versionId(tagged))))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("team", "blue", "size", "large"));
+
+            String plain = complete(client, bucket, "big.bin", null, part);
+            assertThat(client.getObjectTagging(b -> b.bucket(bucket).key("big.bin").versionId(plain)).tagSet())
+                    .as("an upload created without tags").isEmpty();
+
+            // An upload aborted after naming tags leaves none behind for the next one.
+            String aborted = client.createMultipartUpload(b -> b.bucket(bucket).key("big.bin").tagging("gone=yes"))
+                    .uploadId();
+            client.abortMultipartUpload(b -> b.bucket(bucket).key("big.bin").uploadId(aborted));
+
+            // Parts copied from the tagged version carry no tags: S3 copies tags only with CopyObject.
+            String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key("copy.bin")).uploadId();
+            String eTag = client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("big.bin")
+                    .sourceVersionId(tagged).destinationBucket(bucket).destinationKey("copy.bin").uploadId(uploadId)
+                    .partNumber(1)).copyPartResult().eTag();
+            String copied = client.completeMultipartUpload(b -> b.bucket(bucket).key("copy.bin").uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(eTag)))).versionId();
+            assertThat(client.getObjectTagging(b -> b.bucket(bucket).key("copy.bin").versionId(copied)).tagSet())
+                    .isEmpty();
+
+            assertThatThrownBy(() -> client.createMultipartUpload(b -> b.bucket(bucket).key("bad.bin")
+                    .tagging("k=" + "v".repeat(257))))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidTag");
+                    });
+        }
+    }
+
+    private static String complete(S3Client client, String bucket, String key, String tagging, byte[] part) {
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key).tagging(tagging)).uploadId();
+        String eTag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(part)).eTag();
+        return client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(eTag)))).versionId();
+    }
+
+    @Test
     void unknownVersionsAndKeysAre404AndBadTagsAre400(EmbeddedS3 s3) {
         String bucket = "tagging-" + UUID.randomUUID();
         s3.createVersionedBucket(bucket);
