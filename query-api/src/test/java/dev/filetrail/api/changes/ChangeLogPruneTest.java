@@ -2,6 +2,7 @@ package dev.filetrail.api.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.postgres.PostgresServer;
@@ -24,7 +25,7 @@ class ChangeLogPruneTest {
 
     @Test
     void onlyOldChangesWithALaterChangeOfTheSameFileAreDeleted(PostgresServer postgres) throws Exception {
-        try (ReadModelDatabase db = database(postgres, "change_prune")) {
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "change_prune")) {
             // a.txt: three old changes; the newest of them must stay, it is the file's state in a full sync.
             insert(db, 0, 1, "a.txt", OLD);
             insert(db, 0, 2, "a.txt", OLD);
@@ -49,7 +50,7 @@ class ChangeLogPruneTest {
 
     @Test
     void aPruneDeletesAtMostItsBatchAndTheNextTakesTheRest(PostgresServer postgres) throws Exception {
-        try (ReadModelDatabase db = database(postgres, "change_prune_batch")) {
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "change_prune_batch")) {
             for (int offset = 0; offset < 7; offset++) {
                 insert(db, 0, offset, "many.txt", OLD);
             }
@@ -86,12 +87,5 @@ class ChangeLogPruneTest {
             }
         }
         return rows;
-    }
-
-    private static ReadModelDatabase database(PostgresServer postgres, String name) {
-        ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase(name), PostgresServer.USER,
-                PostgresServer.PASSWORD, "filetrail", "filetrail_keys", 2, "test");
-        db.migrate();
-        return db;
     }
 }

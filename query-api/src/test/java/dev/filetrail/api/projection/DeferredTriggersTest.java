@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.postgres.PostgresServer;
@@ -20,7 +21,7 @@ class DeferredTriggersTest {
 
     @Test
     void theLoadSkipsTheTriggersAndTheirWorkIsDoneAfterIt(PostgresServer postgres) throws Exception {
-        try (ReadModelDatabase db = database(postgres, "deferred_triggers")) {
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "deferred_triggers")) {
             List<String> all = List.of("as_of_mark_added", "as_of_mark_updated", "file_keys_add");
             assertThat(enabled(db)).as("every trigger of file_versions is known to the rebuild").isEqualTo(all);
 
@@ -39,7 +40,7 @@ class DeferredTriggersTest {
 
     @Test
     void aSnapshotTakenDuringTheLoadFailsTheRestoreAndKeepsTheTriggersOff(PostgresServer postgres) throws Exception {
-        try (ReadModelDatabase db = database(postgres, "deferred_snapshot")) {
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "deferred_snapshot")) {
             DeferredTriggers deferred = DeferredTriggers.defer(db.dataSource(), "filetrail");
             insertVersions(db, "b", "a.txt");
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -50,13 +51,6 @@ class DeferredTriggersTest {
             assertThat(enabled(db)).as("rolled back as one").isEmpty();
             assertThat(keys(db)).isEmpty();
         }
-    }
-
-    private static ReadModelDatabase database(PostgresServer postgres, String name) {
-        ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase(name), PostgresServer.USER,
-                PostgresServer.PASSWORD, "filetrail", "filetrail_keys", 2, "test");
-        db.migrate();
-        return db;
     }
 
     private static void insertVersions(ReadModelDatabase db, String bucket, String... keys) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.ReadModelFeed;
 import dev.filetrail.embedded.junit.RealParts;
@@ -34,7 +35,7 @@ class ProjectionRejectsTest {
             PostgresServer postgres, EmbeddedS3 s3) throws Exception {
         String bucket = "rejects-" + Long.toHexString(System.nanoTime());
         s3.createVersionedBucket(bucket);
-        try (ReadModelDatabase db = ProjectorPoisonTest.database(postgres, "rejects");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "rejects");
              ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket);
              Projector projector = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), KafkaRole.PROJECTOR_GROUP_PREFIX + "-rejects-" + bucket,
                      "filetrail", new SimpleMeterRegistry(), ProjectionListener.NONE)) {

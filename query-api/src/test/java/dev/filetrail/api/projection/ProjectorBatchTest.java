@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.embedded.contracts.ContractCheck;
 import dev.filetrail.embedded.junit.RealParts;
@@ -49,7 +50,7 @@ class ProjectorBatchTest {
     void aBadRecordInTheMiddleOfABatchIsParkedAndEveryOtherRecordApplied(KafkaCluster kafka, PostgresServer postgres)
             throws Exception {
         String bucket = "batch-" + Long.toHexString(System.nanoTime());
-        try (ReadModelDatabase db = database(postgres, "batch");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "batch");
              KafkaProducer<String, byte[]> producer = producer(kafka)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < RECORDS; i++) {
@@ -97,7 +98,7 @@ class ProjectorBatchTest {
     void aProjectorThatDiesBetweenBatchesIsResumedWithoutRepeatsOrGaps(KafkaCluster kafka, PostgresServer postgres)
             throws Exception {
         String bucket = "resume-" + Long.toHexString(System.nanoTime());
-        try (ReadModelDatabase db = database(postgres, "resume");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "resume");
              KafkaProducer<String, byte[]> producer = producer(kafka)) {
             int keys = 3_000;
             for (int i = 0; i < keys; i++) {
@@ -169,13 +170,6 @@ class ProjectorBatchTest {
             }
         });
         return ends;
-    }
-
-    private static ReadModelDatabase database(PostgresServer postgres, String name) {
-        ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase(name), PostgresServer.USER,
-                PostgresServer.PASSWORD, "filetrail", "filetrail_keys", 4, "test");
-        db.migrate();
-        return db;
     }
 
     /** The streams role's producer, as metadata-streams writes; batched, so thousands of records take a second. */

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ApiFixture;
 import dev.filetrail.api.ProjectorService;
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.api.ReadModelFeed;
 import dev.filetrail.api.StoredKey;
@@ -65,7 +66,7 @@ class ProjectorPoisonTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(Projector.class)).addAppender(logs);
-        try (ReadModelDatabase db = database(postgres, "poison");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "poison");
              ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket)) {
             List<Poison> poisons = new java.util.ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -198,7 +199,7 @@ class ProjectorPoisonTest {
                                                                    EmbeddedS3 s3) throws Exception {
         String bucket = "offsets-" + Long.toHexString(System.nanoTime());
         String group = KafkaRole.PROJECTOR_GROUP_PREFIX + "-offsets-" + bucket;
-        try (ReadModelDatabase db = database(postgres, "offsets");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "offsets");
              ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket);
              Admin admin = kafka.admin();
              Projector projector = new Projector(db.dataSource(), kafka.settings(KafkaRole.API), group, "filetrail",
@@ -264,13 +265,6 @@ class ProjectorPoisonTest {
             out.append((char) ('!' + random.nextInt(94)));
         }
         return out.toString();
-    }
-
-    static ReadModelDatabase database(PostgresServer postgres, String name) {
-        ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase(name), PostgresServer.USER,
-                PostgresServer.PASSWORD, "filetrail", "filetrail_keys", 4, "test");
-        db.migrate();
-        return db;
     }
 
     static long count(ReadModelDatabase db, String sql, String param) {

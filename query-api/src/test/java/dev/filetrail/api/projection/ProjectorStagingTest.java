@@ -3,6 +3,7 @@ package dev.filetrail.api.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.api.ApiFixture;
+import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
 import dev.filetrail.embedded.contracts.ContractCheck;
 import dev.filetrail.embedded.junit.RealParts;
@@ -57,7 +58,7 @@ class ProjectorStagingTest {
         String bucket = "stage-" + Long.toHexString(System.nanoTime());
         // Three records per key on three topics, more than one poll returns (5,000).
         int keys = 2_500;
-        try (ReadModelDatabase db = database(postgres, "staging_batch");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "staging_batch");
              KafkaProducer<String, byte[]> producer = producer(kafka)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < keys / 2; i++) {
@@ -118,7 +119,7 @@ class ProjectorStagingTest {
             PostgresServer postgres) throws Exception {
         String bucket = "killed-" + Long.toHexString(System.nanoTime());
         int keys = 500;
-        try (ReadModelDatabase db = database(postgres, "staging_killed");
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "staging_killed");
              KafkaProducer<String, byte[]> producer = producer(kafka);
              Connection blocker = db.dataSource().getConnection();
              Connection observer = db.dataSource().getConnection()) {
@@ -183,7 +184,7 @@ class ProjectorStagingTest {
             throws Exception {
         String bucket = "dups-" + Long.toHexString(System.nanoTime());
         String fv = Topics.FILE_VERSIONS.name();
-        try (ReadModelDatabase db = database(postgres, "staging_dups")) {
+        try (ReadModelDatabase db = MigratedDatabase.create(postgres, "staging_dups")) {
             List<TopicPartition> committed = new ArrayList<>();
             ProjectionWriter writer = new ProjectionWriter(db.dataSource(), "filetrail", new SimpleMeterRegistry(),
                     ProjectionListener.NONE, offsets -> committed.addAll(offsets.keySet()));
@@ -371,13 +372,6 @@ class ProjectorStagingTest {
 
     private static long count(ReadModelDatabase db, String sql, String param) {
         return ProjectorTest.count(db, sql, param);
-    }
-
-    private static ReadModelDatabase database(PostgresServer postgres, String name) {
-        ReadModelDatabase db = new ReadModelDatabase(postgres.createDatabase(name), PostgresServer.USER,
-                PostgresServer.PASSWORD, "filetrail", "filetrail_keys", 4, "test");
-        db.migrate();
-        return db;
     }
 
     /** The streams role's producer, as metadata-streams writes; batched, so thousands of records take a second. */
