@@ -22,9 +22,11 @@ public record Difference(Kind kind, String bucket, String key, String versionId,
         /** Both know the version, with different storage classes. */
         WRONG_STORAGE_CLASS,
         /**
-         * Reconciling one shard: the shard's database holds this version of a key that is another shard's (a shard
-         * restored from the wrong snapshot, or once the whole read model and not rebuilt). Not compared with S3,
-         * whose entries of that key are skipped, and no event fixes it: an event would reach the key's own shard.
+         * A shard's database holds this version of a key that is another shard's (a shard restored from the wrong
+         * snapshot, or once the whole read model and not rebuilt): found when that shard is reconciled alone (its
+         * rows of other shards' keys are not compared with S3, whose entries of those keys are skipped), or, over
+         * every shard, as the same version held by two shards. No event fixes it: an event reaches the key's own
+         * shard.
          */
         WRONG_SHARD
     }
@@ -39,8 +41,9 @@ public record Difference(Kind kind, String bucket, String key, String versionId,
                     + id(filetrail) + (repairable ? "" : " (not repairable by events: see OPS.md)");
             case WRONG_STORAGE_CLASS -> "class     " + where + ": S3 " + s3.effectiveStorageClass() + ", Filetrail "
                     + filetrail.effectiveStorageClass();
-            case WRONG_SHARD -> "shard     " + where + ": in this shard's database, but its key is another shard's"
-                    + " (not repairable by events: rebuild --projection --shard)";
+            case WRONG_SHARD -> "shard     " + where + ": in the database of a shard that is not its key's (in one"
+                    + " reconciled alone, or in two shards at once; not repairable by events: rebuild --projection"
+                    + " --shard of the shard holding it wrongly, which reconcile --shard names)";
         };
     }
 

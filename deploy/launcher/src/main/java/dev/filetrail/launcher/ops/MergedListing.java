@@ -8,8 +8,10 @@ import java.util.PriorityQueue;
 /**
  * Filetrail's side over a sharded read model: every shard's listing, each in key order, merged by key. A key lives in
  * exactly one shard (its partition's), so the merge interleaves and never combines; should two shards ever hold the
- * same key (a shard count changed without a rebuild), their entries are compared as one key's, which reports the
- * stray rows instead of hiding them. Memory holds one key's entries per shard.
+ * same key (a shard count changed without a rebuild, a shard restored from the wrong snapshot), their entries are
+ * handed on together, each shard's copy of a version included, so the comparison reports the stray rows instead of
+ * hiding them (a version only the stray shard has as an extra version, a version both hold as a wrong-shard row).
+ * Memory holds one key's entries per shard.
  */
 final class MergedListing extends KeyListing implements AutoCloseable {
     /** One shard's next key. */

@@ -375,6 +375,13 @@ class ShardedCommandsTest {
             assertThat(wrongShard.json().path("repairEvents").asLong()).isZero();
             assertThat(wrongShard.json().path("unrepaired").asLong()).isEqualTo(1);
             assertThat(wrongShard.json().path("keys").asLong()).as("not compared").isEqualTo(perShard[1]);
+            // Over every shard the copy is the same version held by shards 0 and 1: reported, not passed as one.
+            Run merged = run(ops, "reconcile", "--bucket", bucket, "--repair", "--dry-run", "--json");
+            assertThat(merged.exit()).isEqualTo(FiletrailCommand.FOUND_DIFFERENCES);
+            assertThat(differences(merged)).containsExactlyInAnyOrder(
+                    "MISSING_VERSION " + onShard2 + " " + put2.versionId(),
+                    "WRONG_CURRENT_VERSION " + onShard2 + " " + put2.versionId(),
+                    "WRONG_SHARD " + onShard0 + " " + stray);
 
             Run outOfRange = run(ops, "reconcile", "--bucket", bucket, "--shard", String.valueOf(SHARDS));
             assertThat(outOfRange.exit()).isEqualTo(2);
