@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * connection only inside its own try-with-resources.
  */
 public final class ShardFanOut implements AutoCloseable {
-    /** READ_MODEL_FANOUT_THREADS when unset. */
+    /**
+     * READ_MODEL_FANOUT_THREADS when unset: one request over 64 shards in one wave, or eight at once over eight. The
+     * threads mostly wait on sockets, so they cost stacks, not CPU; past them the request threads read themselves.
+     */
     public static final int DEFAULT_THREADS = 64;
     /** The {@code name} tag of the pool's {@code executor_*} meters, and its threads' name prefix. */
     public static final String NAME = "read-model-fanout";
