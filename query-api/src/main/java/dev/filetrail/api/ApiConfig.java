@@ -36,7 +36,8 @@ import java.util.function.Function;
  * @param rewindRequestsPerSecond  REWIND_REQUESTS_PER_SECOND: the S3 requests a rewind job makes per second at most
  * @param rewindConfirmAbove       REWIND_CONFIRM_ABOVE: a rewind of more keys than this needs {@code "confirm": true}
  * @param readModelShards          READ_MODEL_SHARDS, READ_MODEL_REPLICAS, DATABASE_USER_i, DATABASE_PASSWORD_i: the
- *                                 read model's shards; none listed = one shard at {@code databaseUrl}
+ *                                 read model's shards; none listed = one shard at {@code databaseUrl};
+ *                                 READ_MODEL_FANOUT_THREADS: the threads that ask them at once
  * @param asOfSnapshots            AS_OF_SNAPSHOT_INTERVAL, AS_OF_SNAPSHOT_RETAIN: the head snapshots behind as-of
  *                                 listings
  */

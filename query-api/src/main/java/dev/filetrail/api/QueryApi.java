@@ -31,6 +31,7 @@ import dev.filetrail.api.shares.ShareLinkWaits;
 import dev.filetrail.api.shares.SharePage;
 import dev.filetrail.api.shares.ShareRoutes;
 import dev.filetrail.api.shards.ReadModelShards;
+import dev.filetrail.api.shards.ShardFanOut;
 import dev.filetrail.api.shards.ShardSettings;
 import dev.filetrail.api.shards.ShardedFiles;
 import dev.filetrail.api.urls.CloudFrontKeyPair;
@@ -106,10 +107,13 @@ public final class QueryApi implements Service {
             apiKeys = new ApiKeys(control, keyCache);
             ShareCommands commands = resources.push(new ShareCommands(config.kafka()));
             AccessEvents access = resources.push(new AccessEvents(config.kafka()));
-            ShareLinkStore links = new ShareLinkStore(shards);
+            // Closed after the server (pushed before it): requests use it until the server has stopped.
+            ShardFanOut fanOut = resources.push(ShardFanOut.forShards(shards.count(),
+                    config.readModelShards().fanOutThreads(), registry));
+            ShareLinkStore links = new ShareLinkStore(shards, fanOut);
             ShareLinkWaits waits = new ShareLinkWaits(links);
             core.startProjector(waits);
-            ShardedFiles files = new ShardedFiles(shards);
+            ShardedFiles files = new ShardedFiles(shards, fanOut);
             Authorizer authorizer = new Authorizer(apiKeys);
             List<ProjectionNotices.Endpoint> listenOn = new ArrayList<>();
             List<DataSource> primaries = new ArrayList<>();
@@ -126,7 +130,7 @@ public final class QueryApi implements Service {
             // Before start(): the first "everything changed", sent once LISTEN is in place, is what lets it serve.
             notices.subscribe(answers);
             notices.start();
-            changeFeed = resources.push(new ChangeFeed(primaries, notices, FeedTopic.describe(core.admin()),
+            changeFeed = resources.push(new ChangeFeed(primaries, fanOut, notices, FeedTopic.describe(core.admin()),
                     config.changeFeed(), registry));
             FileRoutes fileRoutes = new FileRoutes(files, signer, access, config, answers);
             S3Client s3 = resources.push(S3VersionActions.client(config));
@@ -144,7 +148,7 @@ public final class QueryApi implements Service {
                             new RewindRoutes(rewinds, config),
                             new ShareRoutes(links, waits, commands, files, config),
                             new SharePage(links, files, signer, access, apiKeys, config, registry),
-                            new AuditRoutes(lagTolerant),
+                            new AuditRoutes(lagTolerant, fanOut),
                             new SchemaRoutes(config.publicBaseUrl()),
                             changeFeed.routes(authorizer, changeFeedRefusal(config)),
                             fileRoutes.fileItself()),

@@ -11,6 +11,7 @@ import dev.filetrail.api.keys.ApiKeys;
 import dev.filetrail.api.http.Cursor;
 import dev.filetrail.api.http.Requests;
 import dev.filetrail.api.keys.Scope;
+import dev.filetrail.api.shards.ShardFanOut;
 import dev.filetrail.events.Json;
 import dev.filetrail.events.audit.AuditTypes;
 import io.javalin.apibuilder.EndpointGroup;
@@ -29,21 +30,24 @@ import javax.sql.DataSource;
 public final class AuditRoutes implements EndpointGroup {
     /** Every read-model shard, by index (their replicas where they have them: the audit tolerates lag). */
     private final List<DataSource> shards;
+    private final ShardFanOut fanOut;
 
     public AuditRoutes(DataSource dataSource) {
-        this(List.of(dataSource));
+        this(List.of(dataSource), ShardFanOut.sequential());
     }
 
     /**
-     * Over a sharded read model: every shard is asked for its first rows after the cursor and the answers merged in
-     * {@code (time, id)} order. That pair is a total order over all shards (ids are unique), so the cursor, the last
-     * pair returned, is every shard's position at once and stays the same text with any number of shards.
+     * Over a sharded read model: every shard is asked at once (through {@code fanOut}) for its first rows after the
+     * cursor and the answers merged in {@code (time, id)} order. That pair is a total order over all shards (ids are
+     * unique), so the cursor, the last pair returned, is every shard's position at once and stays the same text with
+     * any number of shards.
      */
-    public AuditRoutes(List<DataSource> shards) {
+    public AuditRoutes(List<DataSource> shards, ShardFanOut fanOut) {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no shards");
         }
         this.shards = List.copyOf(shards);
+        this.fanOut = fanOut;
     }
 
     /** Registers {@code GET /v1/audit}, which needs the {@code admin} scope. */
@@ -111,9 +115,7 @@ public final class AuditRoutes implements EndpointGroup {
         Instant afterTime = position == null ? null : Cursor.instant(position.get(0));
         String afterId = position == null ? null : position.get(1);
         List<Row> rows = new ArrayList<>();
-        for (DataSource shard : shards) {
-            rows.addAll(find(shard, filter, afterTime, afterId, limit + 1));
-        }
+        fanOut.each(shards, shard -> find(shard, filter, afterTime, afterId, limit + 1)).forEach(rows::addAll);
         if (shards.size() > 1) {
             // The order PostgreSQL sorts each shard by: time, then id in the column's "C" (byte) order.
             rows.sort(java.util.Comparator.comparing(Row::time).thenComparing(Row::id,

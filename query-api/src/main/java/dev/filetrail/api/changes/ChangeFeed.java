@@ -2,6 +2,7 @@ package dev.filetrail.api.changes;
 
 import dev.filetrail.api.http.ApiProblem;
 import dev.filetrail.api.projection.ProjectionNotices;
+import dev.filetrail.api.shards.ShardFanOut;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -36,16 +37,17 @@ public final class ChangeFeed implements AutoCloseable {
 
     public ChangeFeed(DataSource dataSource, ProjectionNotices notices, FeedTopic topic, ChangeFeedSettings settings,
                       MeterRegistry registry) {
-        this(List.of(dataSource), notices, topic, settings, registry);
+        this(List.of(dataSource), ShardFanOut.sequential(), notices, topic, settings, registry);
     }
 
     /**
-     * Over a sharded read model: {@code shards} are every shard's primary, by index; partition p's changes are read
-     * from shard p mod N, and {@code notices} must listen on every shard.
+     * Over a sharded read model: {@code shards} are every shard's primary, by index, read at once through
+     * {@code fanOut}; partition p's changes are read from shard p mod N, and {@code notices} must listen on every
+     * shard.
      */
-    public ChangeFeed(List<DataSource> shards, ProjectionNotices notices, FeedTopic topic, ChangeFeedSettings settings,
-                      MeterRegistry registry) {
-        this.changes = new ChangeLog(shards);
+    public ChangeFeed(List<DataSource> shards, ShardFanOut fanOut, ProjectionNotices notices, FeedTopic topic,
+                      ChangeFeedSettings settings, MeterRegistry registry) {
+        this.changes = new ChangeLog(shards, fanOut);
         this.codec = new CursorCodec(settings.cursorKeys());
         this.topic = topic;
         this.settings = settings;

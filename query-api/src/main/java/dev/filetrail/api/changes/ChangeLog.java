@@ -3,6 +3,7 @@ package dev.filetrail.api.changes;
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.files.FileQueries;
 import dev.filetrail.api.projection.SupersededChange;
+import dev.filetrail.api.shards.ShardFanOut;
 import dev.filetrail.events.Topics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,8 +23,9 @@ import javax.sql.DataSource;
  *
  * <p>Over a sharded read model partition p's changes and offsets are in shard p mod N (its projector's), so each
  * shard is read for its own partitions only, in a snapshot of its own: the guarantee above is per partition, and a
- * partition lives in one shard, so it holds unchanged. The primaries are read: a cursor must never run ahead of what
- * a later read (possibly on another instance) sees.
+ * partition lives in one shard, so it holds unchanged. The shards are read at once ({@link ShardFanOut}), each in
+ * its own snapshot as before. The primaries are read: a cursor must never run ahead of what a later read (possibly
+ * on another instance) sees.
  */
 final class ChangeLog {
     private static final String TOPIC = Topics.FILE_VERSIONS.name();
@@ -32,12 +34,14 @@ final class ChangeLog {
 
     /** Every shard's primary, by index; partition p is shard p mod size's. */
     private final List<DataSource> shards;
+    private final ShardFanOut fanOut;
 
-    ChangeLog(List<DataSource> shards) {
+    ChangeLog(List<DataSource> shards, ShardFanOut fanOut) {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no shards");
         }
         this.shards = List.copyOf(shards);
+        this.fanOut = fanOut;
     }
 
     /** One change as stored: version and head are the record's JSON. */
@@ -54,15 +58,17 @@ final class ChangeLog {
 
     /** The projection's next offset per partition (0 for one it has not reached): where "now" is. */
     long[] latest(int partitions) {
-        long[] next = new long[partitions];
-        for (int shard = 0; shard < shards.size(); shard++) {
+        List<long[]> perShard = fanOut.each(shards.size(), shard -> {
             try (Connection connection = shards.get(shard).getConnection()) {
-                long[] own = projected(connection, partitions);
-                for (int p = shard; p < partitions; p += shards.size()) {
-                    next[p] = own[p];
-                }
+                return projected(connection, partitions);
             } catch (SQLException e) {
                 throw new IllegalStateException("could not read the projection's offsets of shard " + shard, e);
+            }
+        });
+        long[] next = new long[partitions];
+        for (int shard = 0; shard < shards.size(); shard++) {
+            for (int p = shard; p < partitions; p += shards.size()) {
+                next[p] = perShard.get(shard)[p];
             }
         }
         return next;
@@ -73,36 +79,34 @@ final class ChangeLog {
      * with the projection's offsets.
      */
     Page read(String bucket, String prefix, long[] after, int limit) {
+        List<ShardRead> reads = fanOut.each(shards.size(), shard -> readShard(shard, bucket, prefix, after, limit));
         long[] projected = new long[after.length];
         List<List<Row>> perPartition = new ArrayList<>();
         for (int p = 0; p < after.length; p++) {
-            perPartition.add(new ArrayList<>());
-        }
-        for (int shard = 0; shard < shards.size(); shard++) {
-            readShard(shard, bucket, prefix, after, limit, projected, perPartition);
+            // Only each shard's own partitions: rows and offsets of others (left from before the read model was
+            // sharded) are not its projector's and must not be read.
+            ShardRead own = reads.get(p % shards.size());
+            projected[p] = own.projected()[p];
+            perPartition.add(own.rows().get(p));
         }
         return page(perPartition, after, projected, limit);
     }
 
-    /** Shard {@code shard}'s partitions' offsets and rows, in one snapshot, into {@code projected} and the runs. */
-    private void readShard(int shard, String bucket, String prefix, long[] after, int limit, long[] projected,
-                           List<List<Row>> perPartition) {
+    /** One shard's projection offsets and rows per partition, read in one snapshot. */
+    private record ShardRead(long[] projected, List<List<Row>> rows) {
+    }
+
+    /** Shard {@code shard}'s offsets and its own partitions' rows, in one snapshot. */
+    private ShardRead readShard(int shard, String bucket, String prefix, long[] after, int limit) {
         try (Connection connection = shards.get(shard).getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             try {
                 long[] own = projected(connection, after.length);
-                // Only this shard's partitions: rows and offsets of others (left from before the read model was
-                // sharded) are not its projector's and must not be read here.
-                for (int p = shard; p < after.length; p += shards.size()) {
-                    projected[p] = own[p];
-                }
                 List<List<Row>> rows = rows(connection, bucket, prefix, after, ownOnly(own, shard, after), limit);
                 connection.commit();
-                for (int p = shard; p < after.length; p += shards.size()) {
-                    perPartition.get(p).addAll(rows.get(p));
-                }
+                return new ShardRead(own, rows);
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);
@@ -134,6 +138,8 @@ final class ChangeLog {
      * with every file; only cursors older than the horizon lose changes, and those are answered with a reset.
      */
     int prune(Instant horizon, int batch) {
+        // One shard after another: pruning is the feed's hourly background work, not a request's wait, and deletes
+        // are better spread over time than put on every shard at once.
         int deleted = 0;
         for (int shard = 0; shard < shards.size(); shard++) {
             deleted += prune(shards.get(shard), shard, horizon, batch);

@@ -10,23 +10,30 @@ import java.util.function.Function;
  * The read model's shards as configured: {@code READ_MODEL_SHARDS} (comma-separated JDBC URLs, shard i is the i-th;
  * empty = one shard, {@code DATABASE_URL}), {@code READ_MODEL_REPLICAS} (aligned by index, an empty entry or a
  * shorter list = no replica), and per-shard credentials {@code DATABASE_USER_<i>} / {@code DATABASE_PASSWORD_<i>}
- * overriding {@code DATABASE_USER} / {@code DATABASE_PASSWORD}.
+ * overriding {@code DATABASE_USER} / {@code DATABASE_PASSWORD}, and {@code READ_MODEL_FANOUT_THREADS}: how many
+ * threads the query API may use to ask the shards at once ({@link ShardFanOut}; 0 = one after another).
  *
  * @param shardUrls  the shards' JDBC URLs; empty means one shard at {@code DATABASE_URL}
  * @param replicaUrls the replicas' JDBC URLs by shard index; an empty string is "no replica"
  * @param users      per-shard user overrides by index
  * @param passwords  per-shard password overrides by index
+ * @param fanOutThreads the query API's threads for reads that ask every shard; 0 = on the request thread, one shard
+ *                   after another
  */
 public record ShardSettings(List<String> shardUrls, List<String> replicaUrls, Map<Integer, String> users,
-                            Map<Integer, String> passwords) {
+                            Map<Integer, String> passwords, int fanOutThreads) {
     /** No READ_MODEL_SHARDS, no replicas, no overrides: today's single database. */
-    public static final ShardSettings SINGLE = new ShardSettings(List.of(), List.of(), Map.of(), Map.of());
+    public static final ShardSettings SINGLE = new ShardSettings(List.of(), List.of(), Map.of(), Map.of(),
+            ShardFanOut.DEFAULT_THREADS);
 
     public ShardSettings {
         shardUrls = List.copyOf(shardUrls);
         replicaUrls = List.copyOf(replicaUrls);
         users = Map.copyOf(users);
         passwords = Map.copyOf(passwords);
+        if (fanOutThreads < 0) {
+            throw new IllegalArgumentException("READ_MODEL_FANOUT_THREADS must be 0 or more, got " + fanOutThreads);
+        }
         for (String url : shardUrls) {
             if (!url.startsWith("jdbc:")) {
                 throw new IllegalArgumentException("READ_MODEL_SHARDS must list JDBC URLs (jdbc:postgresql://…), got '"
@@ -66,7 +73,16 @@ public record ShardSettings(List<String> shardUrls, List<String> replicaUrls, Ma
                 passwords.put(i, password);
             }
         }
-        return new ShardSettings(shards, replicas, users, passwords);
+        String threads = get.apply("READ_MODEL_FANOUT_THREADS");
+        int fanOutThreads = ShardFanOut.DEFAULT_THREADS;
+        if (threads != null && !threads.isBlank()) {
+            try {
+                fanOutThreads = Integer.parseInt(threads.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("READ_MODEL_FANOUT_THREADS must be an integer, got '" + threads + "'");
+            }
+        }
+        return new ShardSettings(shards, replicas, users, passwords, fanOutThreads);
     }
 
     /** The shards with their resolved URLs and credentials; one shard at {@code databaseUrl} when none are listed. */
@@ -88,12 +104,12 @@ public record ShardSettings(List<String> shardUrls, List<String> replicaUrls, Ma
 
     /** A copy with these shard URLs (tests and the local stack). */
     public ShardSettings withShards(List<String> urls) {
-        return new ShardSettings(urls, replicaUrls, users, passwords);
+        return new ShardSettings(urls, replicaUrls, users, passwords, fanOutThreads);
     }
 
     /** A copy with these replica URLs. */
     public ShardSettings withReplicas(List<String> urls) {
-        return new ShardSettings(shardUrls, urls, users, passwords);
+        return new ShardSettings(shardUrls, urls, users, passwords, fanOutThreads);
     }
 
     private static List<String> split(String value, boolean keepEmpty) {

@@ -12,11 +12,11 @@ import java.util.function.Function;
 
 /**
  * File reads over a sharded read model. A single-key read goes to the file's shard's primary (it may follow the
- * caller's own write); a bucket listing, which tolerates lag, asks every shard (its replica where there is one) for
- * its first {@code limit} keys after the cursor and merges them by key. Each key lives in exactly one shard, so the
- * merged first {@code limit} are the bucket's first {@code limit} keys after the cursor: the cursor stays the last key
- * returned, valid across shards, and pages have neither duplicates nor gaps. With one shard (and no replica) every
- * read is the one database's, as before shards.
+ * caller's own write); a bucket listing, which tolerates lag, asks every shard at once ({@link ShardFanOut}; its
+ * replica where there is one) for its first {@code limit} keys after the cursor and merges them by key. Each key
+ * lives in exactly one shard, so the merged first {@code limit} are the bucket's first {@code limit} keys after the
+ * cursor: the cursor stays the last key returned, valid across shards, and pages have neither duplicates nor gaps.
+ * With one shard (and no replica) every read is the one database's, as before shards.
  */
 public final class ShardedFiles implements FileReads {
     /**
@@ -41,16 +41,19 @@ public final class ShardedFiles implements FileReads {
     };
 
     private final ReadModelShards shards;
+    private final ShardFanOut fanOut;
     private final List<FileQueries> primaries = new ArrayList<>();
     /** Where listings read: each shard's replica where it has one, or its primary ({@link #onPrimaries()}). */
     private final List<FileQueries> listings = new ArrayList<>();
 
-    public ShardedFiles(ReadModelShards shards) {
-        this(shards, true);
+    /** Over {@code shards}, listings asking them through {@code fanOut}. */
+    public ShardedFiles(ReadModelShards shards, ShardFanOut fanOut) {
+        this(shards, fanOut, true);
     }
 
-    private ShardedFiles(ReadModelShards shards, boolean listOnReplicas) {
+    private ShardedFiles(ReadModelShards shards, ShardFanOut fanOut, boolean listOnReplicas) {
         this.shards = shards;
+        this.fanOut = fanOut;
         for (int i = 0; i < shards.count(); i++) {
             FileQueries primary = new FileQueries(shards.primary(i));
             primaries.add(primary);
@@ -63,7 +66,7 @@ public final class ShardedFiles implements FileReads {
      * where a replica's lag would leave out a file just written.
      */
     public ShardedFiles onPrimaries() {
-        return new ShardedFiles(shards, false);
+        return new ShardedFiles(shards, fanOut, false);
     }
 
     /** The queries of the shard holding {@code bucket/key}, on its primary: history, file, versions, URLs. */
@@ -124,12 +127,8 @@ public final class ShardedFiles implements FileReads {
         if (listings.size() == 1) {
             return page.apply(listings.get(0));
         }
-        // Shards are asked one after another: a listing page is small, and N parallel statements per request would
-        // multiply the pools' load under many concurrent listings.
         List<T> all = new ArrayList<>();
-        for (FileQueries shard : listings) {
-            all.addAll(page.apply(shard));
-        }
+        fanOut.each(listings, page).forEach(all::addAll);
         all.sort(Comparator.comparing(key, KEY_ORDER));
         return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
     }

@@ -2,6 +2,7 @@ package dev.filetrail.api.shares;
 
 import dev.filetrail.api.StoredKey;
 import dev.filetrail.api.shards.ReadModelShards;
+import dev.filetrail.api.shards.ShardFanOut;
 import dev.filetrail.events.share.ShareLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +19,9 @@ import javax.sql.DataSource;
 /**
  * Reads projected share links. Over a sharded read model (the share-links topic is keyed by link id, so a link lives
  * in the shard of its id's partition): a link by id is read from that shard alone; by token hash, which names no
- * shard, each shard's unique index is asked until one has it; a file's links, which may be on any shard, are asked
- * of every shard and merged in {@code (created_at, link_id)} order, a total order, so the cursor holds across shards.
- * Always the primaries: a share's create and revoke wait for their own write.
+ * shard, every shard's unique index is asked at once and the shard that has it answers; a file's links, which may be
+ * on any shard, are asked of every shard at once and merged in {@code (created_at, link_id)} order, a total order, so
+ * the cursor holds across shards. Always the primaries: a share's create and revoke wait for their own write.
  */
 public final class ShareLinkStore {
     private static final String COLUMNS = "link_id, bucket, key, token_sha256, pinned_version_id, resolved_version_id, "
@@ -35,21 +36,24 @@ public final class ShareLinkStore {
     private final List<DataSource> shards;
     /** The shard of a link id; null with one shard. */
     private final ReadModelShards routing;
+    private final ShardFanOut fanOut;
 
     /** Over one database. */
     public ShareLinkStore(DataSource dataSource) {
         this.shards = List.of(dataSource);
         this.routing = null;
+        this.fanOut = ShardFanOut.sequential();
     }
 
-    /** Over every shard of the read model, on their primaries. */
-    public ShareLinkStore(ReadModelShards shards) {
+    /** Over every shard of the read model, on their primaries, asking all of them through {@code fanOut}. */
+    public ShareLinkStore(ReadModelShards shards, ShardFanOut fanOut) {
         List<DataSource> primaries = new ArrayList<>();
         for (int i = 0; i < shards.count(); i++) {
             primaries.add(shards.primary(i));
         }
         this.shards = List.copyOf(primaries);
         this.routing = shards.count() == 1 ? null : shards;
+        this.fanOut = fanOut;
     }
 
     public Optional<ShareLink> byId(String linkId) {
@@ -57,15 +61,16 @@ public final class ShareLinkStore {
         return one(shard, "SELECT " + COLUMNS + " FROM share_links WHERE link_id = ?", linkId);
     }
 
+    /**
+     * The link whose token hashes to {@code tokenSha256}. The hash names no shard, so every shard's unique index is
+     * asked at once: one round trip instead of up to N, and a miss (a wrong or guessed token) costs the same as a
+     * hit. A token is in one shard at most (a random secret); should two ever hold it, the lowest shard's answers,
+     * as when they were asked in turn.
+     */
     public Optional<ShareLink> byTokenHash(String tokenSha256) {
-        for (DataSource shard : shards) {
-            Optional<ShareLink> found = one(shard, "SELECT " + COLUMNS + " FROM share_links WHERE token_sha256 = ?",
-                    tokenSha256);
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return Optional.empty();
+        String sql = "SELECT " + COLUMNS + " FROM share_links WHERE token_sha256 = ?";
+        return fanOut.each(shards, shard -> one(shard, sql, tokenSha256)).stream().flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** Links of one file, oldest first, after the cursor position. */
@@ -74,9 +79,7 @@ public final class ShareLinkStore {
             return forFile(shards.get(0), bucket, key, afterCreated, afterId, limit);
         }
         List<ShareLink> all = new ArrayList<>();
-        for (DataSource shard : shards) {
-            all.addAll(forFile(shard, bucket, key, afterCreated, afterId, limit));
-        }
+        fanOut.each(shards, shard -> forFile(shard, bucket, key, afterCreated, afterId, limit)).forEach(all::addAll);
         all.sort(FILE_ORDER);
         return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
     }

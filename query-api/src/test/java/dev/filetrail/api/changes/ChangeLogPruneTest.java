@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filetrail.api.MigratedDatabase;
 import dev.filetrail.api.ReadModelDatabase;
+import dev.filetrail.api.shards.ShardFanOut;
 import dev.filetrail.embedded.junit.RealParts;
 import dev.filetrail.embedded.postgres.PostgresServer;
 import java.sql.Connection;
@@ -40,7 +41,7 @@ class ChangeLogPruneTest {
             insert(db, 0, 5, "d.txt", OLD);
             insert(db, 2, 1, "d.txt", OLD);
 
-            int deleted = new ChangeLog(List.of(db.dataSource())).prune(HORIZON, 10_000);
+            int deleted = new ChangeLog(List.of(db.dataSource()), ShardFanOut.sequential()).prune(HORIZON, 10_000);
 
             assertThat(deleted).isEqualTo(3);
             assertThat(remaining(db)).containsExactly("0:3 a.txt", "0:4 b.txt", "0:5 d.txt", "1:11 c.txt",
@@ -54,7 +55,7 @@ class ChangeLogPruneTest {
             for (int offset = 0; offset < 7; offset++) {
                 insert(db, 0, offset, "many.txt", OLD);
             }
-            ChangeLog log = new ChangeLog(List.of(db.dataSource()));
+            ChangeLog log = new ChangeLog(List.of(db.dataSource()), ShardFanOut.sequential());
 
             assertThat(log.prune(HORIZON, 4)).isEqualTo(4);
             assertThat(log.prune(HORIZON, 4)).isEqualTo(2);

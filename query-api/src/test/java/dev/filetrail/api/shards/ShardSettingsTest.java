@@ -64,6 +64,23 @@ class ShardSettingsTest {
     }
 
     @Test
+    void fanOutThreadsDefaultToSixtyFourAndZeroMeansOneShardAfterAnother() {
+        assertThat(ApiConfig.fromMap(Map.of()).readModelShards().fanOutThreads()).isEqualTo(64)
+                .isEqualTo(ShardFanOut.DEFAULT_THREADS);
+        assertThat(ApiConfig.fromMap(Map.of("READ_MODEL_FANOUT_THREADS", " 8 ")).readModelShards().fanOutThreads())
+                .isEqualTo(8);
+        ApiConfig sequential = ApiConfig.fromMap(Map.of("READ_MODEL_FANOUT_THREADS", "0",
+                "READ_MODEL_SHARDS", "jdbc:postgresql://a/ft,jdbc:postgresql://b/ft"));
+        assertThat(sequential.readModelShards().fanOutThreads()).isZero();
+        // Kept by the copies the tests and the local stack make.
+        assertThat(sequential.readModelShards().withShards(List.of("jdbc:postgresql://c/ft")).fanOutThreads()).isZero();
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("READ_MODEL_FANOUT_THREADS", "-1")))
+                .hasMessageContaining("READ_MODEL_FANOUT_THREADS must be 0 or more");
+        assertThatThrownBy(() -> ApiConfig.fromMap(Map.of("READ_MODEL_FANOUT_THREADS", "many")))
+                .hasMessageContaining("READ_MODEL_FANOUT_THREADS must be an integer");
+    }
+
+    @Test
     void shardOfIsKafkasDefaultPartitionModuloTheShards() {
         // Kafka's default partitioner: murmur2 of the serialized key, made positive, mod the partition count.
         byte[] bytes = "photos/2024/cat.jpg".getBytes(java.nio.charset.StandardCharsets.UTF_8);

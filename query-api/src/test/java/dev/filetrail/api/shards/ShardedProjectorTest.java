@@ -54,7 +54,9 @@ class ShardedProjectorTest {
         ApiConfig config = config(kafka, postgres.createDatabase("unused"), urls);
         List<String> keys = new ArrayList<>();
         try (ProjectorService service = new ProjectorService(config).start();
-             ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket)) {
+             ReadModelFeed feed = new ReadModelFeed(kafka.settings(KafkaRole.STREAMS), s3, bucket, bucket);
+             ShardFanOut fanOut = new ShardFanOut(ShardFanOut.DEFAULT_THREADS,
+                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             ReadModelShards shards = service.shards();
             assertThat(shards.count()).isEqualTo(n);
             assertThat(shards.partitions()).isEqualTo(KafkaCluster.TEST_PARTITIONS);
@@ -150,7 +152,7 @@ class ShardedProjectorTest {
             }
 
             // Single-key reads go to the file's shard; no other shard knows the file.
-            ShardedFiles files = new ShardedFiles(shards);
+            ShardedFiles files = new ShardedFiles(shards, fanOut);
             for (String key : keys.subList(0, 6)) {
                 int home = shards.shardOf(bucket, key);
                 assertThat(files.forFile(bucket, key).file(bucket, key)).isPresent();
@@ -204,7 +206,7 @@ class ShardedProjectorTest {
             for (int i = 0; i < n; i++) {
                 primaries.add(shards.primary(i));
             }
-            dev.filetrail.api.audit.AuditRoutes audit = new dev.filetrail.api.audit.AuditRoutes(primaries);
+            dev.filetrail.api.audit.AuditRoutes audit = new dev.filetrail.api.audit.AuditRoutes(primaries, fanOut);
             var filter = new dev.filetrail.api.audit.AuditRoutes.AuditFilter(bucket, null, null, null, null);
             List<JsonNode> paged = new ArrayList<>();
             String auditCursor = null;
