@@ -27,6 +27,34 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--exit-after-demo", hidden = true, description = "Stop after the demo (used by tests).")
     boolean exitAfterDemo;
 
+    /** How long other shutdown hooks may run once the stack is closed. */
+    private static final long HOOK_GRACE_MS = 20_000;
+
+    /**
+     * Once the stack is closed nothing of ours is left to flush, but the JVM still waits for every other shutdown hook.
+     * Kafka Connect's own hook (the embedded journal worker registers one) was seen once stuck forever in its REST
+     * server's Jetty join after the worker had been stopped, so Ctrl-C never ended the process. A daemon watchdog
+     * gives the other hooks {@code graceMs}, then names what still runs and halts with SIGTERM's status.
+     */
+    private static void haltIfStillRunningAfter(long graceMs) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(graceMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            StringBuilder hooks = new StringBuilder();
+            Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t.isAlive())
+                    .forEach(t -> hooks.append(' ').append(t.getName()));
+            System.err.println("local stack closed " + graceMs + " ms ago, but the JVM is still waiting for:" + hooks
+                    + "; halting");
+            System.err.flush();
+            Runtime.getRuntime().halt(143);
+        }, "local-stack-halt-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
@@ -40,6 +68,7 @@ final class LocalCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
             stopped.countDown();
+            haltIfStillRunningAfter(HOOK_GRACE_MS);
         }, "local-stack-shutdown"));
         Endpoints endpoints = stack.endpoints();
         System.out.println();
