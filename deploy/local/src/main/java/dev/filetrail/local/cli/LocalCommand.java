@@ -36,7 +36,7 @@ final class LocalCommand implements Callable<Integer> {
      * server's Jetty join after the worker had been stopped, so Ctrl-C never ended the process. A daemon watchdog
      * gives the other hooks {@code graceMs}, then names what still runs and halts with SIGTERM's status.
      */
-    private static void haltIfStillRunningAfter(long graceMs) {
+    static void haltIfStillRunningAfter(long graceMs) {
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(graceMs);
