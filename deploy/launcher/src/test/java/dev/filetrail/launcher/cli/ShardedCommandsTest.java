@@ -210,7 +210,9 @@ class ShardedCommandsTest {
                 streams.version(key, put.versionId(), put.eTag(), ("v1 of " + key).length());
                 shardOfKey.put(key, ReadModelShards.shardOf(bucket, key, KafkaCluster.TEST_PARTITIONS, SHARDS));
             }
-            await("every version projected", () -> total(shards, bucket) == 30);
+            // Versions and heads come on different topics: the rows below join them, so wait for both.
+            await("every version and head projected", () -> total(shards, bucket) == 30
+                    && rows(shards, bucket).stream().mapToInt(List::size).sum() == 30);
             List<List<String>> projected = rows(shards, bucket);
             for (int i = 0; i < SHARDS; i++) {
                 int shard = i;
