@@ -130,6 +130,27 @@ public final class ReadModelShards implements AutoCloseable {
      */
     public void checkPartitions(Map<String, Integer> partitionCounts, Collection<String> projectedTopics) {
         int n = count();
+        requireAligned(n, partitionCounts, projectedTopics);
+        Integer versions = partitionCounts.get(Topics.FILE_VERSIONS.name());
+        if (versions != null) {
+            partitions = versions;
+        }
+        Integer links = partitionCounts.get(Topics.SHARE_LINKS.name());
+        if (links != null) {
+            shareLinkPartitions = links;
+        }
+        log.info("read model shards checked count={} partitions={}", n,
+                projectedTopics.stream().map(t -> t + "=" + partitionCounts.get(t)).collect(Collectors.joining(",")));
+    }
+
+    /**
+     * The rule every reader of a sharded read model relies on, for a caller without an opened {@code ReadModelShards}
+     * (an ops command about one shard): each of {@code projectedTopics} described, its partition count a multiple
+     * of {@code n}, and file-versions and files alike when {@code n > 1}.
+     *
+     * @throws IllegalStateException naming every topic that breaks it
+     */
+    public static void requireAligned(int n, Map<String, Integer> partitionCounts, Collection<String> projectedTopics) {
         List<String> problems = new ArrayList<>();
         for (String topic : projectedTopics) {
             Integer p = partitionCounts.get(topic);
@@ -151,15 +172,6 @@ public final class ReadModelShards implements AutoCloseable {
                     + "partition count must be a multiple of the shard count (shard = partition mod " + n + "): "
                     + String.join("; ", problems) + ". Use a shard count that divides the partition count.");
         }
-        if (versions != null) {
-            partitions = versions;
-        }
-        Integer links = partitionCounts.get(Topics.SHARE_LINKS.name());
-        if (links != null) {
-            shareLinkPartitions = links;
-        }
-        log.info("read model shards checked count={} partitions={}", n,
-                projectedTopics.stream().map(t -> t + "=" + partitionCounts.get(t)).collect(Collectors.joining(",")));
     }
 
     /** The partition count routing uses, or -1 before {@link #checkPartitions}. */

@@ -2,6 +2,7 @@ package dev.filetrail.launcher.cli;
 
 import dev.filetrail.api.ApiConfig;
 import dev.filetrail.api.ReadModelDatabase;
+import dev.filetrail.api.shards.ReadModelShards;
 import dev.filetrail.bridge.AwsClients;
 import dev.filetrail.bridge.BridgeConfig;
 import dev.filetrail.bridge.kafka.BridgeProducer;
@@ -113,18 +114,14 @@ final class ReconcileCommand extends OpsCommand {
         if (shards == 1) {
             return 0;
         }
+        List<String> topics = List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name());
         Map<String, Integer> counts;
         try (Admin admin = api.kafka().newAdmin()) {
-            counts = RequiredTopics.verify(admin, List.of(Topics.FILE_VERSIONS.name(), Topics.FILES.name()));
+            counts = RequiredTopics.verify(admin, topics);
         }
-        int versions = counts.get(Topics.FILE_VERSIONS.name());
-        int heads = counts.get(Topics.FILES.name());
-        if (versions != heads) {
-            throw new IllegalStateException(Topics.FILE_VERSIONS.name() + " has " + versions + " partitions but "
-                    + Topics.FILES.name() + " has " + heads + ": one file's versions and head are on different shards, "
-                    + "which the projector refuses too");
-        }
-        return versions;
+        // The projector's own check at start: what it refuses to project, no shard can be reconciled against.
+        ReadModelShards.requireAligned(shards, counts, topics);
+        return counts.get(Topics.FILE_VERSIONS.name());
     }
 
     private ReconcileReport reconcile(Reconciler reconciler, boolean withRepair) {
